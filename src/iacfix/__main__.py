@@ -1,0 +1,3 @@
+from iacfix.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""What every backend provides, so the engine and the rules never branch on the language.
+
+A backend parses a file into a `ParsedFile`: it answers the language-neutral questions rules ask
+(which resources, which Terraform settings) and renders language-neutral edits (set an
+attribute, replace a value, remove a setting) in that file's own syntax and style.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from iacfix.model import Edit, Prop, Resource, Span, Value
+
+
+class SourceSyntaxError(Exception):
+    """The file does not parse: reported as `path:line: error ...`, the file is left alone."""
+
+    def __init__(self, line: int, col: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.col = col
+        self.message = message
+
+
+class BackendError(Exception):
+    """A backend could not work at all (no Node, the worker died): the file is reported, not parsed."""
+
+
+@dataclass
+class Setting:
+    """A Terraform settings value, e.g. `terraform.backend.s3.use_lockfile`, wherever it is set:
+    an HCL `terraform {}` block or a CDKTF `addOverride` / `add_override` escape hatch."""
+
+    path: Path
+    key: str
+    value: Value | None
+    span: Span  # the code that sets it (what removing the setting deletes)
+    line: int
+    col: int
+
+
+class ParsedFile:
+    language: str = ""
+    comment_prefixes: tuple[str, ...] = ()
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.text = text
+
+    # -- reading the neutral view ------------------------------------------------------------
+    def resources(self) -> list[Resource]:
+        return []
+
+    def settings(self) -> list[Setting]:
+        return []
+
+    # -- rendering edits ---------------------------------------------------------------------
+    def literal(self, value: bool | int | float | str) -> str:
+        raise NotImplementedError
+
+    def to_string_expr(self, value: Value) -> str:
+        """An expression that turns a non-literal boolean into the strings "true"/"false"."""
+        raise NotImplementedError
+
+    def insert_attr(self, resource: Resource, name: str, value_text: str) -> list[Edit]:
+        raise NotImplementedError
+
+    def replace_value(self, prop: Prop, value_text: str) -> list[Edit]:
+        return [Edit(self.path, prop.value.span[0], prop.value.span[1], value_text)]
+
+    def remove_setting(self, setting: Setting) -> list[Edit]:
+        from iacfix.textedit import removal_span
+
+        start, end = removal_span(self.text, *setting.span, comment_prefixes=self.comment_prefixes)
+        return [Edit(self.path, start, end, "")]

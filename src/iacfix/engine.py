@@ -1,0 +1,246 @@
+"""One run: load the files as a virtual tree, run the rules in sequence, keep what still parses.
+
+Each rule sees the tree as the previous rules left it. A rule's edits are applied together; every
+file they change is re-parsed, and a finding whose edits would break a file is dropped (and
+reported) instead of written. Nothing here touches the disk: the CLI writes the final texts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from iacfix import tfversion
+from iacfix.backends.base import BackendError, ParsedFile, Setting, SourceSyntaxError
+from iacfix.config import project_config
+from iacfix.files import SourceFile, cdktf_root, discover, read_source
+from iacfix.model import Edit, Finding, InputError, Resource
+from iacfix.textedit import apply_edits, overlaps
+
+# A rule whose fixes collide with each other (two fixes in one HCL alignment run, say) is run
+# again on the repaired tree until nothing is left over, so one run is as good as several.
+MAX_PASSES = 5
+
+
+@dataclass
+class Options:
+    terraform_version: str | None = None  # --terraform-version
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] = ()
+
+
+@dataclass
+class Project:
+    """A CDKTF app (the folder of its cdktf.json) or a Terraform module (a folder of .tf files)."""
+
+    root: Path
+    flavour: str  # "cdktf-ts", "cdktf-py" or "terraform"
+    files: list[Path] = field(default_factory=list)
+
+
+def parse_source(language: str, path: Path, text: str) -> ParsedFile:
+    if language == "hcl":
+        from iacfix.backends import hcl
+
+        return hcl.parse(path, text)
+    from iacfix.backends import cdktf
+
+    return cdktf.parse(language, path, text)
+
+
+class Workspace:
+    """The virtual tree: every file's original and current text, and parses of the current text."""
+
+    def __init__(self, sources: Iterable[SourceFile]):
+        self.sources: dict[Path, SourceFile] = {s.path: s for s in sources}
+        self.text: dict[Path, str] = {p: s.text for p, s in self.sources.items()}
+        self._parsed: dict[Path, tuple[str, ParsedFile]] = {}
+
+    def parsed(self, path: Path) -> ParsedFile:
+        text = self.text[path]
+        cached = self._parsed.get(path)
+        if cached is None or cached[0] is not text:
+            cached = (text, parse_source(self.sources[path].language, path, text))
+            self._parsed[path] = cached
+        return cached[1]
+
+    def adopt(self, path: Path, text: str, parsed: ParsedFile) -> None:
+        self.text[path] = text
+        self._parsed[path] = (text, parsed)
+
+    def changed(self) -> list[Path]:
+        return [p for p, s in self.sources.items() if self.text[p] != s.text]
+
+
+class Context:
+    """What a rule sees: one project of the tree, read through the language-neutral view."""
+
+    def __init__(self, workspace: Workspace, project: Project, options: Options):
+        self.workspace = workspace
+        self.project = project
+        self.options = options
+
+    def files(self, *languages: str) -> list[ParsedFile]:
+        return [
+            self.workspace.parsed(p)
+            for p in self.project.files
+            if not languages or self.workspace.sources[p].language in languages
+        ]
+
+    def file(self, path: Path) -> ParsedFile:
+        return self.workspace.parsed(path)
+
+    def resources(self, *types: str) -> list[Resource]:
+        return [r for f in self.files() for r in f.resources() if not types or r.type in types]
+
+    def settings(self) -> list[Setting]:
+        return [s for f in self.files() for s in f.settings()]
+
+    @cached_property
+    def terraform_version(self) -> tfversion.TargetVersion:
+        if self.options.terraform_version:
+            return tfversion.TargetVersion(
+                tfversion.parse_version(self.options.terraform_version), "--terraform-version"
+            )
+        config, config_path = project_config(self.project.root)
+        if "terraform-version" in config:
+            return tfversion.TargetVersion(
+                tfversion.parse_version(str(config["terraform-version"])), config_path.name
+            )
+        for setting in self.settings():
+            if setting.key == "terraform.required_version" and setting.value and setting.value.kind == "string":
+                bound = tfversion.lower_bound(setting.value.value)
+                if bound:
+                    return tfversion.TargetVersion(bound, f"required_version in {setting.path.name}")
+        dotfile = tfversion.dotfile_version(self.project.root)
+        if dotfile:
+            return tfversion.TargetVersion(dotfile, ".terraform-version")
+        installed = tfversion.installed_version()
+        if installed:
+            return tfversion.TargetVersion(installed, "`terraform version`")
+        return tfversion.TargetVersion(None, None)
+
+
+@dataclass
+class RunResult:
+    workspace: Workspace
+    findings: list[Finding]
+    errors: list[InputError]
+
+    def changes(self) -> list[tuple[SourceFile, str]]:
+        """(file, new text) for every file the fixes change, in path order."""
+        ws = self.workspace
+        return [(ws.sources[p], ws.text[p]) for p in sorted(ws.changed())]
+
+
+def group_projects(workspace: Workspace) -> list[Project]:
+    projects: dict[tuple[Path, str], Project] = {}
+    for path, source in workspace.sources.items():
+        if source.language == "hcl":
+            root, flavour = path.parent, "terraform"
+        else:
+            root = cdktf_root(path) or path.parent
+            flavour = "cdktf-ts" if source.language == "typescript" else "cdktf-py"
+        projects.setdefault((root, flavour), Project(root, flavour)).files.append(path)
+    return [projects[k] for k in sorted(projects)]
+
+
+def load(paths: Sequence[Path], cwd: Path) -> tuple[Workspace, list[InputError]]:
+    """Read and parse every file; a file that cannot be read or parsed is reported and left out."""
+    files, errors = discover(paths)
+    sources = []
+    for path in files:
+        source = read_source(path, cwd)
+        if isinstance(source, InputError):
+            errors.append(source)
+        else:
+            sources.append(source)
+    workspace = Workspace(sources)
+    for path in list(workspace.sources):
+        try:
+            workspace.parsed(path)
+        except SourceSyntaxError as exc:
+            errors.append(InputError(path, exc.line, f"syntax error: {exc.message}"))
+            del workspace.sources[path], workspace.text[path]
+        except BackendError as exc:
+            errors.append(InputError(path, 1, str(exc)))
+            del workspace.sources[path], workspace.text[path]
+    return workspace, errors
+
+
+def run(paths: Sequence[Path], options: Options, cwd: Path, rules: Sequence | None = None) -> RunResult:
+    from iacfix.fixers import selected_rules
+
+    workspace, errors = load(paths, cwd)
+    findings: list[Finding] = []
+    projects = group_projects(workspace)
+    for rule in rules if rules is not None else selected_rules(options.select, options.ignore):
+        for project in projects:
+            if project.flavour in rule.flavours:
+                try:
+                    findings += _run_rule(rule, Context(workspace, project, options), errors)
+                except Exception as exc:  # one broken rule must not cost the user the others
+                    where = project.files[0] if project.files else project.root
+                    errors.append(
+                        InputError(where, 1, f"internal error in {rule.code} ({type(exc).__name__}: {exc}); please report")
+                    )
+    findings.sort(key=lambda f: (str(f.path), f.line, f.col, f.code))
+    return RunResult(workspace, findings, errors)
+
+
+def _run_rule(rule, ctx: Context, errors: list[InputError]) -> list[Finding]:
+    kept: list[Finding] = []
+    for _ in range(MAX_PASSES):
+        accepted: list[Finding] = []
+        deferred = False
+        for finding in rule.check(ctx):
+            if any(overlaps(a, b) for a in finding.edits for f in accepted for b in f.edits):
+                deferred = True  # seen again, on the repaired tree, in the next pass
+                continue
+            accepted.append(finding)
+        _apply(ctx.workspace, rule, accepted, errors)
+        kept += accepted
+        if not deferred:
+            break
+    return kept
+
+
+def _apply(workspace: Workspace, rule, findings: list[Finding], errors: list[InputError]) -> None:
+    """Apply the findings' edits; drop (and report) every finding that would break a file."""
+    live = [f for f in findings if f.edits]
+    while live:
+        by_file: dict[Path, list[Edit]] = defaultdict(list)
+        for finding in live:
+            for edit in finding.edits:
+                by_file[edit.path].append(edit)
+        broken: dict[Path, SourceSyntaxError] = {}
+        reparsed: dict[Path, tuple[str, ParsedFile]] = {}
+        for path, edits in by_file.items():
+            text = apply_edits(workspace.text[path], edits)
+            try:
+                reparsed[path] = (text, parse_source(workspace.sources[path].language, path, text))
+            except SourceSyntaxError as exc:
+                broken[path] = exc
+            except BackendError as exc:
+                broken[path] = SourceSyntaxError(1, 1, str(exc))
+        if not broken:
+            for path, (text, parsed) in reparsed.items():
+                workspace.adopt(path, text, parsed)
+            return
+        for finding in live:
+            bad = next((p for p in broken if any(e.path == p for e in finding.edits)), None)
+            if bad is not None:
+                exc = broken[bad]
+                errors.append(
+                    InputError(
+                        finding.path,
+                        finding.line,
+                        f"{finding.code} fix dropped: it would break {bad.name} "
+                        f"(line {exc.line}: {exc.message}); please report this",
+                    )
+                )
+                finding.edits = []
+        live = [f for f in live if f.edits]

@@ -1,0 +1,184 @@
+"""Reading, finding and writing source files without losing anything.
+
+Text is handed to the backends normalised (no BOM, `\\n` newlines) and restored on the way out,
+so a CRLF file with a BOM stays a CRLF file with a BOM.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from iacfix.model import InputError
+
+BOM = "\ufeff"
+SKIP_DIRS = frozenset({"node_modules", ".gen", "cdktf.out", ".terraform", ".git", "__pycache__", ".venv", "venv"})
+LANGUAGE_BY_SUFFIX = {".tf": "hcl", ".ts": "typescript", ".py": "python"}
+
+
+@dataclass
+class SourceFile:
+    path: Path  # absolute
+    display: str  # as printed and in the diff (relative to the working directory when under it)
+    language: str
+    text: str  # normalised: no BOM, "\n" newlines
+    bom: bool
+    crlf: bool
+
+    def encode(self, text: str) -> bytes:
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return ((BOM if self.bom else "") + text).encode("utf-8")
+
+    def restore(self, text: str) -> str:
+        """The text as it is on disk (newline style kept), for the diff."""
+        return text.replace("\n", "\r\n") if self.crlf else text
+
+
+def display_path(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_source(path: Path, cwd: Path) -> SourceFile | InputError:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return InputError(path, 1, f"cannot read: {exc.strerror or exc}")
+    if b"\0" in data[:8192]:
+        return InputError(path, 1, "binary file, not a source file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return InputError(path, line, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    # Only a file whose every newline is CRLF is normalised; a mixed file is kept byte for byte.
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    return SourceFile(path, display_path(path, cwd), LANGUAGE_BY_SUFFIX[path.suffix], text, bom, crlf)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace the file in one step (never half-written), keeping its permission bits."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".iacfix")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+# -- discovery ---------------------------------------------------------------------------------
+
+
+class GitIgnore:
+    """.gitignore rules of one folder tree, read the way git reads them (pathspec's gitwildmatch)."""
+
+    def __init__(self) -> None:
+        self._specs: dict[Path, object] = {}
+
+    def _spec(self, folder: Path):
+        if folder not in self._specs:
+            import pathspec
+
+            spec = None
+            ignore = folder / ".gitignore"
+            if ignore.is_file():
+                try:
+                    lines = ignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                    spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                except Exception:  # a malformed .gitignore line must not stop the run
+                    spec = None
+            self._specs[folder] = spec
+        return self._specs[folder]
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        """Whether any .gitignore between the repository root and the path's folder ignores it."""
+        for folder in _folders_up_to_repo_root(path.parent):
+            spec = self._spec(folder)
+            if spec is None:
+                continue
+            rel = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
+            if spec.match_file(rel):
+                return True
+        return False
+
+
+def _folders_up_to_repo_root(folder: Path) -> Iterator[Path]:
+    while True:
+        yield folder
+        if (folder / ".git").exists() or folder.parent == folder:
+            return
+        folder = folder.parent
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
+    """The source files named or found below the named folders, in a stable order.
+
+    A file named on the command line is always taken; below a folder, only files of a known
+    language that are not in SKIP_DIRS or git-ignored. TypeScript and Python files count only
+    inside a CDKTF project (a cdktf.json above them) or when they mention cdktf.
+    """
+    found: dict[Path, None] = {}
+    errors: list[InputError] = []
+    ignore = GitIgnore()
+    for given in paths:
+        path = given.absolute()
+        if not path.exists():
+            errors.append(InputError(path, 1, "no such file or folder"))
+        elif path.is_file():
+            if path.suffix in LANGUAGE_BY_SUFFIX and not path.name.endswith(".d.ts"):
+                found[path] = None
+            else:
+                errors.append(InputError(path, 1, "not a Terraform (.tf), CDKTF TypeScript (.ts) or Python (.py) file"))
+        else:
+            for file in _walk(path, ignore):
+                found[file] = None
+    return list(found), errors
+
+
+def _walk(root: Path, ignore: GitIgnore) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not ignore.ignored(here / d, True))
+        for name in sorted(files):
+            path = here / name
+            if path.suffix not in LANGUAGE_BY_SUFFIX or name.endswith(".d.ts") or ignore.ignored(path, False):
+                continue
+            if path.suffix == ".tf" or _is_cdktf_source(path):
+                yield path
+
+
+def cdktf_root(path: Path) -> Path | None:
+    """The nearest folder above `path` holding a cdktf.json."""
+    for folder in path.parents:
+        if (folder / "cdktf.json").is_file():
+            return folder
+    return None
+
+
+def _is_cdktf_source(path: Path) -> bool:
+    if cdktf_root(path) is not None:
+        return True
+    try:
+        with path.open("rb") as fh:
+            return b"cdktf" in fh.read(65536)
+    except OSError:
+        return False

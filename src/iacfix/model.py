@@ -1,0 +1,131 @@
+"""The language-neutral data every rule works on: values, attributes, resources, edits, findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Span = tuple[int, int]  # [start, end) character offsets into a file's normalised text
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] of one file with `text`."""
+
+    path: Path
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Value:
+    """An expression as written in the source, with what is known of it.
+
+    kind is one of string, number, bool, null, object, array, template, expr.
+    """
+
+    kind: str
+    text: str
+    span: Span
+    line: int
+    col: int
+    value: Any = None
+    props: list[Prop] = field(default_factory=list)
+    items: list[Value] = field(default_factory=list)
+    type: str | None = None  # a static type when the backend knows it ("boolean", "string", ...)
+
+    @classmethod
+    def from_view(cls, data: dict[str, Any]) -> Value:
+        return cls(
+            kind=data["kind"],
+            text=data["text"],
+            span=tuple(data["span"]),
+            line=data.get("line", 0),
+            col=data.get("col", 0),
+            value=data.get("value"),
+            props=[Prop.from_view(p) for p in data.get("props", [])],
+            items=[cls.from_view(i) for i in data.get("items", [])],
+            type=data.get("type"),
+        )
+
+    def prop(self, key: str) -> Prop | None:
+        return next((p for p in self.props if p.key == key), None)
+
+
+@dataclass
+class Prop:
+    """One `key: value` of an object, keyword argument, or HCL attribute."""
+
+    key: str
+    key_span: Span
+    value: Value
+    span: Span
+
+    @classmethod
+    def from_view(cls, data: dict[str, Any]) -> Prop:
+        return cls(
+            key=data["key"],
+            key_span=tuple(data["key_span"]),
+            value=Value.from_view(data["value"]),
+            span=tuple(data["span"]),
+        )
+
+
+@dataclass
+class Resource:
+    """A provider resource however it is written: an HCL `resource` block or a CDKTF construct.
+
+    `attrs` is keyed by the Terraform attribute name (snake_case) whatever the source language
+    spells; `ref` is how other code of the same language refers to it (HCL `aws_ecs_service.app`,
+    TS/Python the variable the construct is assigned to), None when nothing can refer to it.
+    """
+
+    path: Path
+    language: str
+    type: str
+    name: str | None
+    ref: str | None
+    attrs: dict[str, Prop]
+    body: Value  # the object / kwargs / block body the attributes live in (insertion point)
+    line: int
+    col: int
+
+    def attr_value(self, name: str) -> Value | None:
+        prop = self.attrs.get(name)
+        return prop.value if prop else None
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file, for findings about things that are not a Resource or a Setting."""
+
+    path: Path
+    line: int
+    col: int = 1
+
+
+@dataclass
+class Finding:
+    """One problem at one place, with the edits that repair it (none: it needs a human)."""
+
+    code: str
+    message: str
+    path: Path
+    line: int
+    col: int = 1
+    edits: list[Edit] = field(default_factory=list)
+
+    @property
+    def fixable(self) -> bool:
+        return bool(self.edits)
+
+
+@dataclass
+class InputError:
+    """A file iacfix could not read or parse, or a fix it had to drop: printed as an error."""
+
+    path: Path
+    line: int
+    message: str

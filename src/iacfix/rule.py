@@ -1,0 +1,58 @@
+"""The base of every rule in fixers/: a code, docs, examples that are also its tests, a check."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from iacfix.backends.base import Setting
+from iacfix.model import Edit, Finding, Location, Resource
+
+if TYPE_CHECKING:
+    from iacfix.engine import Context
+
+FLAVOURS = ("cdktf-ts", "cdktf-py", "terraform")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A before/after pair in one flavour; `after=None` means valid code the rule leaves alone.
+
+    `files` are further files of the same project (path → text); `before` goes in the flavour's
+    main file (lib/main.ts, lib/main.py, main.tf). `options` are engine options such as
+    {"terraform_version": "1.10.0"}.
+    """
+
+    flavour: str
+    before: str
+    after: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict)
+    codes: tuple[str, ...] = ()  # the codes the example must raise; defaults to the rule's own
+
+
+class Rule:
+    """Subclasses set the class attributes and implement check(); the docstring is the docs:
+    what it does, why, and the fix (shown by `iacfix explain CODE`)."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    flavours: ClassVar[tuple[str, ...]]
+    fix: ClassVar[str] = "safe"  # "safe": applied by --write; "none": reported only
+    examples: ClassVar[list[Example]] = []
+
+    def check(self, ctx: Context) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def finding(self, at: Resource | Setting | Location, message: str, edits: Iterable[Edit] = ()) -> Finding:
+        return Finding(self.code, message, at.path, at.line, at.col, list(edits))
+
+    @classmethod
+    def docs(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def summary(cls) -> str:
+        return cls.docs().splitlines()[0] if cls.__doc__ else cls.name

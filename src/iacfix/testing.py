@@ -1,0 +1,31 @@
+"""Running a rule's examples as tests (also usable by anyone writing a rule)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from iacfix import engine
+from iacfix.rule import Example, Rule
+
+MAIN_FILE = {"cdktf-ts": "lib/main.ts", "cdktf-py": "lib/main.py", "terraform": "main.tf"}
+CDKTF_LANGUAGE = {"cdktf-ts": "typescript", "cdktf-py": "python"}
+
+
+def write_project(root: Path, example: Example) -> Path:
+    """Lay the example out as a small project; return its main file."""
+    if example.flavour in CDKTF_LANGUAGE:
+        (root / "cdktf.json").write_text(json.dumps({"language": CDKTF_LANGUAGE[example.flavour], "app": "x"}))
+    files = {MAIN_FILE[example.flavour]: example.before, **example.files}
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root / MAIN_FILE[example.flavour]
+
+
+def run_example(rule: Rule, example: Example, root: Path) -> tuple[engine.RunResult, str]:
+    """Run only `rule` on the example; return the result and the main file's text afterwards."""
+    main = write_project(root, example)
+    result = engine.run([root], engine.Options(**example.options), cwd=root, rules=[rule])
+    return result, result.workspace.text[main.absolute()]
