@@ -1,0 +1,298 @@
+"""Terraform HCL: python-hcl2 parses (meaning and character spans), edits are made by span.
+
+python-hcl2 8 returns a lark tree whose every node carries start/end offsets into the text, so
+comments and layout outside the edited spans survive untouched.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lark import Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from iacfix.backends.base import ParsedFile, Setting, SourceSyntaxError
+from iacfix.model import Edit, Prop, Resource, Value
+from iacfix.textedit import indentation_at, line_end
+
+
+@dataclass
+class Attribute:
+    prop: Prop
+    eq_span: tuple[int, int]  # the `=` token with the blanks before it (what alignment rewrites)
+
+    @property
+    def key(self) -> str:
+        return self.prop.key
+
+
+@dataclass
+class Block:
+    type: str
+    labels: list[str]
+    span: tuple[int, int]
+    body_span: tuple[int, int]  # between the braces
+    line: int
+    col: int
+    items: list[Attribute | Block] = field(default_factory=list)
+
+    @property
+    def attributes(self) -> list[Attribute]:
+        return [i for i in self.items if isinstance(i, Attribute)]
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [i for i in self.items if isinstance(i, Block)]
+
+
+def parse(path: Path, text: str) -> HclFile:
+    import hcl2  # deferred: importing lark grammars costs start-up time
+
+    try:
+        tree = hcl2.parses_to_tree(text)
+    except UnexpectedInput as exc:
+        raise SourceSyntaxError(exc.line if exc.line > 0 else 1, max(exc.column, 1), _describe(exc)) from None
+    except Exception as exc:  # python-hcl2 raises plain exceptions for a few malformed inputs
+        raise SourceSyntaxError(1, 1, f"does not parse as HCL: {exc}") from None
+    return HclFile(path, text, tree)
+
+
+def _describe(exc: UnexpectedInput) -> str:
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        return "unexpected end of file (an unclosed brace, bracket or string?)"
+    if isinstance(exc, UnexpectedToken):
+        return f"unexpected {exc.token!s}"[:120]
+    if isinstance(exc, UnexpectedCharacters):
+        return f"unexpected character {exc.char!r}"
+    return "does not parse as HCL"
+
+
+class HclFile(ParsedFile):
+    language = "hcl"
+    comment_prefixes = ("#", "//")
+
+    def __init__(self, path: Path, text: str, tree: Tree):
+        super().__init__(path, text)
+        body = tree.children[0]
+        self.blocks: list[Block] = [b for b in self._items(body) if isinstance(b, Block)]
+
+    # -- tree → blocks and attributes ----------------------------------------------------------
+    def _items(self, body: Tree) -> list[Attribute | Block]:
+        items: list[Attribute | Block] = []
+        for child in body.children:
+            if isinstance(child, Tree) and child.data == "attribute":
+                items.append(self._attribute(child))
+            elif isinstance(child, Tree) and child.data == "block":
+                items.append(self._block(child))
+        return items
+
+    def _attribute(self, node: Tree) -> Attribute:
+        ident, eq, expr = node.children[0], node.children[1], node.children[2]
+        key = self.text[ident.meta.start_pos : ident.meta.end_pos]
+        prop = Prop(
+            key=key,
+            key_span=(ident.meta.start_pos, ident.meta.end_pos),
+            value=self._value(expr),
+            span=(node.meta.start_pos, node.meta.end_pos),
+        )
+        return Attribute(prop, (eq.start_pos, eq.end_pos))
+
+    def _block(self, node: Tree) -> Block:
+        ident = node.children[0]
+        labels = []
+        body = None
+        lbrace = rbrace = None
+        for child in node.children[1:]:
+            if isinstance(child, Token):
+                if child.type == "LBRACE":
+                    lbrace = child.end_pos
+                elif child.type == "RBRACE":
+                    rbrace = child.start_pos
+            elif child.data == "body":
+                body = child
+            else:  # a label: quoted string or bare identifier
+                labels.append(_string_value(self.text[child.meta.start_pos : child.meta.end_pos]))
+        block = Block(
+            type=self.text[ident.meta.start_pos : ident.meta.end_pos],
+            labels=labels,
+            span=(node.meta.start_pos, node.meta.end_pos),
+            body_span=(lbrace, rbrace),
+            line=node.meta.line,
+            col=node.meta.column,
+        )
+        if body is not None:
+            block.items = self._items(body)
+        return block
+
+    def _value(self, node: Tree) -> Value:
+        start, end = node.meta.start_pos, node.meta.end_pos
+        text = self.text[start:end]
+        inner = node.children[0] if node.data == "expr_term" and len(node.children) == 1 else node
+        kind, value, props, items = "expr", None, [], []
+        data = inner.data if isinstance(inner, Tree) else None
+        if data == "literal_value":
+            token = inner.children[0]
+            if token.type in ("TRUE", "FALSE"):
+                kind, value = "bool", token.type == "TRUE"
+            elif token.type == "NULL":
+                kind = "null"
+        elif data in ("int_lit", "float_lit"):
+            kind, value = "number", json.loads(text) if data == "int_lit" else float(text)
+        elif data == "string":
+            if any(isinstance(c, Tree) and c.children and isinstance(c.children[0], Tree) for c in inner.children):
+                kind = "template"  # holds ${...} or %{...}
+            else:
+                kind, value = "string", _string_value(text)
+        elif data == "object":
+            kind = "object"
+            for elem in inner.children:
+                if isinstance(elem, Tree) and elem.data == "object_elem":
+                    key_node, _, val_node = elem.children[0], elem.children[1], elem.children[2]
+                    key_text = self.text[key_node.meta.start_pos : key_node.meta.end_pos]
+                    props.append(
+                        Prop(
+                            key=_string_value(key_text),
+                            key_span=(key_node.meta.start_pos, key_node.meta.end_pos),
+                            value=self._value(val_node),
+                            span=(elem.meta.start_pos, elem.meta.end_pos),
+                        )
+                    )
+        elif data == "tuple":
+            kind = "array"
+            items = [self._value(c) for c in inner.children if isinstance(c, Tree)]
+        return Value(kind, text, (start, end), node.meta.line, node.meta.column, value, props, items)
+
+    # -- the neutral view ------------------------------------------------------------------------
+    def resources(self) -> list[Resource]:
+        out = []
+        for block in self.blocks:
+            if block.type != "resource" or len(block.labels) != 2:
+                continue
+            rtype, name = block.labels
+            body = Value("object", self.text[slice(*block.body_span)], block.body_span, block.line, block.col)
+            body.props = [a.prop for a in block.attributes]
+            attrs = {a.key: a.prop for a in block.attributes}
+            out.append(Resource(self.path, "hcl", rtype, name, f"{rtype}.{name}", attrs, body, block.line, block.col))
+        return out
+
+    def settings(self) -> list[Setting]:
+        out: list[Setting] = []
+
+        def walk(block: Block, prefix: str) -> None:
+            for attr in block.attributes:
+                v = attr.prop.value
+                out.append(Setting(self.path, f"{prefix}.{attr.key}", v, attr.prop.span, v.line, attr_col(attr)))
+            for child in block.blocks:
+                walk(child, ".".join([prefix, child.type, *child.labels]))
+
+        def attr_col(attr: Attribute) -> int:
+            start = attr.prop.span[0]
+            return start - self.text.rfind("\n", 0, start)
+
+        for block in self.blocks:
+            if block.type == "terraform":
+                walk(block, "terraform")
+        return out
+
+    def find_block_of(self, offset: int) -> Block | None:
+        """The innermost block whose body holds `offset`."""
+
+        def search(blocks: list[Block]) -> Block | None:
+            for b in blocks:
+                if b.body_span[0] <= offset < b.body_span[1]:
+                    return search(b.blocks) or b
+            return None
+
+        return search(self.blocks)
+
+    # -- rendering edits -----------------------------------------------------------------------
+    def literal(self, value: bool | int | float | str) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return repr(value)
+        # HCL string escapes are JSON's, plus `${` / `%{` which would start a template.
+        return json.dumps(value, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{")
+
+    def to_string_expr(self, value: Value) -> str:
+        return f"tostring({value.text})"
+
+    def insert_attr(self, resource: Resource, name: str, value_text: str) -> list[Edit]:
+        block = self.find_block_of(resource.body.span[0])
+        assert block is not None
+        runs = self._runs(block)
+        if runs:
+            run = runs[0]
+            anchor = run[-1].prop.span[1]
+            indent = indentation_at(self.text, run[0].prop.span[0])
+        else:
+            run = []
+            anchor = block.body_span[0]
+            indent = indentation_at(self.text, block.span[0]) + "  "
+        width = max([len(a.key) for a in run] + [len(name)])
+        edits = self._align(run, width)
+        line = f"{indent}{name}{' ' * (width - len(name))} = {value_text}"
+        edits.append(Edit(self.path, line_end(self.text, anchor), line_end(self.text, anchor), "\n" + line))
+        return edits
+
+    def remove_setting(self, setting: Setting) -> list[Edit]:
+        edits = super().remove_setting(setting)
+        block = self.find_block_of(setting.span[0])
+        if block is not None:
+            for run in self._runs(block):
+                if any(a.prop.span == setting.span for a in run):
+                    rest = [a for a in run if a.prop.span != setting.span]
+                    edits += self._align(rest, max((len(a.key) for a in rest), default=0))
+        return edits
+
+    def _runs(self, block: Block) -> list[list[Attribute]]:
+        """Runs of consecutive one-line attributes, the groups `terraform fmt` aligns on `=`.
+
+        A blank line, a comment line, a nested block or a multi-line value ends a run; a heredoc
+        counts as one line (the corpus of fmt-clean files shows it aligned with its neighbours).
+        """
+        runs: list[list[Attribute]] = []
+        current: list[Attribute] = []
+        previous_end = None
+        for item in block.items:
+            single = isinstance(item, Attribute) and (
+                item.prop.value.text.startswith("<<") or "\n" not in self.text[slice(*item.prop.span)]
+            )
+            if single and current and previous_end is not None and _adjacent(self.text[previous_end : item.prop.span[0]]):
+                current.append(item)
+            else:
+                if current:
+                    runs.append(current)
+                current = [item] if single else []
+            previous_end = item.prop.span[1] if isinstance(item, Attribute) else item.span[1]
+            if isinstance(item, Attribute) and item.prop.value.text.endswith("\n"):
+                previous_end -= 1  # a heredoc's token ends after its closing line's newline
+        if current:
+            runs.append(current)
+        return runs
+
+    def _align(self, run: list[Attribute], width: int) -> list[Edit]:
+        edits = []
+        for attr in run:
+            wanted = " " * (width - len(attr.key)) + " ="
+            if self.text[slice(*attr.eq_span)] != wanted:
+                edits.append(Edit(self.path, *attr.eq_span, wanted))
+        return edits
+
+
+def _adjacent(between: str) -> bool:
+    """True when two attributes are on consecutive lines (a same-line comment after the first
+    is allowed, a blank or comment line between them is not)."""
+    first, sep, rest = between.partition("\n")
+    return bool(sep) and "\n" not in rest and not rest.strip()
+
+
+def _string_value(text: str) -> str:
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text[1:-1]
+    return text
