@@ -1,0 +1,279 @@
+"""CDK for Terraform in TypeScript and Python: one view, two syntaxes.
+
+Both languages are parsed into the same view (docs/cdktf-view.md): TypeScript by the ts-morph
+worker, Python by libcst. Everything built on the view — resources, Terraform settings, imports,
+edit placement — is shared; the subclasses only say how each language spells things.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from iacfix.backends.base import BackendError, ParsedFile, Setting, SourceSyntaxError
+from iacfix.model import Edit, Prop, Resource, Value
+from iacfix.textedit import camel_case, indentation_at, line_end, removal_span, snake_case
+
+# The provider packages' module layout says which Terraform type a class is:
+#   @cdktf/provider-aws/lib/ecs-service         → aws_ecs_service
+#   cdktf_cdktf_provider_aws.ecs_service        → aws_ecs_service
+#   @cdktf/provider-aws/lib/data-aws-vpc        → data.aws_vpc
+_TS_PROVIDER = re.compile(r"@cdktf/provider-(?P<provider>[a-z0-9]+)(?:/lib/(?P<module>[a-z0-9-]+))?(?:/index)?$")
+_PY_PROVIDER = re.compile(r"cdktf_cdktf_provider_(?P<provider>[a-z0-9]+)(?:\.(?P<module>[a-z0-9_]+))?$")
+
+
+def parse(language: str, path: Path, text: str) -> CdktfFile:
+    if language == "python":
+        from iacfix.backends.python_view import PythonSyntaxError, extract_view
+
+        try:
+            view = extract_view(text)
+        except PythonSyntaxError as exc:
+            raise SourceSyntaxError(exc.line, exc.col, exc.message) from None
+        return PythonFile(path, text, view)
+    from iacfix.backends.node import NodeUnavailable, WorkerError, get_worker
+
+    try:
+        view, errors = get_worker().parse(str(path), text)
+    except (NodeUnavailable, WorkerError) as exc:
+        raise BackendError(f"cannot parse TypeScript: {exc}") from None
+    if errors:
+        first = errors[0]
+        raise SourceSyntaxError(first["line"], first["col"], first["message"])
+    return TypeScriptFile(path, text, view)
+
+
+def _terraform_type(provider: str, submodule: str | None) -> str | None:
+    if not submodule:
+        return None
+    name = submodule.replace("-", "_")
+    data_prefix = f"data_{provider}_"
+    if name.startswith(data_prefix):
+        return f"data.{provider}_{name[len(data_prefix):]}"
+    return f"{provider}_{name}"
+
+
+def _is_module_class(class_name: str, submodule: str) -> bool:
+    """`EcsService` is the class of module ecs-service; `S3BucketVersioningA` (the provider adds
+    an A where a name would clash) of s3-bucket-versioning; `EcsServiceNetworkConfiguration`,
+    a struct in the same module, is not."""
+    flat = re.sub(r"[-_]", "", submodule).lower()
+    name = class_name.lower()
+    return name == flat or name == flat + "a"
+
+
+class CdktfFile(ParsedFile):
+    provider_pattern: re.Pattern[str]
+    override_method: str  # addOverride / add_override
+    key_value_separator: str  # ": " / "="
+    self_name: str  # this / self
+
+    def __init__(self, path: Path, text: str, view: dict[str, Any]):
+        super().__init__(path, text)
+        self.view = view
+
+    # -- imports -------------------------------------------------------------------------------
+    @cached_property
+    def imported(self) -> dict[str, tuple[str, str | None]]:
+        """local name → (module, imported name); a namespace import maps to (module, None)."""
+        out: dict[str, tuple[str, str | None]] = {}
+        for imp in self.view["imports"]:
+            if imp.get("namespace"):
+                out[imp["namespace"]] = (imp["module"], None)
+            for name in imp["names"]:
+                out[name["local"]] = (imp["module"], name["name"])
+        return out
+
+    def terraform_type(self, callee: str) -> str | None:
+        """The Terraform type a constructed class stands for, from where it was imported.
+
+        `EcsService` from `.../lib/ecs-service`, `aws.ecsService.EcsService` with `aws` the
+        provider root, and `ecs_service.EcsService` with `ecs_service` imported from the root all
+        name aws_ecs_service.
+        """
+        head, *rest = callee.split(".")
+        if head not in self.imported:
+            return None
+        module, name = self.imported[head]
+        match = self.provider_pattern.match(module)
+        if not match:
+            return None
+        submodule = match.group("module")
+        if submodule is None:  # imported from the provider root: the submodule is named next
+            via = name if name is not None else (rest[0] if len(rest) >= 2 else None)
+            submodule = snake_case(via) if via else None
+        if submodule is None or not _is_module_class(callee.split(".")[-1], submodule):
+            return None  # a struct or helper class of the module, not the resource itself
+        return _terraform_type(match.group("provider"), submodule)
+
+    # -- the neutral view ------------------------------------------------------------------------
+    def resources(self) -> list[Resource]:
+        out = []
+        for cons in self.view["constructions"]:
+            rtype = self.terraform_type(cons["callee"])
+            # a resource is always built as (scope, id, config)
+            if rtype is None or cons.get("config") is None or len(cons["args"]) < 2:
+                continue
+            body = Value.from_view(cons["config"])
+            args = cons["args"]
+            name = args[1].get("value") if len(args) > 1 and args[1]["kind"] == "string" else None
+            attrs = {snake_case(p.key): p for p in body.props}
+            out.append(
+                Resource(self.path, self.language, rtype, name, cons.get("var"), attrs, body, cons["line"], cons["col"])
+            )
+        return out
+
+    def settings(self) -> list[Setting]:
+        out = []
+        for call in self.view["calls"]:
+            args = call["args"]
+            if not call["callee"].endswith("." + self.override_method) or not args or args[0]["kind"] != "string":
+                continue
+            value = Value.from_view(args[1]) if len(args) > 1 else None
+            out.append(Setting(self.path, args[0]["value"], value, tuple(call["statement_span"]), call["line"], call["col"]))
+        return out
+
+    # -- rendering edits -----------------------------------------------------------------------
+    def attr_key(self, name: str) -> str:
+        return name
+
+    def insert_attr(self, resource: Resource, name: str, value_text: str) -> list[Edit]:
+        """Add `name: value` after the last property, in the layout the object already has."""
+        body, text = resource.body, self.text
+        entry = f"{self.attr_key(name)}{self.key_value_separator}{value_text}"
+        if not body.props:
+            return [self._insert_into_empty(body, entry)]
+        last = body.props[-1]
+        after = last.span[1]
+        rest = text[after:]
+        comma = after + (len(rest) - len(rest.lstrip(" \t"))) if rest.lstrip(" \t").startswith(",") else None
+        multiline = "\n" in text[body.span[0] : last.span[0]]
+        if not multiline:
+            return [Edit(self.path, after, after, f", {entry}")]
+        indent = indentation_at(text, last.span[0])
+        if comma is not None:  # trailing-comma style: the new entry gets one too
+            end = line_end(text, comma)
+            return [Edit(self.path, end, end, f"\n{indent}{entry},")]
+        # No trailing comma: put one after the old last entry, none after the new one.
+        end = line_end(text, after)
+        return [Edit(self.path, after, after, ","), Edit(self.path, end, end, f"\n{indent}{entry}")]
+
+    def _insert_into_empty(self, body: Value, entry: str) -> Edit:
+        raise NotImplementedError
+
+    def replace_base(self, base_span: tuple[int, int], new_base: str) -> list[Edit]:
+        return [Edit(self.path, base_span[0], base_span[1], new_base)]
+
+    def import_names(self, module: str) -> list[str]:
+        return [n["name"] for imp in self.view["imports"] if imp["module"] == module for n in imp["names"]]
+
+    def add_import(self, module: str, name: str) -> list[Edit]:
+        if name in self.import_names(module):
+            return []
+        existing = next((i for i in self.view["imports"] if i["module"] == module and i["names"]), None)
+        if existing is not None:
+            last = existing["names"][-1]["span"][1]
+            return [Edit(self.path, last, last, f", {name}")]
+        imports = self.view["imports"]
+        at = line_end(self.text, imports[-1]["span"][1]) + 1 if imports else 0
+        at = min(at, len(self.text))
+        return [Edit(self.path, at, at, self.import_statement(module, name) + "\n")]
+
+    def remove_import(self, module: str, local: str) -> list[Edit]:
+        for imp in self.view["imports"]:
+            if imp["module"] != module:
+                continue
+            names = imp["names"]
+            for i, spec in enumerate(names):
+                if spec["local"] != local:
+                    continue
+                if len(names) == 1:
+                    start, end = removal_span(self.text, *imp["span"], comment_prefixes=self.comment_prefixes)
+                    return [Edit(self.path, start, end, "")]
+                if i + 1 < len(names):  # `A, B` → `B`: take the name and the separator after it
+                    return [Edit(self.path, spec["span"][0], names[i + 1]["span"][0], "")]
+                return [Edit(self.path, names[i - 1]["span"][1], spec["span"][1], "")]
+        return []
+
+    def import_statement(self, module: str, name: str) -> str:
+        raise NotImplementedError
+
+    def value_type(self, value: Value) -> str | None:
+        """The static type of an expression ("boolean", "string", ...), None when unknown."""
+        return value.type
+
+
+class TypeScriptFile(CdktfFile):
+    language = "typescript"
+    comment_prefixes = ("//", "/*")
+    provider_pattern = _TS_PROVIDER
+    override_method = "addOverride"
+    key_value_separator = ": "
+    self_name = "this"
+
+    @cached_property
+    def quote(self) -> str:
+        # Match the file: prettier projects use single quotes, some use double.
+        singles, doubles = self.text.count("'"), self.text.count('"')
+        return '"' if doubles > singles else "'"
+
+    def literal(self, value: bool | int | float | str) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, (int, float)):
+            return repr(value)
+        q = self.quote
+        return q + value.replace("\\", "\\\\").replace(q, "\\" + q).replace("\n", "\\n") + q
+
+    def to_string_expr(self, value: Value) -> str:
+        return f"String({value.text})"
+
+    def attr_key(self, name: str) -> str:
+        return camel_case(name)
+
+    def _insert_into_empty(self, body: Value, entry: str) -> Edit:
+        # body is the object literal `{}` itself
+        return Edit(self.path, body.span[0], body.span[1], "{ " + entry + " }")
+
+    def import_statement(self, module: str, name: str) -> str:
+        return f"import {{ {name} }} from {self.literal(module)};"
+
+    def value_type(self, value: Value) -> str | None:
+        if value.type is None and value.kind == "expr":
+            from iacfix.backends.node import get_worker
+
+            value.type = get_worker().types(str(self.path), [value.span])[0]
+        return value.type
+
+
+class PythonFile(CdktfFile):
+    language = "python"
+    comment_prefixes = ("#",)
+    provider_pattern = _PY_PROVIDER
+    override_method = "add_override"
+    key_value_separator = "="
+    self_name = "self"
+
+    @cached_property
+    def quote(self) -> str:
+        singles, doubles = self.text.count("'"), self.text.count('"')
+        return "'" if singles > doubles else '"'
+
+    def literal(self, value: bool | int | float | str) -> str:
+        if isinstance(value, (bool, int, float)):
+            return repr(value)
+        q = self.quote
+        return q + value.replace("\\", "\\\\").replace(q, "\\" + q).replace("\n", "\\n") + q
+
+    def to_string_expr(self, value: Value) -> str:
+        # str(True) is "True"; Terraform wants "true"
+        return f"str({value.text}).lower()"
+
+    def _insert_into_empty(self, body: Value, entry: str) -> Edit:
+        # body spans the inside of the call's parentheses: add after the positional arguments
+        return Edit(self.path, body.span[1], body.span[1], f", {entry}")
+
+    def import_statement(self, module: str, name: str) -> str:
+        return f"from {module} import {name}"
