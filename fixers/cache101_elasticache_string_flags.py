@@ -1,0 +1,120 @@
+"""CACHE101: ElastiCache replication group flags given as booleans where the provider wants strings."""
+
+from __future__ import annotations
+
+from iacfix.model import Location
+from iacfix.rule import Example, Rule
+
+# The provider types these two as strings ("true"/"false") while transit_encryption_enabled, right
+# beside them, is a boolean. Issue 5 replaces this pair with the schema generated from the provider.
+STRING_FLAGS = ("at_rest_encryption_enabled", "auto_minor_version_upgrade")
+
+
+class ElasticacheStringFlags(Rule):
+    """ElastiCache `atRestEncryptionEnabled` / `autoMinorVersionUpgrade` take strings, not booleans.
+
+    What it does: on `ElasticacheReplicationGroup`, turns `atRestEncryptionEnabled: true` and
+    `autoMinorVersionUpgrade: true` (Python `at_rest_encryption_enabled=True`,
+    `auto_minor_version_upgrade=True`) into `'true'` / `"true"`; a boolean held in a variable
+    becomes `String(x)` / `str(x).lower()`. `transitEncryptionEnabled` stays a boolean.
+
+    Why: @cdktf/provider-aws types both as `string`: TypeScript does not compile, and the
+    Python app fails at synth with a jsii type error.
+
+    HCL is not affected: Terraform converts `true` to "true" by itself.
+
+    Fix (safe): write the same value as a string.
+    """
+
+    code = "CACHE101"
+    name = "elasticache-string-flags"
+    flavours = ("cdktf-ts", "cdktf-py")
+    examples = [
+        Example(
+            "cdktf-ts",
+            before="""\
+import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
+export function cache(scope: any, encrypt: boolean) {
+  return new ElasticacheReplicationGroup(scope, 'redis', {
+    replicationGroupId: 'redis',
+    atRestEncryptionEnabled: true,
+    transitEncryptionEnabled: true,
+    autoMinorVersionUpgrade: encrypt,
+  });
+}
+""",
+            after="""\
+import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
+export function cache(scope: any, encrypt: boolean) {
+  return new ElasticacheReplicationGroup(scope, 'redis', {
+    replicationGroupId: 'redis',
+    atRestEncryptionEnabled: 'true',
+    transitEncryptionEnabled: true,
+    autoMinorVersionUpgrade: String(encrypt),
+  });
+}
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
+
+
+def cache(scope, encrypt: bool):
+    return ElasticacheReplicationGroup(
+        scope,
+        "redis",
+        at_rest_encryption_enabled=False,
+        transit_encryption_enabled=True,
+        auto_minor_version_upgrade=encrypt,
+    )
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
+
+
+def cache(scope, encrypt: bool):
+    return ElasticacheReplicationGroup(
+        scope,
+        "redis",
+        at_rest_encryption_enabled="false",
+        transit_encryption_enabled=True,
+        auto_minor_version_upgrade=str(encrypt).lower(),
+    )
+""",
+        ),
+        # Already strings, or a variable that is not known to be a boolean: nothing to do.
+        Example(
+            "cdktf-ts",
+            before="""\
+import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
+export function cache(scope: any, flag: string) {
+  new ElasticacheReplicationGroup(scope, 'redis', {
+    atRestEncryptionEnabled: 'true',
+    autoMinorVersionUpgrade: flag,
+  });
+}
+""",
+        ),
+    ]
+
+    def check(self, ctx):
+        for group in ctx.resources("aws_elasticache_replication_group"):
+            file = ctx.file(group.path)
+            for flag in STRING_FLAGS:
+                prop = group.attrs.get(flag)
+                if prop is None:
+                    continue
+                value = prop.value
+                if value.kind == "bool":
+                    new = file.literal("true" if value.value else "false")
+                elif value.kind == "expr" and file.value_type(value) == "boolean":
+                    new = file.to_string_expr(value)
+                else:
+                    continue
+                yield self.finding(
+                    Location(group.path, value.line, value.col),
+                    f"`{prop.key}` is a string in the AWS provider, not a boolean; use {new}",
+                    file.replace_value(prop, new),
+                )
