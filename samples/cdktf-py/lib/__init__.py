@@ -1,0 +1,1 @@
+"""CDKTF stacks for the catalog API."""

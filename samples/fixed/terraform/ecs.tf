@@ -1,0 +1,115 @@
+resource "aws_ecs_cluster" "main" {
+  name = "${local.name_prefix}-cluster"
+
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
+
+  tags = local.common_tags
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = "/ecs/${local.name_prefix}-app"
+  retention_in_days = 14
+  tags              = local.common_tags
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                   = "${local.name_prefix}-app"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "512"
+  memory                   = "1024"
+  execution_role_arn       = aws_iam_role.task_execution.arn
+
+  container_definitions = jsonencode([
+    {
+      name         = "api"
+      image        = var.app_image
+      essential    = true
+      portMappings = [{ containerPort = 80, protocol = "tcp" }]
+      environment = [
+        { name = "REDIS_HOST", value = aws_elasticache_replication_group.redis.primary_endpoint_address }
+      ]
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.app.name
+          awslogs-region        = var.aws_region
+          awslogs-stream-prefix = "api"
+        }
+      }
+    }
+  ])
+
+  tags = local.common_tags
+}
+
+resource "aws_ecs_service" "app" {
+  name          = "${local.name_prefix}-app"
+  cluster       = aws_ecs_cluster.main.id
+  launch_type   = "FARGATE"
+  desired_count = 3
+
+  task_definition = aws_ecs_task_definition.app.arn
+  propagate_tags  = "SERVICE"
+
+  network_configuration {
+    subnets          = aws_subnet.public[*].id
+    security_groups  = [aws_security_group.app.id]
+    assign_public_ip = true
+  }
+
+  tags = local.common_tags
+}
+
+resource "aws_appautoscaling_target" "app" {
+  service_namespace  = "ecs"
+  resource_id        = "service/${aws_ecs_cluster.main.name}/${aws_ecs_service.app.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  min_capacity       = 3
+  max_capacity       = 12
+}
+
+resource "aws_appautoscaling_policy" "app_cpu" {
+  name               = "${local.name_prefix}-app-cpu"
+  policy_type        = "TargetTrackingScaling"
+  service_namespace  = aws_appautoscaling_target.app.service_namespace
+  resource_id        = aws_appautoscaling_target.app.resource_id
+  scalable_dimension = aws_appautoscaling_target.app.scalable_dimension
+
+  target_tracking_scaling_policy_configuration {
+    target_value = 60
+
+    predefined_metric_specification {
+      predefined_metric_type = "ECSServiceAverageCPUUtilization"
+    }
+  }
+}
+
+# Node-level log router: one copy on every EC2 container instance
+resource "aws_ecs_task_definition" "log_router" {
+  family                   = "${local.name_prefix}-log-router"
+  network_mode             = "bridge"
+  requires_compatibilities = ["EC2"]
+
+  container_definitions = jsonencode([
+    {
+      name      = "fluent-bit"
+      image     = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
+      essential = true
+      memory    = 128
+    }
+  ])
+}
+
+resource "aws_ecs_service" "log_router" {
+  name                = "${local.name_prefix}-log-router"
+  cluster             = aws_ecs_cluster.main.id
+  task_definition     = aws_ecs_task_definition.log_router.arn
+  launch_type         = "EC2"
+  scheduling_strategy = "DAEMON"
+
+  tags = local.common_tags
+}

@@ -1,0 +1,29 @@
+variable "aws_region" {
+  description = "AWS region to deploy into"
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "environment_suffix" {
+  description = "Suffix appended to resource names so several environments can share an account"
+  type        = string
+  default     = "dev"
+}
+
+variable "vpc_cidr" {
+  description = "CIDR block of the booking VPC"
+  type        = string
+  default     = "10.40.0.0/16"
+}
+
+variable "app_image" {
+  description = "Container image of the booking API"
+  type        = string
+  default     = "public.ecr.aws/docker/library/nginx:1.27-alpine"
+}
+
+variable "redis_node_type" {
+  description = "Instance type of the Redis cache nodes"
+  type        = string
+  default     = "cache.t4g.small"
+}
