@@ -1,0 +1,136 @@
+"""`iacfix PATH...`: findings on stderr, one unified diff on stdout, --write to apply.
+
+Exit codes: 0 nothing to fix, 1 findings remain, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from iacfix import __version__
+
+app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"iacfix {__version__}")
+        raise typer.Exit()
+
+
+def _codes(value: Optional[str]) -> Optional[list[str]]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()] if value else None
+
+
+@app.command(context_settings={"help_option_names": ["-h", "--help"]})
+def main_command(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to repair.", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print findings and the diff; change nothing (default).")] = False,
+    write: Annotated[bool, typer.Option("--write", help="Apply the fixes to the files.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Print findings only.")] = False,
+    terraform_version: Annotated[
+        Optional[str], typer.Option("--terraform-version", help="Target Terraform version, e.g. 1.9.8.", metavar="X.Y.Z")
+    ] = None,
+    select: Annotated[Optional[str], typer.Option(help="Only these rule codes or prefixes, comma-separated.")] = None,
+    ignore: Annotated[Optional[str], typer.Option(help="Skip these rule codes or prefixes, comma-separated.")] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Find the failures language models make in Terraform and CDK for Terraform code, and fix them."""
+    from iacfix import engine, fixers, tfversion
+    from iacfix.config import ConfigError
+
+    if dry_run + write + check > 1:
+        raise typer.BadParameter("choose one of --dry-run, --write and --check")
+    if terraform_version is not None and tfversion.parse_version(terraform_version) is None:
+        raise typer.BadParameter(f"not a version: {terraform_version!r}", param_hint="--terraform-version")
+    selected, ignored = _codes(select), _codes(ignore) or []
+    known = {r.code for r in fixers.all_rules()}
+    for code in (selected or []) + ignored:
+        if code != "ALL" and not any(k.startswith(code) for k in known):
+            raise typer.BadParameter(f"no rule code starts with {code!r}", param_hint="--select/--ignore")
+
+    cwd = Path.cwd()
+    options = engine.Options(terraform_version=terraform_version, select=selected, ignore=ignored)
+    try:
+        result = engine.run(paths, options, cwd)
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_ERROR) from None
+
+    show = lambda path: result.workspace.sources[path].display if path in result.workspace.sources else _display(path, cwd)  # noqa: E731
+    for error in result.errors:
+        _err(f"{show(error.path)}:{error.line}: error: {error.message}")
+
+    changes = result.changes()
+    remaining = result.findings
+    if write:
+        from iacfix.files import write_atomic
+
+        for source, text in changes:
+            try:
+                write_atomic(source.path, source.encode(text))
+            except OSError as exc:
+                result.errors.append(None)  # counts towards the exit code
+                _err(f"{source.display}:1: error: cannot write: {exc.strerror or exc}")
+        remaining = [f for f in result.findings if not f.fixable]
+
+    for finding in remaining:
+        _err(f"{show(finding.path)}:{finding.line}:{finding.col}: {finding.code} {finding.message}")
+
+    if not write and not check and changes:
+        from iacfix.diff import unified_diff
+
+        diff = "".join(unified_diff(s.display, s.restore(s.text), s.restore(text)) for s, text in changes)
+        sys.stdout.buffer.write(diff.encode("utf-8"))
+        sys.stdout.flush()
+
+    _err(_summary(result.findings, remaining, changes, write))
+    if result.errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if remaining else EXIT_CLEAN)
+
+
+def _summary(findings, remaining, changes, write: bool) -> str:
+    fixable = sum(f.fixable for f in findings)
+    if write:
+        fixed = len(findings) - len(remaining)
+        files = len(changes)
+        text = f"Fixed {fixed} finding{'s' * (fixed != 1)} in {files} file{'s' * (files != 1)}"
+        return text + (f"; {len(remaining)} need a human." if remaining else ".")
+    if not findings:
+        return "No findings."
+    text = f"Found {len(findings)} finding{'s' * (len(findings) != 1)} ({fixable} fixable)."
+    return text + (" Run with --write to apply the fixes." if fixable else "")
+
+
+def _display(path: Path, cwd: Path) -> str:
+    from iacfix.files import display_path
+
+    return display_path(path, cwd)
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def main() -> None:
+    import os
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        _err("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug in iacfix: one clear line, the traceback only on request
+        if os.environ.get("IACFIX_DEBUG"):
+            raise
+        _err(f"iacfix: internal error: {type(exc).__name__}: {exc} (set IACFIX_DEBUG=1 for the traceback; please report)")
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,48 @@
+"""Every rule's documented examples are its tests (Fixit style)."""
+
+from __future__ import annotations
+
+import pytest
+
+from iacfix import engine
+from iacfix.fixers import all_rules
+from iacfix.testing import run_example
+
+CASES = [
+    pytest.param(rule, example, id=f"{rule.code}-{example.flavour}-{i}")
+    for rule in all_rules()
+    for i, example in enumerate(rule.examples)
+]
+
+
+@pytest.mark.parametrize("rule,example", CASES)
+def test_example(rule, example, tmp_path):
+    result, text = run_example(rule, example, tmp_path)
+    assert result.errors == []
+    if example.after is None:  # valid code: silent, unchanged
+        assert result.findings == []
+        assert text == example.before
+        return
+    assert {f.code for f in result.findings} == set(example.codes or (rule.code,))
+    assert all(f.fixable for f in result.findings)
+    assert text == example.after
+    # idempotence: the repaired code is valid code for the rule
+    for source, new_text in result.changes():
+        source.path.write_text(new_text, encoding="utf-8")
+    again = engine.run([tmp_path], engine.Options(**example.options), cwd=tmp_path, rules=[rule])
+    assert again.findings == [] and again.changes() == []
+
+
+def test_every_rule_is_documented_and_exemplified():
+    codes = [r.code for r in all_rules()]
+    assert len(codes) == len(set(codes))
+    for rule in all_rules():
+        assert rule.docs().count("\n") > 3, rule.code
+        assert any(e.after is not None for e in rule.examples), f"{rule.code} has no before/after example"
+        flavours = {e.flavour for e in rule.examples}
+        assert flavours <= set(rule.flavours), rule.code
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.code)
+def test_each_flavour_of_a_rule_has_an_example(rule):
+    assert {e.flavour for e in rule.examples if e.after is not None} == set(rule.flavours)
