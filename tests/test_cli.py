@@ -237,6 +237,20 @@ def test_mixed_tree_detects_each_project(project):
     assert [l.split(":")[0] for l in lines] == ["app/lib/stack.py", "infra/main.tf"]
 
 
+def test_files_of_another_language_in_a_cdktf_app_are_not_read(project):
+    project(
+        {
+            "cdktf.json": '{"language": "typescript"}',
+            "lib/lambda/handler.py": "def handler(event, context:\n",  # would be a syntax error
+            "lib/stack.ts": "import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';\n"
+            "new EcsService(this, 's', { name: 'x' });\n",
+        }
+    )
+    result = iacfix(".", "--check")
+    assert result.exit_code == 1
+    assert [l.split(":")[0] for l in result.stderr.splitlines()[:-1]] == ["lib/stack.ts"]
+
+
 # -- the target Terraform version ---------------------------------------------------------------
 
 

@@ -6,11 +6,13 @@ so a CRLF file with a BOM stays a CRLF file with a BOM.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from iacfix.model import InputError
@@ -174,8 +176,20 @@ def cdktf_root(path: Path) -> Path | None:
     return None
 
 
+@lru_cache(maxsize=None)
+def cdktf_language(root: Path) -> str | None:
+    """The `language` of a CDKTF app's cdktf.json ("typescript", "python", ...)."""
+    try:
+        return json.loads((root / "cdktf.json").read_text(encoding="utf-8")).get("language")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return None
+
+
 def _is_cdktf_source(path: Path) -> bool:
-    if cdktf_root(path) is not None:
+    root = cdktf_root(path)
+    # In a CDKTF app, the files of the app's language; a file of another language (a Python
+    # Lambda handler in a TypeScript app) only if it uses cdktf itself.
+    if root is not None and cdktf_language(root) in (None, LANGUAGE_BY_SUFFIX[path.suffix]):
         return True
     try:
         with path.open("rb") as fh:
