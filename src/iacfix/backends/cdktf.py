@@ -136,6 +136,25 @@ class CdktfFile(ParsedFile):
         return out
 
     # -- rendering edits -----------------------------------------------------------------------
+    booleans: tuple[str, str]
+    default_quote: str
+
+    @cached_property
+    def quote(self) -> str:
+        """The quote the file mostly uses, so inserted strings look like their neighbours."""
+        singles, doubles = self.text.count("'"), self.text.count('"')
+        if singles == doubles:
+            return self.default_quote
+        return "'" if singles > doubles else '"'
+
+    def literal(self, value: bool | int | float | str) -> str:
+        if isinstance(value, bool):
+            return self.booleans[value]
+        if isinstance(value, (int, float)):
+            return repr(value)
+        q = self.quote
+        return q + value.replace("\\", "\\\\").replace(q, "\\" + q).replace("\n", "\\n") + q
+
     def attr_key(self, name: str) -> str:
         return name
 
@@ -212,20 +231,8 @@ class TypeScriptFile(CdktfFile):
     override_method = "addOverride"
     key_value_separator = ": "
     self_name = "this"
-
-    @cached_property
-    def quote(self) -> str:
-        # Match the file: prettier projects use single quotes, some use double.
-        singles, doubles = self.text.count("'"), self.text.count('"')
-        return '"' if doubles > singles else "'"
-
-    def literal(self, value: bool | int | float | str) -> str:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, (int, float)):
-            return repr(value)
-        q = self.quote
-        return q + value.replace("\\", "\\\\").replace(q, "\\" + q).replace("\n", "\\n") + q
+    booleans = ("false", "true")
+    default_quote = "'"  # prettier's choice, the usual one in CDKTF TypeScript
 
     def to_string_expr(self, value: Value) -> str:
         return f"String({value.text})"
@@ -255,17 +262,8 @@ class PythonFile(CdktfFile):
     override_method = "add_override"
     key_value_separator = "="
     self_name = "self"
-
-    @cached_property
-    def quote(self) -> str:
-        singles, doubles = self.text.count("'"), self.text.count('"')
-        return "'" if singles > doubles else '"'
-
-    def literal(self, value: bool | int | float | str) -> str:
-        if isinstance(value, (bool, int, float)):
-            return repr(value)
-        q = self.quote
-        return q + value.replace("\\", "\\\\").replace(q, "\\" + q).replace("\n", "\\n") + q
+    booleans = ("False", "True")
+    default_quote = '"'  # black's choice
 
     def to_string_expr(self, value: Value) -> str:
         # str(True) is "True"; Terraform wants "true"
