@@ -121,11 +121,53 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr)
 
 
+# `iacfix PATH...` is the main command, so the other commands are picked by their first word
+# (a folder named like one is still reachable as ./rules). Each maps to a typer app.
+def _subcommands() -> dict[str, typer.Typer]:
+    return {"rules": rules_app, "explain": explain_app}
+
+
+rules_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+explain_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+
+@rules_app.command(context_settings={"help_option_names": ["-h", "--help"]})
+def rules_command() -> None:
+    """List the rules: code, fix (safe, unsafe or none), flavours, name and summary."""
+    from iacfix.fixers import all_rules
+
+    for rule in all_rules():
+        flavours = ",".join(rule.flavours)
+        print(f"{rule.code:<9} {rule.fix:<6} {flavours:<28} {rule.name}: {rule.summary()}")
+
+
+@explain_app.command(context_settings={"help_option_names": ["-h", "--help"]})
+def explain_command(code: Annotated[str, typer.Argument(help="A rule code, e.g. ECS101.")]) -> None:
+    """Print a rule's documentation and its examples."""
+    from iacfix.fixers import all_rules
+
+    rule = next((r for r in all_rules() if r.code == code.upper()), None)
+    if rule is None:
+        raise typer.BadParameter(f"no rule {code!r}; `iacfix rules` lists them", param_hint="CODE")
+    print(f"{rule.code} ({rule.name}) — fix: {rule.fix}; flavours: {', '.join(rule.flavours)}\n")
+    print(rule.docs())
+    for example in rule.examples:
+        label = "valid" if example.after is None else "before"
+        print(f"\n--- {example.flavour}, {label}:\n{example.before.rstrip()}")
+        if example.after is not None:
+            print(f"--- {example.flavour}, after:\n{example.after.rstrip()}")
+
+
 def main() -> None:
     import os
 
+    argv = sys.argv[1:]
+    command = _subcommands().get(argv[0]) if argv else None
     try:
-        app()
+        if command is not None:
+            command(argv[1:], prog_name=f"iacfix {argv[0]}")
+        else:
+            app()
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
