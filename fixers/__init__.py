@@ -36,10 +36,3 @@ def matches(code: str, prefixes: Sequence[str]) -> bool:
     """ruff-style selection: "ECS" selects ECS101, "ECS1" too, "ALL" everything."""
     return any(p == "ALL" or code.startswith(p) for p in prefixes)
 
-
-def selected_rules(select: Sequence[str] | None = None, ignore: Sequence[str] = ()) -> list[Rule]:
-    return [
-        rule
-        for rule in all_rules()
-        if (select is None or matches(rule.code, select)) and not matches(rule.code, ignore)
-    ]

@@ -39,6 +39,10 @@ def main_command(
     ] = None,
     select: Annotated[Optional[str], typer.Option(help="Only these rule codes or prefixes, comma-separated.")] = None,
     ignore: Annotated[Optional[str], typer.Option(help="Skip these rule codes or prefixes, comma-separated.")] = None,
+    unsafe_fixes: Annotated[
+        Optional[bool],
+        typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply unsafe fixes (scaffolds that add infrastructure).", show_default=False),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -51,14 +55,16 @@ def main_command(
         raise typer.BadParameter("choose one of --dry-run, --write and --check")
     if terraform_version is not None and tfversion.parse_version(terraform_version) is None:
         raise typer.BadParameter(f"not a version: {terraform_version!r}", param_hint="--terraform-version")
-    selected, ignored = _codes(select), _codes(ignore) or []
+    selected, ignored = _codes(select), _codes(ignore)
     known = {r.code for r in fixers.all_rules()}
-    for code in (selected or []) + ignored:
+    for code in (selected or []) + (ignored or []):
         if code != "ALL" and not any(k.startswith(code) for k in known):
             raise typer.BadParameter(f"no rule code starts with {code!r}", param_hint="--select/--ignore")
 
     cwd = Path.cwd()
-    options = engine.Options(terraform_version=terraform_version, select=selected, ignore=ignored)
+    options = engine.Options(
+        terraform_version=terraform_version, select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes
+    )
     try:
         result = engine.run(paths, options, cwd)
     except ConfigError as exc:
@@ -84,6 +90,10 @@ def main_command(
 
     for finding in remaining:
         _err(f"{show(finding.path)}:{finding.line}:{finding.col}: {finding.code} {finding.message}")
+    previews = [f.preview for f in remaining if f.preview]
+    if previews and not check:
+        _err("\nUnsafe fixes, not applied (they add infrastructure; apply them with --unsafe-fixes):")
+        _err("".join(previews).rstrip("\n"))
 
     if not write and not check and changes:
         from iacfix.diff import unified_diff
@@ -108,6 +118,9 @@ def _summary(findings, remaining, changes, write: bool) -> str:
     if not findings:
         return "No findings."
     text = f"Found {len(findings)} finding{'s' * (len(findings) != 1)} ({fixable} fixable)."
+    unsafe = sum(bool(f.preview) for f in findings)
+    if unsafe:
+        text += f" {unsafe} more fixable with --unsafe-fixes."
     return text + (" Run with --write to apply the fixes." if fixable else "")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,11 @@ class ConfigError(Exception):
     pass
 
 
-@lru_cache(maxsize=None)
 def project_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
-    """The first config found walking up from `folder`: (settings, file it came from)."""
+    """The first config found walking up from `folder`: (settings, file it came from).
+
+    Not cached: a long-lived process (the bot, tests) must see a config file that changed.
+    """
     for candidate in (folder, *folder.parents):
         dotfile = candidate / ".iacfix.toml"
         if dotfile.is_file():

@@ -7,6 +7,7 @@ reported) instead of written. Nothing here touches the disk: the CLI writes the 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,9 +28,39 @@ MAX_PASSES = 5
 
 @dataclass
 class Options:
+    """What the command line says; None means "as the project's config says"."""
+
     terraform_version: str | None = None  # --terraform-version
     select: Sequence[str] | None = None
-    ignore: Sequence[str] = ()
+    ignore: Sequence[str] | None = None
+    unsafe_fixes: bool | None = None  # apply the "unsafe" fixes (scaffolds) too
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """Options merged with the project's [tool.iacfix] / .iacfix.toml: the command line wins."""
+
+    select: tuple[str, ...] | None
+    ignore: tuple[str, ...]
+    unsafe_fixes: bool
+
+    @classmethod
+    def resolve(cls, options: Options, root: Path) -> ProjectSettings:
+        config, _ = project_config(root)
+
+        def codes(value) -> tuple[str, ...] | None:
+            return None if value is None else tuple(str(c).upper() for c in value)
+
+        return cls(
+            select=codes(options.select if options.select is not None else config.get("select")),
+            ignore=codes(options.ignore if options.ignore is not None else config.get("ignore")) or (),
+            unsafe_fixes=bool(options.unsafe_fixes if options.unsafe_fixes is not None else config.get("unsafe-fixes")),
+        )
+
+    def enables(self, rule) -> bool:
+        from iacfix.fixers import matches
+
+        return (self.select is None or matches(rule.code, self.select)) and not matches(rule.code, self.ignore)
 
 
 @dataclass
@@ -49,6 +80,22 @@ def parse_source(language: str, path: Path, text: str) -> ParsedFile:
     from iacfix.backends import cdktf
 
     return cdktf.parse(language, path, text)
+
+
+_SUPPRESSION = re.compile(r"(?:#|//)\s*iacfix:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")
+
+
+def suppressed(text: str, finding: Finding) -> bool:
+    """`# iacfix: ignore[CODE]` / `// iacfix: ignore[CODE, CODE]` (or bare `iacfix: ignore`) on
+    the finding's line silences it."""
+    lines = text.split("\n")
+    if not 0 < finding.line <= len(lines):
+        return False
+    for match in _SUPPRESSION.finditer(lines[finding.line - 1]):
+        codes = match.group("codes")
+        if codes is None or finding.code in {c.strip().upper() for c in codes.split(",")}:
+            return True
+    return False
 
 
 class Workspace:
@@ -172,16 +219,24 @@ def load(paths: Sequence[Path], cwd: Path) -> tuple[Workspace, list[InputError]]
 
 
 def run(paths: Sequence[Path], options: Options, cwd: Path, rules: Sequence | None = None) -> RunResult:
-    from iacfix.fixers import selected_rules
+    """Run the rules (all of them unless given) over the files and folders in `paths`.
+
+    Rules run in order: every "fix" rule by code, then the "format" rules, so that formatting
+    sees every other rule's edits.
+    """
+    from iacfix.fixers import all_rules
 
     workspace, errors = load(paths, cwd)
     findings: list[Finding] = []
     projects = group_projects(workspace)
-    for rule in rules if rules is not None else selected_rules(options.select, options.ignore):
+    settings = {p.root: ProjectSettings.resolve(options, p.root) for p in projects}
+    ordered = sorted(rules if rules is not None else all_rules(), key=lambda r: (r.phase == "format", r.code))
+    for rule in ordered:
         for project in projects:
-            if project.flavour in rule.flavours:
+            if project.flavour in rule.flavours and (rules is not None or settings[project.root].enables(rule)):
                 try:
-                    findings += _run_rule(rule, Context(workspace, project, options), errors)
+                    ctx = Context(workspace, project, options)
+                    findings += _run_rule(rule, ctx, settings[project.root].unsafe_fixes, errors)
                 except Exception as exc:  # one broken rule must not cost the user the others
                     where = project.files[0] if project.files else project.root
                     errors.append(
@@ -191,12 +246,17 @@ def run(paths: Sequence[Path], options: Options, cwd: Path, rules: Sequence | No
     return RunResult(workspace, findings, errors)
 
 
-def _run_rule(rule, ctx: Context, errors: list[InputError]) -> list[Finding]:
+def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError]) -> list[Finding]:
     kept: list[Finding] = []
     for _ in range(MAX_PASSES):
         accepted: list[Finding] = []
         deferred = False
         for finding in rule.check(ctx):
+            if suppressed(ctx.workspace.text[finding.path], finding):
+                continue
+            if rule.fix == "unsafe" and not unsafe_fixes and finding.edits:
+                finding.preview = _preview(ctx.workspace, finding.edits)  # shown, not applied
+                finding.edits = []
             if any(overlaps(a, b) for a in finding.edits for f in accepted for b in f.edits):
                 deferred = True  # seen again, on the repaired tree, in the next pass
                 continue
@@ -206,6 +266,19 @@ def _run_rule(rule, ctx: Context, errors: list[InputError]) -> list[Finding]:
         if not deferred:
             break
     return kept
+
+
+def _preview(workspace: Workspace, edits: list[Edit]) -> str:
+    """The diff a fix would make, against the tree as it is when the rule runs."""
+    from iacfix.diff import unified_diff
+
+    by_file: dict[Path, list[Edit]] = defaultdict(list)
+    for edit in edits:
+        by_file[edit.path].append(edit)
+    return "".join(
+        unified_diff(workspace.sources[p].display, workspace.text[p], apply_edits(workspace.text[p], e))
+        for p, e in sorted(by_file.items())
+    )
 
 
 def _apply(workspace: Workspace, rule, findings: list[Finding], errors: list[InputError]) -> None:

@@ -116,6 +116,8 @@ class Finding:
     line: int
     col: int = 1
     edits: list[Edit] = field(default_factory=list)
+    # The diff of an unsafe fix (a scaffold) left unapplied because --unsafe-fixes was not given.
+    preview: str = ""
 
     @property
     def fixable(self) -> bool:

@@ -40,7 +40,11 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     flavours: ClassVar[tuple[str, ...]]
-    fix: ClassVar[str] = "safe"  # "safe": applied by --write; "none": reported only
+    # "safe": applied by --write; "unsafe": adds infrastructure (a scaffold with safe defaults),
+    # applied only with --unsafe-fixes; "none": reported only, a human decides.
+    fix: ClassVar[str] = "safe"
+    # "fix" rules run first, in code order; "format" rules (canonical layout) run after them.
+    phase: ClassVar[str] = "fix"
     examples: ClassVar[list[Example]] = []
 
     def check(self, ctx: Context) -> Iterable[Finding]:

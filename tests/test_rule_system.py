@@ -1,0 +1,152 @@
+"""The ruff-like rule system: selection, config, suppression comments, unsafe fixes, phases."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from typer.testing import CliRunner
+
+from iacfix import engine
+from iacfix.cli import app, explain_app, rules_app
+from iacfix.fixers import all_rules
+from iacfix.model import Edit
+from iacfix.rule import Rule
+
+runner = CliRunner()
+SERVICE = 'resource "aws_ecs_service" "app" {\n  name = "app"\n}\n'
+LOCKFILE = 'terraform {\n  backend "s3" {\n    use_lockfile = true\n  }\n}\n'
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def make(files):
+        for rel, text in files.items():
+            (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / rel).write_text(text)
+        return tmp_path
+
+    return make
+
+
+def codes(root, **options):
+    return sorted(f.code for f in engine.run([root], engine.Options(**options), root).findings)
+
+
+# -- suppression comments ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"main.tf": SERVICE.replace("{\n", "{ # iacfix: ignore[ECS101]\n", 1)},
+        {"main.tf": SERVICE.replace("{\n", "{ // iacfix: ignore\n", 1)},
+        {
+            "cdktf.json": '{"language": "typescript"}',
+            "lib/a.ts": "import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';\n"
+            "new EcsService(this, 's', { name: 'x' }); // iacfix: ignore[TF101, ECS101]\n",
+        },
+        {
+            "cdktf.json": '{"language": "python"}',
+            "lib/a.py": "from cdktf_cdktf_provider_aws.ecs_service import EcsService\n"
+            'EcsService(self, "s", name="x")  # iacfix: ignore[ecs101]\n',
+        },
+    ],
+)
+def test_suppression_comment_on_the_line(project, files):
+    root = project(files)
+    assert codes(root) == []
+
+
+def test_suppression_of_another_code_does_not_silence(project):
+    root = project({"main.tf": SERVICE.replace("{\n", "{ # iacfix: ignore[TF101]\n", 1)})
+    assert codes(root) == ["ECS101"]
+
+
+# -- selection from the command line and from config ----------------------------------------------
+
+
+def test_config_select_and_ignore_and_cli_precedence(project):
+    root = project({"main.tf": SERVICE + LOCKFILE, ".iacfix.toml": 'ignore = ["TF"]\n'})
+    assert codes(root) == ["ECS101"]
+    assert codes(root, ignore=[]) == ["ECS101", "TF101"]  # the command line wins
+    (root / ".iacfix.toml").write_text('select = ["TF101"]\n')
+    assert codes(root) == ["TF101"]
+    (root / ".iacfix.toml").unlink()
+    (root / "pyproject.toml").write_text('[tool.iacfix]\nselect = ["ECS"]\n')
+    assert codes(root) == ["ECS101"]
+
+
+def test_broken_config_is_one_clear_error(project, monkeypatch):
+    project({"main.tf": SERVICE, ".iacfix.toml": "select = [\n"})
+    result = runner.invoke(app, ["."])
+    assert result.exit_code == 2
+    assert ".iacfix.toml: cannot read config" in result.output and "Traceback" not in result.output
+
+
+# -- unsafe fixes and phases -----------------------------------------------------------------------
+
+
+class AddsOutputs(Rule):
+    """A scaffold: adds a file-level comment standing in for new infrastructure."""
+
+    code, name, flavours, fix = "TEST9", "adds-outputs", ("terraform",), "unsafe"
+
+    def check(self, ctx):
+        for file in ctx.files():
+            yield self.finding(ctx.resources()[0], "scaffold", [Edit(file.path, 0, 0, "# scaffold\n")])
+
+
+class Formats(Rule):
+    """Runs after every fix rule, whatever its code."""
+
+    code, name, flavours, phase = "AAA1", "formats", ("terraform",), "format"
+    seen: list[str] = []
+
+    def check(self, ctx):
+        Formats.seen.append(ctx.files()[0].text)
+        return []
+
+
+def test_unsafe_fix_is_shown_but_applied_only_on_request(project):
+    root = project({"main.tf": SERVICE})
+    result = engine.run([root], engine.Options(), root, rules=[AddsOutputs()])
+    [finding] = result.findings
+    assert not finding.fixable and result.changes() == []
+    assert finding.preview.startswith("diff --git a/main.tf b/main.tf\n") and "+# scaffold\n" in finding.preview
+    result = engine.run([root], engine.Options(unsafe_fixes=True), root, rules=[AddsOutputs()])
+    assert result.findings[0].fixable and result.changes()[0][1].startswith("# scaffold\n")
+
+
+def test_format_rules_run_after_fix_rules(project):
+    root = project({"main.tf": SERVICE})
+    Formats.seen.clear()
+    engine.run([root], engine.Options(), root, rules=[Formats(), *all_rules()])
+    assert Formats.seen == ['resource "aws_ecs_service" "app" {\n  name          = "app"\n  desired_count = 2\n}\n']
+
+
+# -- rules and explain ----------------------------------------------------------------------------
+
+
+def test_rules_lists_every_rule():
+    result = runner.invoke(rules_app, [])
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.stdout.splitlines()] == [r.code for r in all_rules()]
+
+
+def test_explain_prints_docs_and_examples():
+    result = runner.invoke(explain_app, ["tf101"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("TF101 (s3-backend-use-lockfile)")
+    assert "Why:" in result.stdout and "--- terraform, before:" in result.stdout
+    assert runner.invoke(explain_app, ["NOPE1"]).exit_code == 2
+
+
+def test_subcommands_are_dispatched_by_the_real_entry_point():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "iacfix", "explain", "ECS101"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("ECS101 (ecs-service-desired-count)")
