@@ -43,6 +43,14 @@ def main_command(
         Optional[bool],
         typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply unsafe fixes (scaffolds that add infrastructure).", show_default=False),
     ] = None,
+    extract: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--extract",
+            help="For markdown answers: write their code blocks out as files under this folder (repaired, unless --check).",
+            metavar="DIR",
+        ),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -50,6 +58,7 @@ def main_command(
     """Find the failures language models make in Terraform and CDK for Terraform code, and fix them."""
     from iacfix import engine, fixers, tfversion
     from iacfix.config import ConfigError
+    from iacfix.model import InputError
 
     if dry_run + write + check > 1:
         raise typer.BadParameter("choose one of --dry-run, --write and --check")
@@ -67,13 +76,18 @@ def main_command(
     )
     try:
         result = engine.run(paths, options, cwd)
+        result.fixed_tree = not check
     except ConfigError as exc:
         _err(f"error: {exc}")
         raise typer.Exit(EXIT_ERROR) from None
 
-    show = lambda path: result.workspace.sources[path].display if path in result.workspace.sources else _display(path, cwd)  # noqa: E731
+    def where(path: Path, line: int, col: int | None = None) -> str:
+        known = result.workspace.sources.get(path) or result.workspace.answers.get(path)
+        shown, line, col_ = known.locate(line, col or 1) if known else (_display(path, cwd), line, col or 1)
+        return f"{shown}:{line}" + (f":{col_}" if col is not None else "")
+
     for error in result.errors:
-        _err(f"{show(error.path)}:{error.line}: error: {error.message}")
+        _err(f"{where(error.path, error.line)}: {error.severity}: {error.message}")
 
     changes = result.changes()
     remaining = result.findings
@@ -84,12 +98,16 @@ def main_command(
             try:
                 write_atomic(source.path, source.encode(text))
             except OSError as exc:
-                result.errors.append(None)  # counts towards the exit code
+                result.errors.append(InputError(source.path, 1, f"cannot write: {exc.strerror or exc}"))
                 _err(f"{source.display}:1: error: cannot write: {exc.strerror or exc}")
         remaining = [f for f in result.findings if not f.fixable]
 
-    for finding in remaining:
-        _err(f"{show(finding.path)}:{finding.line}:{finding.col}: {finding.code} {finding.message}")
+    def position(finding):  # in the order the user reads them (a markdown block's lines are the answer's)
+        known = result.workspace.sources.get(finding.path)
+        return known.locate(finding.line, finding.col) if known else (str(finding.path), finding.line, finding.col)
+
+    for finding in sorted(remaining, key=lambda f: (position(f), f.code)):
+        _err(f"{where(finding.path, finding.line, finding.col)}: {finding.code} {finding.message}")
     previews = [f.preview for f in remaining if f.preview]
     if previews and not check:
         _err("\nUnsafe fixes, not applied (they add infrastructure; apply them with --unsafe-fixes):")
@@ -102,10 +120,26 @@ def main_command(
         sys.stdout.buffer.write(diff.encode("utf-8"))
         sys.stdout.flush()
 
+    if extract is not None:
+        _extract(result, extract)
+
     _err(_summary(result.findings, remaining, changes, write))
-    if result.errors:
+    if any(e.severity == "error" for e in result.errors):
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if remaining else EXIT_CLEAN)
+
+
+def _extract(result, folder: Path) -> None:
+    """Write the blocks of the markdown answers as files: folder/<block name>, one folder per
+    answer when several are given. --check extracts them as written, otherwise as repaired."""
+    tree = result.tree()
+    answers = {s.origin.markdown.path for s, _ in tree}
+    for source, text in tree:
+        answer = source.origin.markdown
+        target = folder / (answer.path.stem if len(answers) > 1 else "") / source.origin.block.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text if result.fixed_tree else source.text, encoding="utf-8")
+    _err(f"Extracted {len(tree)} file{'s' * (len(tree) != 1)} to {folder}.")
 
 
 def _summary(findings, remaining, changes, write: bool) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 from iacfix import tfversion
 from iacfix.backends.base import BackendError, ParsedFile, Setting, SourceSyntaxError
 from iacfix.config import project_config
-from iacfix.files import SourceFile, cdktf_root, discover, read_source
+from iacfix.files import SourceFile, cdktf_root, discover, read_markdown, read_source
 from iacfix.model import Edit, Finding, InputError, Resource
 from iacfix.textedit import apply_edits, overlaps
 
@@ -103,6 +103,7 @@ class Workspace:
 
     def __init__(self, sources: Iterable[SourceFile]):
         self.sources: dict[Path, SourceFile] = {s.path: s for s in sources}
+        self.answers: dict[Path, SourceFile] = {}  # markdown answers whose blocks are in `sources`
         self.text: dict[Path, str] = {p: s.text for p, s in self.sources.items()}
         self._parsed: dict[Path, tuple[str, ParsedFile]] = {}
 
@@ -178,15 +179,39 @@ class RunResult:
     errors: list[InputError]
 
     def changes(self) -> list[tuple[SourceFile, str]]:
-        """(file, new text) for every file the fixes change, in path order."""
+        """(file, new text) for every file the fixes change, in path order.
+
+        The blocks of a markdown answer are folded back into the answer: only the text between
+        the fences of a changed block is replaced.
+        """
         ws = self.workspace
-        return [(ws.sources[p], ws.text[p]) for p in sorted(ws.changed())]
+        out: dict[Path, tuple[SourceFile, str]] = {}
+        block_edits: dict[Path, list[Edit]] = defaultdict(list)
+        for path in ws.changed():
+            source = ws.sources[path]
+            if source.origin is None:
+                out[path] = (source, ws.text[path])
+            else:
+                answer, block = source.origin.markdown, source.origin.block
+                block_edits[answer.path].append(Edit(answer.path, block.start, block.end, block.render(ws.text[path])))
+        for path, edits in block_edits.items():
+            answer = ws.answers[path]
+            out[path] = (answer, apply_edits(answer.text, edits))
+        return [out[p] for p in sorted(out)]
+
+    def tree(self) -> list[tuple[SourceFile, str]]:
+        """Every file read from a markdown answer with its text after the fixes (for --extract)."""
+        ws = self.workspace
+        return [(s, ws.text[p]) for p, s in sorted(ws.sources.items()) if s.origin is not None]
 
 
 def group_projects(workspace: Workspace) -> list[Project]:
     projects: dict[tuple[Path, str], Project] = {}
     for path, source in workspace.sources.items():
-        if source.language == "hcl":
+        if source.origin is not None:  # the blocks of one answer, one project per language
+            root = source.origin.markdown.path
+            flavour = {"hcl": "terraform", "typescript": "cdktf-ts", "python": "cdktf-py"}[source.language]
+        elif source.language == "hcl":
             root, flavour = path.parent, "terraform"
         else:
             root = cdktf_root(path) or path.parent
@@ -198,23 +223,31 @@ def group_projects(workspace: Workspace) -> list[Project]:
 def load(paths: Sequence[Path], cwd: Path) -> tuple[Workspace, list[InputError]]:
     """Read and parse every file; a file that cannot be read or parsed is reported and left out."""
     files, errors = discover(paths)
-    sources = []
+    sources, answers = [], []
     for path in files:
         source = read_source(path, cwd)
         if isinstance(source, InputError):
             errors.append(source)
+        elif source.language == "markdown":
+            blocks, problems = read_markdown(source)
+            answers.append(source)
+            sources += blocks
+            errors += problems
         else:
             sources.append(source)
     workspace = Workspace(sources)
+    workspace.answers = {a.path: a for a in answers}
     for path in list(workspace.sources):
         try:
             workspace.parsed(path)
-        except SourceSyntaxError as exc:
-            errors.append(InputError(path, exc.line, f"syntax error: {exc.message}"))
-            del workspace.sources[path], workspace.text[path]
-        except BackendError as exc:
-            errors.append(InputError(path, 1, str(exc)))
-            del workspace.sources[path], workspace.text[path]
+        except (SourceSyntaxError, BackendError) as exc:
+            line, message = (exc.line, f"syntax error: {exc.message}") if isinstance(exc, SourceSyntaxError) else (1, str(exc))
+            source = workspace.sources.pop(path)
+            del workspace.text[path]
+            if source.origin is not None:  # shown at the answer's line; the file is virtual
+                block = source.origin.block
+                path, line, message = source.origin.markdown.path, block.first_line + line - 1, f"{block.name}: {message}"
+            errors.append(InputError(path, line, message))
     return workspace, errors
 
 

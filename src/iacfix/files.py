@@ -14,22 +14,43 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from iacfix.model import InputError
+
+if TYPE_CHECKING:
+    from iacfix.markdown import Block
 
 BOM = "\ufeff"
 SKIP_DIRS = frozenset({"node_modules", ".gen", "cdktf.out", ".terraform", ".git", "__pycache__", ".venv", "venv"})
 LANGUAGE_BY_SUFFIX = {".tf": "hcl", ".ts": "typescript", ".py": "python"}
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # read only when named on the command line
+
+
+@dataclass
+class BlockOrigin:
+    """Where a file read from a markdown answer stands: which block of which answer."""
+
+    markdown: SourceFile
+    block: Block
 
 
 @dataclass
 class SourceFile:
-    path: Path  # absolute
+    path: Path  # absolute (for a markdown block: a virtual path beside the answer)
     display: str  # as printed and in the diff (relative to the working directory when under it)
     language: str
     text: str  # normalised: no BOM, "\n" newlines
     bom: bool
     crlf: bool
+    origin: BlockOrigin | None = None  # set for a code block of a markdown answer
+
+    def locate(self, line: int, col: int = 1) -> tuple[str, int, int]:
+        """(path, line, col) as the user sees them: a markdown block's lines are the answer's."""
+        if self.origin is None:
+            return self.display, line, col
+        block = self.origin.block
+        return self.origin.markdown.display, block.first_line + line - 1, col + len(block.indent)
 
     def encode(self, text: str) -> bytes:
         if self.crlf:
@@ -49,6 +70,7 @@ def display_path(path: Path, cwd: Path) -> str:
 
 
 def read_source(path: Path, cwd: Path) -> SourceFile | InputError:
+    """Read a source file (or a markdown answer, as language "markdown")."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -67,7 +89,40 @@ def read_source(path: Path, cwd: Path) -> SourceFile | InputError:
     crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
     if crlf:
         text = text.replace("\r\n", "\n")
-    return SourceFile(path, display_path(path, cwd), LANGUAGE_BY_SUFFIX[path.suffix], text, bom, crlf)
+    language = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else LANGUAGE_BY_SUFFIX[path.suffix]
+    return SourceFile(path, display_path(path, cwd), language, text, bom, crlf)
+
+
+def read_markdown(answer: SourceFile) -> tuple[list[SourceFile], list[InputError]]:
+    """The code blocks of a markdown answer as files of a virtual tree beside it.
+
+    Block `lib/main.tf` of `answer.md` becomes `answer.md.d/lib/main.tf`; findings and errors
+    in it are shown at the answer's own lines (SourceFile.locate).
+    """
+    from iacfix.markdown import assign_names, split_blocks
+
+    blocks = split_blocks(answer.text)
+    notes = [InputError(answer.path, b.first_line - 1, n, "note") for b, n in assign_names(blocks)]
+    root = answer.path.parent / f"{answer.path.name}.d"
+    files, problems = [], list(notes)
+    for block in blocks:
+        if block.language is None:
+            continue
+        if block.truncated:
+            problems.append(
+                InputError(
+                    answer.path,
+                    block.first_line - 1,
+                    f"the ```{block.info or block.language} block {block.name} is cut off (its fence is never "
+                    "closed): not repaired",
+                )
+            )
+            continue
+        path = root / block.name
+        origin = BlockOrigin(answer, block)
+        display = f"{answer.display}:{block.name}"
+        files.append(SourceFile(path, display, block.language, block.content(answer.text), False, False, origin))
+    return files, problems
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -146,10 +201,12 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
         if not path.exists():
             errors.append(InputError(path, 1, "no such file or folder"))
         elif path.is_file():
-            if path.suffix in LANGUAGE_BY_SUFFIX and not path.name.endswith(".d.ts"):
+            if (path.suffix in LANGUAGE_BY_SUFFIX and not path.name.endswith(".d.ts")) or path.suffix.lower() in MARKDOWN_SUFFIXES:
                 found[path] = None
             else:
-                errors.append(InputError(path, 1, "not a Terraform (.tf), CDKTF TypeScript (.ts) or Python (.py) file"))
+                errors.append(
+                    InputError(path, 1, "not a Terraform (.tf), CDKTF TypeScript (.ts) or Python (.py) file, nor a markdown answer (.md)")
+                )
         else:
             for file in _walk(path, ignore):
                 found[file] = None

@@ -126,8 +126,12 @@ class Finding:
 
 @dataclass
 class InputError:
-    """A file iacfix could not read or parse, or a fix it had to drop: printed as an error."""
+    """A file iacfix could not read or parse, or a fix it had to drop: printed as an error.
+
+    A "note" (an unnamed markdown block, say) is printed the same way and is not an error.
+    """
 
     path: Path
     line: int
     message: str
+    severity: str = "error"  # "error" (exit code 2) or "note"

@@ -63,7 +63,10 @@ def _describe(exc: UnexpectedInput) -> str:
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         return "unexpected end of file (an unclosed brace, bracket or string?)"
     if isinstance(exc, UnexpectedToken):
-        return f"unexpected {exc.token!s}"[:120]
+        token = str(exc.token)
+        if not token.strip():
+            return "unexpected end of line" if "\n" in token else "unexpected blank"
+        return f"unexpected {token.strip().splitlines()[0][:60]!r}"
     if isinstance(exc, UnexpectedCharacters):
         return f"unexpected character {exc.char!r}"
     return "does not parse as HCL"

@@ -1,0 +1,127 @@
+"""A model's markdown answer as a project: its fenced code blocks are the files.
+
+Each block is named by what names it in practice: a first-line comment (`// lib/tap-stack.ts`,
+`# main.tf - the network`), or the nearest line above it (a heading `### lib/tap-stack.ts`, a bold
+line `**Path:** \\`lib/eks.tf\\``, or a sentence ending in a colon that names a file). A block with no
+name gets one from its language and position, and a note says so. Only the text between the
+fences is ever changed, so prose, block order and fences survive a rewrite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# Fence info strings and file suffixes, to the language iacfix reads (others are kept verbatim).
+LANGUAGE_BY_INFO = {
+    "ts": "typescript", "typescript": "typescript",
+    "py": "python", "python": "python",
+    "hcl": "hcl", "terraform": "hcl", "tf": "hcl",
+}
+SUFFIX_BY_LANGUAGE = {"typescript": ".ts", "python": ".py", "hcl": ".tf"}
+LANGUAGE_BY_SUFFIX = {v: k for k, v in SUFFIX_BY_LANGUAGE.items()}
+
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
+_FILE_NAME = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:ts|py|tf))(?![\w.-])")
+_COMMENT_NAME = re.compile(r"^\s*(?://|#)\s*(?:File:\s*)?`?((?:[\w.-]+/)*[\w.-]+\.(?:ts|py|tf))`?(?:\s|$|:)")
+
+
+@dataclass
+class Block:
+    index: int  # 0-based among all fenced blocks of the answer
+    info: str  # the fence's info string ("typescript", "hcl", ...)
+    language: str | None  # "typescript" / "python" / "hcl", None for anything else
+    name: str | None  # relative file name, None when nothing names it
+    start: int  # character offset of the content's first line in the markdown
+    end: int  # character offset just after the content's last newline
+    first_line: int  # 1-based markdown line of the content's first line
+    indent: str  # the fence's indentation, stripped from and restored to content lines
+    truncated: bool  # the fence is never closed: the answer was cut off
+
+    def content(self, markdown: str) -> str:
+        lines = markdown[self.start : self.end].split("\n")
+        return "\n".join(line[len(self.indent) :] if line.startswith(self.indent) else line for line in lines)
+
+    def render(self, content: str) -> str:
+        """Content back as it stands between the fences (the fence's indentation restored)."""
+        if not self.indent:
+            return content
+        return "\n".join(self.indent + line if line else line for line in content.split("\n"))
+
+
+def split_blocks(markdown: str) -> list[Block]:
+    lines = markdown.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        opening = _FENCE.match(lines[i])
+        if not opening or not _opens(opening):
+            i += 1
+            continue
+        fence, indent = opening.group("fence"), opening.group("indent")
+        close = next(
+            (j for j in range(i + 1, len(lines)) if re.match(rf"^ {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*$", lines[j])),
+            None,
+        )
+        content_end = close if close is not None else len(lines)
+        info = opening.group("info").strip().split()[0].lower() if opening.group("info").strip() else ""
+        start = min(offsets[i + 1], len(markdown))
+        end = min(offsets[content_end], len(markdown)) if close is not None else len(markdown)
+        block = Block(len(blocks), info, LANGUAGE_BY_INFO.get(info), None, start, end, i + 2, indent, close is None)
+        block.name = _name(lines, i, block.content(markdown))
+        if block.language is None and block.name:
+            block.language = LANGUAGE_BY_SUFFIX.get("." + block.name.rsplit(".", 1)[-1])
+        blocks.append(block)
+        i = content_end + 1
+    return blocks
+
+
+def _opens(match: re.Match[str]) -> bool:
+    # A backtick fence's info string may not contain a backtick (CommonMark); `_FENCE` already
+    # excludes it, so every match opens a block.
+    return True
+
+
+def _name(lines: list[str], fence_line: int, content: str) -> str | None:
+    first = next((l for l in content.split("\n") if l.strip()), "")
+    match = _COMMENT_NAME.match(first)
+    if match:
+        return _clean(match.group(1))
+    for line in reversed(lines[max(0, fence_line - 3) : fence_line]):
+        text = line.strip()
+        if not text:
+            continue
+        if text.startswith("#") or text.startswith("**") or text.endswith(":"):
+            names = _FILE_NAME.findall(text)
+            if names:
+                return _clean(names[-1])
+        break  # the nearest non-blank line says nothing: the block is unnamed
+    return None
+
+
+def _clean(name: str) -> str:
+    return name.lstrip("./")
+
+
+def assign_names(blocks: list[Block]) -> list[str]:
+    """Unnamed blocks of a known language get `block-<n>.<suffix>`; a name used again by a later
+    block (a revised version of the file) keeps the latest block and marks earlier ones."""
+    notes = []
+    for block in blocks:
+        if block.language and not block.name:
+            block.name = f"block-{block.index + 1}{SUFFIX_BY_LANGUAGE[block.language]}"
+            if not block.truncated:  # a cut-off block is reported as such
+                notes.append((block, f"unnamed ```{block.info or block.language} block read as {block.name}"))
+    counts = Counter(b.name for b in blocks if b.language)
+    seen: Counter[str] = Counter()
+    for block in blocks:
+        if block.language and counts[block.name] > 1:
+            seen[block.name] += 1
+            if seen[block.name] < counts[block.name]:
+                notes.append((block, f"an earlier version of {block.name}: only the last one is repaired"))
+                block.language = None
+    return notes
