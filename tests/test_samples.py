@@ -60,10 +60,19 @@ def test_fixed_samples_have_no_findings(name, monkeypatch):
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "No findings.\n")
 
 
+APPLY = {
+    "git apply": [["git", "init", "-q"], ["git", "apply", "-"]],
+    "patch -p1": [["patch", "-p1", "--quiet", "--no-backup-if-mismatch"]],
+}
+
+
+@pytest.mark.parametrize("tool", APPLY)
 @pytest.mark.parametrize("sample_copy", SAMPLE_NAMES, indirect=True)
-def test_the_diff_applies_with_git_apply(sample_copy):
+def test_the_diff_applies(sample_copy, tool):
+    if shutil.which(APPLY[tool][-1][0]) is None:
+        pytest.skip(f"{tool} is not installed")
     root = sample_copy.parent
-    diff = runner.invoke(app, [sample_copy.name]).stdout
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(["git", "apply", "--whitespace=nowarn", "-"], cwd=root, input=diff, text=True, check=True)
+    diff = runner.invoke(app, [sample_copy.name]).stdout_bytes
+    for command in APPLY[tool]:
+        subprocess.run(command, cwd=root, input=diff if command is APPLY[tool][-1] else None, check=True)
     assert_same_tree(sample_copy, SAMPLES / "fixed" / sample_copy.name)
