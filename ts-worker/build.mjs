@@ -2,15 +2,18 @@
 // data, so users need a `node` binary but never npm:
 //   ../src/iacfix/backends/ts_worker.js               the worker
 //   ../src/iacfix/backends/ts_worker.js.LICENSE.txt   the licenses of the code bundled into it
+//   ../src/iacfix/backends/hclwrite.wasm.gz           hclwrite (Go WebAssembly) for the `fmt` op,
+//                                                     copied byte for byte from @cdktf/hcl-tools
 // The output is deterministic: the same lock file and sources give byte-identical files.
 import { build } from 'esbuild';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outfile = resolve(here, '../src/iacfix/backends/ts_worker.js');
 const licenseFile = `${outfile}.LICENSE.txt`;
+const hclWasm = resolve(here, '../src/iacfix/backends/hclwrite.wasm.gz');
 
 /**
  * @ts-morph/common carries the TypeScript lib .d.ts files as string literals (about 2.9 MB, 40 %
@@ -65,7 +68,26 @@ function owningPackage(file) {
 const EMBEDDED = {
   // @ts-morph/common ships TypeScript as dist/typescript.js.
   '@ts-morph/common': [{ name: 'typescript', version: tsVersion, license: 'Apache-2.0', text: 'licenses/Apache-2.0.txt' }],
+  // @cdktf/hcl-tools ships Go's wasm_exec.js (bundled) and main.wasm.gz (copied beside the
+  // bundle as hclwrite.wasm.gz): a Go 1.18.5 program built from these modules (its build info).
+  '@cdktf/hcl-tools': [
+    goModule('go (wasm_exec.js, runtime and standard library)', '1.18.5', 'BSD-3-Clause', 'licenses/BSD-3-Clause-Go.txt'),
+    goModule('github.com/hashicorp/hcl/v2', 'v2.19.1', 'MPL-2.0', 'licenses/MPL-2.0.txt'),
+    goModule('github.com/zclconf/go-cty', 'v1.13.0', 'MIT', 'licenses/MIT.txt', 'Copyright (c) 2017-2018 Martin Atkins'),
+    goModule('github.com/apparentlymart/go-textseg/v13, v15', 'v13.0.0, v15.0.0', 'MIT', 'licenses/MIT.txt', 'Copyright (c) 2017 Martin Atkins'),
+    goModule('github.com/agext/levenshtein', 'v1.2.1', 'Apache-2.0', 'licenses/Apache-2.0.txt'),
+    goModule('github.com/mitchellh/go-wordwrap', 'v0.0.0-20150314170334-ad45545899c7', 'MIT', 'licenses/MIT.txt', 'Copyright (c) 2014 Mitchell Hashimoto'),
+    goModule('github.com/google/go-cmp', 'v0.3.1', 'BSD-3-Clause', 'licenses/BSD-3-Clause-Go.txt'),
+    goModule('golang.org/x/text', 'v0.11.0', 'BSD-3-Clause', 'licenses/BSD-3-Clause-Go.txt'),
+  ],
 };
+
+/** Packages that ship no license file of their own: the text of the license they declare. */
+const LICENSE_TEXT = { '@cdktf/hcl-tools': 'licenses/MPL-2.0.txt' };
+
+function goModule(name, version, license, text, copyright = '') {
+  return { name, version: () => version, license, text, copyright };
+}
 
 function tsVersion() {
   const source = readFileSync(join(here, 'node_modules/@ts-morph/common/dist/typescript.js'), 'utf8');
@@ -82,13 +104,15 @@ const packages = new Map();
 for (const input of Object.keys(result.metafile.inputs)) {
   if (!input.split(/[\\/]/).includes('node_modules')) continue; // our own source
   const { dir, pkg } = owningPackage(input);
-  packages.set(pkg.name, { name: pkg.name, version: pkg.version, license: pkg.license, text: licenseText(dir) });
+  const text = LICENSE_TEXT[pkg.name] ? readFileSync(join(here, LICENSE_TEXT[pkg.name]), 'utf8').trim() : licenseText(dir);
+  packages.set(pkg.name, { name: pkg.name, version: pkg.version, license: pkg.license, text });
   for (const embedded of EMBEDDED[pkg.name] || []) {
+    const body = readFileSync(join(here, embedded.text), 'utf8').trim();
     packages.set(embedded.name, {
       name: embedded.name,
       version: embedded.version(),
       license: embedded.license,
-      text: readFileSync(join(here, embedded.text), 'utf8').trim(),
+      text: embedded.copyright ? `${embedded.copyright}\n\n${body}` : body,
     });
   }
 }
@@ -100,9 +124,15 @@ const sections = [...packages.values()]
 writeFileSync(
   licenseFile,
   'ts_worker.js bundles the following third-party packages (built from ts-worker/ in the iacfix\n' +
-    'repository). Their licenses follow.\n\n' +
+    'repository); hclwrite.wasm.gz beside it is the WebAssembly of @cdktf/hcl-tools, built from the Go\n' +
+    'modules listed. Their licenses follow.\n\n' +
     sections.join('\n'),
 );
+
+// The formatter's WebAssembly, loaded by the worker from beside itself (not bundled: 1.5 MB of
+// binary that only the `fmt` op needs). A plain copy, so the same lock gives the same bytes.
+if (!packages.has('@cdktf/hcl-tools')) throw new Error('@cdktf/hcl-tools is not bundled; the fmt op needs it');
+copyFileSync(join(here, 'node_modules/@cdktf/hcl-tools/main.wasm.gz'), hclWasm);
 
 const size = readFileSync(outfile).length;
 console.log(`${relative(process.cwd(), outfile).split(sep).join('/')}: ${size} bytes, ${packages.size} bundled packages`);

@@ -445,10 +445,65 @@ function typeName(checker, type) {
   return checker.typeToString(type);
 }
 
+// ---------------------------------------------------------------------------------------------
+// HCL formatting: HashiCorp's hclwrite (the formatter inside `terraform fmt`), compiled to Go
+// WebAssembly by @cdktf/hcl-tools. The wasm ships gzipped beside this bundle (build.mjs copies it
+// there) and is loaded on the first `fmt` request only, so parse-only sessions never pay for it.
+
+const HCL_WASM = require('node:path').join(__dirname, 'hclwrite.wasm.gz');
+const HCL_BRIDGE = '__hcl_helpers_config_wasm__'; // the global the Go program registers `format` on
+
+let hclModule = null; // the compiled WebAssembly.Module, kept for restarts
+let hclFormatter = null; // { go, root } of the running Go program
+
+function hclFormatterRunning() {
+  if (hclFormatter && !hclFormatter.go.exited) return hclFormatter;
+  if (!hclModule) {
+    // Go's wasm_exec.js wants crypto.getRandomValues, a global on Node >= 19 only.
+    if (!globalThis.crypto) globalThis.crypto = require('node:crypto').webcrypto;
+    require('@cdktf/hcl-tools/wasm/wasm_exec.js'); // defines globalThis.Go
+    const bytes = require('node:zlib').gunzipSync(require('node:fs').readFileSync(HCL_WASM));
+    hclModule = new WebAssembly.Module(bytes);
+  }
+  const root = {};
+  globalThis[HCL_BRIDGE] = root;
+  const go = new globalThis.Go();
+  // run() executes main() until it blocks, which is after it has registered root.format.
+  go.run(new WebAssembly.Instance(hclModule, go.importObject));
+  if (typeof root.format !== 'function') throw new Error('the hclwrite wasm did not register format');
+  hclFormatter = { go, root };
+  return hclFormatter;
+}
+
+/**
+ * hclwrite.Format of `text`: spacing, indentation and `=` alignment, exactly as `terraform fmt`
+ * lays them out. It works on tokens and does not parse, so the caller sends text that parses.
+ * The Go function answers through its callback before returning: no await needed.
+ */
+function fmt({ text }) {
+  if (typeof text !== 'string') throw new Error('fmt needs a "text" string');
+  const { root } = hclFormatterRunning();
+  let error = null;
+  let formatted = null;
+  try {
+    root.format(text, (err, out) => {
+      error = err;
+      formatted = out;
+    });
+  } catch (err) {
+    hclFormatter = null; // a panic ends the Go program: the next request starts a fresh one
+    throw new Error(`hclwrite failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (error) throw new Error(`hclwrite: ${error}`);
+  if (typeof formatted !== 'string') throw new Error('hclwrite returned no text');
+  return { text: formatted };
+}
+
 const OPS = new Map([
   ['ping', () => ({ node: process.version, typescript: ts.version })],
   ['parse', parse],
   ['types', types],
+  ['fmt', fmt],
 ]);
 
 function handle(line) {

@@ -240,6 +240,12 @@ class TsWorker:
         response = self.request("types", path=str(path), spans=[[int(s), int(e)] for s, e in spans])
         return response["types"]
 
+    def fmt(self, text: str) -> str:
+        """`text` laid out by hclwrite, the formatter of `terraform fmt` (spacing, indentation,
+        `=` alignment). It does not parse: send HCL that parses. The first call loads the
+        formatter's WebAssembly (about 0.15 s), later ones take milliseconds."""
+        return self.request("fmt", text=text)["text"]
+
     def close(self) -> None:
         with self._lock:
             if self._process is not None:

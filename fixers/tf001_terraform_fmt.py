@@ -1,0 +1,104 @@
+"""TF001: a .tf file that `terraform fmt` would change."""
+
+from __future__ import annotations
+
+from iacfix.model import Edit, Location
+from iacfix.rule import Example, Rule
+
+
+class TerraformFmt(Rule):
+    """Every .tf file is laid out exactly as `terraform fmt` lays it out.
+
+    What it does: formats each Terraform file that is not canonical — indentation, the spaces
+    between tokens, the alignment of `=` and of trailing comments in a run of attributes — with
+    hclwrite, the formatter `terraform fmt` is built on (HashiCorp's code, compiled to WebAssembly
+    and run by iacfix's Node worker), plus the rewrites `terraform fmt` adds to it: `"${x}"` alone
+    becomes `x`, `type = "string"` becomes `type = string`, block labels are quoted. It runs after
+    every other rule, so their edits come out formatted too; one finding per file.
+
+    Why: pipelines run `terraform fmt -check` and stop on the first unformatted file, and most
+    model-written Terraform is not fmt-clean (misaligned `=` after an edit, two-space and
+    four-space indentation mixed, `"${var.x}"`).
+
+    A file whose text the formatter has already seen to be canonical is not sent again (a cache
+    in the user's cache folder), so a run over clean, unchanged files does not start Node.
+
+    Fix (safe): only blanks change, apart from the three rewrites above.
+    """
+
+    code = "TF001"
+    name = "terraform-fmt"
+    flavours = ("terraform",)
+    phase = "format"
+    examples = [
+        Example(
+            "terraform",
+            before="""\
+resource "aws_s3_bucket" "logs" {
+    bucket = "logs-${var.suffix}"
+    force_destroy = true
+  tags = {
+    Name="logs"
+  }
+}
+""",
+            after="""\
+resource "aws_s3_bucket" "logs" {
+  bucket        = "logs-${var.suffix}"
+  force_destroy = true
+  tags = {
+    Name = "logs"
+  }
+}
+""",
+        ),
+        Example(
+            "terraform",
+            before="""\
+variable "region" {
+  type    = "string"
+  default = "us-east-1"
+}
+
+output "region" {
+  value = "${var.region}"
+}
+""",
+            after="""\
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+output "region" {
+  value = var.region
+}
+""",
+        ),
+        Example(
+            "terraform",
+            before="""\
+resource "aws_sqs_queue" "jobs" {
+  name                      = "jobs"
+  message_retention_seconds = 86400 # one day
+}
+""",
+        ),
+    ]
+
+    def check(self, ctx):
+        from iacfix.backends.hcl_format import FormatterError, canonical
+        from iacfix.backends.node import NodeUnavailable, WorkerError
+
+        for file in ctx.files("hcl"):
+            try:
+                result = canonical(file)
+            except (NodeUnavailable, WorkerError, FormatterError) as exc:
+                yield self.finding(Location(file.path, 1), f"cannot check the layout: {exc}")
+                return
+            if result.changed:
+                yield self.finding(
+                    Location(file.path, result.line),
+                    "not formatted as `terraform fmt` formats it (indentation, spacing or `=` alignment)",
+                    [Edit(file.path, 0, len(file.text), result.text)],
+                )
