@@ -287,6 +287,9 @@ def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError]) 
         for finding in rule.check(ctx):
             if suppressed(ctx.workspace.text[finding.path], finding):
                 continue
+            if _collides_with_itself(finding.edits):  # a rule bug: never half-apply it
+                errors.append(InputError(finding.path, finding.line, f"{finding.code} fix dropped: its edits overlap; please report"))
+                finding.edits = []
             if rule.fix == "unsafe" and not unsafe_fixes and finding.edits:
                 finding.preview = _preview(ctx.workspace, finding.edits)  # shown, not applied
                 finding.edits = []
@@ -299,6 +302,10 @@ def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError]) 
         if not deferred:
             break
     return kept
+
+
+def _collides_with_itself(edits: list[Edit]) -> bool:
+    return any(overlaps(a, b) for i, a in enumerate(edits) for b in edits[i + 1 :])
 
 
 def _preview(workspace: Workspace, edits: list[Edit]) -> str:

@@ -69,8 +69,23 @@ class ParsedFile:
     def replace_value(self, prop: Prop, value_text: str) -> list[Edit]:
         return [Edit(self.path, prop.value.span[0], prop.value.span[1], value_text)]
 
-    def remove_setting(self, setting: Setting) -> list[Edit]:
+    def remove_span(self, span: Span) -> list[Edit]:
+        """Delete a statement or attribute, with its line when it stands alone on it."""
         from iacfix.textedit import removal_span
 
-        start, end = removal_span(self.text, *setting.span, comment_prefixes=self.comment_prefixes)
+        start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
         return [Edit(self.path, start, end, "")]
+
+    def remove_setting(self, setting: Setting) -> list[Edit]:
+        return self.remove_span(setting.span)
+
+    def remove_attr(self, resource: Resource, name: str) -> list[Edit]:
+        """Delete attribute `name` (Terraform spelling) of a resource."""
+        return self.remove_attrs(resource, [name])
+
+    def remove_attrs(self, resource: Resource, names: list[str]) -> list[Edit]:
+        """Delete several attributes of a resource in one fix (their edits must not collide)."""
+        return [edit for name in names for edit in self._remove_prop(resource.attrs[name])]
+
+    def _remove_prop(self, prop: Prop) -> list[Edit]:
+        return self.remove_span(prop.span)

@@ -175,12 +175,30 @@ class CdktfFile(ParsedFile):
         if comma is not None:  # trailing-comma style: the new entry gets one too
             end = line_end(text, comma)
             return [Edit(self.path, end, end, f"\n{indent}{entry},")]
-        # No trailing comma: put one after the old last entry, none after the new one.
+        # No trailing comma: put one after the old last entry, none after the new one (after a
+        # comment that ends its line, if there is one).
         end = line_end(text, after)
+        if end == after:
+            return [Edit(self.path, after, after, f",\n{indent}{entry}")]
         return [Edit(self.path, after, after, ","), Edit(self.path, end, end, f"\n{indent}{entry}")]
 
     def _insert_into_empty(self, body: Value, entry: str) -> Edit:
         raise NotImplementedError
+
+    def _remove_prop(self, prop: Prop) -> list[Edit]:
+        """Delete a property / keyword argument together with its comma."""
+        text = self.text
+        start, end = prop.span
+        after = text[end:]
+        if after.lstrip(" \t").startswith(","):  # `a: 1, b` → take the comma and blanks that follow
+            end += len(after) - len(after.lstrip(" \t")) + 1
+            end += len(text[end:]) - len(text[end:].lstrip(" \t"))
+        else:  # the last entry without a trailing comma: take the comma before it instead
+            before = text[:start].rstrip()
+            if before.endswith(","):
+                start = len(before) - 1
+        start, end = removal_span(text, start, end, comment_prefixes=self.comment_prefixes)
+        return [Edit(self.path, start, end, "")]
 
     def replace_base(self, base_span: tuple[int, int], new_base: str) -> list[Edit]:
         return [Edit(self.path, base_span[0], base_span[1], new_base)]

@@ -174,11 +174,28 @@ class HclFile(ParsedFile):
             if block.type != "resource" or len(block.labels) != 2:
                 continue
             rtype, name = block.labels
-            body = Value("object", self.text[slice(*block.body_span)], block.body_span, block.line, block.col)
-            body.props = [a.prop for a in block.attributes]
-            attrs = {a.key: a.prop for a in block.attributes}
+            body = self._block_value(block)
+            attrs = {p.key: p for p in body.props}
             out.append(Resource(self.path, "hcl", rtype, name, f"{rtype}.{name}", attrs, body, block.line, block.col))
         return out
+
+    def _block_value(self, block: Block) -> Value:
+        """A block body as an object: its attributes, and each nested block type as a list of
+        objects (Terraform's model of blocks, and how CDKTF writes them), so a rule asking
+        `"sms_configuration" in resource.attrs` gets the same answer in every language."""
+        body = Value("object", self.text[slice(*block.body_span)], block.body_span, block.line, block.col)
+        body.props = [a.prop for a in block.attributes]
+        nested: dict[str, list[Block]] = {}
+        for child in block.blocks:
+            nested.setdefault(child.type, []).append(child)
+        for kind, children in nested.items():
+            first = children[0]
+            items = [self._block_value(c) for c in children]
+            value = Value("array", self.text[first.span[0] : children[-1].span[1]], first.span, first.line, first.col)
+            value.items = items
+            key_span = (first.span[0], first.span[0] + len(kind))
+            body.props.append(Prop(kind, key_span, value, (first.span[0], children[-1].span[1])))
+        return body
 
     def settings(self) -> list[Setting]:
         out: list[Setting] = []
@@ -240,13 +257,21 @@ class HclFile(ParsedFile):
         edits.append(Edit(self.path, line_end(self.text, anchor), line_end(self.text, anchor), "\n" + line))
         return edits
 
-    def remove_setting(self, setting: Setting) -> list[Edit]:
-        edits = super().remove_setting(setting)
-        block = self.find_block_of(setting.span[0])
-        if block is not None:
+    def remove_span(self, span) -> list[Edit]:
+        return self._remove_spans([span])
+
+    def remove_attrs(self, resource: Resource, names: list[str]) -> list[Edit]:
+        return self._remove_spans([resource.attrs[n].span for n in names])
+
+    def _remove_spans(self, spans) -> list[Edit]:
+        """Delete attribute lines and realign, once, what is left of each `=` run they were in."""
+        edits = [edit for span in spans for edit in ParsedFile.remove_span(self, span)]
+        gone = set(spans)
+        blocks = {id(b): b for b in (self.find_block_of(span[0]) for span in spans) if b is not None}
+        for block in blocks.values():
             for run in self._runs(block):
-                if any(a.prop.span == setting.span for a in run):
-                    rest = [a for a in run if a.prop.span != setting.span]
+                if any(a.prop.span in gone for a in run):
+                    rest = [a for a in run if a.prop.span not in gone]
                     edits += self._align(rest, max((len(a.key) for a in rest), default=0))
         return edits
 
