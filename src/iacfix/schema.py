@@ -1,0 +1,231 @@
+"""What the AWS provider's CDKTF bindings really export, read from the bundled schema.
+
+`data/provider-aws.schema.json.gz` is generated from the jsii assemblies of @cdktf/provider-aws
+and cdktf by scripts/gen_provider_schema.py (docs/provider-schema.md): nothing here is typed by
+hand. It is loaded once, on first use.
+
+Names: a class is called the same in TypeScript and Python (`S3BucketVersioningA`); a property
+is camelCase in TypeScript (`versioningConfiguration`), its Python name is the snake_case of
+that (`versioning_configuration`, `and_` for a keyword), and its Terraform name is usually the
+same snake_case (`addressLine1` is `address_line_1` in Terraform, `address_line1` in Python).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import keyword
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+
+DATA = "provider-aws.schema.json.gz"
+TS_PACKAGE = "@cdktf/provider-aws"
+SCALARS = ("string", "number", "boolean")
+
+
+def snake_case(name: str) -> str:
+    """jsii's snake_case of a camelCase name: `ipv6CidrBlock` → `ipv6_cidr_block`."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def python_name(camel: str) -> str:
+    name = snake_case(camel)
+    return name + "_" if keyword.iskeyword(name) else name
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.rstrip("_").split("_")
+    return head + "".join(p[:1].upper() + p[1:] for p in rest)
+
+
+@dataclass(frozen=True)
+class Type:
+    """`string`, `number`, `boolean`, `any`, a struct name, `list<T>` or `map<T>`."""
+
+    text: str
+
+    @property
+    def is_list(self) -> bool:
+        return self.text.startswith("list<")
+
+    @property
+    def is_map(self) -> bool:
+        return self.text.startswith("map<")
+
+    @property
+    def element(self) -> Type | None:
+        return Type(self.text[self.text.index("<") + 1 : -1]) if self.is_list or self.is_map else None
+
+    @property
+    def is_scalar(self) -> bool:
+        return self.text in SCALARS
+
+    @property
+    def struct(self) -> str | None:
+        """The struct name when the type is a struct (not a list of one)."""
+        return None if self.is_list or self.is_map or self.is_scalar or self.text == "any" else self.text
+
+    @property
+    def struct_list(self) -> str | None:
+        """The element struct name when the type is a list of structs."""
+        return self.element.struct if self.is_list and self.element else None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str  # camelCase, as TypeScript spells it
+    type: Type
+    required: bool
+    terraform: str  # the Terraform attribute / block name
+
+    @property
+    def python(self) -> str:
+        return python_name(self.name)
+
+
+@dataclass
+class Struct:
+    name: str
+    module: str
+    props: dict[str, Property] = field(default_factory=dict)  # camelCase → property, bases included
+
+    @cached_property
+    def _by_other_name(self) -> dict[str, Property]:
+        out: dict[str, Property] = {}
+        for p in self.props.values():
+            out.setdefault(p.python, p)
+            out.setdefault(p.terraform, p)
+            out.setdefault(snake_case(p.name), p)
+        return out
+
+    def prop(self, key: str) -> Property | None:
+        """A property by its camelCase, Python or Terraform name."""
+        return self.props.get(key) or self._by_other_name.get(key)
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    name: str
+    module: str  # the folder under lib/: `s3-bucket-versioning`
+    py_module: str  # the Python submodule: `s3_bucket_versioning`
+    kind: str  # resource / data / provider
+    terraform_type: str | None  # aws_s3_bucket_versioning, data.aws_vpc, aws
+    config: str | None  # the config struct's name
+    attrs: tuple[str, ...]  # what an instance exposes (camelCase)
+
+
+class ProviderSchema:
+    def __init__(self, data: dict):
+        self.data = data
+        self.version: str = data["version"]
+        self.package: str = data["package"]
+        self.python_package: str = data["python_package"]
+        self.terraform_provider: str | None = data.get("terraform_provider")
+        self.cdktf_version: str = data["cdktf"]["version"]
+        self.cdktf_exports: frozenset[str] = frozenset(data["cdktf"]["exports"])
+        self._structs: dict[str, Struct] = {}
+
+    @property
+    def major(self) -> int:
+        return int(self.version.split(".")[0])
+
+    # -- classes --------------------------------------------------------------------------------
+    def cls(self, name: str) -> ClassInfo | None:
+        raw = self.data["classes"].get(name)
+        if raw is None:
+            return None
+        return ClassInfo(name, raw["module"], raw["py"], raw["kind"], raw["tf"], raw["config"], tuple(raw["attrs"]))
+
+    @cached_property
+    def _by_terraform_type(self) -> dict[str, str]:
+        return {c["tf"]: name for name, c in self.data["classes"].items() if c["tf"]}
+
+    def by_terraform_type(self, tf_type: str) -> ClassInfo | None:
+        name = self._by_terraform_type.get(tf_type)
+        return self.cls(name) if name else None
+
+    def config(self, class_name: str) -> Struct | None:
+        info = self.cls(class_name)
+        return self.struct(info.config) if info and info.config else None
+
+    # -- modules --------------------------------------------------------------------------------
+    @cached_property
+    def _modules(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for name, c in self.data["classes"].items():
+            out.setdefault(c["module"], set()).add(name)
+        for name, s in self.data["structs"].items():
+            if s["module"]:
+                out.setdefault(s["module"], set()).add(name)
+        return out
+
+    @cached_property
+    def _module_of(self) -> dict[str, str]:
+        """Exported name → its module folder, for classes and the structs of the provider."""
+        out = {name: s["module"] for name, s in self.data["structs"].items() if s["module"]}
+        out.update({name: c["module"] for name, c in self.data["classes"].items()})
+        return out
+
+    @cached_property
+    def _py_modules(self) -> dict[str, str]:
+        """Python submodule → module folder."""
+        return {c["py"]: c["module"] for c in self.data["classes"].values()}
+
+    def has_module(self, module: str) -> bool:
+        return module in self._modules
+
+    def module_of(self, name: str) -> str | None:
+        """The module folder that exports a class or struct (`S3Bucket` → `s3-bucket`)."""
+        return self._module_of.get(name)
+
+    def module_exports(self, module: str) -> set[str]:
+        return self._modules.get(module, set())
+
+    def module_from_python(self, py_module: str) -> str | None:
+        return self._py_modules.get(py_module)
+
+    def python_module(self, module: str) -> str:
+        return next((py for py, m in self._py_modules.items() if m == module), module.replace("-", "_"))
+
+    def ts_import(self, module: str) -> str:
+        return f"{TS_PACKAGE}/lib/{module}"
+
+    def py_import(self, module: str) -> str:
+        return f"{self.python_package}.{self.python_module(module)}"
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(self._module_of)
+
+    # -- structs --------------------------------------------------------------------------------
+    def struct(self, name: str) -> Struct | None:
+        if name in self._structs:
+            return self._structs[name]
+        raw = self.data["structs"].get(name)
+        if raw is None:
+            return None
+        struct = Struct(name, raw["module"])
+        for base in raw.get("bases", []):
+            parent = self.struct(base)
+            if parent:
+                struct.props.update(parent.props)
+        for camel, entry in raw["props"].items():
+            type_text, required, *tf = entry
+            struct.props[camel] = Property(camel, Type(type_text), bool(required), tf[0] if tf else snake_case(camel))
+        self._structs[name] = struct
+        return struct
+
+    def resource_struct(self, tf_type: str) -> Struct | None:
+        info = self.by_terraform_type(tf_type)
+        return self.struct(info.config) if info and info.config else None
+
+
+@lru_cache(maxsize=1)
+def load() -> ProviderSchema:
+    raw = resources.files("iacfix.data").joinpath(DATA).read_bytes()
+    return ProviderSchema(json.loads(gzip.decompress(raw)))
