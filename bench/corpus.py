@@ -1,0 +1,887 @@
+#!/usr/bin/env python3
+"""The corpus benchmark: every rule over every task of ../shared/corpus, and checkov as a yardstick.
+
+    .venv/bin/python bench/corpus.py [--sample N] [--seed S] [--no-checkov] [--jobs J] [--out FILE]
+
+For each task (`<flavour>/<task>/`) iacfix reads three things: the final sources (the task folder
+as it is on disk), `lib/MODEL_RESPONSE.md` and `lib/IDEAL_RESPONSE.md` (markdown answers, read as
+virtual projects of their named code blocks). It counts each rule's hits on each, checks that the
+fixes are safe (no crash, no fix that breaks a file, a second run on the repaired tree finds
+nothing left to fix), measures whether the final sources made the change a MODEL fix makes, mines
+the MODEL→final differences no fix explains, and times iacfix against checkov on a seeded sample.
+It writes a markdown report to bench/results/corpus-<date>.md (bench/README.md explains every
+figure). tests/test_corpus.py reuses `sweep` and `safety_problems` for the `corpus` pytest test.
+
+Nothing here writes to the corpus: second runs work on copies in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+CACHE = REPO / "bench" / ".cache"
+RESULTS = REPO / "bench" / "results"
+CHECKOV_VERSION = "3.3.30"  # pinned: the version the committed results were measured with
+CHECKOV_VENV = CACHE / "checkov-venv"
+
+FLAVOURS = ("cdktf-ts", "cdktf-py", "tf-hcl")
+PARTS = ("final", "model", "ideal")  # what iacfix reads of a task
+ANSWERS = {"model": "lib/MODEL_RESPONSE.md", "ideal": "lib/IDEAL_RESPONSE.md"}
+SOURCE_SUFFIXES = {".ts": "typescript", ".py": "python", ".tf": "hcl"}
+SKIP_DIRS = {"node_modules", ".gen", "cdktf.out", ".terraform", ".git", "__pycache__", ".venv", "venv"}
+TEST_DIRS = {"test", "tests", "__tests__"}
+
+
+# -- one task ----------------------------------------------------------------------------------
+
+
+def setup_worker() -> None:
+    """Make results independent of the machine: no terraform binary is consulted for the target
+    Terraform version (tests/conftest.py does the same for the test suite)."""
+    from iacfix import tfversion
+
+    tfversion.installed_version = lambda: None
+
+
+def warm_up() -> float:
+    """Run once over the bundled samples (starts the Node worker, imports every backend); the
+    seconds it took are the cold start."""
+    from iacfix import engine
+
+    setup_worker()
+    start = time.perf_counter()
+    for flavour in ("cdktf-ts", "cdktf-py", "terraform"):
+        engine.run([REPO / "samples" / flavour], engine.Options(unsafe_fixes=True), REPO / "samples" / flavour)
+    return time.perf_counter() - start
+
+
+def all_tasks(corpus: Path = CORPUS) -> list[Path]:
+    return [t for f in FLAVOURS if (corpus / f).is_dir() for t in sorted((corpus / f).iterdir()) if t.is_dir()]
+
+
+def _timed_run(paths: list[Path], cwd: Path):
+    """engine.run with every fix applied (safe and unsafe: both must be safe to apply); returns
+    (result or None, seconds, crash message or None)."""
+    from iacfix import engine
+
+    start = time.perf_counter()
+    try:
+        result = engine.run(paths, engine.Options(unsafe_fixes=True), cwd)
+        return result, time.perf_counter() - start, None
+    except Exception as exc:  # a crash that escaped the engine's own guard
+        return None, time.perf_counter() - start, f"internal error escaped engine.run: {type(exc).__name__}: {exc}"
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _error_kind(message: str) -> str:
+    if message.startswith("internal error"):
+        return "crash"
+    if " fix dropped: " in message:
+        return "dropped"
+    if "syntax error" in message:
+        return "syntax"
+    if "is cut off" in message:
+        return "cut-off"
+    return "other"
+
+
+def _run_record(result, seconds: float, crash: str | None, cwd: Path) -> dict:
+    """What a benchmark keeps of one run (JSON-serialisable, so it crosses process boundaries)."""
+    rec = {"seconds": seconds, "files": 0, "errors": [], "findings": [], "changed": []}
+    if crash:
+        rec["errors"].append({"kind": "crash", "file": "", "line": 1, "message": crash})
+        return rec
+    ws = result.workspace
+    rec["files"] = len(ws.sources)
+    for error in result.errors:
+        if error.severity != "error":
+            continue
+        known = ws.sources.get(error.path)
+        rec["errors"].append(
+            {
+                "kind": _error_kind(error.message),
+                "file": known.display if known else _display(error.path, cwd),
+                "line": error.line,
+                "message": error.message,
+            }
+        )
+    for f in result.findings:
+        source = ws.sources.get(f.path)
+        rec["findings"].append(
+            {
+                "code": f.code,
+                "file": source.display if source else _display(f.path, cwd),
+                "block": source.origin.block.name if source is not None and source.origin else None,
+                "line": f.line,
+                "fixable": f.fixable,
+                "message": f.message,
+            }
+        )
+    rec["changed"] = [s.display for s, _ in result.changes()]
+    return rec
+
+
+def _parse_failures(rec: dict) -> set[tuple[str, str]]:
+    return {(e["file"], re.sub(r"\(line \d+", "(line", e["message"])) for e in rec["errors"] if e["kind"] in ("syntax", "other")}
+
+
+def _second_run(result, cwd: Path, first: dict, part: str) -> dict:
+    """Write the repaired tree into a temporary copy and run again: nothing fixable may be left,
+    nothing may change, and no file may fail to parse that parsed before."""
+    with tempfile.TemporaryDirectory(prefix="iacfix-bench-") as tmp:
+        copy = Path(tmp) / cwd.name
+        if part == "final":
+            shutil.copytree(cwd, copy, ignore=shutil.ignore_patterns(*SKIP_DIRS), symlinks=True)
+        else:
+            (copy / "lib").mkdir(parents=True)
+        for source, text in result.changes():
+            target = copy / source.path.relative_to(cwd)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.encode(text))
+        target = [copy] if part == "final" else [copy / ANSWERS[part]]
+        again, seconds, crash = _timed_run(target, copy)
+        rec = _run_record(again, seconds, crash, copy)
+    broken = sorted(_parse_failures(rec) - _parse_failures(first))
+    return {
+        "fixable": [f for f in rec["findings"] if f["fixable"]],
+        "changed": rec["changed"],
+        "crashes": [e["message"] for e in rec["errors"] if e["kind"] == "crash"],
+        "dropped": [e["message"] for e in rec["errors"] if e["kind"] == "dropped"],
+        "broken": [f"{file}: {message}" for file, message in broken],
+    }
+
+
+def scan_part(task: Path, part: str) -> tuple[dict, object]:
+    """Run iacfix on one part of a task, and again on what it repaired."""
+    target = task if part == "final" else task / ANSWERS[part]
+    if not target.exists():
+        return {"missing": True, "seconds": 0.0, "files": 0, "errors": [], "findings": [], "changed": []}, None
+    result, seconds, crash = _timed_run([target], task)
+    rec = _run_record(result, seconds, crash, task)
+    rec["second"] = _second_run(result, task, rec, part) if result is not None and rec["changed"] else None
+    # A fixable finding with no change at all would be found again by every run.
+    rec["idempotent"] = (
+        rec["second"] is None and not any(f["fixable"] for f in rec["findings"])
+        if not rec["changed"]
+        else not (rec["second"]["fixable"] or rec["second"]["changed"])
+    )
+    return rec, result
+
+
+def scan_task(task: str, parts: Sequence[str] = PARTS, deep: bool = True) -> dict:
+    """Everything the benchmark measures of one task. `deep` adds agreement and the mining of
+    uncovered differences (needs all three parts)."""
+    path = Path(task)
+    record = {"flavour": path.parent.name, "task": path.name, "parts": {}}
+    results = {}
+    for part in parts:
+        record["parts"][part], results[part] = scan_part(path, part)
+    if deep and results.get("model") is not None:
+        try:
+            record["agreement"] = agreement(path, results["model"], results.get("ideal"))
+            record["uncovered"] = uncovered(path, results["model"])
+        except Exception as exc:  # the benchmark's own analysis must not hide the safety figures
+            record["analysis_error"] = f"{type(exc).__name__}: {exc}"
+    return record
+
+
+# -- agreement: did the final sources (and the ideal answer) make the change a fix makes? -------
+
+_TRIVIAL = re.compile(r"^[\s\[\](){}<>,;:.]*$")
+_COMMENT = re.compile(r"^(//|#|/\*|\*|\"\"\"|''')")
+
+
+def norm(line: str) -> str:
+    """A line as compared: stripped, runs of blanks collapsed, one trailing , or ; dropped, and
+    single quotes read as double quotes (Python and TypeScript write either)."""
+    line = re.sub(r"\s+", " ", line.strip())
+    line = re.sub(r"\s*[,;]$", "", line)
+    return line.replace("'", '"')
+
+
+def meaningful(line: str) -> bool:
+    return bool(line) and not _TRIVIAL.match(line) and not _COMMENT.match(line)
+
+
+def line_delta(before: str, after: str) -> tuple[list[str], list[str]]:
+    """(added, removed) normalised meaningful lines of the change before → after."""
+    a = [norm(l) for l in before.split("\n")]
+    b = [norm(l) for l in after.split("\n")]
+    added, removed = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op in ("replace", "delete"):
+            removed += [l for l in a[i1:i2] if meaningful(l)]
+        if op in ("replace", "insert"):
+            added += [l for l in b[j1:j2] if meaningful(l)]
+    # A line both removed and added (moved, or re-indented) is no change.
+    common = Counter(added) & Counter(removed)
+    return list((Counter(added) - common).elements()), list((Counter(removed) - common).elements())
+
+
+def final_sources(task: Path) -> dict[str, str]:
+    """The task's final source files (relative path → text), test folders included."""
+    out = {}
+    for folder, dirs, files in os.walk(task):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        for name in sorted(files):
+            p = Path(folder) / name
+            if p.suffix in SOURCE_SUFFIXES and not name.endswith(".d.ts"):
+                try:
+                    out[p.relative_to(task).as_posix()] = p.read_text(encoding="utf-8", errors="replace")
+                except OSError:
+                    pass
+    return out
+
+
+def same_name(name: str, files: Iterable[str]) -> str | None:
+    """The file a block named `name` stands for: the same relative path, else lib/<name>, else the
+    one file with that base name (lib/ first when several)."""
+    files = list(files)
+    for candidate in (name, f"lib/{name}"):
+        if candidate in files:
+            return candidate
+    base = name.rsplit("/", 1)[-1]
+    matches = [f for f in files if f.rsplit("/", 1)[-1] == base]
+    if len(matches) > 1:
+        matches = [f for f in matches if f.startswith("lib/")] or matches
+    return matches[0] if len(matches) == 1 else None
+
+
+def _is_test(rel: str) -> bool:
+    return any(part in TEST_DIRS for part in rel.split("/")[:-1]) or ".test." in rel or rel.rsplit("/", 1)[-1].startswith("test_")
+
+
+def judge(added: list[str], removed: list[str], candidates: list[str]) -> str:
+    """agree when every added line is there and no removed line is; "whitespace" when the fix
+    changes no meaningful line (layout only)."""
+    if not added and not removed:
+        return "whitespace"
+    lines = {norm(l) for text in candidates for l in text.split("\n")}
+    return "agree" if all(l in lines for l in added) and not any(l in lines for l in removed) else "disagree"
+
+
+def agreement(task: Path, model_result, ideal_result) -> list[dict]:
+    """Per fixable MODEL finding: its own change (the rule run alone on the answer, the finding's
+    edits applied to the block as the model wrote it), judged against the final file of the same
+    name (else every final non-test file of the block's language) and the IDEAL block of the same
+    name (else every IDEAL block of that language)."""
+    from iacfix import engine
+    from iacfix.fixers import all_rules
+    from iacfix.textedit import apply_edits
+
+    finals = final_sources(task)
+    ideal_blocks = {}
+    if ideal_result is not None:
+        ideal_blocks = {s.origin.block.name: s for s in ideal_result.workspace.sources.values() if s.origin}
+    rules = {r.code: r for r in all_rules()}
+    answer = task / ANSWERS["model"]
+    out = []
+    for code in sorted({f.code for f in model_result.findings if f.fixable}):
+        only = engine.run([answer], engine.Options(unsafe_fixes=True), task, rules=[rules[code]])
+        for finding in only.findings:
+            if not finding.edits:
+                continue
+            by_file = defaultdict(list)
+            for edit in finding.edits:
+                by_file[edit.path].append(edit)
+            for path, edits in sorted(by_file.items()):
+                source = only.workspace.sources[path]
+                try:
+                    after = apply_edits(source.text, edits)
+                except ValueError:  # edits of a later pass, against an already repaired text
+                    after = only.workspace.text[path]
+                added, removed = line_delta(source.text, after)
+                name = source.origin.block.name if source.origin else _display(path, task)
+                language = source.language
+                suffix = {v: k for k, v in SOURCE_SUFFIXES.items()}[language]
+                match = same_name(name, finals)
+                if match:
+                    final_verdict = judge(added, removed, [finals[match]])
+                else:
+                    pool = [t for rel, t in finals.items() if rel.endswith(suffix) and not _is_test(rel)]
+                    final_verdict = judge(added, removed, pool) if pool else "no final file"
+                ideal_match = same_name(name, ideal_blocks)
+                if ideal_match:
+                    ideal_verdict = judge(added, removed, [ideal_blocks[ideal_match].text])
+                else:
+                    pool = [s.text for s in ideal_blocks.values() if s.language == language]
+                    ideal_verdict = judge(added, removed, pool) if pool else "no ideal block"
+                out.append(
+                    {
+                        "code": code,
+                        "block": name,
+                        "line": finding.line,
+                        "final_file": match,
+                        "final": final_verdict,
+                        "ideal": ideal_verdict,
+                        "added": added,
+                        "removed": removed,
+                    }
+                )
+    return out
+
+
+# -- mining: the MODEL → final differences no fix explains ---------------------------------------
+
+_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`')
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
+# Kept as written: the type of an HCL resource / data block, and a quoted key ("Name": ..., "Effect" = ...).
+_BLOCK_HEAD = re.compile(r'^(resource|data) ("[^"]*") "[^"]*"')
+_QUOTED_KEY = re.compile(r'^(f?"[\w.:/-]+"\s?[:=]\s?)')
+
+
+def pattern(line: str) -> str:
+    """A normalised line with its literals replaced: strings by "S", numbers by N. Identifiers,
+    attribute names, true/false/null, resource types and quoted keys stay."""
+    head = ""
+    match = _BLOCK_HEAD.match(line)
+    if match:
+        head, line = f"{match.group(1)} {match.group(2)} " + '"S"', line[match.end() :]
+    else:
+        match = _QUOTED_KEY.match(line)
+        if match:
+            head, line = match.group(1), line[match.end() :]
+    return head + _NUMBER.sub("N", _STRING.sub('"S"', line))
+
+
+_CAMEL = re.compile(r"\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+\b")
+
+
+def canonical(p: str) -> str:
+    """A pattern as the three languages would share it: camelCase names in snake_case, `key: v`
+    and `key=v` as `key = v` (so TypeScript's desiredCount: N and HCL's desired_count = N meet)."""
+    p = _CAMEL.sub(lambda m: re.sub(r"(?<!^)([A-Z])", r"_\1", m.group(0)).lower(), p)
+    return re.sub(r"^([+~-] )([\w.]+)\s?[:=]\s?(?!=)", r"\1\2 = ", p)
+
+
+def uncovered(task: Path, model_result) -> dict:
+    """For every MODEL block with a final file of the same name: the lines the final file adds and
+    removes (normalised, meaningful), less those the fixes themselves add and remove, as
+    patterns. A pattern both added and removed in one block is a changed value (`~`). Counted
+    once per task per pattern, with the number of lines."""
+    from iacfix.files import read_markdown, read_source
+
+    finals = final_sources(task)
+    answer = read_source(task / ANSWERS["model"], task)
+    if not hasattr(answer, "text"):
+        return {"blocks": 0, "patterns": {}}
+    blocks, _ = read_markdown(answer)
+    repaired = {s.origin.block.name: model_result.workspace.text[p] for p, s in model_result.workspace.sources.items() if s.origin}
+    lines: Counter[str] = Counter()
+    compared = 0
+    for block in blocks:
+        name = block.origin.block.name
+        match = same_name(name, finals)
+        if match is None or _is_test(match):
+            continue
+        compared += 1
+        fix_added, fix_removed = line_delta(block.text, repaired.get(name, block.text))
+        added, removed = line_delta(block.text, finals[match])
+        plus = Counter(pattern(l) for l in (Counter(added) - Counter(fix_added)).elements())
+        minus = Counter(pattern(l) for l in (Counter(removed) - Counter(fix_removed)).elements())
+        changed = plus & minus
+        for sign, counts in (("+", plus - changed), ("-", minus - changed), ("~", changed)):
+            for p, n in counts.items():
+                lines[f"{sign} {p}"] += n
+    return {"blocks": compared, "patterns": dict(lines)}
+
+
+# -- the sweep -----------------------------------------------------------------------------------
+
+
+def _init_pool() -> None:
+    setup_worker()
+
+
+def _scan(args) -> dict:
+    task, parts, deep = args
+    return scan_task(task, parts, deep)
+
+
+def sweep(
+    tasks: Sequence[Path],
+    parts: Sequence[str] = PARTS,
+    deep: bool = True,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict]:
+    """scan_task over the tasks, in this process (jobs=1, the timings are then clean) or in a
+    pool of fresh processes (spawned: each gets its own Node worker)."""
+    work = [(str(t), tuple(parts), deep) for t in tasks]
+    records = []
+    if jobs <= 1:
+        setup_worker()
+        for i, item in enumerate(work):
+            records.append(_scan(item))
+            if progress:
+                progress(i + 1, len(work))
+        return records
+    import multiprocessing
+
+    bench_dir = str(Path(__file__).resolve().parent)
+    if bench_dir not in sys.path:  # the spawned workers import this module by name
+        sys.path.insert(0, bench_dir)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_pool) as pool:
+        for i, record in enumerate(pool.map(_scan, work, chunksize=4)):
+            records.append(record)
+            if progress:
+                progress(i + 1, len(work))
+    return records
+
+
+def safety_problems(records: Iterable[dict]) -> dict[str, list[str]]:
+    """Every crash, dropped fix, file broken by a fix and non-idempotent run, as one line each
+    (task, part, file, what happened). All four lists must be empty."""
+    problems: dict[str, list[str]] = {"crashes": [], "dropped": [], "broken": [], "not idempotent": []}
+    for r in records:
+        for part, rec in r["parts"].items():
+            where = f"{r['flavour']}/{r['task']} {part}"
+            for e in rec["errors"]:
+                if e["kind"] in ("crash", "dropped"):
+                    problems["crashes" if e["kind"] == "crash" else "dropped"].append(f"{where} {e['file']}:{e['line']}: {e['message']}")
+            second = rec.get("second")
+            if second:
+                problems["crashes"] += [f"{where} (second run): {m}" for m in second["crashes"]]
+                problems["dropped"] += [f"{where} (second run): {m}" for m in second["dropped"]]
+                problems["broken"] += [f"{where}: {b}" for b in second["broken"]]
+            if not rec.get("idempotent", True):
+                if second:
+                    left = [f"{f['code']} at {f['file']}:{f['line']}" for f in second["fixable"]]
+                    what = f"fixable again: {', '.join(left)}" if left else f"changes again: {', '.join(second['changed'])}"
+                else:
+                    what = "fixable findings but no change: " + ", ".join(
+                        f"{f['code']} at {f['file']}:{f['line']}" for f in rec["findings"] if f["fixable"]
+                    )
+                problems["not idempotent"].append(f"{where}: {what}")
+    return problems
+
+
+# -- speed: iacfix and checkov on the same trees ---------------------------------------------------
+
+
+def checkov_bin() -> Path:
+    """checkov in its own virtualenv under bench/.cache, installed on first use."""
+    checkov = CHECKOV_VENV / "bin" / "checkov"
+    if checkov.exists():
+        return checkov
+    print(f"installing checkov=={CHECKOV_VERSION} into {CHECKOV_VENV} ...", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(CHECKOV_VENV)], check=True)
+    subprocess.run([str(CHECKOV_VENV / "bin" / "pip"), "install", "-q", f"checkov=={CHECKOV_VERSION}"], check=True)
+    return checkov
+
+
+def checkov_command(checkov: Path, tree: Path) -> list[str]:
+    # terraform and cdk are the frameworks that read these trees; --skip-download keeps it off the
+    # network (no Prisma Cloud guidelines), as iacfix is.
+    return [str(checkov), "-d", str(tree), "--framework", "terraform", "cdk", "--quiet", "--compact", "-o", "json", "--skip-download"]
+
+
+def iacfix_command(tree: Path) -> list[str]:
+    return [str(Path(sys.executable).with_name("iacfix")), "--check", str(tree)]
+
+
+def _time_process(command: list[str]) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return time.perf_counter() - start, done.returncode, done.stdout
+
+
+def sample_tasks(tasks: Sequence[Path], size: int, seed: int) -> list[Path]:
+    """A fixed, seeded sample with an equal share of each flavour (the rest to the first ones)."""
+    rng = random.Random(seed)
+    by_flavour = defaultdict(list)
+    for t in tasks:
+        by_flavour[t.parent.name].append(t)
+    flavours = [f for f in FLAVOURS if by_flavour[f]]
+    chosen = []
+    for i, flavour in enumerate(flavours):
+        share = size // len(flavours) + (1 if i < size % len(flavours) else 0)
+        chosen += rng.sample(sorted(by_flavour[flavour]), min(share, len(by_flavour[flavour])))
+    return chosen
+
+
+def compare_speed(sample: Sequence[Path], checkov: Path | None, progress=None) -> list[dict]:
+    """Per tree: the iacfix CLI and checkov, each as the command a user types, one right after the
+    other (which goes first alternates), so both see the same machine load."""
+    rows = []
+    for i, tree in enumerate(sample):
+        row = {"flavour": tree.parent.name, "task": tree.name}
+        order = ["iacfix", "checkov"] if i % 2 == 0 else ["checkov", "iacfix"]
+        for tool in order:
+            if tool == "checkov" and checkov is None:
+                continue
+            command = iacfix_command(tree) if tool == "iacfix" else checkov_command(checkov, tree)
+            seconds, code, out = _time_process(command)
+            row[tool] = seconds
+            row[f"{tool}_exit"] = code
+            if tool == "checkov":
+                row["checkov_failed_checks"], row["checkov_resources"] = _checkov_counts(out)
+        rows.append(row)
+        if progress:
+            progress(i + 1, len(sample))
+    return rows
+
+
+def _checkov_counts(out: str) -> tuple[int | None, int | None]:
+    try:
+        data = json.loads(out)
+    except ValueError:
+        return None, None
+    reports = data if isinstance(data, list) else [data]
+    failed = sum((r.get("summary") or r).get("failed", 0) for r in reports)
+    resources = sum((r.get("summary") or r).get("resource_count", 0) for r in reports)
+    return failed, resources
+
+
+# -- the report ----------------------------------------------------------------------------------
+
+
+def _q(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
+
+
+def _pct(n: int, d: int) -> str:
+    return f"{100 * n / d:.1f}%" if d else "n/a"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) -> str:
+    from iacfix.fixers import all_rules
+
+    rules = all_rules()
+    out: list[str] = []
+    w = out.append
+    w(f"# Corpus benchmark, {meta['date']}\n")
+    w(
+        f"iacfix {meta['iacfix']} at commit `{meta['commit']}`; {len(rules)} rules; {meta['tasks']} tasks "
+        f"({', '.join(f'{f} {n}' for f, n in meta['per_flavour'].items())}); machine: {meta['machine']}. "
+        f"Load average (1 min) at start and end: {', '.join(f'{x:.1f}' for x in meta.get('load', []))}. "
+        f"Command: `{meta['command']}`. What each figure means: [bench/README.md](../README.md).\n"
+    )
+    states = meta.get("rules", {})
+    if any(v != "committed" for v in states.values()):
+        w(
+            "Rules measured, as they stood in the working tree: "
+            + ", ".join(f"{c}" + (f" ({v})" if v != "committed" else "") for c, v in sorted(states.items()))
+            + ". Those marked were not committed yet.\n"
+        )
+
+    # rules
+    hits = {part: Counter() for part in PARTS}
+    tasks_hit = {part: defaultdict(set) for part in PARTS}
+    for r in records:
+        for part, rec in r["parts"].items():
+            for f in rec["findings"]:
+                hits[part][f["code"]] += 1
+                tasks_hit[part][f["code"]].add(r["task"])
+    verdicts = {side: defaultdict(Counter) for side in ("final", "ideal")}
+    for r in records:
+        for a in r.get("agreement", []):
+            verdicts["final"][a["code"]][a["final"]] += 1
+            verdicts["ideal"][a["code"]][a["ideal"]] += 1
+    w("## Rules\n")
+    w("Hits are findings (tasks in brackets). A hit on IDEAL or on the final sources is a false positive unless the ideal really is wrong: each one is listed below. Agreement: each fixable MODEL finding's change, looked for in the final file of the same name (and in the IDEAL block of the same name).\n")
+    w("| rule | fix | flavours | MODEL | IDEAL | final | final agrees | disagrees | whitespace only | no final file | IDEAL agrees | disagrees | no block |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for rule in rules:
+        c = rule.code
+        v, iv = verdicts["final"][c], verdicts["ideal"][c]
+        cells = [f"{hits[p][c]} ({len(tasks_hit[p][c])})" for p in ("model", "ideal", "final")]
+        w(
+            f"| {c} | {rule.fix} | {', '.join(rule.flavours)} | {' | '.join(cells)} | {v['agree']} | {v['disagree']} | "
+            f"{v['whitespace']} | {v['no final file']} | {iv['agree']} | {iv['disagree']} | {iv['no ideal block']} |"
+        )
+    unknown = sorted(set().union(*hits.values()) - {r.code for r in rules})
+    if unknown:
+        w(f"\nFindings under codes no rule declares: {', '.join(unknown)}.")
+    w("")
+
+    w("### Hits on IDEAL and on the final sources\n")
+    w("Grouped by rule, part and message; each location is `task file:line`.\n")
+    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for r in records:
+        for part in ("ideal", "final"):
+            for f in r["parts"].get(part, {}).get("findings", []):
+                fix = "fixable" if f["fixable"] else "not fixable"
+                groups[(f["code"], part, f"({fix}) {f['message']}")].append(f"{r['flavour']}/{r['task']} {f['file']}:{f['line']}")
+    for (code, part, message), where in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1], -len(kv[1]))):
+        w(f"- **{code}** {part}, {len(where)} hit{'s' * (len(where) != 1)} {_md(message)}  ")
+        w("  at " + ", ".join(f"`{x}`" for x in where))
+    if not groups:
+        w("None.")
+    w("")
+
+    w("### MODEL fixes the final sources did not make\n")
+    shown = 0
+    for r in records:
+        for a in r.get("agreement", []):
+            if a["final"] == "disagree":
+                shown += 1
+                w(
+                    f"- `{r['flavour']}/{r['task']}` {a['block']}:{a['line']} **{a['code']}** vs `{a['final_file'] or 'any final file'}`: "
+                    f"adds {_md(json.dumps(a['added'][:3]))}, removes {_md(json.dumps(a['removed'][:3]))}"
+                )
+    if not shown:
+        w("None.")
+    w("")
+
+    # safety
+    problems = safety_problems(records)
+    w("## Safety\n")
+    w("| part | runs | files read | failed to parse before (syntax / cut-off block / other) | runs that changed something | broken by a fix | dropped fixes | idempotent | crashes |")
+    w("|---|---|---|---|---|---|---|---|---|")
+    for part in PARTS:
+        recs = [(r, r["parts"][part]) for r in records if part in r["parts"] and not r["parts"][part].get("missing")]
+        kinds = Counter(e["kind"] for _, rec in recs for e in rec["errors"])
+        files = sum(rec["files"] for _, rec in recs) + kinds["syntax"] + kinds["other"]
+        changed = sum(1 for _, rec in recs if rec["changed"])
+        idem = sum(1 for _, rec in recs if rec["changed"] and rec["idempotent"])
+        idem_all = sum(1 for _, rec in recs if rec["idempotent"])
+        broken = sum(len(rec["second"]["broken"]) for _, rec in recs if rec.get("second"))
+        crashes = kinds["crash"] + sum(len(rec["second"]["crashes"]) for _, rec in recs if rec.get("second"))
+        w(
+            f"| {part} | {len(recs)} | {files} | {kinds['syntax']} / {kinds['cut-off']} / {kinds['other']} | {changed} | {broken} | "
+            f"{kinds['dropped']} | {idem}/{changed} changed ({_pct(idem_all, len(recs))} of all runs) | {crashes} |"
+        )
+    missing = [f"{r['flavour']}/{r['task']} {p}" for r in records for p, rec in r["parts"].items() if rec.get("missing")]
+    if missing:
+        w(f"\nMissing (not counted): {', '.join(missing)}.")
+    w("")
+    for name, lines in problems.items():
+        w(f"**{name}**: {len(lines)}" + ("" if not lines else ""))
+        for line in lines:
+            w(f"- {_md(line)}")
+        w("")
+    others = [(r, part, e) for r in records for part, rec in r["parts"].items() for e in rec["errors"] if e["kind"] == "other"]
+    if others:
+        w("Other read errors (not syntax errors):\n")
+        for r, part, e in others:
+            w(f"- `{r['flavour']}/{r['task']}` {part} `{e['file']}:{e['line']}`: {_md(e['message'])}")
+        w("")
+    analysis = [f"{r['flavour']}/{r['task']}: {r['analysis_error']}" for r in records if r.get("analysis_error")]
+    if analysis:
+        w("The benchmark's own analysis failed on: " + "; ".join(analysis) + "\n")
+
+    # speed
+    w("## Speed\n")
+    w(
+        f"iacfix in this process, warm (the Node worker started and every backend imported by a first run over samples/, "
+        f"which took {_s(meta['cold_start'])}), one run per tree, every fix applied in memory, nothing written; "
+        f"{meta['jobs']} process(es).\n"
+    )
+    w("| flavour | part | trees | median | p90 | max | total |")
+    w("|---|---|---|---|---|---|---|")
+    for part in PARTS:
+        for flavour in FLAVOURS:
+            times = [r["parts"][part]["seconds"] for r in records if r["flavour"] == flavour and part in r["parts"] and not r["parts"][part].get("missing")]
+            if times:
+                w(f"| {flavour} | {part} | {len(times)} | {_s(statistics.median(times))} | {_s(_q(times, 0.9))} | {_s(max(times))} | {_s(sum(times))} |")
+        times = [r["parts"][part]["seconds"] for r in records if part in r["parts"] and not r["parts"][part].get("missing")]
+        if times:
+            w(f"| **all** | {part} | {len(times)} | {_s(statistics.median(times))} | {_s(_q(times, 0.9))} | {_s(max(times))} | **{_s(sum(times))}** |")
+    w(f"\nThe whole sweep (all parts, second runs, agreement and mining included) took {_s(meta['sweep_seconds'])} of wall time.\n")
+    if speed:
+        w(
+            f"### iacfix vs checkov on a sample of {len(speed)} trees (seed {meta['seed']})\n\n"
+            f"Both as the command a user types, one after the other on each tree: `iacfix --check TREE` and "
+            f"`checkov -d TREE --framework terraform cdk --quiet --compact -o json --skip-download` (checkov {meta.get('checkov', 'not run')}). "
+            "Each is a fresh process, so each pays its start-up (iacfix: Python imports and, for TypeScript, the Node worker).\n"
+        )
+        w("| flavour | trees | iacfix median | iacfix total | checkov median | checkov total | checkov / iacfix | checkov resources seen | iacfix in-process total |")
+        w("|---|---|---|---|---|---|---|---|---|")
+        warm = {(r["flavour"], r["task"]): r["parts"]["final"]["seconds"] for r in records if "final" in r["parts"]}
+        for flavour in list(FLAVOURS) + ["all"]:
+            rows = [s for s in speed if flavour in ("all", s["flavour"])]
+            if not rows:
+                continue
+            ia = [s["iacfix"] for s in rows]
+            ck = [s["checkov"] for s in rows if "checkov" in s]
+            resources = sum(s.get("checkov_resources") or 0 for s in rows)
+            inproc = sum(warm.get((s["flavour"], s["task"]), 0.0) for s in rows)
+            ratio = f"{sum(ck) / sum(ia):.1f}×" if ck and sum(ia) else "n/a"
+            label = "**all**" if flavour == "all" else flavour
+            w(
+                f"| {label} | {len(rows)} | {_s(statistics.median(ia))} | {_s(sum(ia))} | "
+                f"{_s(statistics.median(ck)) if ck else 'n/a'} | {_s(sum(ck)) if ck else 'n/a'} | **{ratio}** | {resources} | {_s(inproc)} |"
+            )
+        w("\nSampled trees: " + ", ".join(f"{s['flavour']}/{s['task']}" for s in speed) + ".\n")
+        bad = [f"{s['flavour']}/{s['task']} (iacfix exit {s['iacfix_exit']})" for s in speed if s.get("iacfix_exit") not in (0, 1)]
+        if bad:
+            w("iacfix exited 2 (a file it could not read or parse) on: " + ", ".join(bad) + ".\n")
+
+    # mining
+    w("## MODEL → final differences no rule covers\n")
+    compared = sum(r.get("uncovered", {}).get("blocks", 0) for r in records)
+    w(
+        f"Over the {compared} MODEL blocks that have a final file of the same name: the lines the final file adds (+) or "
+        "removes (−) against the MODEL block, normalised (stripped, blanks collapsed, trailing `,`/`;` dropped, brackets-only "
+        "lines and comments left out), less the lines iacfix's own fixes add and remove, with string literals read as "
+        '`"S"` and numbers as `N` (resource types and quoted keys kept). A pattern both added and removed in one block '
+        "is a changed value (`~`). Tasks: how many tasks show the pattern (the ranking); lines: how often in all.\n"
+    )
+    def table(title: str, recs: list[dict], key: Callable[[str], str]) -> None:
+        tasks_with, lines_of = Counter(), Counter()
+        for r in recs:
+            seen = Counter()
+            for p, n in r.get("uncovered", {}).get("patterns", {}).items():
+                seen[key(p)] += n
+            for p, n in seen.items():
+                tasks_with[p] += 1
+                lines_of[p] += n
+        if not tasks_with:
+            return
+        w(f"### {title} ({len(recs)} tasks, {sum(r.get('uncovered', {}).get('blocks', 0) for r in recs)} blocks compared)\n")
+        w("| # | pattern | tasks | lines |")
+        w("|---|---|---|---|")
+        ranked = sorted(tasks_with.items(), key=lambda kv: (-kv[1], -lines_of[kv[0]], kv[0]))
+        for i, (p, n) in enumerate(ranked[:top], 1):
+            w(f"| {i} | `{_md(p[:140])}` | {n} | {lines_of[p]} |")
+        w("")
+
+    for flavour in FLAVOURS:
+        table(flavour, [r for r in records if r["flavour"] == flavour], lambda p: p)
+    table("all flavours, names in snake_case", records, canonical)
+    return "\n".join(out) + "\n"
+
+
+# -- main ----------------------------------------------------------------------------------------
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def rule_states() -> dict[str, str]:
+    """Each rule's code → "committed", "modified" or "new": the working tree may hold rules that
+    are still being written, and the report says which were measured."""
+    from iacfix.fixers import all_rules
+
+    status = {}
+    for line in _git("status", "--porcelain", "--", "fixers").splitlines():
+        status[Path(line[3:]).name] = "new" if line.startswith("??") else "modified"
+    out = {}
+    for rule in all_rules():
+        module = sys.modules[type(rule).__module__]
+        out[rule.code] = status.get(Path(module.__file__).name, "committed")
+    return out
+
+
+def _progress(label: str):
+    def show(done: int, total: int) -> None:
+        if done == total or done % 25 == 0:
+            print(f"  {label}: {done}/{total}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--sample", type=int, default=60, help="trees timed against checkov (default 60, split evenly across flavours)")
+    parser.add_argument("--seed", type=int, default=8, help="seed of the sample (default 8)")
+    parser.add_argument("--no-checkov", action="store_true", help="skip the checkov comparison")
+    parser.add_argument("--jobs", type=int, default=1, help="processes for the sweep (default 1: clean timings)")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N tasks of each flavour (a quick look)")
+    parser.add_argument("--out", type=Path, help="report file (default bench/results/corpus-<date>.md)")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the report from the last run's data (bench/.cache/last-run.json)")
+    args = parser.parse_args(argv)
+    if args.report_only:
+        data = json.loads((CACHE / "last-run.json").read_text())
+        out = args.out or RESULTS / f"corpus-{data['meta']['date'][:10]}.md"
+        out.write_text(report(data["records"], data["meta"], data["speed"]), encoding="utf-8")
+        print(f"report: {out}", file=sys.stderr)
+        return 0
+
+    import iacfix
+
+    tasks = all_tasks(args.corpus)
+    if args.limit:
+        tasks = [t for f in FLAVOURS for t in [t for t in tasks if t.parent.name == f][: args.limit]]
+    if not tasks:
+        print(f"no tasks under {args.corpus}", file=sys.stderr)
+        return 2
+    now = datetime.now(timezone.utc)
+    meta = {
+        "date": now.strftime("%Y-%m-%d %H:%M UTC"),
+        "iacfix": iacfix.__version__,
+        "commit": _git("rev-parse", "--short", "HEAD") + ("+dirty" if _git("status", "--porcelain", "--", "src", "fixers") else ""),
+        "tasks": len(tasks),
+        "per_flavour": dict(Counter(t.parent.name for t in tasks)),
+        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}",
+        "command": "bench/corpus.py " + " ".join(sys.argv[1:] if argv is None else argv),
+        "seed": args.seed,
+        "jobs": args.jobs,
+        "rules": rule_states(),
+        "load": [os.getloadavg()[0]],
+    }
+    print(f"warming up ...", file=sys.stderr)
+    meta["cold_start"] = warm_up()
+    print(f"sweeping {len(tasks)} tasks ...", file=sys.stderr)
+    start = time.perf_counter()
+    records = sweep(tasks, jobs=args.jobs, progress=_progress("tasks"))
+    meta["sweep_seconds"] = time.perf_counter() - start
+
+    speed = []
+    if args.sample:
+        sample = sample_tasks(tasks, args.sample, args.seed)
+        checkov = None
+        if not args.no_checkov:
+            checkov = checkov_bin()
+            meta["checkov"] = subprocess.run([str(checkov), "--version"], capture_output=True, text=True).stdout.strip()
+        print(f"timing {len(sample)} trees{' against checkov' if checkov else ''} ...", file=sys.stderr)
+        speed = compare_speed(sample, checkov, _progress("sample"))
+
+    meta["load"].append(os.getloadavg()[0])
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / "last-run.json").write_text(json.dumps({"meta": meta, "records": records, "speed": speed}, indent=1))
+    out = args.out or RESULTS / f"corpus-{now.strftime('%Y-%m-%d')}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report(records, meta, speed), encoding="utf-8")
+    problems = safety_problems(records)
+    print(f"report: {out}", file=sys.stderr)
+    for name, lines in problems.items():
+        print(f"{name}: {len(lines)}", file=sys.stderr)
+    return 1 if any(problems.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
