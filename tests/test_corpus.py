@@ -1,0 +1,51 @@
+"""The corpus sweep: every rule over the final sources and the MODEL answer of every task in
+../shared/corpus must be safe. No crash, no fix dropped because it would break a file, no file a
+fix breaks, and a second run on the repaired tree finds nothing left to fix and changes nothing.
+
+The sweep is bench/corpus.py's (its report gives the same figures with the rule hits and speed);
+it runs in two processes and takes a few minutes. Skipped when the corpus is absent.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import REPO, SHARED
+
+CORPUS = SHARED / "corpus"
+
+pytestmark = [
+    pytest.mark.corpus,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}"),
+]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def records(bench):
+    tasks = bench.all_tasks(CORPUS)
+    assert len(tasks) > 0
+    return bench.sweep(tasks, parts=("final", "model"), deep=False, jobs=2)
+
+
+def test_every_task_swept(bench, records):
+    assert len(records) == len(bench.all_tasks(CORPUS))
+    files = sum(r["parts"]["final"]["files"] for r in records)
+    assert files > len(records)  # the trees were really read, not skipped
+
+
+@pytest.mark.parametrize("kind", ["crashes", "dropped", "broken", "not idempotent"])
+def test_safety(bench, records, kind):
+    problems = bench.safety_problems(records)[kind]
+    assert not problems, f"{len(problems)} {kind}:\n" + "\n".join(problems[:50])
