@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -51,6 +51,13 @@ def main_command(
             metavar="DIR",
         ),
     ] = None,
+    output_format: Annotated[
+        Literal["text", "json", "sarif", "github"],
+        typer.Option(
+            "--output-format",
+            help="text: findings on stderr, diff on stdout; json, sarif (2.1.0) or github (Actions annotations): on stdout.",
+        ),
+    ] = "text",
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -81,14 +88,6 @@ def main_command(
         _err(f"error: {exc}")
         raise typer.Exit(EXIT_ERROR) from None
 
-    def where(path: Path, line: int, col: int | None = None) -> str:
-        known = result.workspace.sources.get(path) or result.workspace.answers.get(path)
-        shown, line, col_ = known.locate(line, col or 1) if known else (_display(path, cwd), line, col or 1)
-        return f"{shown}:{line}" + (f":{col_}" if col is not None else "")
-
-    for error in result.errors:
-        _err(f"{where(error.path, error.line)}: {error.severity}: {error.message}")
-
     changes = result.changes()
     remaining = result.findings
     if write:
@@ -99,31 +98,15 @@ def main_command(
                 write_atomic(source.path, source.encode(text))
             except OSError as exc:
                 result.errors.append(InputError(source.path, 1, f"cannot write: {exc.strerror or exc}"))
-                _err(f"{source.display}:1: error: cannot write: {exc.strerror or exc}")
         remaining = [f for f in result.findings if not f.fixable]
-
-    def position(finding):  # in the order the user reads them (a markdown block's lines are the answer's)
-        known = result.workspace.sources.get(finding.path)
-        return known.locate(finding.line, finding.col) if known else (str(finding.path), finding.line, finding.col)
-
-    for finding in sorted(remaining, key=lambda f: (position(f), f.code)):
-        _err(f"{where(finding.path, finding.line, finding.col)}: {finding.code} {finding.message}")
-    previews = [f.preview for f in remaining if f.preview]
-    if previews and not check:
-        _err("\nUnsafe fixes, not applied (they add infrastructure; apply them with --unsafe-fixes):")
-        _err("".join(previews).rstrip("\n"))
-
-    if not write and not check and changes:
-        from iacfix.diff import unified_diff
-
-        diff = "".join(unified_diff(s.display, s.restore(s.text), s.restore(text)) for s, text in changes)
-        sys.stdout.buffer.write(diff.encode("utf-8"))
-        sys.stdout.flush()
 
     if extract is not None:
         _extract(result, extract)
 
-    _err(_summary(result.findings, remaining, changes, write))
+    from iacfix import output
+
+    mode = "write" if write else "check" if check else "dry-run"
+    output.report(output.Outcome(result, changes, remaining, mode, cwd), output_format)
     if any(e.severity == "error" for e in result.errors):
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if remaining else EXIT_CLEAN)
@@ -140,28 +123,6 @@ def _extract(result, folder: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text if result.fixed_tree else source.text, encoding="utf-8")
     _err(f"Extracted {len(tree)} file{'s' * (len(tree) != 1)} to {folder}.")
-
-
-def _summary(findings, remaining, changes, write: bool) -> str:
-    fixable = sum(f.fixable for f in findings)
-    if write:
-        fixed = len(findings) - len(remaining)
-        files = len(changes)
-        text = f"Fixed {fixed} finding{'s' * (fixed != 1)} in {files} file{'s' * (files != 1)}"
-        return text + (f"; {len(remaining)} need a human." if remaining else ".")
-    if not findings:
-        return "No findings."
-    text = f"Found {len(findings)} finding{'s' * (len(findings) != 1)} ({fixable} fixable)."
-    unsafe = sum(bool(f.preview) for f in findings)
-    if unsafe:
-        text += f" {unsafe} more fixable with --unsafe-fixes."
-    return text + (" Run with --write to apply the fixes." if fixable else "")
-
-
-def _display(path: Path, cwd: Path) -> str:
-    from iacfix.files import display_path
-
-    return display_path(path, cwd)
 
 
 def _err(line: str) -> None:
