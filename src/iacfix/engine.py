@@ -7,7 +7,9 @@ reported) instead of written. Nothing here touches the disk: the CLI writes the 
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -121,6 +123,37 @@ class Workspace:
 
     def changed(self) -> list[Path]:
         return [p for p, s in self.sources.items() if self.text[p] != s.text]
+
+    def create_file(self, path: Path, language: str, display: str) -> SourceFile:
+        """Add a file that is not on disk yet (the variables.tf a fix declares a variable in).
+
+        It starts empty; once edits give it text, the diff shows it as a new file (`--- /dev/null`)
+        and --write creates it. A created file nobody writes into is never reported or written.
+        """
+        source = NewSourceFile(_UnwrittenPath(path), display, language, "", False, False)
+        self.sources[path] = source
+        self.text[path] = ""
+        return source
+
+
+class NewSourceFile(SourceFile):
+    """A file a fix creates: its text before the fixes is no file at all (None in the diff)."""
+
+    def restore(self, text: str) -> str | None:  # type: ignore[override]
+        return None if text == "" else super().restore(text)
+
+
+class _UnwrittenPath(type(Path())):  # type: ignore[misc]  # PosixPath or WindowsPath
+    """The path of a file a fix creates. files.write_atomic keeps the mode of the file it
+    replaces; until this one exists, its stat() gives the mode a newly created file gets."""
+
+    def stat(self, *, follow_symlinks: bool = True):
+        try:
+            return super().stat(follow_symlinks=follow_symlinks)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            return os.stat_result((stat.S_IFREG | (0o666 & ~umask), 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
 
 class Context:
