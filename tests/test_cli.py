@@ -117,7 +117,7 @@ def test_missing_path_is_an_error(project):
 def test_select_and_ignore(project):
     project({"main.tf": SERVICE + LOCKFILE})
     assert {l.split()[1] for l in iacfix(".", "--check", "--select", "ECS").stderr.splitlines()[:-1]} == {"ECS101"}
-    assert {l.split()[1] for l in iacfix(".", "--check", "--ignore", "ECS101").stderr.splitlines()[:-1]} == {"TF101"}
+    assert {l.split()[1] for l in iacfix(".", "--check", "--ignore", "ECS101").stderr.splitlines()[:-1]} == {"TF101", "TF102"}
 
 
 # -- bad input ------------------------------------------------------------------------------------
@@ -296,4 +296,4 @@ def test_real_subprocess_on_a_sample(tmp_path):
     proc = subprocess.run([*exe, "terraform"], cwd=SAMPLES, capture_output=True, text=True)
     assert proc.returncode == 1
     assert proc.stdout.startswith("diff --git a/terraform/ecs.tf b/terraform/ecs.tf\n")
-    assert proc.stderr.endswith("Found 2 findings (2 fixable). Run with --write to apply the fixes.\n")
+    assert proc.stderr.endswith("Found 3 findings (3 fixable). Run with --write to apply the fixes.\n")

@@ -108,7 +108,7 @@ def answer(tmp_path, monkeypatch):
 
 
 def test_dry_run_shows_the_markdown_diff_and_findings_at_answer_lines(answer):
-    result = runner.invoke(app, ["answer.md", "--terraform-version", "1.9.0"])
+    result = runner.invoke(app, ["answer.md", "--terraform-version", "1.9.0", "--ignore", "TF102"])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[:2] == [
         "answer.md:11:5: TF101 `use_lockfile` on the S3 backend needs Terraform >= 1.10 and fails `terraform init` "
@@ -120,18 +120,18 @@ def test_dry_run_shows_the_markdown_diff_and_findings_at_answer_lines(answer):
 
 
 def test_write_changes_only_block_text_and_a_second_run_is_clean(answer):
-    assert runner.invoke(app, ["answer.md", "--terraform-version", "1.9.0", "--write"]).exit_code == 0
+    assert runner.invoke(app, ["answer.md", "--terraform-version", "1.9.0", "--ignore", "TF102", "--write"]).exit_code == 0
     expected = ANSWER.replace("    bucket       = \"b\"\n    use_lockfile = true\n", '    bucket = "b"\n').replace(
         '  name = "app"\n', '  name          = "app"\n  desired_count = 2\n'
     )
     assert answer.read_text() == expected
-    again = runner.invoke(app, ["answer.md", "--terraform-version", "1.9.0"])
+    again = runner.invoke(app, ["answer.md", "--terraform-version", "1.9.0", "--ignore", "TF102"])
     assert (again.exit_code, again.stdout) == (0, "")
 
 
 def test_crlf_answer_stays_crlf(answer):
     answer.write_bytes(ANSWER.replace("\n", "\r\n").encode())
-    assert runner.invoke(app, ["answer.md", "--terraform-version", "1.9.0", "--write"]).exit_code == 0
+    assert runner.invoke(app, ["answer.md", "--terraform-version", "1.9.0", "--ignore", "TF102", "--write"]).exit_code == 0
     data = answer.read_bytes()
     assert b"desired_count = 2\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
 

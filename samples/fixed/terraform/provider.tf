@@ -6,12 +6,7 @@ terraform {
     }
   }
 
-  backend "s3" {
-    bucket  = "iac-rlhf-tf-states"
-    key     = "booking-api/terraform.tfstate"
-    region  = "us-east-1"
-    encrypt = true
-  }
+  backend "s3" {}
 }
 
 provider "aws" {
