@@ -132,7 +132,9 @@ def _err(line: str) -> None:
 # `iacfix PATH...` is the main command, so the other commands are picked by their first word
 # (a folder named like one is still reachable as ./rules). Each maps to a typer app.
 def _subcommands() -> dict[str, typer.Typer]:
-    return {"rules": rules_app, "explain": explain_app}
+    from iacfix.bot import bot_app  # here, not at the top: `iacfix --version` need not load it
+
+    return {"rules": rules_app, "explain": explain_app, "bot": bot_app}
 
 
 rules_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)

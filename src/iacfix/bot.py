@@ -1,0 +1,383 @@
+"""`iacfix bot`: the fix pull request. Repairs the base branch and keeps one pull request open with
+the repairs, on a branch of its own.
+
+Run inside a git checkout (CI or a developer's machine):
+
+1. fetch the base branch from the remote and check it out in a temporary worktree, so the user's
+   working tree, index and branches are never touched, and unpushed local work never leaks in;
+2. run the fixes there and commit them (the message lists the rule codes);
+3. push that commit to `iacfix/fixes-<base>` (the only ref the bot ever pushes; it is force-pushed
+   with a lease, and only when every commit on it is the bot's own);
+4. open a pull request, or update the one already open for that branch; when nothing is left to
+   fix, close the open one and delete the branch.
+
+git is driven with subprocess and GitHub with urllib (github_api.py): the git the checkout already
+has knows the remote's credentials, and neither needs a dependency every iacfix user would install.
+The token (GITHUB_TOKEN) is only ever sent to the API, never to git, and every line printed goes
+through `redact`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from iacfix.github_api import DEFAULT_API_URL, GitHub, GitHubError, PullRequest, redact
+
+EXIT_OK, EXIT_ERROR = 0, 2
+BRANCH_PREFIX = "iacfix/fixes-"
+TRAILER = "Generated-by: iacfix bot"  # marks the bot's commits: it overwrites no others
+BOT_NAME, BOT_EMAIL = "iacfix bot", "iacfix-bot@users.noreply.github.com"  # when git has no identity
+MAX_BODY = 60_000  # GitHub refuses a pull request body over 65,536 characters
+MARKER = "<!-- iacfix-bot -->"
+
+bot_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False)
+
+
+class BotError(Exception):
+    """Something the user must fix (not a git checkout, a push refused...): one line, exit 2."""
+
+
+@bot_app.command(context_settings={"help_option_names": ["-h", "--help"]})
+def bot_command(
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Files or folders to repair (default: the whole checkout).", show_default=False, metavar="PATH"),
+    ] = None,
+    base: Annotated[
+        Optional[str], typer.Option("--base", help="The branch to repair (default: the current branch).", metavar="BRANCH")
+    ] = None,
+    remote: Annotated[str, typer.Option("--remote", help="The git remote to fetch from and push to.")] = "origin",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be pushed and opened; change nothing.")] = False,
+) -> None:
+    """Open (or update) a pull request with iacfix's fixes for a branch, on iacfix/fixes-BRANCH.
+
+    Needs GITHUB_TOKEN (contents: write, pull-requests: write); GITHUB_API_URL for GitHub
+    Enterprise; GITHUB_REPOSITORY (owner/name), else taken from the remote's URL.
+    """
+    token = os.environ.get("GITHUB_TOKEN", "").strip()
+    try:
+        Bot(Path.cwd(), paths or [Path(".")], base, remote, dry_run, token).run()
+    except (BotError, GitHubError) as exc:
+        _err(f"iacfix bot: {redact(str(exc), token)}")
+        raise typer.Exit(EXIT_ERROR) from None
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug: still one line, and still without the token
+        if os.environ.get("IACFIX_DEBUG"):
+            raise
+        said = redact(str(exc), token)
+        _err(f"iacfix bot: internal error: {type(exc).__name__}: {said} (set IACFIX_DEBUG=1 for the traceback; please report)")
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+@dataclass
+class Fixes:
+    """What the fixes did to the base tree."""
+
+    fixed: list[tuple[str, int, str, str]]  # (file, line, code, message) of each applied fix
+    human: list[tuple[str, int, str, str]]  # the findings left for a human
+    errors: list[str]  # `file:line: message` of files that could not be read or parsed
+    files: list[str]  # the files the fixes change
+    diff: str
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({code for _, _, code, _ in self.fixed})
+
+
+class Bot:
+    def __init__(self, cwd: Path, paths: list[Path], base: str | None, remote: str, dry_run: bool, token: str):
+        self.cwd, self.paths, self.remote, self.dry_run, self.token = cwd, paths, remote, dry_run, token
+        self.top = cwd  # until git says where the checkout's top is
+        self.top = Path(self.git("rev-parse", "--show-toplevel", what="find the git checkout")).resolve()
+        self.base = base or self._current_branch()
+        if self.base.startswith(BRANCH_PREFIX):
+            raise BotError(f"{self.base} is the bot's own branch; repair the branch it was made from (--base)")
+        self.branch = BRANCH_PREFIX + self.base
+
+    # -- the run --------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        github = self._github()
+        pull = github.open_pull(self.branch) if github else None  # first: a bad token fails fast
+        base_sha = self._fetch(self.base, required=True)
+        old_sha = self._bot_branch(base_sha)
+        with self._worktree(base_sha) as tree:
+            fixes = self._fix(tree)
+            commit = self._commit(tree, base_sha, fixes) if fixes.fixed and not self.dry_run else None
+        self._report(fixes, base_sha)
+        if not fixes.fixed:
+            self._close(github, pull, old_sha)
+            return
+        title, body = self.title(fixes), self.body(fixes, base_sha)
+        if self.dry_run:
+            self._say(f"Would commit on {self.branch} and push it to {self.remote}.")
+            if pull:
+                self._say(f"Would update pull request #{pull.number}: {pull.url}")
+            else:
+                unknown = "" if github else " (or update the open one; no GITHUB_TOKEN to look)"
+                self._say(f"Would open a pull request into {self.base}{unknown}:")
+            self._say(f"\n{title}\n\n{body}\n")
+            sys.stdout.write(fixes.diff)
+            return
+        if old_sha and self._same_change(old_sha, commit, base_sha):
+            self._say(f"{self.branch} already holds these fixes.")
+        else:
+            self._push(f"{commit}:refs/heads/{self.branch}", old_sha)
+            self._say(f"Pushed {self.branch} to {self.remote}.")
+        if pull is None:
+            pull = github.create_pull(self.branch, self.base, title, body)
+            self._say(f"Opened pull request #{pull.number}: {pull.url}")
+        elif (pull.title, pull.body) != (title, body):
+            pull = github.update_pull(pull.number, title=title, body=body)
+            self._say(f"Updated pull request #{pull.number}: {pull.url}")
+        else:
+            self._say(f"Pull request #{pull.number} is up to date: {pull.url}")
+
+    def _report(self, fixes: Fixes, base_sha: str) -> None:
+        state = f"{self.base} at {base_sha[:7]}"
+        if fixes.fixed:
+            self._say(f"{state}: {_count(fixes.fixed, 'fix', 'fixes')} in {_count(fixes.files, 'file')} ({', '.join(fixes.codes)}).")
+        else:
+            self._say(f"Nothing to fix on {state}" + (f"; {_count(fixes.human, 'finding')} need a human:" if fixes.human else "."))
+        for file, line, code, message in fixes.human:
+            self._say(f"  {file}:{line}: {code} {message} (needs a human)")
+        for error in fixes.errors:
+            self._say(f"  {error} (not read)")
+
+    def _close(self, github: GitHub | None, pull: PullRequest | None, old_sha: str | None) -> None:
+        """Nothing is left to fix: the open pull request is stale."""
+        if pull is None:
+            if self.dry_run and github is None:
+                self._say(f"Would close the open pull request from {self.branch}, if any (no GITHUB_TOKEN to look).")
+            return
+        if self.dry_run:
+            self._say(f"Would close pull request #{pull.number} ({pull.url}) and delete {self.branch}.")
+            return
+        github.comment(pull.number, f"Nothing is left to fix on `{self.base}`: closing. {MARKER}")
+        github.update_pull(pull.number, state="closed")
+        self._say(f"Closed pull request #{pull.number}: {pull.url}")
+        if old_sha:
+            self._push(f":refs/heads/{self.branch}", old_sha)
+            self._say(f"Deleted {self.branch} from {self.remote}.")
+
+    # -- git ------------------------------------------------------------------------------------
+
+    def git(self, *args: str, cwd: Path | None = None, what: str | None = None, check: bool = True) -> str:
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}  # CI has no one to type a password
+        proc = subprocess.run(["git", *args], cwd=cwd or self.top, capture_output=True, text=True, env=env, check=False)
+        if proc.returncode and check:
+            raise BotError(f"cannot {what or 'run git ' + args[0]}: {_git_said(proc)}")
+        return proc.stdout.strip()
+
+    def _current_branch(self) -> str:
+        branch = self.git("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        if not branch and os.environ.get("GITHUB_REF_TYPE", "branch") == "branch":
+            branch = os.environ.get("GITHUB_REF_NAME", "")  # a detached checkout in GitHub Actions
+        if not branch:
+            raise BotError("HEAD is detached: name the branch to repair with --base")
+        return branch
+
+    def _fetch(self, branch: str, required: bool = False) -> str | None:
+        """The commit `branch` has on the remote (fetched), or None when the remote lacks it."""
+        listed = self.git("ls-remote", "--heads", self.remote, f"refs/heads/{branch}", what=f"reach the remote {self.remote}")
+        sha = next((line.split()[0] for line in listed.splitlines() if line.endswith(f"\trefs/heads/{branch}")), None)
+        if sha is None:
+            if required:
+                raise BotError(f"{self.remote} has no branch {branch}: push it first, or name another with --base")
+            return None
+        self.git("fetch", "--quiet", "--no-tags", self.remote, f"refs/heads/{branch}", what=f"fetch {branch} from {self.remote}")
+        return sha
+
+    def _bot_branch(self, base_sha: str) -> str | None:
+        """The bot branch's commit on the remote, after checking the bot may overwrite it."""
+        sha = self._fetch(self.branch)
+        if sha is None:
+            return None
+        foreign = self.git("log", "--format=%h %s", "--invert-grep", f"--grep=^{TRAILER}$", f"{base_sha}..{sha}")
+        if foreign:
+            first = foreign.splitlines()[0]
+            raise BotError(
+                f"{self.remote}/{self.branch} has commits iacfix did not make ({first!r}); not touching it: merge or delete that branch"
+            )
+        return sha
+
+    def _same_change(self, old_sha: str, new_sha: str, base_sha: str) -> bool:
+        """The bot branch already holds exactly these fixes on exactly this base."""
+        parent = self.git("rev-parse", f"{old_sha}^", check=False)
+        return parent == base_sha and self.git("rev-parse", f"{old_sha}^{{tree}}") == self.git("rev-parse", f"{new_sha}^{{tree}}")
+
+    def _push(self, refspec: str, old_sha: str | None) -> None:
+        # The lease: the push goes through only if the branch is still where we saw it (or still
+        # absent), so a commit pushed in the meantime is never lost.
+        lease = f"--force-with-lease=refs/heads/{self.branch}:{old_sha or ''}"
+        self.git("push", "--quiet", "--no-verify", lease, self.remote, refspec, what=f"push {self.branch} to {self.remote}")
+
+    @contextmanager
+    def _worktree(self, sha: str) -> Iterator[Path]:
+        folder = Path(tempfile.mkdtemp(prefix="iacfix-bot-"))
+        tree = folder / "tree"
+        self.git("worktree", "add", "--quiet", "--detach", str(tree), sha, what="check out the base branch")
+        try:
+            yield tree
+        finally:
+            self.git("worktree", "remove", "--force", str(tree), check=False)
+            shutil.rmtree(folder, ignore_errors=True)
+            self.git("worktree", "prune", check=False)
+
+    def _commit(self, tree: Path, base_sha: str, fixes: Fixes) -> str:
+        self.git("add", "--", *fixes.files, cwd=tree, what="stage the fixes")
+        identity = []
+        if not self.git("config", "user.email", check=False) and not os.environ.get("GIT_AUTHOR_EMAIL"):
+            identity = ["-c", f"user.name={BOT_NAME}", "-c", f"user.email={BOT_EMAIL}"]
+        message = self.commit_message(fixes)
+        self.git(*identity, "commit", "--quiet", "--no-verify", "-m", message, cwd=tree, what="commit the fixes")
+        return self.git("rev-parse", "HEAD", cwd=tree)
+
+    # -- the fixes ------------------------------------------------------------------------------
+
+    def _fix(self, tree: Path) -> Fixes:
+        from iacfix import engine
+        from iacfix.files import write_atomic
+        from iacfix.output import Outcome
+
+        targets = []
+        for given in self.paths:
+            path = (self.cwd / given).resolve()
+            try:
+                targets.append(tree / path.relative_to(self.top))
+            except ValueError:
+                raise BotError(f"{given} is outside the git checkout {self.top}") from None
+        result = engine.run(targets, engine.Options(), tree)
+        changes = result.changes()
+        for source, text in changes:
+            if not self.dry_run:
+                write_atomic(source.path, source.encode(text))
+        human = [f for f in result.findings if not f.fixable]
+        outcome = Outcome(result, changes, human, "write", tree)
+
+        def row(f) -> tuple[str, int, str, str]:
+            shown, line, _ = outcome.locate(f.path, f.line, f.col)
+            return shown, line, f.code, f.message
+
+        errors = []
+        for e in result.errors:
+            shown, line, _ = outcome.locate(e.path, e.line)
+            errors.append(f"{shown}:{line}: {e.message}")
+        return Fixes(
+            fixed=[row(f) for f in outcome.ordered(outcome.fixed())],
+            human=[row(f) for f in outcome.ordered(human)],
+            errors=errors,
+            files=[s.display for s, _ in changes],
+            diff=Outcome(result, changes, human, "dry-run", tree).diff(),
+        )
+
+    def title(self, fixes: Fixes) -> str:
+        return f"iacfix: fix {', '.join(fixes.codes)} on {self.base}"
+
+    def commit_message(self, fixes: Fixes) -> str:
+        lines = [f"{code} {file}:{line} {message}" for file, line, code, message in fixes.fixed]
+        return f"iacfix: fix {', '.join(fixes.codes)}\n\n" + "\n".join(lines) + f"\n\n{TRAILER}\n"
+
+    def body(self, fixes: Fixes, base_sha: str) -> str:
+        out = [
+            f"iacfix repaired {_count(fixes.fixed, 'finding')} in {_count(fixes.files, 'file')} of `{self.base}` ({base_sha[:7]}).",
+            "",
+            *_table(("file", "line", "code", "what changed"), fixes.fixed),
+        ]
+        if fixes.human:
+            out += ["", f"**Needs a human** ({len(fixes.human)}): iacfix found these but does not fix them safely.", ""]
+            out += _table(("file", "line", "code", "finding"), fixes.human)
+        if fixes.errors:
+            out += ["", f"**Could not be read** ({len(fixes.errors)}); the other files were still repaired:", ""]
+            out += [f"- `{e}`" for e in fixes.errors]
+        out += [
+            "",
+            (
+                "<sub>Made by `iacfix bot`: it updates this pull request on its next run, and closes it when nothing "
+                f"is left to fix. Push nothing to `{self.branch}`: the bot rewrites it.</sub> {MARKER}"
+            ),
+        ]
+        text = "\n".join(out)
+        if len(text) > MAX_BODY:
+            text = text[:MAX_BODY].rsplit("\n", 1)[0] + "\n\n… (cut: run `iacfix --check` for every finding)"
+        return text
+
+    # -- GitHub ---------------------------------------------------------------------------------
+
+    def _github(self) -> GitHub | None:
+        if not self.token:
+            if self.dry_run:
+                return None
+            raise BotError("GITHUB_TOKEN is not set: it needs contents: write and pull-requests: write")
+        repository = os.environ.get("GITHUB_REPOSITORY", "").strip()
+        if not repository:
+            url = self.git("remote", "get-url", self.remote, what=f"read the URL of the remote {self.remote}")
+            repository = repository_from_url(url) or ""
+            if not repository:
+                raise BotError(f"cannot tell the GitHub repository from {self.remote}'s URL: set GITHUB_REPOSITORY=owner/name")
+        if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
+            raise BotError(f"GITHUB_REPOSITORY must be owner/name, not {repository!r}")
+        return GitHub(repository, self.token, os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL)
+
+    def _say(self, line: str) -> None:
+        print(redact(line, self.token), flush=True)
+
+
+def repository_from_url(url: str) -> str | None:
+    """owner/name from a git remote URL: https://host/owner/name(.git), git@host:owner/name.git,
+    ssh://git@host[:port]/owner/name.git. None for a local path or anything else."""
+    url = url.strip()
+    if "://" in url:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("https", "http", "ssh", "git"):
+            return None
+        path = parts.path
+    else:
+        scp = re.fullmatch(r"(?:[^@/]+@)?[^/:]+:(?P<path>[^/].*)", url)  # host:owner/name, scp style
+        if scp is None:
+            return None
+        path = scp["path"]
+    segments = [s for s in path.strip("/").removesuffix(".git").split("/") if s]
+    return "/".join(segments[-2:]) if len(segments) >= 2 else None
+
+
+def _git_said(proc: subprocess.CompletedProcess) -> str:
+    """What a failed git command said, in one line: the remote's words and git's errors, without
+    the progress, the `To <url>` lines and the hints."""
+    lines = [line.strip() for line in proc.stderr.splitlines()]
+    said = [line for line in lines if line.startswith(("remote:", "error:", "fatal:", "!"))] or [line for line in lines if line]
+    said = [line for line in said if line != "remote:"]
+    return "; ".join(said[-6:]) or f"git exited {proc.returncode}"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple]) -> list[str]:
+    def cell(value) -> str:
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *(f"| `{cell(file)}` | {line} | {code} | {cell(message)} |" for file, line, code, message in rows),
+    ]
+
+
+def _count(items, one: str, many: str | None = None) -> str:
+    return f"{len(items)} {one if len(items) == 1 else many or one + 's'}"
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)
