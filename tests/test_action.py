@@ -1,0 +1,78 @@
+"""action.yml: its shape, and its scripts run here as the runner would run them (bash, the inputs in
+env, GITHUB_OUTPUT and RUNNER_TEMP set), with the iacfix of this checkout on PATH."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import REPO, SAMPLES
+from test_output import SCHEMA
+
+yaml = pytest.importorskip("yaml")  # installed with pre-commit, a test dependency
+
+ACTION = yaml.safe_load((REPO / "action.yml").read_text())
+STEPS = {step.get("id") or step.get("name") or step.get("uses"): step for step in ACTION["runs"]["steps"]}
+
+
+def test_every_input_used_is_declared_and_no_script_interpolates():
+    assert ACTION["name"] and ACTION["description"] and ACTION["runs"]["using"] == "composite"
+    assert all(spec.get("description") for spec in [*ACTION["inputs"].values(), *ACTION["outputs"].values()])
+    text = (REPO / "action.yml").read_text()
+    assert set(re.findall(r"inputs\.([\w-]+)", text)) <= set(ACTION["inputs"])
+    for step in ACTION["runs"]["steps"]:
+        # ${{ }} in a script is pasted in before bash parses it: a crafted input would be code
+        assert "${{" not in step.get("run", ""), step["name"]
+        assert ("run" in step) == ("shell" in step)  # a composite step's script needs a shell
+
+
+def _run(step: dict, tmp_path: Path, env: dict[str, str], cwd: Path) -> tuple[subprocess.CompletedProcess, dict]:
+    output = tmp_path / "github_output"
+    output.touch()
+    environ = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",  # this checkout's iacfix
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_OUTPUT": str(output),
+        **env,
+    }
+    proc = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, env=environ, capture_output=True, text=True, check=False)
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    return proc, outputs
+
+
+def test_the_check_step_writes_sarif_and_annotations(tmp_path):
+    proc, outputs = _run(
+        STEPS["check"], tmp_path, {"IACFIX_PATHS": "terraform", "IACFIX_ARGS": "--select ECS", "ANNOTATIONS": "true"}, SAMPLES
+    )
+    assert proc.returncode == 0, proc.stderr  # the step records the exit code; a later one fails
+    assert outputs == {"exit-code": "1", "sarif-file": str(tmp_path / "iacfix.sarif")}
+    log = json.loads((tmp_path / "iacfix.sarif").read_text())
+    jsonschema.validate(log, SCHEMA, cls=jsonschema.Draft4Validator)
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["ECS101"]
+    assert proc.stdout.startswith("::warning file=terraform/ecs.tf,line=49,col=1,title=iacfix ECS101")
+
+
+@pytest.mark.parametrize("code", ["1", "2"])
+def test_the_last_step_fails_with_the_exit_code(tmp_path, code):
+    proc, _ = _run(STEPS["Fail on findings"], tmp_path, {"CODE": code}, tmp_path)
+    assert proc.returncode == int(code)
+    assert f"iacfix: exit code {code}" in proc.stderr
+
+
+@pytest.mark.parametrize("base,args", [("", ["bot", "."]), ("release/1", ["bot", ".", "--base", "release/1"])])
+def test_the_bot_step_passes_the_base_only_when_given(tmp_path, base, args):
+    fake = tmp_path / "iacfix"
+    fake.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')  # prints its arguments, one a line
+    fake.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}", "IACFIX_PATHS": ".", "IACFIX_BASE": base}
+    script = STEPS["Open or update the fix pull request"]["run"]
+    proc = subprocess.run(["bash", "-e", "-c", script], env=env, capture_output=True, text=True, check=False)
+    assert proc.stdout.splitlines() == args
