@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
-from iacfix.model import Location
+from functools import lru_cache
+
+from iacfix import schema
+from iacfix.model import Location, Value
 from iacfix.rule import Example, Rule
 
-# The provider types these two as strings ("true"/"false") while transit_encryption_enabled, right
-# beside them, is a boolean. Issue 5 replaces this pair with the schema generated from the provider.
-STRING_FLAGS = ("at_rest_encryption_enabled", "auto_minor_version_upgrade")
+RESOURCE = "aws_elasticache_replication_group"
+
+
+@lru_cache(maxsize=1)
+def string_flags() -> tuple[str, ...]:
+    """The replication group's string-typed properties that read as flags, from the provider
+    schema: at_rest_encryption_enabled and auto_minor_version_upgrade (transit_encryption_enabled,
+    right beside them, is a boolean)."""
+    config = schema.load().resource_struct(RESOURCE)
+    return tuple(
+        p.terraform for p in config.props.values() if p.type.text == "string" and p.name.endswith(("Enabled", "Upgrade"))
+    )
+
+
+def covers(struct_name: str, depth: int, spec: schema.Property, value: Value) -> bool:
+    """Whether CACHE101 repairs this value, so the generic coercion (PRV105) leaves it alone."""
+    config = schema.load().resource_struct(RESOURCE)
+    return depth == 0 and struct_name == config.name and spec.terraform in string_flags() and value.kind == "bool"
 
 
 class ElasticacheStringFlags(Rule):
@@ -17,6 +35,11 @@ class ElasticacheStringFlags(Rule):
     `autoMinorVersionUpgrade: true` (Python `at_rest_encryption_enabled=True`,
     `auto_minor_version_upgrade=True`) into `'true'` / `"true"`; a boolean held in a variable
     becomes `String(x)` / `str(x).lower()`. `transitEncryptionEnabled` stays a boolean.
+
+    Which properties are string-typed flags is read from the bundled provider schema (the
+    replication group's string properties named `...Enabled` / `...Upgrade`). The generic
+    coercion of literals, PRV105, leaves these two to this rule, which also converts a boolean
+    held in a variable.
 
     Why: @cdktf/provider-aws types both as `string`: TypeScript does not compile, and the
     Python app fails at synth with a jsii type error.
@@ -100,9 +123,9 @@ export function cache(scope: any, flag: string) {
     ]
 
     def check(self, ctx):
-        for group in ctx.resources("aws_elasticache_replication_group"):
+        for group in ctx.resources(RESOURCE):
             file = ctx.file(group.path)
-            for flag in STRING_FLAGS:
+            for flag in string_flags():
                 prop = group.attrs.get(flag)
                 if prop is None:
                     continue

@@ -16,9 +16,13 @@ import gzip
 import json
 import keyword
 import re
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+
+from iacfix.model import Prop, Value
 
 DATA = "provider-aws.schema.json.gz"
 TS_PACKAGE = "@cdktf/provider-aws"
@@ -229,3 +233,171 @@ class ProviderSchema:
 def load() -> ProviderSchema:
     raw = resources.files("iacfix.data").joinpath(DATA).read_bytes()
     return ProviderSchema(json.loads(gzip.decompress(raw)))
+
+
+# -- the schema applied to CDKTF code ----------------------------------------------------------------
+_TS_MODULE = re.compile(r"^@cdktf/provider-aws(?:/lib/(?P<module>[a-z0-9-]+))?(?:/index(?:\.js)?)?$")
+_PY_MODULE = re.compile(r"^cdktf_cdktf_provider_aws(?:\.(?P<module>\w+))?$")
+
+
+def provider_module(file, module: str) -> tuple[bool, str | None]:
+    """(is it the AWS provider package, the module folder it names or None for the root)."""
+    pattern = _PY_MODULE if file.language == "python" else _TS_MODULE
+    match = pattern.match(module)
+    if not match:
+        return False, None
+    sub = match.group("module")
+    if sub and file.language == "python":
+        return True, load().module_from_python(sub) or sub.replace("_", "-")
+    return True, sub
+
+
+def class_name_in_schema(name: str) -> str | None:
+    """The schema's class or struct for a name as written: itself, or with the `A` the provider
+    adds where a name would clash (`S3BucketVersioning` → `S3BucketVersioningA`)."""
+    s = load()
+    if name in s.names:
+        return name
+    if name + "A" in s.names:
+        return name + "A"
+    return None
+
+
+def constructed_struct(file, callee: str) -> Struct | None:
+    """The struct whose properties a construction's config holds: the config of a provider
+    class, or a Python struct class built with keywords. None when the callee is not one."""
+    head, *rest = callee.split(".")
+    if head not in file.imported:
+        return None
+    module, imported_name = file.imported[head]
+    is_provider, _ = provider_module(file, module)
+    if not is_provider:
+        return None
+    # `S3BucketVersioningA as S3BucketVersioning`: the class is the imported one, not the alias
+    name = class_name_in_schema(imported_name if not rest and imported_name else callee.split(".")[-1])
+    if name is None:
+        return None
+    s = load()
+    info = s.cls(name)
+    if info is not None:
+        return s.struct(info.config) if info.config else None
+    return s.struct(name) if file.language == "python" else None
+
+
+@dataclass
+class TypedProp:
+    """One key of an object whose struct is known: what the schema says of it."""
+
+    prop: Prop
+    owner: Struct
+    spec: Property | None  # None: the struct has no such property under any spelling
+    raw: bool  # Python: inside a list, where jsii passes a dict as is, so keys are camelCase
+    container: Value
+    depth: int  # 0: a construction's own config (kwargs in Python)
+
+
+def typed_props(file) -> Iterator[TypedProp]:
+    """Every key of every provider config in the file, down through nested struct objects."""
+    for cons in file.view["constructions"]:
+        if cons.get("config") is None:
+            continue
+        struct = constructed_struct(file, cons["callee"])
+        if struct is None:
+            continue
+        yield from _walk(Value.from_view(cons["config"]), struct, False, 0)
+
+
+def _walk(obj: Value, struct: Struct, raw: bool, depth: int) -> Iterator[TypedProp]:
+    s = load()
+    for prop in obj.props:
+        spec = struct.prop(prop.key)
+        yield TypedProp(prop, struct, spec, raw, obj, depth)
+        if spec is None:
+            continue
+        value = prop.value
+        if spec.type.struct and value.kind == "object":
+            nested = s.struct(spec.type.struct)
+            if nested:
+                yield from _walk(value, nested, raw, depth + 1)
+        elif spec.type.struct_list and value.kind == "array":
+            nested = s.struct(spec.type.struct_list)
+            for item in value.items:
+                if nested and item.kind == "object":
+                    yield from _walk(item, nested, True, depth + 1)
+
+
+def expected_key(file, spec: Property, raw: bool, depth: int) -> str:
+    """How a property must be spelled where it stands: camelCase in TypeScript and in a Python
+    dict that jsii passes as is; the Python name as a keyword or in a dict Python converts."""
+    if file.language != "python" or raw:
+        return spec.name
+    return spec.python
+
+
+# -- the project's provider version ------------------------------------------------------------------
+_VERSION = re.compile(r"(\d+)(?:\.(\d+|x|\*))?")
+
+
+def project_provider_version(root) -> tuple[str, str, int] | None:
+    """(file, what it pins, major) of the provider the project builds against, first found of:
+    package.json (@cdktf/provider-aws), requirements*.txt / Pipfile / pyproject.toml
+    (cdktf-cdktf-provider-aws), cdktf.json (`aws@~> 6.0`, the Terraform provider)."""
+    from pathlib import Path
+
+    root = Path(root)
+    package = root / "package.json"
+    if package.is_file():
+        try:
+            data = json.loads(package.read_text(encoding="utf-8"))
+        except (ValueError, OSError):
+            data = {}
+        for section in ("dependencies", "devDependencies", "peerDependencies"):
+            spec = (data.get(section) or {}).get(TS_PACKAGE)
+            if isinstance(spec, str) and _VERSION.search(spec):
+                return "package.json", f"{TS_PACKAGE} {spec}", int(_VERSION.search(spec).group(1))
+    for name in ("requirements.txt", "requirements-dev.txt", "Pipfile", "pyproject.toml"):
+        path = root / name
+        if path.is_file():
+            match = re.search(r"cdktf[-_]cdktf[-_]provider[-_]aws[\"']?\s*(?:=\s*[\"'])?\s*([~=<>!^ ]*\d[\w.*]*)", path.read_text(encoding="utf-8", errors="replace"))
+            if match:
+                return name, f"cdktf-cdktf-provider-aws {match.group(1).strip()}", int(_VERSION.search(match.group(1)).group(1))
+    cdktf_json = root / "cdktf.json"
+    if cdktf_json.is_file():
+        try:
+            providers = json.loads(cdktf_json.read_text(encoding="utf-8")).get("terraformProviders") or []
+        except (ValueError, OSError, AttributeError):
+            providers = []
+        for entry in providers:
+            name = entry if isinstance(entry, str) else (entry or {}).get("name", "")
+            version = entry.split("@", 1)[1] if isinstance(entry, str) and "@" in entry else (entry or {}).get("version", "") if isinstance(entry, dict) else ""
+            if name.split("@")[0].endswith("aws") and _VERSION.search(version or ""):
+                return "cdktf.json", f"aws {version}", -int(_VERSION.search(version).group(1))
+    return None
+
+
+_noted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def version_note(ctx) -> str:
+    """Once per project and run: a sentence saying the project pins another major version of
+    the provider than the schema the PRV rules check against; "" otherwise and afterwards."""
+    roots = _noted.setdefault(ctx.workspace, set())
+    if ctx.project.root in roots:
+        return ""
+    roots.add(ctx.project.root)
+    found = project_provider_version(ctx.project.root)
+    if found is None:
+        return ""
+    source, what, major = found
+    s = load()
+    if major < 0:  # the Terraform provider's major (cdktf.json)
+        bundled = int(_VERSION.search(s.terraform_provider or "0").group(1)) if s.terraform_provider else None
+        if bundled is None or -major == bundled:
+            return ""
+        theirs = f"hashicorp/aws {-major}.x"
+        ours = s.terraform_provider
+    else:
+        if major == s.major:
+            return ""
+        theirs, ours = what, f"{s.package} {s.version}"
+    return f" [note: {source} pins {theirs}; iacfix checks against {ours}, so names may differ]"

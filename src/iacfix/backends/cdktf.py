@@ -237,6 +237,23 @@ class CdktfFile(ParsedFile):
     def import_statement(self, module: str, name: str) -> str:
         raise NotImplementedError
 
+    def replace_import(self, imp: dict[str, Any], groups: list[tuple[str, list[str]]]) -> list[Edit]:
+        """Replace a whole import statement by one statement per (module, specifiers), e.g.
+        [("@cdktf/provider-aws/lib/vpc", ["Vpc"]), (".../lib/subnet", ["Subnet as Sn"])];
+        no group at all removes the statement."""
+        if not groups:
+            start, end = removal_span(self.text, *imp["span"], comment_prefixes=self.comment_prefixes)
+            return [Edit(self.path, start, end, "")]
+        indent = indentation_at(self.text, imp["span"][0])
+        text = ("\n" + indent).join(self.import_statement(module, ", ".join(names)) for module, names in groups)
+        return [Edit(self.path, imp["span"][0], imp["span"][1], text)]
+
+    def rename_key(self, prop: Prop, name: str) -> list[Edit]:
+        """Spell an object key or keyword argument differently, keeping its quotes."""
+        old = self.text[prop.key_span[0] : prop.key_span[1]]
+        quote = old[0] if old[:1] in ("'", '"') else ""
+        return [Edit(self.path, prop.key_span[0], prop.key_span[1], f"{quote}{name}{quote}")]
+
     def value_type(self, value: Value) -> str | None:
         """The static type of an expression ("boolean", "string", ...), None when unknown."""
         return value.type

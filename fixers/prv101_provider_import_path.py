@@ -1,0 +1,143 @@
+"""PRV101: a provider class imported from a module that does not export it."""
+
+from __future__ import annotations
+
+from iacfix import schema
+from iacfix.model import Location
+from iacfix.rule import Example, Rule
+
+
+class ProviderImportPath(Rule):
+    """Import each provider class from the module that exports it.
+
+    What it does: checks every import from `@cdktf/provider-aws` / `cdktf_cdktf_provider_aws`
+    against the provider's real module layout (the bundled schema, generated from the package)
+    and moves each class or struct to its module: from the package root
+    (`import { S3Bucket } from '@cdktf/provider-aws'` → `.../lib/s3-bucket`), from the wrong
+    submodule (`Subnet` from `lib/vpc` → `lib/subnet`), or from a module that does not exist
+    (`lib/iam` → `lib/iam-role`, `lib/iam-policy`). A cdktf core name imported from the provider
+    (`TerraformOutput`, `S3Backend`) moves to `cdktf`. A name the provider does not export at
+    all is reported with the module's real exports.
+
+    Why: the package root exports only namespaces (`s3Bucket.S3Bucket`), each class lives in its
+    own `lib/<module>`; anything else does not compile ("has no exported member", "Cannot find
+    module") and the Python app dies with ImportError.
+
+    Fix (safe): rewrite the import statement, one statement per module, aliases kept. A name
+    missing its `A` suffix (`S3BucketVersioning`) is moved here and renamed by PRV102.
+    """
+
+    code = "PRV101"
+    name = "provider-import-path"
+    flavours = ("cdktf-ts", "cdktf-py")
+    examples = [
+        Example(
+            "cdktf-ts",
+            before="""\
+import { S3Bucket, S3BucketVersioning } from '@cdktf/provider-aws';
+import { Vpc, Subnet } from '@cdktf/provider-aws/lib/vpc';
+import { IamRole, IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam';
+import { TerraformOutput } from '@cdktf/provider-aws';
+""",
+            after="""\
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { TerraformOutput } from 'cdktf';
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws import AwsProvider
+from cdktf_cdktf_provider_aws.vpc import Vpc, Subnet as PublicSubnet
+from cdktf_cdktf_provider_aws.lexv2models_bot import Lexv2ModelsBot
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.vpc import Vpc
+from cdktf_cdktf_provider_aws.subnet import Subnet as PublicSubnet
+from cdktf_cdktf_provider_aws.lexv2_models_bot import Lexv2ModelsBot
+""",
+        ),
+        # Namespaces from the root, OutputReference helpers and the right modules stay.
+        Example(
+            "cdktf-ts",
+            before="""\
+import { s3Bucket, provider } from '@cdktf/provider-aws';
+import * as aws from '@cdktf/provider-aws';
+import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/lib/s3-bucket';
+""",
+        ),
+    ]
+
+    def check(self, ctx):
+        s = schema.load()
+        for file in ctx.files("typescript", "python"):
+            for imp in file.view["imports"]:
+                is_provider, module = schema.provider_module(file, imp["module"])
+                if not is_provider or not imp["names"]:
+                    continue
+                groups: dict[str, list[str]] = {}
+                moved, unknown = [], []
+                for spec in imp["names"]:
+                    name = spec["name"]
+                    text = name if spec["local"] == name else f"{name} as {spec['local']}"
+                    target = _target(s, file, module, name)
+                    if not target:
+                        if target is None and (module is None or not s.has_module(module)):
+                            unknown.append(name)
+                        groups.setdefault(imp["module"], []).append(text)
+                        continue
+                    if target != imp["module"]:
+                        moved.append((name, target))
+                        if (name, spec["local"]) in _imported_from(file, target):
+                            continue  # already imported from there: drop the duplicate
+                    groups.setdefault(target, []).append(text)
+                at = Location(file.path, imp["line"])
+                note = schema.version_note(ctx)
+                if moved:
+                    where = ", ".join(f"`{n}` from '{t}'" for n, t in moved)
+                    yield self.finding(
+                        at,
+                        f"'{imp['module']}' does not export what is imported from it: import {where}{note}",
+                        file.replace_import(imp, list(groups.items())),
+                    )
+                elif unknown:
+                    exists = "" if module is None or s.has_module(module) else f"there is no module '{imp['module']}'; "
+                    yield self.finding(
+                        at,
+                        f"{exists}{s.package} {s.version} exports no {', '.join(f'`{n}`' for n in unknown)}{note}",
+                    )
+
+
+def _target(s: schema.ProviderSchema, file, module: str | None, name: str) -> str | None:
+    """The module string `name` must be imported from, or "" when it is imported right, or None
+    when the provider does not export it."""
+    if module is None and name[:1].islower():
+        return ""  # a namespace of the root: `s3Bucket` / `s3_bucket`
+    constructed = any(c["callee"] == name for c in file.view["constructions"])
+    real = schema.class_name_in_schema(name)
+    if real == name and s.cls(name) is None and s.cls(name + "A") and (module != s.module_of(name) or constructed and file.language == "typescript"):
+        real = name + "A"  # `S3BucketVersioning` is also a struct of lib/s3-bucket, but the resource is meant
+    if real is not None:
+        home = s.module_of(real)
+        if module == home and (file.language == "typescript" or s.python_module(home) == _file_module(file, name)):
+            return ""  # the right module (PRV102 adds a missing `A`)
+        return s.py_import(home) if file.language == "python" else s.ts_import(home)
+    if name in s.cdktf_exports and name[:1].isupper():
+        return "cdktf"
+    return None
+
+
+def _file_module(file, name: str) -> str | None:
+    """The Python submodule `name` is imported from in the file."""
+    module = file.imported.get(name, (None, None))[0]
+    return module.rsplit(".", 1)[-1] if module and "." in module else None
+
+
+def _imported_from(file, module: str) -> set[tuple[str, str]]:
+    return {(n["name"], n["local"]) for imp in file.view["imports"] if imp["module"] == module for n in imp["names"]}

@@ -1,0 +1,260 @@
+"""PRV103: a property the provider's resource or block does not have."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from iacfix import schema
+from iacfix.model import Edit, Location, Prop, Value
+from iacfix.rule import FLAVOURS, Example, Rule
+
+# What models write for what the provider calls otherwise (owner struct, wrong name) → right
+# name (camelCase), and the value to write when the old one does not carry over as is. Every
+# target is checked against the schema before it is used.
+RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
+    ("EipConfig", "vpc"): ("domain", {True: "vpc"}),
+    ("KmsKeyConfig", "keySpec"): ("customerMasterKeySpec", None),
+    ("FlowLogConfig", "resourceId"): ("vpcId", None),
+    ("DbInstanceConfig", "managePassword"): ("manageMasterUserPassword", None),
+    ("RdsClusterConfig", "managePassword"): ("manageMasterUserPassword", None),
+    ("Route53RecordConfig", "fullyQualifiedDomainName"): ("fqdn", None),
+    ("LbTargetGroupConfig", "deregistrationDelaySeconds"): ("deregistrationDelay", None),
+    ("CloudwatchLogGroupConfig", "retentionDays"): ("retentionInDays", None),
+    ("DbInstanceConfig", "name"): ("dbName", None),
+    ("S3BucketConfig", "bucketName"): ("bucket", None),
+    ("InstanceConfig", "securityGroupIds"): ("vpcSecurityGroupIds", None),
+}
+# Terraform meta-arguments and blocks that are not the resource's own.
+HCL_META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner", "dynamic"})
+# Python constructors take scope and id positionally; `id_` is the construct id by keyword.
+PY_CONSTRUCT = frozenset({"scope", "id_"})
+
+
+class ProviderUnknownProperty(Rule):
+    """A property the resource (or its nested block) does not have is renamed or reported.
+
+    What it does: checks every key of a provider resource's config, and of its nested blocks,
+    against the provider's schema (bundled, generated from the package). An unknown key is
+    renamed to the property it clearly means: a known rename (`vpc = true` on aws_eip →
+    `domain = "vpc"`, `keySpec` → `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on
+    FlowLog, `managePassword` → `manageMasterUserPassword`), the same name spelled with other
+    case or underscores, or a unique close match whose type fits the value. Anything else is
+    reported with the valid names, closest first. In HCL only the known renames are applied.
+
+    Why: TypeScript does not compile ("Object literal may only specify known properties"), the
+    Python app fails at synth ("unexpected keyword argument"), and Terraform stops at
+    `terraform validate` ("An argument named ... is not expected here"). A dict key Python passes
+    through is silently dropped, and the setting with it.
+
+    A key the schema knows under another spelling (`vpc_id` in TypeScript, `vpcId` as a Python
+    keyword) is PRV106's.
+
+    Fix (safe): rename the key (and rewrite the value of a known rename that needs it).
+    """
+
+    code = "PRV103"
+    name = "provider-unknown-property"
+    flavours = FLAVOURS
+    examples = [
+        Example(
+            "cdktf-ts",
+            before="""\
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+new Eip(this, 'nat', { vpc: true, tags: { Name: 'nat' } });
+new KmsKey(this, 'key', { keySpec: 'SYMMETRIC_DEFAULT', enableKeyRotaton: true });
+new FlowLog(this, 'flow', { resourceId: vpc.id, trafficType: 'ALL' });
+""",
+            after="""\
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+new Eip(this, 'nat', { domain: 'vpc', tags: { Name: 'nat' } });
+new KmsKey(this, 'key', { customerMasterKeySpec: 'SYMMETRIC_DEFAULT', enableKeyRotation: true });
+new FlowLog(this, 'flow', { vpcId: vpc.id, trafficType: 'ALL' });
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.db_instance import DbInstance
+
+DbInstance(self, "db", engine="postgres", instance_class="db.t3.micro", manage_password=True)
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.db_instance import DbInstance
+
+DbInstance(self, "db", engine="postgres", instance_class="db.t3.micro", manage_master_user_password=True)
+""",
+        ),
+        Example(
+            "terraform",
+            before="""\
+resource "aws_eip" "nat" {
+  vpc = true
+  tags = {
+    Name = "nat"
+  }
+}
+""",
+            after="""\
+resource "aws_eip" "nat" {
+  domain = "vpc"
+  tags = {
+    Name = "nat"
+  }
+}
+""",
+        ),
+        Example(
+            "terraform",
+            before="""\
+resource "aws_s3_bucket" "logs" {
+  bucket        = "logs"
+  force_destroy = true
+  count         = 2
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+""",
+        ),
+    ]
+
+    def check(self, ctx):
+        s = schema.load()
+        for file in ctx.files("typescript", "python"):
+            for typed in schema.typed_props(file):
+                if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
+                    continue
+                yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, typed.depth, True)
+        for resource in ctx.resources():
+            if resource.language != "hcl":
+                continue
+            struct = s.resource_struct(resource.type)
+            if struct is not None:
+                yield from self._hcl(ctx, ctx.file(resource.path), struct, resource.body)
+
+    def _hcl(self, ctx, file, struct, body: Value):
+        s = schema.load()
+        by_tf = {p.terraform: p for p in struct.props.values()}
+        for prop in body.props:
+            if prop.key in HCL_META:
+                continue
+            spec = by_tf.get(prop.key)
+            if spec is None:
+                yield from self._unknown(ctx, file, struct, prop, body, False, 0, False)
+                continue
+            nested = s.struct(spec.type.struct or spec.type.struct_list or "")
+            if nested is not None and prop.value.kind in ("array", "object"):
+                items = prop.value.items if prop.value.kind == "array" else [prop.value]
+                for item in items:
+                    if item.kind == "object":
+                        yield from self._hcl(ctx, file, nested, item)
+
+    def _unknown(self, ctx, file, struct, prop: Prop, container: Value, raw: bool, depth: int, fix_near: bool):
+        key = prop.key
+        camel = schema.camel_case(key) if file.language != "typescript" else key
+        owner = struct.name.removesuffix("Config")
+        at = Location(file.path, prop.value.line, _col(file, prop))
+        rename = RENAMES.get((struct.name, camel))
+        target, value = None, None
+        if rename and rename[0] in struct.props:
+            target = struct.props[rename[0]]
+            if rename[1] is not None:
+                if prop.value.kind not in ("bool", "string", "number") or prop.value.value not in rename[1]:
+                    target = None
+                else:
+                    value = rename[1][prop.value.value]
+        elif fix_near:
+            target = _near(struct, camel, prop.value)
+        note = schema.version_note(ctx)
+        if target is None:
+            valid = [_spelled(file, struct.props[n], raw, depth) if n in struct.props else n for n in _closest(struct, camel)]
+            yield self.finding(at, f"`{owner}` has no property `{key}`; valid: {', '.join(valid)}{note}")
+            return
+        new_key = _spelled(file, target, raw, depth)
+        if any(p.key == new_key for p in container.props):
+            yield self.finding(at, f"`{owner}` has no property `{key}` (it means `{new_key}`, which is set too){note}")
+            return
+        shown = f"`{new_key}`" + (f" = {file.literal(value)}" if value is not None else "")
+        yield self.finding(
+            at,
+            f"`{owner}` has no property `{key}`: it is {shown}{note}",
+            _rename(file, prop, new_key, None if value is None else file.literal(value)),
+        )
+
+
+def _spelled(file, spec, raw: bool, depth: int) -> str:
+    return spec.terraform if file.language == "hcl" else schema.expected_key(file, spec, raw, depth)
+
+
+def _col(file, prop: Prop) -> int:
+    return prop.key_span[0] - file.text.rfind("\n", 0, prop.key_span[0])
+
+
+def _rename(file, prop: Prop, new_key: str, value_text: str | None) -> list[Edit]:
+    if file.language != "hcl":
+        edits = file.rename_key(prop, new_key)
+        if value_text is not None:
+            edits += file.replace_value(prop, value_text)
+        return edits
+    # HCL: keep the `=` where it was when the new name fits, so the aligned run stays aligned
+    text = file.text
+    start = prop.key_span[0]
+    eq = text.index("=", prop.key_span[1])
+    width = eq - start
+    head = new_key.ljust(width - 1) + " =" if len(new_key) < width else new_key + " ="
+    if value_text is None:
+        return [Edit(file.path, start, eq + 1, head)]
+    return [Edit(file.path, start, prop.value.span[1], head + text[eq + 1 : prop.value.span[0]] + value_text)]
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[_-]", "", name).lower()
+
+
+_FITS = {
+    "string": ("string", "template"),
+    "number": ("number",),
+    "bool": ("boolean",),
+    "object": ("struct", "map", "any"),
+    "array": ("list",),
+}
+
+
+def _fits(spec, value: Value) -> bool:
+    if value.kind in ("expr", "null"):
+        return True
+    kind = spec.type.text
+    if spec.type.struct:
+        kind = "struct"
+    elif spec.type.is_list:
+        kind = "list"
+    elif spec.type.is_map:
+        kind = "map"
+    return kind == "any" or kind in _FITS.get(value.kind, ()) or (value.kind == "template" and kind == "string")
+
+
+def _near(struct, camel: str, value: Value):
+    """The property a key clearly means: same name but for case and underscores, or the one
+    close match (no second one nearly as close) whose type fits the value."""
+    same = [p for p in struct.props.values() if _normal(p.name) == _normal(camel)]
+    if len(same) == 1:
+        return same[0]
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, _normal(camel), _normal(p.name)).ratio(), p.name) for p in struct.props.values()),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < 0.85 or (len(scored) > 1 and scored[1][0] > scored[0][0] - 0.05):
+        return None
+    best = struct.props[scored[0][1]]
+    return best if _fits(best, value) else None
+
+
+def _closest(struct, camel: str, n: int = 8) -> list[str]:
+    names = sorted(struct.props, key=lambda p: (-difflib.SequenceMatcher(None, _normal(camel), _normal(p)).ratio(), p))
+    return names[:n] + (["…"] if len(names) > n else [])
