@@ -1,0 +1,156 @@
+"""The provider-API rules (PRV1xx) beyond their documented examples."""
+
+from __future__ import annotations
+
+import json
+
+from iacfix import engine, schema
+from iacfix.fixers import all_rules
+from iacfix.rule import Example
+from iacfix.testing import run_example
+
+PRV = [r for r in all_rules() if r.code.startswith("PRV") or r.code == "CACHE101"]
+
+
+def _run(tmp_path, flavour, before, files=None):
+    """All the provider rules together, as a run would apply them."""
+    example = Example(flavour, before, files=files or {})
+    from iacfix.testing import write_project
+
+    main = write_project(tmp_path, example)
+    result = engine.run([tmp_path], engine.Options(), cwd=tmp_path, rules=PRV)
+    return result, result.workspace.text[main.absolute()]
+
+
+def test_rules_chain_in_code_order(tmp_path):
+    # PRV101 moves the import, PRV102 adds the A, PRV105 fixes the literal inside.
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { S3BucketVersioning, S3Bucket } from '@cdktf/provider-aws';
+const bucket = new S3Bucket(this, 'b', { bucket: 'b', forceDestroy: 'true' });
+new S3BucketVersioning(this, 'v', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+""",
+    )
+    assert result.errors == []
+    assert text == """\
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+const bucket = new S3Bucket(this, 'b', { bucket: 'b', forceDestroy: true });
+new S3BucketVersioningA(this, 'v', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+"""
+    assert sorted(f.code for f in result.findings) == ["PRV101", "PRV102", "PRV105"]
+
+
+def test_python_dict_moved_into_a_list_gets_camel_case_keys(tmp_path):
+    _, text = _run(
+        tmp_path,
+        "cdktf-py",
+        """\
+from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTable
+
+DynamodbTable(self, "t", name="t", hash_key="id", global_secondary_index={"name": "g", "hash_key": "x", "projection_type": "ALL"})
+""",
+    )
+    assert 'global_secondary_index=[{"name": "g", "hashKey": "x", "projectionType": "ALL"}]' in text
+
+
+def test_aliased_a_class_is_checked_as_the_class(tmp_path):
+    result, _ = _run(
+        tmp_path,
+        "cdktf-py",
+        """\
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA as S3BucketVersioning
+
+S3BucketVersioning(self, "v", bucket="b", versioning_configuration={"status": "Enabled"}, provider=p)
+""",
+    )
+    assert result.findings == []
+
+
+def test_unknown_property_without_a_clear_match_is_reported_with_the_valid_names(tmp_path):
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+new LambdaFunction(this, 'fn', { functionName: 'f', role: 'r', code: 'x' });
+""",
+    )
+    (finding,) = result.findings
+    assert finding.code == "PRV103" and not finding.fixable
+    assert "`LambdaFunction` has no property `code`; valid:" in finding.message
+    assert "code: 'x'" in text
+
+
+def test_struct_class_keywords_are_checked_in_python(tmp_path):
+    _, text = _run(
+        tmp_path,
+        "cdktf-py",
+        """\
+from cdktf_cdktf_provider_aws.security_group import SecurityGroupIngress
+
+rule = SecurityGroupIngress(fromPort=443, to_port="443", protocol="tcp", cidr_blocks=["0.0.0.0/0"])
+""",
+    )
+    assert 'SecurityGroupIngress(from_port=443, to_port=443, protocol="tcp"' in text
+
+
+def test_hcl_unknown_attribute_and_nested_block_are_reported(tmp_path):
+    result, text = _run(
+        tmp_path,
+        "terraform",
+        """\
+resource "aws_security_group" "web" {
+  name   = "web"
+  vpcId  = var.vpc
+
+  ingress {
+    from_port = 443
+    to_port   = 443
+    protocol  = "tcp"
+    cidr      = ["0.0.0.0/0"]
+  }
+}
+""",
+    )
+    messages = sorted(f.message for f in result.findings)
+    assert len(messages) == 2 and all(not f.fixable for f in result.findings)
+    assert "`SecurityGroupIngress` has no property `cidr`" in messages[0]
+    assert "`SecurityGroup` has no property `vpcId`; valid: vpc_id" in messages[1]
+
+
+def test_version_mismatch_is_said_once_per_project(tmp_path):
+    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": "^19.0.0"}}))
+    result, _ = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { Vpc, Subnet } from '@cdktf/provider-aws/lib/vpc';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+new Eip(this, 'e', { vpc: true });
+""",
+    )
+    notes = [f for f in result.findings if "package.json pins @cdktf/provider-aws ^19.0.0" in f.message]
+    assert len(result.findings) == 2 and len(notes) == 1
+
+
+def test_project_provider_version_sources(tmp_path):
+    (tmp_path / "Pipfile").write_text('[packages]\ncdktf-cdktf-provider-aws = "~=21.0"\n')
+    assert schema.project_provider_version(tmp_path)[2] == 21
+    (tmp_path / "Pipfile").unlink()
+    (tmp_path / "cdktf.json").write_text(json.dumps({"terraformProviders": ["aws@~> 5.0"]}))
+    assert schema.project_provider_version(tmp_path) == ("cdktf.json", "aws ~> 5.0", -5)
+
+
+def test_each_rule_alone_is_idempotent_on_its_examples(tmp_path):
+    for rule in PRV:
+        for i, example in enumerate(rule.examples):
+            if example.after is None:
+                continue
+            folder = tmp_path / f"{rule.code}-{i}"
+            folder.mkdir()
+            example2 = Example(example.flavour, example.after, files=example.files)
+            result, text = run_example(rule, example2, folder)
+            assert result.findings == [], (rule.code, i)
