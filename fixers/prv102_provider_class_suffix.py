@@ -65,6 +65,17 @@ S3BucketLoggingA(self, "l", bucket="b", target_bucket="logs", target_prefix="b/"
         Example(
             "cdktf-ts",
             before="""\
+import * as aws from '@cdktf/provider-aws';
+new aws.s3BucketLogging.S3BucketLogging(this, 'l', { bucket: 'b', targetBucket: 'logs', targetPrefix: 'b/' });
+""",
+            after="""\
+import * as aws from '@cdktf/provider-aws';
+new aws.s3BucketLogging.S3BucketLoggingA(this, 'l', { bucket: 'b', targetBucket: 'logs', targetPrefix: 'b/' });
+""",
+        ),
+        Example(
+            "cdktf-ts",
+            before="""\
 import { S3Bucket, S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket';
 const versioning: S3BucketVersioning = { enabled: true };
 """,
@@ -89,7 +100,22 @@ const versioning: S3BucketVersioning = { enabled: true };
                         _rename(file, spec, name + "A"),
                     )
 
-    # namespace uses (`aws.s3BucketVersioning.S3BucketVersioning`) are left to tsc's message
+            for cons in file.view["constructions"]:  # `aws.s3BucketVersioning.S3BucketVersioning`
+                head, *rest = cons["callee"].split(".")
+                module, imported = file.imported.get(head, (None, None))
+                if len(rest) != 2 or imported is not None or not schema.provider_module(file, module or "")[0]:
+                    continue
+                sub, name = rest
+                folder = s.module_from_python(sub) if file.language == "python" else schema.snake_case(sub).replace("_", "-")
+                exports = s.module_exports(folder or "")
+                if name in exports or name + "A" not in exports:
+                    continue
+                end = cons["callee_span"][1]
+                yield self.finding(
+                    Location(file.path, cons["line"], cons["col"]),
+                    f"the provider's class is `{name}A`, not `{name}`{schema.version_note(ctx)}",
+                    [Edit(file.path, end - len(name), end, name + "A")],
+                )
 
 
 def _rename(file, spec: dict, new: str) -> list[Edit]:

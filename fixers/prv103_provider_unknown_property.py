@@ -6,6 +6,7 @@ import difflib
 import re
 
 from iacfix import schema
+from iacfix.backends.hcl_module import replace_attribute
 from iacfix.model import Edit, Location, Prop, Value
 from iacfix.rule import FLAVOURS, Example, Rule
 
@@ -21,9 +22,17 @@ RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("Route53RecordConfig", "fullyQualifiedDomainName"): ("fqdn", None),
     ("LbTargetGroupConfig", "deregistrationDelaySeconds"): ("deregistrationDelay", None),
     ("CloudwatchLogGroupConfig", "retentionDays"): ("retentionInDays", None),
-    ("DbInstanceConfig", "name"): ("dbName", None),
+    ("DbInstanceConfig", "name"): ("dbName", None),  # removed in provider 5
     ("S3BucketConfig", "bucketName"): ("bucket", None),
     ("InstanceConfig", "securityGroupIds"): ("vpcSecurityGroupIds", None),
+}
+# Unknown Terraform arguments that a dedicated rule repairs with more context: PRV103 leaves
+# them to it rather than report them a second time (tests check that the rules exist).
+HCL_DEDICATED: dict[tuple[str, str], str] = {
+    ("aws_eip", "vpc"): "TF203",
+    ("aws_flow_log", "log_destination_arn"): "TF205",
+    ("aws_flow_log", "log_group_name"): "TF205",
+    ("aws_ecs_service", "deployment_configuration"): "TF206",
 }
 # Terraform meta-arguments and blocks that are not the resource's own.
 HCL_META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner", "dynamic"})
@@ -36,11 +45,14 @@ class ProviderUnknownProperty(Rule):
 
     What it does: checks every key of a provider resource's config, and of its nested blocks,
     against the provider's schema (bundled, generated from the package). An unknown key is
-    renamed to the property it clearly means: a known rename (`vpc = true` on aws_eip →
-    `domain = "vpc"`, `keySpec` → `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on
-    FlowLog, `managePassword` → `manageMasterUserPassword`), the same name spelled with other
-    case or underscores, or a unique close match whose type fits the value. Anything else is
-    reported with the valid names, closest first. In HCL only the known renames are applied.
+    renamed to the property it clearly means: a known rename (`vpc: true` on Eip →
+    `domain: 'vpc'`, `keySpec` → `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on
+    FlowLog, `managePassword` → `manageMasterUserPassword`, `name` → `db_name` on aws_db_instance),
+    the same name spelled with other case or underscores, or a unique close match whose type
+    fits the value. Anything else is reported with the valid names, closest first. In HCL only
+    the known renames are applied, and the arguments a dedicated rule repairs are left to it
+    (`vpc` on aws_eip: TF203; the flow log's destination: TF205; ECS deployment percentages:
+    TF206).
 
     Why: TypeScript does not compile ("Object literal may only specify known properties"), the
     Python app fails at synth ("unexpected keyword argument"), and Terraform stops at
@@ -92,21 +104,22 @@ DbInstance(self, "db", engine="postgres", instance_class="db.t3.micro", manage_m
         Example(
             "terraform",
             before="""\
-resource "aws_eip" "nat" {
-  vpc = true
-  tags = {
-    Name = "nat"
-  }
+resource "aws_db_instance" "db" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  name              = "app"
+  allocated_storage = 20
 }
 """,
             after="""\
-resource "aws_eip" "nat" {
-  domain = "vpc"
-  tags = {
-    Name = "nat"
-  }
+resource "aws_db_instance" "db" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  db_name           = "app"
+  allocated_storage = 20
 }
 """,
+            codes=("PRV103",),
         ),
         Example(
             "terraform",
@@ -136,13 +149,13 @@ resource "aws_s3_bucket" "logs" {
                 continue
             struct = s.resource_struct(resource.type)
             if struct is not None:
-                yield from self._hcl(ctx, ctx.file(resource.path), struct, resource.body)
+                yield from self._hcl(ctx, ctx.file(resource.path), struct, resource.body, resource.type)
 
-    def _hcl(self, ctx, file, struct, body: Value):
+    def _hcl(self, ctx, file, struct, body: Value, rtype: str | None = None):
         s = schema.load()
         by_tf = {p.terraform: p for p in struct.props.values()}
         for prop in body.props:
-            if prop.key in HCL_META:
+            if prop.key in HCL_META or (rtype, prop.key) in HCL_DEDICATED:
                 continue
             spec = by_tf.get(prop.key)
             if spec is None:
@@ -202,15 +215,9 @@ def _rename(file, prop: Prop, new_key: str, value_text: str | None) -> list[Edit
         if value_text is not None:
             edits += file.replace_value(prop, value_text)
         return edits
-    # HCL: keep the `=` where it was when the new name fits, so the aligned run stays aligned
-    text = file.text
-    start = prop.key_span[0]
-    eq = text.index("=", prop.key_span[1])
-    width = eq - start
-    head = new_key.ljust(width - 1) + " =" if len(new_key) < width else new_key + " ="
-    if value_text is None:
-        return [Edit(file.path, start, eq + 1, head)]
-    return [Edit(file.path, start, prop.value.span[1], head + text[eq + 1 : prop.value.span[0]] + value_text)]
+    block = file.find_block_of(prop.key_span[0])
+    attr = next(a for a in block.attributes if a.prop.span == prop.span)
+    return replace_attribute(file, block, attr, new_key, prop.value.text if value_text is None else value_text)
 
 
 def _normal(name: str) -> str:

@@ -154,3 +154,11 @@ def test_each_rule_alone_is_idempotent_on_its_examples(tmp_path):
             example2 = Example(example.flavour, example.after, files=example.files)
             result, text = run_example(rule, example2, folder)
             assert result.findings == [], (rule.code, i)
+
+
+def test_the_rules_prv103_defers_to_exist():
+    from iacfix.fixers.prv103_provider_unknown_property import HCL_DEDICATED
+
+    codes = {r.code: r for r in all_rules()}
+    for code in HCL_DEDICATED.values():
+        assert code in codes and "terraform" in codes[code].flavours
