@@ -23,6 +23,9 @@ class TerraformFmt(Rule):
     A file whose text the formatter has already seen to be canonical is not sent again (a cache
     in the user's cache folder), so a run over clean, unchanged files does not start Node.
 
+    Code scheme: TF0xx: layout (TF1xx: the `terraform` and `provider` blocks and the module's
+    inputs; TF2xx: a resource's arguments).
+
     Fix (safe): only blanks change, apart from the three rewrites above.
     """
 

@@ -20,8 +20,7 @@ class S3BackendPartialConfig(Rule):
     bucket that does not exist in the account, where `init` fails; and the `use_lockfile` /
     `dynamodb_table` locking written there may not exist either.
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF1xx: the `terraform` and `provider` blocks and the module's inputs (TF0xx: layout).
 
     Fix (safe): `backend "s3" {}`; give the values to `terraform init -backend-config`.
     """

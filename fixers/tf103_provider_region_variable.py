@@ -24,8 +24,7 @@ class ProviderRegionVariable(Rule):
     Why: an undeclared variable stops `terraform validate` and `plan` ("Reference to undeclared
     input variable"), before anything is deployed.
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF1xx: the `terraform` and `provider` blocks and the module's inputs (TF0xx: layout).
 
     Fix (safe): declare the input, or use the one that is declared.
     """
@@ -75,14 +74,16 @@ provider "aws" {
 
     def check(self, ctx):
         module = Module(ctx)
+        seen = set()
         for d in module.blocks("provider"):
             if d.block.labels != ["aws"]:
                 continue
             region = attribute(d.block, "region")
             match = re.fullmatch(r"var\.([A-Za-z_][\w-]*)", region.prop.value.text) if region else None
-            if match is None or module.variable(match.group(1)) is not None:
+            if match is None or module.variable(match.group(1)) is not None or match.group(1) in seen:
                 continue
             name = match.group(1)
+            seen.add(name)
             declared = [n for n in ("aws_region", "region") if module.variable(n) is not None]
             if len(declared) == 1:
                 edits = [
@@ -98,4 +99,3 @@ provider "aws" {
                 )
                 message = f"`var.{name}` is not declared; declared it (default {default!r})"
             yield self.finding(location(d.file, region), f"the AWS provider's region {message}", edits)
-            return  # one declaration serves every provider: the next run sees it

@@ -13,19 +13,19 @@ class ProviderRegionHardcoded(Rule):
     """The default AWS provider takes its region from `var.aws_region`.
 
     What it does: when the un-aliased `provider "aws"` says `region = "us-west-2"` while the
-    module has a region input (it declares `variable "aws_region"`, or the pipeline's
-    `AWS_REGION` file sits beside it), writes `region = var.aws_region`, declaring the variable
-    in variables.tf with the literal as its default when it is missing. Aliased providers (a
-    second region on purpose) and modules with no region input are left alone.
+    module's region input says another region (the pipeline's `AWS_REGION` file beside the
+    module, else the default of `variable "aws_region"`), writes `region = var.aws_region`,
+    declaring the variable in variables.tf when it is missing (its default: the pipeline's
+    region). Aliased providers (a second region on purpose), a literal that agrees with the
+    input, and modules with no region input are left alone.
 
     Why: the pipeline picks the region through `aws_region`; a literal in the provider ignores
     it, so the stack is deployed to another region than the one the pipeline, its tests and
     the other resources' ARNs expect.
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF1xx: the `terraform` and `provider` blocks and the module's inputs (TF0xx: layout).
 
-    Fix (safe): the same region by default, now overridable.
+    Fix (safe): the region the module's input names, now overridable.
     """
 
     code = "TF104"
@@ -34,7 +34,7 @@ class ProviderRegionHardcoded(Rule):
     examples = [
         Example(
             "terraform",
-            files={"variables.tf": 'variable "aws_region" {\n  type    = string\n  default = "us-west-2"\n}\n'},
+            files={"variables.tf": 'variable "aws_region" {\n  type    = string\n  default = "eu-west-1"\n}\n'},
             before="""\
 provider "aws" {
   region = "us-west-2"
@@ -63,22 +63,24 @@ provider "aws" {
 
     def check(self, ctx):
         module = Module(ctx)
-        declared = module.variable(VARIABLE) is not None
-        if not declared and pipeline_region(ctx) is None:
+        expected = pipeline_region(ctx)
+        declared = module.variable(VARIABLE)
+        if expected is None and declared is not None:
+            default = next((a.prop.value for a in declared.block.attributes if a.key == "default"), None)
+            expected = default.value if default is not None and default.kind == "string" else None
+        if expected is None:
             return
         for d in module.blocks("provider"):
             region = attribute(d.block, "region")
             if d.block.labels != ["aws"] or attribute(d.block, "alias") is not None or region is None:
                 continue
-            if region.prop.value.kind != "string":
+            if region.prop.value.kind != "string" or region.prop.value.value == expected:
                 continue
             edits = [Edit(d.file.path, *region.prop.value.span, f"var.{VARIABLE}")]
-            edits += module.add_variable(
-                VARIABLE, "string", "AWS region to deploy into", region.prop.value.text, fallback=d.file
-            )
+            edits += module.add_variable(VARIABLE, "string", "AWS region to deploy into", d.file.literal(expected), fallback=d.file)
             yield self.finding(
                 location(d.file, region),
-                f"the AWS provider hardcodes region {region.prop.value.text} although the module has a region input; "
-                f"use var.{VARIABLE}",
+                f"the AWS provider hardcodes region {region.prop.value.text} while the module's region input says "
+                f"{expected!r}; use var.{VARIABLE}",
                 edits,
             )

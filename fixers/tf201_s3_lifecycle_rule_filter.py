@@ -16,8 +16,7 @@ class S3LifecycleRuleFilter(Rule):
     warns on every plan that this "will be an error in a future version", and newer versions
     fail the plan; the S3 API itself rejects some rule shapes without one.
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF2xx: a resource's arguments (TF0xx: layout).
 
     Fix (safe): an empty filter keeps the rule's scope (every object).
     """

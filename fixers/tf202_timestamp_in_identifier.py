@@ -30,8 +30,7 @@ class TimestampInIdentifier(Rule):
     `final_snapshot_identifier` every plan shows a change, so a plan after apply is never clean
     and the pipeline's "no changes" check fails.
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF2xx: a resource's arguments (TF0xx: layout).
 
     Fix (safe): a stable name; add a `random_id` when several copies must coexist.
     """

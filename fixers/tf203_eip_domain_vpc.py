@@ -15,8 +15,7 @@ class EipDomainVpc(Rule):
     Why: AWS provider 5 deprecated `vpc` and prints a warning on every plan; provider 6 removed
     it, and `terraform validate` stops with "An argument named "vpc" is not expected here".
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF2xx: a resource's arguments (TF0xx: layout).
 
     Fix (safe): the same meaning in the current argument.
     """

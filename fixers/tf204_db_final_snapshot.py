@@ -21,8 +21,7 @@ class DbFinalSnapshot(Rule):
     destroy time: `terraform destroy` fails with "final_snapshot_identifier is required when
     skip_final_snapshot is false", and the database (and everything depending on it) stays.
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF2xx: a resource's arguments (TF0xx: layout).
 
     Fix (safe): skip the snapshot; name one instead (`final_snapshot_identifier`) for data that
     must outlive the stack.

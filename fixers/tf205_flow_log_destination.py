@@ -19,8 +19,7 @@ class FlowLogDestination(Rule):
     on provider 6. `log_destination` takes the ARN of the log group (or bucket, or stream), and
     the default `log_destination_type` is `cloud-watch-logs`.
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF2xx: a resource's arguments (TF0xx: layout).
 
     Fix (safe): the same destination under the current argument.
     """

@@ -22,8 +22,7 @@ class EcsDeploymentPercent(Rule):
     provider 6's is for the deployment strategy), so `terraform validate` fails with
     "Unsupported argument" / "Unsupported block type".
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF2xx: a resource's arguments (TF0xx: layout).
 
     Fix (safe): the same numbers, where the provider reads them.
     """

@@ -31,8 +31,7 @@ class DbPasswordSpecialChars(Rule):
     not a valid password. Only printable ASCII characters besides '/', '@', '"', ' ' may be
     used"), so the apply fails at random, on the runs where one of them was drawn.
 
-    Codes: TF0xx layout, TF1xx the `terraform`/`provider` blocks and the module's inputs, TF2xx
-    resources.
+    Code scheme: TF2xx: a resource's arguments (TF0xx: layout).
 
     Fix (safe): the same length and character classes, without the four. Changing
     `override_special` generates a new password on the next apply.

@@ -96,10 +96,11 @@ def test_the_pipeline_region_file_gives_the_default(tmp_path):
 
 
 def test_two_rules_adding_to_one_new_file(tmp_path):
+    """TF103 creates variables.tf, TF104 (a later rule) finds it and appends to it."""
     root = module(
         tmp_path / "m",
-        provider__tf='provider "aws" {\n  region = "us-west-2"\n}\n\nprovider "aws" {\n  alias  = "b"\n  region = var.region_b\n}\n',
-        AWS_REGION="us-west-2\n",
+        provider__tf='provider "aws" {\n  region = "eu-west-1"\n}\n\nprovider "aws" {\n  alias  = "b"\n  region = var.region_b\n}\n',
+        AWS_REGION="us-west-2\n",  # the pipeline's region, not the provider's
     )
     changes = dict((s.path.name, t) for s, t in run(root, "TF103", "TF104").changes())
     assert changes["provider.tf"].startswith('provider "aws" {\n  region = var.aws_region\n}\n')
@@ -126,3 +127,8 @@ def test_a_new_file_nobody_writes_into_is_not_reported(tmp_path):
     ws, _ = engine.load([root], tmp_path)
     ws.create_file(root / "variables.tf", "hcl", "m/variables.tf")
     assert ws.changed() == []
+
+
+def test_a_literal_region_that_agrees_with_the_pipeline_is_left(tmp_path):
+    root = module(tmp_path / "m", provider__tf='provider "aws" {\n  region = "us-west-2"\n}\n', AWS_REGION="us-west-2\n")
+    assert run(root, "TF104").findings == []
