@@ -285,13 +285,28 @@ def test_new_findings_on_main_update_the_open_pull_request(repo, github):
     assert _git("rev-list", "--count", f"main..{BRANCH}", cwd=repo.remote) == "1"  # one commit, rebuilt
 
 
-def test_findings_that_need_a_human_are_listed(repo, github):
-    repo.commit({"pool.tf": POOL}, "Add the user pool")
+def test_works_in_a_shallow_clone(repo, github, tmp_path, monkeypatch):
+    assert repo.bot().exit_code == 0
+    repo.commit({"worker.tf": EXTRA}, "Add the worker")
+    repo.commit({"NOTES.md": "notes\n"}, "Notes")  # main is now two commits past the bot's base
+    shallow = tmp_path / "shallow"  # as actions/checkout makes it (fetch-depth: 1)
+    _git("clone", "-q", "--depth", "1", repo.remote.as_uri(), str(shallow), cwd=tmp_path)
+    monkeypatch.chdir(shallow)
+    result = repo.bot()
+    assert result.exit_code == 0, result.output
+    assert "Updated pull request #1" in result.stdout
+    assert _git("rev-parse", f"{BRANCH}^", cwd=repo.remote) == repo.refs()["main"]
+
+
+def test_findings_that_need_a_human_and_unreadable_files_are_listed(repo, github):
+    repo.commit({"pool.tf": POOL, "broken.tf": 'resource "x" "y" {\n'}, "Add the user pool")
     result = repo.bot()
     assert result.exit_code == 0, result.output
     assert "  pool.tf:1: COG101 MFA is required but no SMS, TOTP or email MFA is configured" in result.stdout
+    assert "  broken.tf:" in result.stdout and "(not read)" in result.stdout
     body = github.pulls[1]["body"]
     assert "**Needs a human** (1)" in body and "| `pool.tf` | 1 | COG101 | MFA is required" in body
+    assert "**Could not be read** (1); the other files were still repaired:\n\n- `broken.tf:" in body
     assert "pool.tf" not in _git("diff", "--name-only", f"main..{BRANCH}", cwd=repo.remote)
 
 
@@ -326,7 +341,8 @@ def test_dry_run_says_what_it_would_do_and_does_nothing(repo, github):
     assert repo.git("status", "--porcelain") == ""
 
 
-def test_it_never_overwrites_commits_that_are_not_its_own(repo, github):
+@pytest.mark.parametrize("shallow", [False, True])
+def test_it_never_overwrites_commits_that_are_not_its_own(repo, github, tmp_path, monkeypatch, shallow):
     assert repo.bot().exit_code == 0
     repo.git("fetch", "-q", "origin", BRANCH)
     repo.git("checkout", "-q", "-b", "mine", "FETCH_HEAD")
@@ -334,6 +350,9 @@ def test_it_never_overwrites_commits_that_are_not_its_own(repo, github):
     repo.git("push", "-q", "origin", f"HEAD:{BRANCH}")
     repo.git("checkout", "-q", "main")
     repo.commit({"worker.tf": EXTRA}, "Add the worker")
+    if shallow:
+        _git("clone", "-q", "--depth", "1", repo.remote.as_uri(), str(tmp_path / "shallow"), cwd=tmp_path)
+        monkeypatch.chdir(tmp_path / "shallow")
     before = repo.refs()
     result = repo.bot()
     assert result.exit_code == 2

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,7 +60,7 @@ def bot_command(
     base: Annotated[
         Optional[str], typer.Option("--base", help="The branch to repair (default: the current branch).", metavar="BRANCH")
     ] = None,
-    remote: Annotated[str, typer.Option("--remote", help="The git remote to fetch from and push to.")] = "origin",
+    remote: Annotated[str, typer.Option("--remote", help="The git remote to fetch from and push to.", metavar="NAME")] = "origin",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be pushed and opened; change nothing.")] = False,
 ) -> None:
     """Open (or update) a pull request with iacfix's fixes for a branch, on iacfix/fixes-BRANCH.
@@ -191,7 +192,7 @@ class Bot:
             raise BotError("HEAD is detached: name the branch to repair with --base")
         return branch
 
-    def _fetch(self, branch: str, required: bool = False) -> str | None:
+    def _fetch(self, branch: str, required: bool = False, *options: str) -> str | None:
         """The commit `branch` has on the remote (fetched), or None when the remote lacks it."""
         listed = self.git("ls-remote", "--heads", self.remote, f"refs/heads/{branch}", what=f"reach the remote {self.remote}")
         sha = next((line.split()[0] for line in listed.splitlines() if line.endswith(f"\trefs/heads/{branch}")), None)
@@ -199,14 +200,22 @@ class Bot:
             if required:
                 raise BotError(f"{self.remote} has no branch {branch}: push it first, or name another with --base")
             return None
-        self.git("fetch", "--quiet", "--no-tags", self.remote, f"refs/heads/{branch}", what=f"fetch {branch} from {self.remote}")
+        ref = f"refs/heads/{branch}"
+        self.git("fetch", "--quiet", "--no-tags", *options, self.remote, ref, what=f"fetch {branch} from {self.remote}")
         return sha
 
     def _bot_branch(self, base_sha: str) -> str | None:
         """The bot branch's commit on the remote, after checking the bot may overwrite it."""
-        sha = self._fetch(self.branch)
+        # A shallow clone (actions/checkout's default) would fetch the branch's whole history, and
+        # would not see that its base is an ancestor of the new base: fetch the branch two deep and
+        # the base back to the date of the branch's base, so that base..branch is the bot's commit.
+        shallow = self.git("rev-parse", "--is-shallow-repository") == "true"
+        sha = self._fetch(self.branch, False, *(["--depth=2"] if shallow else []))
         if sha is None:
             return None
+        if shallow and self.git("rev-parse", "--verify", "--quiet", f"{sha}^", check=False):
+            since = int(self.git("log", "-1", "--format=%ct", f"{sha}^")) - 1  # --shallow-since keeps later commits
+            self._fetch(self.base, False, f"--shallow-since={time.strftime('%Y-%m-%d %H:%M:%S +0000', time.gmtime(since))}")
         foreign = self.git("log", "--format=%h %s", "--invert-grep", f"--grep=^{TRAILER}$", f"{base_sha}..{sha}")
         if foreign:
             first = foreign.splitlines()[0]
@@ -274,9 +283,10 @@ class Bot:
             return shown, line, f.code, f.message
 
         errors = []
-        for e in result.errors:
-            shown, line, _ = outcome.locate(e.path, e.line)
-            errors.append(f"{shown}:{line}: {e.message}")
+        for error in result.errors:
+            if error.severity == "error":  # a note (an unnamed markdown block, say) is no failure
+                shown, line, _ = outcome.locate(error.path, error.line)
+                errors.append(f"{shown}:{line}: {error.message}")
         return Fixes(
             fixed=[row(f) for f in outcome.ordered(outcome.fixed())],
             human=[row(f) for f in outcome.ordered(human)],
