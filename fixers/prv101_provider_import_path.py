@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iacfix import schema
-from iacfix.model import Location
+from iacfix.model import Edit, Location
 from iacfix.rule import Example, Rule
 
 
@@ -18,6 +18,12 @@ class ProviderImportPath(Rule):
     (`lib/iam` → `lib/iam-role`, `lib/iam-policy`). A cdktf core name imported from the provider
     (`TerraformOutput`, `S3Backend`) moves to `cdktf`. A name the provider does not export at
     all is reported with the module's real exports.
+
+    The same goes for a class reached through the root namespace: `aws.vpc.Subnet` and
+    `aws.Subnet` become `aws.subnet.Subnet`; and for a namespace the root does not have
+    (`import { iam } from '@cdktf/provider-aws'` with `new iam.IamRole(...)`): its uses move to
+    the classes' own namespaces (`iamRole.IamRole`), imported instead, when the file uses it
+    for nothing else.
 
     Why: the package root exports only namespaces (`s3Bucket.S3Bucket`), each class lives in its
     own `lib/<module>`; anything else does not compile ("has no exported member", "Cannot find
@@ -63,6 +69,39 @@ from cdktf_cdktf_provider_aws.subnet import Subnet as PublicSubnet
 from cdktf_cdktf_provider_aws.lexv2_models_bot import Lexv2ModelsBot
 """,
         ),
+        Example(
+            "cdktf-ts",
+            before="""\
+import { AwsProvider, iam } from '@cdktf/provider-aws';
+new AwsProvider(this, 'aws', { region: 'us-east-1' });
+const role = new iam.IamRole(this, 'role', { assumeRolePolicy: '{}' });
+new iam.IamRolePolicyAttachment(this, 'attach', { role: role.name, policyArn: 'arn' });
+""",
+            after="""\
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { iamRole, iamRolePolicyAttachment } from '@cdktf/provider-aws';
+new AwsProvider(this, 'aws', { region: 'us-east-1' });
+const role = new iamRole.IamRole(this, 'role', { assumeRolePolicy: '{}' });
+new iamRolePolicyAttachment.IamRolePolicyAttachment(this, 'attach', { role: role.name, policyArn: 'arn' });
+""",
+        ),
+        Example(
+            "cdktf-ts",
+            before="""\
+import * as aws from '@cdktf/provider-aws';
+const vpc = new aws.vpc.Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+new aws.vpc.Subnet(this, 'a', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24' });
+new aws.ec2.SecurityGroup(this, 'sg', { vpcId: vpc.id });
+new aws.S3Bucket(this, 'b', {});
+""",
+            after="""\
+import * as aws from '@cdktf/provider-aws';
+const vpc = new aws.vpc.Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+new aws.subnet.Subnet(this, 'a', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24' });
+new aws.securityGroup.SecurityGroup(this, 'sg', { vpcId: vpc.id });
+new aws.s3Bucket.S3Bucket(this, 'b', {});
+""",
+        ),
         # Namespaces from the root, OutputReference helpers and the right modules stay.
         Example(
             "cdktf-ts",
@@ -82,9 +121,22 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                 if not is_provider or not imp["names"]:
                     continue
                 groups: dict[str, list[str]] = {}
-                moved, unknown = [], []
+                moved, unknown, callees = [], [], []
                 for spec in imp["names"]:
                     name = spec["name"]
+                    if module is None and name[:1].islower() and name not in _namespaces(s, file):
+                        uses = _namespace_uses(s, file, spec)
+                        if uses is None:
+                            unknown.append(name)
+                            groups.setdefault(imp["module"], []).append(name if spec["local"] == name else f"{name} as {spec['local']}")
+                            continue
+                        for _, namespace, _ in uses:
+                            known = groups.get(imp["module"], []) + [n for n, _ in _imported_from(file, imp["module"])]
+                            if namespace not in known:
+                                groups.setdefault(imp["module"], []).append(namespace)
+                        moved.append((name, "the classes' own namespaces " + ", ".join(sorted({n for _, n, _ in uses}))))
+                        callees += [(cons, f"{namespace}.{cls}") for cons, namespace, cls in uses]
+                        continue
                     text = name if spec["local"] == name else f"{name} as {spec['local']}"
                     target = _target(s, file, module, name)
                     if not target:
@@ -98,20 +150,44 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                             continue  # already imported from there: drop the duplicate
                     groups.setdefault(target, []).append(text)
                 at = Location(file.path, imp["line"])
-                note = schema.version_note(ctx)
                 if moved:
-                    where = ", ".join(f"`{n}` from '{t}'" for n, t in moved)
+                    where = ", ".join(f"`{n}` from '{t}'" if t.startswith(("@", "cdktf")) else f"`{n}`: {t}" for n, t in moved)
+                    edits = file.replace_import(imp, list(groups.items()))
+                    edits += [Edit(file.path, *cons["callee_span"], text) for cons, text in callees]
                     yield self.finding(
                         at,
-                        f"'{imp['module']}' does not export what is imported from it: import {where}{note}",
-                        file.replace_import(imp, list(groups.items())),
+                        f"'{imp['module']}' does not export what is imported from it: import {where}{schema.version_note(ctx)}",
+                        edits,
                     )
                 elif unknown:
                     exists = "" if module is None or s.has_module(module) else f"there is no module '{imp['module']}'; "
                     yield self.finding(
                         at,
-                        f"{exists}{s.package} {s.version} exports no {', '.join(f'`{n}`' for n in unknown)}{note}",
+                        f"{exists}{s.package} {s.version} exports no {', '.join(f'`{n}`' for n in unknown)}{schema.version_note(ctx)}",
                     )
+            yield from self._namespaced(ctx, s, file)
+
+    def _namespaced(self, ctx, s, file):
+        """`aws.vpc.Subnet` / `aws.Subnet` with `aws` the package root: the class's own namespace."""
+        for cons in file.view["constructions"]:
+            head, *rest = cons["callee"].split(".")
+            module, imported = file.imported.get(head, (None, None))
+            if not rest or imported is not None or schema.provider_module(file, module or "") != (True, None):
+                continue
+            name = rest[-1]
+            real = schema.class_name_in_schema(name)
+            if real is None or len(rest) > 2:
+                continue
+            home = s.module_of(real)
+            namespace = s.python_module(home) if file.language == "python" else schema.camel_case(s.python_module(home))
+            if rest[:-1] == [namespace]:
+                continue
+            start = cons["callee_span"][0]
+            yield self.finding(
+                Location(file.path, cons["line"], cons["col"]),
+                f"`{name}` is in the provider's `{namespace}` namespace: `{head}.{namespace}.{name}`{schema.version_note(ctx)}",
+                [Edit(file.path, start, cons["callee_span"][1], f"{head}.{namespace}.{name}")],
+            )
 
 
 def _target(s: schema.ProviderSchema, file, module: str | None, name: str) -> str | None:
@@ -137,6 +213,36 @@ def _file_module(file, name: str) -> str | None:
     """The Python submodule `name` is imported from in the file."""
     module = file.imported.get(name, (None, None))[0]
     return module.rsplit(".", 1)[-1] if module and "." in module else None
+
+
+def _namespaces(s: schema.ProviderSchema, file) -> set[str]:
+    """The namespaces the package root exports: `s3Bucket` (TypeScript), `s3_bucket` (Python)."""
+    py = set(s.python_modules)
+    return py if file.language == "python" else {schema.camel_case(m) for m in py}
+
+
+def _namespace(s: schema.ProviderSchema, file, cls: str) -> str:
+    py = s.python_module(s.module_of(cls))
+    return py if file.language == "python" else schema.camel_case(py)
+
+
+def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[dict, str, str]] | None:
+    """For a namespace the root does not export (`iam`, `ec2`), used only as `iam.IamRole(...)`:
+    (construction, the class's real namespace, the class) for each use. None when it is used
+    otherwise too, or names a class the provider does not have."""
+    local = spec["local"]
+    uses = []
+    for cons in file.view["constructions"]:
+        head, *rest = cons["callee"].split(".")
+        if head != local:
+            continue
+        real = schema.class_name_in_schema(rest[-1]) if len(rest) == 1 else None
+        if real is None:
+            return None
+        uses.append((cons, _namespace(s, file, real), rest[-1]))
+    if not uses or file.view["identifier_counts"].get(local, 0) != len(uses):
+        return None
+    return uses
 
 
 def _imported_from(file, module: str) -> set[tuple[str, str]]:

@@ -24,6 +24,10 @@ RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("CloudwatchLogGroupConfig", "retentionDays"): ("retentionInDays", None),
     ("DbInstanceConfig", "name"): ("dbName", None),  # removed in provider 5
     ("S3BucketConfig", "bucketName"): ("bucket", None),
+    ("S3BucketConfig", "name"): ("bucket", None),
+    ("SnsTopicConfig", "kmsKeyId"): ("kmsMasterKeyId", None),
+    ("SqsQueueConfig", "kmsKeyId"): ("kmsMasterKeyId", None),
+    ("DataAwsSecretsmanagerRandomPasswordConfig", "length"): ("passwordLength", None),
     ("InstanceConfig", "securityGroupIds"): ("vpcSecurityGroupIds", None),
 }
 # Unknown Terraform arguments that a dedicated rule repairs with more context: PRV103 leaves

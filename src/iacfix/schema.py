@@ -180,6 +180,11 @@ class ProviderSchema:
         """Python submodule → module folder."""
         return {c["py"]: c["module"] for c in self.data["classes"].values()}
 
+    @property
+    def python_modules(self) -> list[str]:
+        """Every Python submodule (the snake_case of each jsii namespace)."""
+        return list(self._py_modules)
+
     def has_module(self, module: str) -> bool:
         return module in self._modules
 
