@@ -320,15 +320,18 @@ def _walk(obj: Value, struct: Struct, raw: bool, depth: int) -> Iterator[TypedPr
         if spec is None:
             continue
         value = prop.value
-        if spec.type.struct and value.kind == "object":
+        # Also through the wrong shapes (an object where a list is expected and the reverse), as
+        # they will be once repaired: a nested fix is then found in the same run, not the next.
+        if spec.type.struct:
             nested = s.struct(spec.type.struct)
-            if nested:
-                yield from _walk(value, nested, raw, depth + 1)
-        elif spec.type.struct_list and value.kind == "array":
+            objects = [value] if value.kind == "object" else [i for i in value.items if i.kind == "object"]
+            for item in objects if nested else []:
+                yield from _walk(item, nested, raw, depth + 1)
+        elif spec.type.struct_list:
             nested = s.struct(spec.type.struct_list)
-            for item in value.items:
-                if nested and item.kind == "object":
-                    yield from _walk(item, nested, True, depth + 1)
+            objects = [value] if value.kind == "object" else [i for i in value.items if i.kind == "object"]
+            for item in objects if nested else []:
+                yield from _walk(item, nested, True, depth + 1)
 
 
 def expected_key(file, spec: Property, raw: bool, depth: int) -> str:
