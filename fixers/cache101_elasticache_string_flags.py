@@ -52,6 +52,7 @@ class ElasticacheStringFlags(Rule):
     code = "CACHE101"
     name = "elasticache-string-flags"
     flavours = ("cdktf-ts", "cdktf-py")
+    seeds = ("001#3",)
     examples = [
         Example(
             "cdktf-ts",

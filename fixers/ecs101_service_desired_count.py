@@ -28,6 +28,7 @@ class EcsServiceDesiredCount(Rule):
     code = "ECS101"
     name = "ecs-service-desired-count"
     flavours = FLAVOURS
+    seeds = ("000#5",)
     examples = [
         Example(
             "cdktf-ts",

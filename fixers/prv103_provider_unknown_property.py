@@ -72,6 +72,7 @@ class ProviderUnknownProperty(Rule):
     code = "PRV103"
     name = "provider-unknown-property"
     flavours = FLAVOURS
+    seeds = ("001#4",)
     examples = [
         Example(
             "cdktf-ts",

@@ -29,6 +29,7 @@ class ProviderBlockShape(Rule):
     code = "PRV104"
     name = "provider-block-shape"
     flavours = ("cdktf-ts", "cdktf-py")
+    seeds = ("004#4",)
     examples = [
         Example(
             "cdktf-ts",

@@ -38,6 +38,7 @@ class HardcodedEnvironmentInName(Rule):
     code = "TAG101"
     name = "hardcoded-environment-in-name"
     flavours = FLAVOURS
+    seeds = ("003#2",)
     examples = [
         Example(
             "cdktf-ts",

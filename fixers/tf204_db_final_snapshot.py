@@ -30,6 +30,7 @@ class DbFinalSnapshot(Rule):
     code = "TF204"
     name = "db-final-snapshot"
     flavours = ("terraform",)
+    seeds = ("002#10",)
     examples = [
         Example(
             "terraform",

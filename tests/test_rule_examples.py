@@ -6,7 +6,7 @@ import pytest
 
 from iacfix import engine
 from iacfix.fixers import all_rules
-from iacfix.testing import run_example
+from iacfix.testing import example_options, run_example
 
 CASES = [
     pytest.param(rule, example, id=f"{rule.code}-{example.flavour}-{i}")
@@ -24,12 +24,19 @@ def test_example(rule, example, tmp_path):
         assert text == example.before
         return
     assert {f.code for f in result.findings} == set(example.codes or (rule.code,))
+    if example.after == example.before:  # a report: raised, nothing changed
+        assert not any(f.fixable for f in result.findings)
+        assert result.changes() == []
+        return
     assert all(f.fixable for f in result.findings)
     assert text == example.after
+    for rel, expected in example.files_after.items():
+        assert result.workspace.text[(tmp_path / rel).absolute()] == expected, rel
     # idempotence: the repaired code is valid code for the rule
     for source, new_text in result.changes():
+        source.path.parent.mkdir(parents=True, exist_ok=True)
         source.path.write_text(new_text, encoding="utf-8")
-    again = engine.run([tmp_path], engine.Options(**example.options), cwd=tmp_path, rules=[rule])
+    again = engine.run([tmp_path], example_options(rule, example), cwd=tmp_path, rules=[rule])
     assert again.findings == [] and again.changes() == []
 
 
@@ -39,6 +46,8 @@ def test_every_rule_is_documented_and_exemplified():
     for rule in all_rules():
         assert rule.docs().count("\n") > 3, rule.code
         assert any(e.after is not None for e in rule.examples), f"{rule.code} has no before/after example"
+        if rule.fix == "none":
+            assert all(e.after in (None, e.before) for e in rule.examples), f"{rule.code} reports only: after is before"
         flavours = {e.flavour for e in rule.examples}
         assert flavours <= set(rule.flavours), rule.code
 

@@ -22,7 +22,10 @@ class Example:
 
     `files` are further files of the same project (path → text); `before` goes in the flavour's
     main file (lib/main.ts, lib/main.py, main.tf). `options` are engine options such as
-    {"terraform_version": "1.10.0"}.
+    {"terraform_version": "1.10.0"}. `files_after` are the other files as the fix leaves them
+    (a file the fix creates included). For a rule that only reports (fix = "none"), `after` is
+    `before` itself: the finding is raised and nothing changes. An unsafe rule's examples run
+    with --unsafe-fixes.
     """
 
     flavour: str
@@ -31,6 +34,7 @@ class Example:
     files: dict[str, str] = field(default_factory=dict)
     options: dict[str, str] = field(default_factory=dict)
     codes: tuple[str, ...] = ()  # the codes the example must raise; defaults to the rule's own
+    files_after: dict[str, str] = field(default_factory=dict)
 
 
 class Rule:
@@ -45,6 +49,9 @@ class Rule:
     fix: ClassVar[str] = "safe"
     # "fix" rules run first, in code order; "format" rules (canonical layout) run after them.
     phase: ClassVar[str] = "fix"
+    # The rows of ../shared/seeds this rule answers, as "<seed number>#<row>" ("002#3"); the
+    # seed → codes map in docs/seeds.md is generated from them (scripts/seed-map.py).
+    seeds: ClassVar[tuple[str, ...]] = ()
     examples: ClassVar[list[Example]] = []
 
     def check(self, ctx: Context) -> Iterable[Finding]:

@@ -27,5 +27,13 @@ def write_project(root: Path, example: Example) -> Path:
 def run_example(rule: Rule, example: Example, root: Path) -> tuple[engine.RunResult, str]:
     """Run only `rule` on the example; return the result and the main file's text afterwards."""
     main = write_project(root, example)
-    result = engine.run([root], engine.Options(**example.options), cwd=root, rules=[rule])
+    result = engine.run([root], example_options(rule, example), cwd=root, rules=[rule])
     return result, result.workspace.text[main.absolute()]
+
+
+def example_options(rule: Rule, example: Example) -> engine.Options:
+    """The engine options of an example: its own, and --unsafe-fixes for a scaffold rule."""
+    options = dict(example.options)
+    if rule.fix == "unsafe":
+        options.setdefault("unsafe_fixes", True)
+    return engine.Options(**options)
