@@ -379,6 +379,16 @@ def canonical(p: str) -> str:
     return re.sub(r"^([+~-] )([\w.]+)\s?[:=]\s?(?!=)", r"\1\2 = ", p)
 
 
+_ANY_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`')
+_LINE_COMMENT = re.compile(r"(?://|#).*$", re.M)
+_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]{2,}\b")
+
+
+def names(text: str) -> set[str]:
+    """The identifiers of a text (three characters or more), outside strings and comments."""
+    return set(_NAME.findall(_LINE_COMMENT.sub("", _ANY_STRING.sub('""', text))))
+
+
 def uncovered(task: Path, model_result) -> dict:
     """For every MODEL block with a final file of the same name: the lines the final file adds and
     removes (normalised, meaningful), less those the fixes themselves add and remove, as
@@ -393,6 +403,7 @@ def uncovered(task: Path, model_result) -> dict:
     blocks, _ = read_markdown(answer)
     repaired = {s.origin.block.name: model_result.workspace.text[p] for p, s in model_result.workspace.sources.items() if s.origin}
     lines: Counter[str] = Counter()
+    one_side: set[str] = set()
     compared = 0
     for block in blocks:
         name = block.origin.block.name
@@ -408,7 +419,12 @@ def uncovered(task: Path, model_result) -> dict:
         for sign, counts in (("+", plus - changed), ("-", minus - changed), ("~", changed)):
             for p, n in counts.items():
                 lines[f"{sign} {p}"] += n
-    return {"blocks": compared, "patterns": dict(lines)}
+        # Names only one side has, less those in the lines the fixes add or remove.
+        model_names, final_names = names(block.text), names(finals[match])
+        fix_names = names("\n".join(fix_added + fix_removed))
+        one_side |= {f"+ {n}" for n in final_names - model_names - fix_names}
+        one_side |= {f"- {n}" for n in model_names - final_names - fix_names}
+    return {"blocks": compared, "patterns": dict(lines), "names": sorted(one_side)}
 
 
 # -- the sweep -----------------------------------------------------------------------------------
@@ -777,6 +793,23 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
     for flavour in FLAVOURS:
         table(flavour, [r for r in records if r["flavour"] == flavour], lambda p: p)
     table("all flavours, names in snake_case", records, canonical)
+
+    w("### Names only one side has\n")
+    w(
+        "The same blocks, read another way: the identifiers (attribute names, classes, functions, variables; three "
+        "characters or more, outside strings and comments) that the final file has and the MODEL block has not (+), or "
+        "the other way round (−), less those in the lines iacfix's fixes add or remove. Counted once per task.\n"
+    )
+    w("| # | " + " | ".join(FLAVOURS) + " |")
+    w("|---|" + "---|" * len(FLAVOURS))
+    columns = []
+    for flavour in FLAVOURS:
+        counts = Counter(n for r in records if r["flavour"] == flavour for n in r.get("uncovered", {}).get("names", []))
+        columns.append(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+    for i in range(max((len(c) for c in columns), default=0)):
+        cells = [f"`{c[i][0]}` {c[i][1]}" if i < len(c) else "" for c in columns]
+        w(f"| {i + 1} | " + " | ".join(cells) + " |")
+    w("")
     return "\n".join(out) + "\n"
 
 
