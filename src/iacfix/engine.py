@@ -19,7 +19,7 @@ from pathlib import Path
 from iacfix import tfversion
 from iacfix.backends.base import BackendError, ParsedFile, Setting, SourceSyntaxError
 from iacfix.config import project_config
-from iacfix.files import SourceFile, cdktf_root, discover, read_markdown, read_source
+from iacfix.files import SourceFile, cdktf_language, cdktf_root, discover, is_workflow, read_markdown, read_source
 from iacfix.model import Edit, Finding, InputError, Resource
 from iacfix.textedit import apply_edits, overlaps
 
@@ -79,6 +79,10 @@ def parse_source(language: str, path: Path, text: str) -> ParsedFile:
         from iacfix.backends import hcl
 
         return hcl.parse(path, text)
+    if language in ("json", "yaml"):
+        from iacfix.backends import project_files
+
+        return project_files.parse(language, path, text)
     from iacfix.backends import cdktf
 
     return cdktf.parse(language, path, text)
@@ -238,19 +242,54 @@ class RunResult:
         return [(s, ws.text[p]) for p, s in sorted(ws.sources.items()) if s.origin is not None]
 
 
+FLAVOUR_BY_LANGUAGE = {"hcl": "terraform", "typescript": "cdktf-ts", "python": "cdktf-py"}
+
+
 def group_projects(workspace: Workspace) -> list[Project]:
     projects: dict[tuple[Path, str], Project] = {}
+    companions = []
     for path, source in workspace.sources.items():
+        if source.language in ("json", "yaml"):  # package.json, workflows: placed once projects are known
+            companions.append(path)
+            continue
         if source.origin is not None:  # the blocks of one answer, one project per language
             root = source.origin.markdown.path
-            flavour = {"hcl": "terraform", "typescript": "cdktf-ts", "python": "cdktf-py"}[source.language]
+            flavour = FLAVOUR_BY_LANGUAGE[source.language]
         elif source.language == "hcl":
             root, flavour = path.parent, "terraform"
         else:
             root = cdktf_root(path) or path.parent
             flavour = "cdktf-ts" if source.language == "typescript" else "cdktf-py"
         projects.setdefault((root, flavour), Project(root, flavour)).files.append(path)
+    for path in companions:
+        key = _companion_project(workspace.sources[path], projects)
+        if key is not None:
+            projects.setdefault(key, Project(*key)).files.append(path)
     return [projects[k] for k in sorted(projects)]
+
+
+def _companion_project(source: SourceFile, projects: dict[tuple[Path, str], Project]) -> tuple[Path, str] | None:
+    """The CDKTF project a package.json or workflow belongs to: for a markdown block, the
+    answer's CDKTF code; on disk, the app of the nearest cdktf.json above, else the first app
+    below the folder the file serves (a workflow: its repository; a package.json: its folder)."""
+    cdktf = [k for k in sorted(projects) if k[1] != "terraform"]
+    if source.origin is not None:
+        return next((k for k in cdktf if k[0] == source.origin.markdown.path), None)
+    root = cdktf_root(source.path)
+    if root is None:
+        base = source.path.parent.parent.parent if is_workflow(source.path) else source.path.parent
+        root = next((k[0] for k in cdktf if base in k[0].parents), None) or _app_below(base)
+    if root is None:
+        return None
+    language = cdktf_language(root) or ("python" if (root / "main.py").exists() else "typescript")
+    return root, FLAVOUR_BY_LANGUAGE.get(language, "cdktf-ts")
+
+
+def _app_below(folder: Path) -> Path | None:
+    """A CDKTF app in the folder or one of its subfolders (a workflow named on its own)."""
+    if (folder / "cdktf.json").is_file():
+        return folder
+    return next((p.parent for p in sorted(folder.glob("*/cdktf.json"))), None)
 
 
 def load(paths: Sequence[Path], cwd: Path) -> tuple[Workspace, list[InputError]]:

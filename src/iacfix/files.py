@@ -25,6 +25,26 @@ BOM = "\ufeff"
 SKIP_DIRS = frozenset({"node_modules", ".gen", "cdktf.out", ".terraform", ".git", "__pycache__", ".venv", "venv"})
 LANGUAGE_BY_SUFFIX = {".tf": "hcl", ".ts": "typescript", ".py": "python"}
 MARKDOWN_SUFFIXES = (".md", ".markdown")  # read only when named on the command line
+# The files around a project that rules read and repair too (PKG*, CI* rules): its package.json
+# files and the GitHub Actions workflows of its repository.
+WORKFLOW_SUFFIXES = (".yml", ".yaml")
+
+
+def language_of(path: Path) -> str | None:
+    """The language iacfix reads a file as, None for a file it does not read."""
+    if path.name == "package.json":
+        return "json"
+    if path.suffix in WORKFLOW_SUFFIXES:
+        return "yaml"
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        return "markdown"
+    if path.name.endswith(".d.ts"):
+        return None
+    return LANGUAGE_BY_SUFFIX.get(path.suffix)
+
+
+def is_workflow(path: Path) -> bool:
+    return path.suffix in WORKFLOW_SUFFIXES and path.parent.name == "workflows" and path.parent.parent.name == ".github"
 
 
 @dataclass
@@ -89,7 +109,7 @@ def read_source(path: Path, cwd: Path) -> SourceFile | InputError:
     crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
     if crlf:
         text = text.replace("\r\n", "\n")
-    language = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else LANGUAGE_BY_SUFFIX[path.suffix]
+    language = language_of(path)
     return SourceFile(path, display_path(path, cwd), language, text, bom, crlf)
 
 
@@ -201,7 +221,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
         if not path.exists():
             errors.append(InputError(path, 1, "no such file or folder"))
         elif path.is_file():
-            if (path.suffix in LANGUAGE_BY_SUFFIX and not path.name.endswith(".d.ts")) or path.suffix.lower() in MARKDOWN_SUFFIXES:
+            if language_of(path) is not None:
                 found[path] = None
             else:
                 errors.append(
@@ -210,7 +230,30 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
         else:
             for file in _walk(path, ignore):
                 found[file] = None
+    # A CDKTF app's package.json files and its repository's workflows come with any of its files.
+    roots = {root for file in found if file.suffix in (".ts", ".py") and (root := cdktf_root(file))}
+    for root in sorted(roots):
+        for file in project_companions(root, ignore):
+            found.setdefault(file, None)
     return list(found), errors
+
+
+def project_companions(root: Path, ignore: GitIgnore) -> Iterator[Path]:
+    """The package.json files of a CDKTF app (its own, its Lambda folders', those above it up to
+    the repository root) and the GitHub Actions workflows of the nearest .github above it."""
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and not ignore.ignored(here / d, True))
+        if "package.json" in files and not ignore.ignored(here / "package.json", False):
+            yield here / "package.json"
+    workflows_found = False
+    for folder in _folders_up_to_repo_root(root):
+        if folder != root and (folder / "package.json").is_file():
+            yield folder / "package.json"
+        workflows = folder / ".github" / "workflows"
+        if not workflows_found and workflows.is_dir():
+            workflows_found = True
+            yield from sorted(p for p in workflows.iterdir() if p.suffix in WORKFLOW_SUFFIXES and p.is_file())
 
 
 def _walk(root: Path, ignore: GitIgnore) -> Iterator[Path]:
@@ -220,6 +263,8 @@ def _walk(root: Path, ignore: GitIgnore) -> Iterator[Path]:
         for name in sorted(files):
             path = here / name
             if path.suffix not in LANGUAGE_BY_SUFFIX or name.endswith(".d.ts") or ignore.ignored(path, False):
+                if is_workflow(path) and not ignore.ignored(path, False):
+                    yield path
                 continue
             if path.suffix == ".tf" or _is_cdktf_source(path):
                 yield path

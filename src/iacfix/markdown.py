@@ -75,9 +75,59 @@ def split_blocks(markdown: str) -> list[Block]:
         block.name = _name(lines, i, block.content(markdown))
         if block.language is None and block.name:
             block.language = LANGUAGE_BY_SUFFIX.get("." + block.name.rsplit(".", 1)[-1])
+        if block.language is None and not block.truncated:
+            _project_file(block, lines, i, block.content(markdown))
         blocks.append(block)
         i = content_end + 1
     return blocks
+
+
+_PROJECT_FILE_NAME = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*(?:package\.json|[\w.-]+\.ya?ml))(?![\w.-])")
+_WORKFLOW = re.compile(r"^jobs:\s*$", re.M)
+
+
+def _project_file(block: Block, lines: list[str], fence_line: int, content: str) -> None:
+    """A package.json block, or a GitHub Actions workflow block, is a file of the project too
+    (read by the PKG / CI rules); other JSON and YAML blocks stay prose."""
+    if block.info not in ("json", "jsonc", "yaml", "yml", ""):
+        return
+    first = next((l for l in content.split("\n") if l.strip()), "")
+    names = _PROJECT_FILE_NAME.findall(first) if first.lstrip().startswith(("#", "//")) else []
+    for line in reversed(lines[max(0, fence_line - 3) : fence_line]):
+        if names or not line.strip():
+            continue
+        if line.strip().startswith(("#", "**")) or line.strip().endswith(":"):
+            names = _PROJECT_FILE_NAME.findall(line)
+        break
+    name = names[-1].removeprefix("./") if names else None  # keeps the dot of .github/
+    if block.info in ("json", "jsonc", "") and content.lstrip().startswith("{"):
+        if name and name.endswith("package.json") or not name and re.search(r'"(?:dev)?[dD]ependencies"\s*:', content):
+            found = name or "package.json", "json"
+        else:
+            return
+    elif block.info in ("yaml", "yml", "") and _WORKFLOW.search(content) and "steps:" in content:
+        if name is not None and not name.endswith((".yml", ".yaml")):
+            return
+        found = name or f".github/workflows/block-{block.index + 1}.yml", "yaml"
+    else:
+        return
+    if _parses(found[1], content):  # a sketch with comments or "..." is prose, not a file
+        block.name, block.language = found
+
+
+def _parses(language: str, content: str) -> bool:
+    import json
+
+    import yaml
+
+    try:
+        if language == "json":
+            json.loads(content)
+        else:
+            yaml.safe_load(content)
+    except (ValueError, yaml.YAMLError):
+        return False
+    return True
 
 
 def _opens(match: re.Match[str]) -> bool:
