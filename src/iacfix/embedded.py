@@ -1,0 +1,102 @@
+"""Values inside a serialising call: `jsonencode({...})`, `JSON.stringify({...})`, `json.dumps({...})`.
+
+The backends' view stops at a call (kind "expr"), but IAM policies are written as an object
+literal handed to one of these. `serialised_object` parses the argument with the file's own
+backend and returns it as a neutral `Value` whose spans are offsets into the file, so a rule can
+read it and edit it through the usual span edits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from iacfix.backends.base import ParsedFile, SourceSyntaxError
+from iacfix.model import Prop, Value
+
+_SERIALISERS = {
+    "hcl": re.compile(r"jsonencode\s*\("),
+    "typescript": re.compile(r"JSON\s*\.\s*stringify\s*\("),
+    "python": re.compile(r"(?:json\s*\.\s*)?dumps\s*\("),
+}
+
+
+def serialised_object(file: ParsedFile, value: Value | None) -> Value | None:
+    """The object (or array) literal serialised by `value`, or None when it is anything else."""
+    if value is None:
+        return None
+    if value.kind in ("object", "array") and file.language != "hcl":
+        return value  # CDKTF also takes the document as a plain object in some places
+    pattern = _SERIALISERS.get(file.language)
+    match = pattern.match(value.text) if pattern else None
+    if match is None or not value.text.rstrip().endswith(")"):
+        return None
+    inner_start = value.span[0] + match.end()
+    inner_end = value.span[0] + len(value.text.rstrip()) - 1
+    inner = file.text[inner_start:inner_end]
+    # further arguments (`JSON.stringify(doc, null, 2)`, `json.dumps(doc, indent=2)`) parse as
+    # further arguments of the wrapper too
+    try:
+        parsed = _parse_literal(file, inner)
+    except SourceSyntaxError:
+        return None
+    if parsed is None or parsed[0].kind not in ("object", "array"):
+        return None
+    found, offset = parsed
+    return _shift(found, inner_start - offset, file.text)
+
+
+def _parse_literal(file: ParsedFile, inner: str) -> tuple[Value, int] | None:
+    """Parse `inner` alone, wrapped so the backend yields it as a value; returns the value and
+    where `inner` starts in the wrapper."""
+    if file.language == "hcl":
+        from iacfix.backends.hcl import parse
+
+        prefix = "x {\n  v = "
+        wrapper = parse(file.path, prefix + inner + "\n}\n")
+        attrs = wrapper.blocks[0].attributes if wrapper.blocks else []
+        return (attrs[0].prop.value, len(prefix)) if attrs else None
+    from iacfix.backends import cdktf
+
+    if file.language == "typescript":
+        prefix = "new X(this, 'x', "
+        source = prefix + inner + ");\n"
+        language = "typescript"
+    else:
+        prefix = "X(self, 'x', v="
+        source = prefix + inner + ")\n"
+        language = "python"
+    path = file.path.with_name("__iacfix_embedded__" + file.path.suffix)
+    wrapper = cdktf.parse(language, path, source)
+    constructions = wrapper.view["constructions"]
+    if not constructions or constructions[0].get("config") is None:
+        return None
+    config = Value.from_view(constructions[0]["config"])
+    if language == "typescript":
+        return config, len(prefix)
+    prop = config.prop("v")
+    return (prop.value, len(prefix)) if prop else None
+
+
+def _shift(value: Value, delta: int, text: str) -> Value:
+    """The value with every span moved by `delta` (and lines/columns recomputed from `text`)."""
+
+    def span(s):
+        return (s[0] + delta, s[1] + delta)
+
+    def at(offset: int) -> tuple[int, int]:
+        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+    def move(v: Value) -> Value:
+        new_span = span(v.span)
+        line, col = at(new_span[0])
+        return replace(
+            v,
+            span=new_span,
+            line=line,
+            col=col,
+            props=[Prop(p.key, span(p.key_span), move(p.value), span(p.span)) for p in v.props],
+            items=[move(i) for i in v.items],
+        )
+
+    return move(value)
