@@ -259,3 +259,25 @@ def test_syntax_error():
     assert parse_errors(text) == [{"line": 2, "col": 24, "message": raised.value.message}]
     assert parse_errors(TAP_STACK) == []
     assert "\r" not in TAP_STACK  # the engine hands over \n-normalised text
+
+
+# The view comes from CPython's ast (fast) and, for what that cannot read, from libcst: both must
+# give the same dict. The corpus gave the same views for all of its ~1,900 Python texts.
+AGREEMENT = [
+    TAP_STACK,
+    "\ufeffimport a.b as c; from x import (y as z,\n    w)\nFoo(self, 'id',  # the id\n    (bucket), **kw)\n",
+    'X = "a" "b"\nY = f"{X}"\nZ = b"x"\nT = (1, 2)\nU = 1, 2,\nBucket(self, "b", name=X, tags={"k": Y, "j": -1.5}, acl=Z)\n',
+    "print(Queue(self, ((name))))\nclass A((B), metaclass=M):\n    x = Foo(self, 'x');  \n    def f(self, a: int = 1, *r: str, k: 'str' = '', **kw) -> None:\n        Bar(self, 'y', size=a, rest=r, key=k)\n",
+    "déjà = 'é'\nBucket(self, 'é', name=déjà, n=(None), t=True, e=...)\n# trailing comment\n",
+    "with open(p) as (f, g):\n    pass\ntry:\n    x = 1\nexcept E as err:\n    Topic(self, 't', v=err, w=[*a, 'b'])\nlambda q, r=2: Foo(q)\n",
+]
+
+
+@pytest.mark.parametrize("text", AGREEMENT)
+def test_ast_view_agrees_with_libcst(text):
+    from iacfix.backends import python_ast_view
+    from iacfix.backends.python_view import extract_view_libcst
+
+    fast = python_ast_view.extract_view(text)
+    assert fast is not None
+    assert fast == extract_view_libcst(text)

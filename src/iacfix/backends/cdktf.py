@@ -69,6 +69,8 @@ class CdktfFile(ParsedFile):
     override_method: str  # addOverride / add_override
     key_value_separator: str  # ": " / "="
     self_name: str  # this / self
+    _resources: list[Resource] | None = None
+    _settings: list[Setting] | None = None
 
     def __init__(self, path: Path, text: str, view: dict[str, Any]):
         super().__init__(path, text)
@@ -110,6 +112,12 @@ class CdktfFile(ParsedFile):
 
     # -- the neutral view ------------------------------------------------------------------------
     def resources(self) -> list[Resource]:
+        # Built once per parse (a parse is one version of the file's text); rules get a copy.
+        if self._resources is None:
+            self._resources = self._build_resources()
+        return list(self._resources)
+
+    def _build_resources(self) -> list[Resource]:
         out = []
         for cons in self.view["constructions"]:
             rtype = self.terraform_type(cons["callee"])
@@ -126,6 +134,12 @@ class CdktfFile(ParsedFile):
         return out
 
     def settings(self) -> list[Setting]:
+        # Built once per parse (a parse is one version of the file's text); rules get a copy.
+        if self._settings is None:
+            self._settings = self._build_settings()
+        return list(self._settings)
+
+    def _build_settings(self) -> list[Setting]:
         out = []
         for call in self.view["calls"]:
             args = call["args"]

@@ -75,6 +75,8 @@ def _describe(exc: UnexpectedInput) -> str:
 class HclFile(ParsedFile):
     language = "hcl"
     comment_prefixes = ("#", "//")
+    _resources: list[Resource] | None = None
+    _settings: list[Setting] | None = None
 
     def __init__(self, path: Path, text: str, tree: Tree):
         super().__init__(path, text)
@@ -169,6 +171,12 @@ class HclFile(ParsedFile):
 
     # -- the neutral view ------------------------------------------------------------------------
     def resources(self) -> list[Resource]:
+        # Built once per parse (a parse is one version of the file's text); rules get a copy.
+        if self._resources is None:
+            self._resources = self._build_resources()
+        return list(self._resources)
+
+    def _build_resources(self) -> list[Resource]:
         out = []
         for block in self.blocks:
             if block.type != "resource" or len(block.labels) != 2:
@@ -198,6 +206,12 @@ class HclFile(ParsedFile):
         return body
 
     def settings(self) -> list[Setting]:
+        # Built once per parse (a parse is one version of the file's text); rules get a copy.
+        if self._settings is None:
+            self._settings = self._build_settings()
+        return list(self._settings)
+
+    def _build_settings(self) -> list[Setting]:
         out: list[Setting] = []
 
         def walk(block: Block, prefix: str) -> None:

@@ -1,0 +1,609 @@
+"""The CDKTF view of a Python file (docs/cdktf-view.md) from CPython's own `ast`: the fast path.
+
+libcst with its PositionProvider costs 50-100 ms a file; `ast.parse` and one walk cost a few. The
+view is the same dict python_view's libcst walk builds (tests/test_python_view.py runs both, and
+the corpus gave the same views for every file both read). Where `ast` cannot say what libcst says
+the caller falls back to libcst: `extract_view` returns None for a text this Python cannot parse
+(a syntax error, or syntax newer than the running Python) and for the rare shapes handled below
+by giving up (`_Unsupported`).
+
+Positions: `ast` gives (line, UTF-8 byte column) pairs; spans here are code-point offsets into the
+text. libcst leaves a node's own parentheses out of its position and adds them back in `_span`;
+`ast` leaves them out too, and the parentheses around a node are found in the text (`_wrap`).
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+import warnings
+from typing import Any, Iterator
+
+_ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
+_IDENT = re.compile(r"\w+")
+_STRING_PREFIX = re.compile(r"[rRbBuUfF]{0,2}")
+
+
+class _Unsupported(Exception):
+    """A shape whose libcst position is not worth reproducing: use libcst for this file."""
+
+
+def extract_view(text: str) -> dict[str, Any] | None:
+    """The View dict, or None when libcst must answer (see the module docstring)."""
+    bom = text.startswith("\ufeff")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text[1:] if bom else text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    try:
+        builder = _Builder(text, bom)
+        builder.visit_body(tree.body)
+        return builder.view()
+    except (_Unsupported, RecursionError):
+        return None
+
+
+class _Scope:
+    def __init__(self) -> None:
+        self.bindings: dict[str, list[str | None]] = {}
+        self.unsafe: set[str] = set()
+        self.star_import = False
+
+    def bind(self, name: str, type_: str | None = None) -> None:
+        self.bindings.setdefault(name, []).append(type_)
+
+    def type_of(self, name: str) -> str | None:
+        if self.star_import or name in self.unsafe:
+            return None
+        types = set(self.bindings.get(name, ()))
+        return types.pop() if len(types) == 1 else None
+
+
+def _pos_key(node: ast.AST) -> tuple[int, int]:
+    line = getattr(node, "lineno", None)
+    if line is not None:
+        return line, node.col_offset
+    for child in ast.iter_child_nodes(node):
+        if hasattr(child, "lineno") or not isinstance(child, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)):
+            key = _pos_key(child)
+            if key != (1 << 30, 0):
+                return key
+    return 1 << 30, 0
+
+
+class _Builder:
+    def __init__(self, text: str, bom: bool) -> None:
+        self.text = text
+        self.line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else [0]
+        self.lines = text.split("\n")
+        self.bom = 1 if bom else 0
+        self.ascii = text.isascii()
+        self.imports: list[dict] = []
+        self.classes: list[dict] = []
+        self.constructions: list[dict] = []
+        self.calls: list[dict] = []
+        self.identifier_counts: dict[str, int] = {}
+        self.class_names: list[str] = []
+        self.function_names: list[str] = []
+        self.scopes = [_Scope()]
+        self.assigned_to: dict[int, str] = {}
+        self.untyped_names: list[tuple[dict, str, _Scope]] = []
+        self.owned: set[int] = set()  # offsets of the parentheses of calls and class bases
+
+    def view(self) -> dict[str, Any]:
+        for value, name, scope in self.untyped_names:
+            type_ = scope.type_of(name)
+            if type_:
+                value["type"] = type_
+        return {
+            "imports": self.imports,
+            "classes": self.classes,
+            "constructions": self.constructions,
+            "calls": self.calls,
+            "identifier_counts": self.identifier_counts,
+        }
+
+    # -- positions --------------------------------------------------------------------------
+    def _offset(self, line: int, byte_col: int) -> int:
+        start = self.line_starts[line - 1]
+        if line == 1:
+            start += self.bom
+        if self.ascii:
+            return start + byte_col
+        text = self.lines[line - 1][self.bom if line == 1 else 0 :]
+        if text.isascii():
+            return start + byte_col
+        return start + len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+
+    def _raw(self, node: ast.AST) -> tuple[int, int]:
+        return self._offset(node.lineno, node.col_offset), self._offset(node.end_lineno, node.end_col_offset)
+
+    def _skip_back(self, i: int) -> int:
+        """The index just after the last character before i that is no blank or comment."""
+        text = self.text
+        while i > 0:
+            ch = text[i - 1]
+            if ch in " \t\f\r\\":
+                i -= 1
+            elif ch == "\n":
+                i -= 1
+                line_start = text.rfind("\n", 0, i) + 1
+                hash_at = _comment_start(text, line_start, i)
+                if hash_at is not None:
+                    i = hash_at
+            else:
+                break
+        return i
+
+    def _skip_fwd(self, i: int) -> int:
+        text, n = self.text, len(self.text)
+        while i < n:
+            ch = text[i]
+            if ch in " \t\f\r\n\\":
+                i += 1
+            elif ch == "#":
+                j = text.find("\n", i)
+                i = n if j < 0 else j
+            else:
+                break
+        return i
+
+    def _wrap(self, start: int, end: int) -> tuple[int, int]:
+        """Widen (start, end) over the parentheses wrapped around it. An opening parenthesis that
+        belongs to a parent (a call's own, a class's bases') is never taken."""
+        while True:
+            before = self._skip_back(start)
+            if before == 0 or self.text[before - 1] != "(" or before - 1 in self.owned:
+                return start, end
+            after = self._skip_fwd(end)
+            if after >= len(self.text) or self.text[after] != ")":
+                return start, end
+            start, end = before - 1, after + 1
+
+    def _span(self, node: ast.AST) -> tuple[int, int]:
+        start, end = self._raw(node)
+        if isinstance(node, ast.Tuple) and self.text[start] == "(":
+            return start, end  # ast's tuple position has its parentheses already
+        if isinstance(node, ast.GeneratorExp):
+            raise _Unsupported("generator expression")
+        return self._wrap(start, end)
+
+    def _statement_span(self, node: ast.stmt) -> list[int]:
+        start, end = self._raw(node)
+        i = end
+        while i < len(self.text) and self.text[i] in " \t\f":
+            i += 1
+        if i < len(self.text) and self.text[i] == ";":
+            end = i + 1
+        return [start, end]
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def _located(self, start: int, end: int, **fields: Any) -> dict[str, Any]:
+        line, col = self._line_col(start)
+        return {**fields, "span": [start, end], "line": line, "col": col}
+
+    # -- values -----------------------------------------------------------------------------
+    def _plain_value(self, kind: str, start: int, end: int) -> dict[str, Any]:
+        return self._located(start, end, kind=kind, text=self.text[start:end])
+
+    def _value(self, node: ast.expr) -> dict[str, Any]:
+        value = self._plain_value("expr", *self._span(node))
+        if isinstance(node, ast.Constant):
+            v = node.value
+            if isinstance(v, str):
+                if self._single_string(node):
+                    value.update(kind="string", value=v)
+            elif isinstance(v, bool):
+                value.update(kind="bool", value=v)
+            elif v is None:
+                value.update(kind="null", value=None)
+            elif isinstance(v, (int, float)):
+                value.update(kind="number", value=v)
+        elif isinstance(node, ast.JoinedStr):
+            if self._single_string(node):
+                value["kind"] = "template"
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) and _is_number(node.operand):
+            magnitude = node.operand.value
+            value.update(kind="number", value=-magnitude if isinstance(node.op, ast.USub) else magnitude)
+        elif isinstance(node, ast.Dict):
+            value.update(kind="object", props=self._dict_props(node))
+        elif isinstance(node, (ast.List, ast.Tuple)):
+            value.update(kind="array", items=[self._value(el) for el in node.elts])
+        elif isinstance(node, ast.Name):
+            self.untyped_names.append((value, node.id, self.scopes[-1]))
+        return value
+
+    def _single_string(self, node: ast.expr) -> bool:
+        """One string literal, not several concatenated (libcst's SimpleString/FormattedString)."""
+        start, end = self._raw(node)
+        return _string_end(self.text, start) == end
+
+    def _dict_props(self, node: ast.Dict) -> list[dict]:
+        props = []
+        for key, val in zip(node.keys, node.values):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and self._single_string(key):
+                key_start, key_end = self._span(key)
+                value = self._value(val)
+                props.append({"key": key.value, "key_span": [key_start, key_end], "value": value,
+                              "span": [key_start, value["span"][1]]})
+        return props
+
+    def _call_fields(self, call: ast.Call) -> dict[str, Any]:
+        opening = self._opening(call)
+        callee_start, callee_end = self._span(call.func)
+        span = self._span(call)
+        args = []
+        for arg in call.args:
+            if isinstance(arg, ast.Starred):
+                args.append(self._plain_value("expr", *self._raw(arg)))
+            else:
+                args.append(self._value(arg))
+        props = []
+        for kw in call.keywords:
+            if kw.arg is None:
+                continue
+            key_start = self._offset(kw.lineno, kw.col_offset)
+            key_end = _IDENT.match(self.text, key_start).end()
+            value = self._value(kw.value)
+            props.append({"key": self.text[key_start:key_end], "key_span": [key_start, key_end], "value": value,
+                          "span": [key_start, value["span"][1]]})
+        config = None
+        if props:
+            closing = self._raw(call)[1] - 1
+            config = {**self._plain_value("object", opening + 1, closing), "props": props}
+        return self._located(
+            *span,
+            callee=self.text[callee_start:callee_end],
+            callee_span=[callee_start, callee_end],
+            args=args,
+            config=config,
+            enclosing_class=self.class_names[-1] if self.class_names else None,
+            enclosing_function=self.function_names[-1] if self.function_names else None,
+        )
+
+    # -- the walk, in source order ------------------------------------------------------------
+    def visit_body(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.visit(stmt)
+
+    def visit(self, node: ast.AST) -> None:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is not None:
+            if method(node) is False:
+                return
+        self.generic_visit(node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        children = [c for c in ast.iter_child_nodes(node)
+                    if not isinstance(c, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop))]
+        if len(children) > 1 and isinstance(node, (ast.Dict, ast.Call, ast.IfExp, ast.arguments, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            children.sort(key=_pos_key)
+        for child in children:
+            self.visit(child)
+
+    def _count(self, name: str) -> None:
+        self.identifier_counts[name] = self.identifier_counts.get(name, 0) + 1
+
+    def visit_Name(self, node: ast.Name) -> None:
+        self._count(node.id)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if node.value is None or isinstance(node.value, bool):
+            self._count(repr(node.value))  # True, False and None are names to libcst
+
+    def visit_Attribute(self, node: ast.Attribute) -> bool:
+        self.visit(node.value)  # `.attr` is no identifier reference
+        return False
+
+    def visit_keyword(self, node: ast.keyword) -> bool:
+        self.visit(node.value)
+        return False
+
+    # -- imports ----------------------------------------------------------------------------
+    def visit_Import(self, node: ast.Import) -> bool:
+        span = self._statement_span(node)
+        line = self._line_col(span[0])[0]
+        for alias in node.names:
+            module = alias.name
+            self.imports.append({"module": module, "span": span, "line": line, "names": [],
+                                 "namespace": alias.asname or module})
+            self.scopes[-1].bind(alias.asname or module.split(".")[0])
+        return False
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> bool:
+        span = self._statement_span(node)
+        module = "." * node.level + (node.module or "")
+        entry: dict[str, Any] = {"module": module, "span": span, "line": self._line_col(span[0])[0], "names": []}
+        if len(node.names) == 1 and node.names[0].name == "*":
+            entry["star"] = True
+            self.scopes[-1].star_import = True
+        else:
+            for alias in node.names:
+                if getattr(alias, "lineno", None) is None:
+                    raise _Unsupported("alias without a position (Python < 3.10)")
+                local = alias.asname or alias.name
+                entry["names"].append({"name": alias.name, "local": local, "span": list(self._raw(alias))})
+                self.scopes[-1].bind(local)
+        self.imports.append(entry)
+        return False
+
+    # -- classes and functions --------------------------------------------------------------
+    def visit_ClassDef(self, node: ast.ClassDef) -> bool:
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        bases = []
+        if node.bases or node.keywords:
+            self.owned.add(self.text.index("(", self._offset(node.lineno, node.col_offset)))
+        for base in node.bases:
+            if not isinstance(base, ast.Starred):
+                start, end = self._span(base)
+                bases.append({"name": self.text[start:end], "span": [start, end]})
+        start = self._offset(node.lineno, node.col_offset)
+        end = self._raw(node.body[-1])[1] if node.body else self._raw(node)[1]
+        self.classes.append(self._located(start, self._statement_end(node.body[-1], end), name=node.name, bases=bases))
+        self.scopes[-1].bind(node.name)
+        self._count(node.name)
+        for child in sorted([*node.bases, *node.keywords], key=_pos_key):
+            self.visit(child)
+        self.class_names.append(node.name)
+        self.scopes.append(_Scope())
+        self.visit_body(node.body)
+        self.class_names.pop()
+        self.scopes.pop()
+        return False
+
+    def _statement_end(self, last: ast.stmt, end: int) -> int:
+        """libcst ends a compound statement with its body's last small statement's `;`."""
+        if isinstance(last, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
+                             ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)) or hasattr(ast, "TryStar") and isinstance(last, getattr(ast, "TryStar")):
+            body = getattr(last, "finalbody", None) or getattr(last, "orelse", None) or getattr(last, "handlers", None) or getattr(last, "cases", None) or last.body
+            inner = body[-1]
+            if isinstance(inner, ast.ExceptHandler):
+                inner = inner.body[-1]
+            elif isinstance(inner, ast.match_case):
+                inner = inner.body[-1]
+            return self._statement_end(inner, end)
+        return self._statement_span(last)[1]
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> bool:
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        self.scopes[-1].bind(node.name)
+        self._count(node.name)
+        self._visit_params(node.args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self.function_names.append(node.name)
+        scope = _Scope()
+        for param, starred in _all_params(node.args):
+            annotated = param.annotation is not None and not starred
+            scope.bind(param.arg, _annotation_type(param.annotation) if annotated else None)
+        self.scopes.append(scope)
+        self.visit_body(node.body)
+        self.function_names.pop()
+        self.scopes.pop()
+        return False
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def _visit_params(self, args: ast.arguments) -> None:
+        """Parameter names, annotations and defaults, in source order."""
+        items: list[ast.AST] = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+        items += [a for a in (args.vararg, args.kwarg) if a is not None]
+        items += list(args.defaults) + [d for d in args.kw_defaults if d is not None]
+        for item in sorted(items, key=_pos_key):
+            if isinstance(item, ast.arg):
+                self._count(item.arg)
+                if item.annotation is not None:
+                    self.visit(item.annotation)
+            else:
+                self.visit(item)
+
+    def visit_Lambda(self, node: ast.Lambda) -> bool:
+        for param, _ in _all_params(node.args):
+            self.scopes[-1].bind(param.arg)
+        self._visit_params(node.args)
+        self.visit(node.body)
+        return False
+
+    # -- calls ------------------------------------------------------------------------------
+    def _opening(self, call: ast.Call) -> int:
+        opening = self.text.index("(", self._raw(call.func)[1])
+        self.owned.add(opening)
+        return opening
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self._opening(node)
+        if _last_name(node.func)[:1].isupper():
+            self.constructions.append({**self._call_fields(node), "var": self.assigned_to.get(id(node))})
+
+    def visit_Expr(self, node: ast.Expr) -> None:
+        if isinstance(node.value, ast.Call):
+            self.calls.append({**self._call_fields(node.value), "statement_span": self._statement_span(node)})
+
+    # -- bindings -----------------------------------------------------------------------------
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            self._bind_target(target, _literal_type(node.value, self))
+        if len(node.targets) == 1 and isinstance(node.value, ast.Call):
+            self.assigned_to[id(node.value)] = self._text(node.targets[0])
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self._bind_target(node.target, _annotation_type(node.annotation))
+        if isinstance(node.value, ast.Call):
+            self.assigned_to[id(node.value)] = self._text(node.target)
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self._bind_target(node.target)
+
+    def visit_For(self, node: ast.For) -> None:
+        self._bind_target(node.target)
+
+    visit_AsyncFor = visit_For
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._bind_target(node.target)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self._bind_target(node.target)
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        for target in node.targets:
+            self._bind_target(target)
+
+    def visit_withitem(self, node: ast.withitem) -> None:
+        self._bind_target(node.optional_vars)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.name:
+            self.scopes[-1].bind(node.name)
+            self._count(node.name)
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.name:
+            self.scopes[-1].bind(node.name)
+            self._count(node.name)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name:
+            self.scopes[-1].bind(node.name)
+            self._count(node.name)
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        if node.rest:
+            self.scopes[-1].bind(node.rest)
+            self._count(node.rest)
+
+    def visit_MatchClass(self, node: ast.MatchClass) -> None:
+        for name in node.kwd_attrs:
+            self._count(name)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        for name in node.names:
+            self._count(name)
+            for scope in self.scopes:
+                scope.unsafe.add(name)
+
+    visit_Nonlocal = visit_Global
+
+    def _bind_target(self, target: ast.AST | None, type_: str | None = None) -> None:
+        for name, typed in _bound_names(target):
+            self.scopes[-1].bind(name, type_ if typed else None)
+
+    def _text(self, node: ast.AST) -> str:
+        start, end = self._span(node)
+        return self.text[start:end]
+
+
+def _comment_start(text: str, line_start: int, end: int) -> int | None:
+    """Where the `#` comment that ends the line text[line_start:end] starts, if it ends in one."""
+    line = text[line_start:end]
+    if "#" not in line:
+        return None
+    if '"""' in line or "'''" in line:
+        raise _Unsupported("comment beside a triple-quoted string")
+    quote = None
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#":
+            return line_start + i
+        i += 1
+    return None
+
+
+def _string_end(text: str, start: int) -> int:
+    """The end of the one string literal starting at `start` (3.11 f-strings cannot nest the
+    quote that closes them, so the first unescaped closing quote ends the literal)."""
+    i = _STRING_PREFIX.match(text, start).end()
+    quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else text[i]
+    j = i + len(quote)
+    n = len(text)
+    while j < n:
+        if text.startswith(quote, j):
+            return j + len(quote)
+        j += 2 if text[j] == "\\" else 1
+    return n
+
+
+def _bound_names(target: ast.AST | None) -> Iterator[tuple[str, bool]]:
+    if isinstance(target, ast.Name):
+        yield target.id, True
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            for name, _ in _bound_names(element):
+                yield name, False
+    elif isinstance(target, ast.Starred):
+        for name, _ in _bound_names(target.value):
+            yield name, False
+
+
+def _all_params(args: ast.arguments) -> Iterator[tuple[ast.arg, bool]]:
+    for param in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+        yield param, False
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            yield star, True
+
+
+def _last_name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _is_number(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
+def _literal_type(node: ast.expr, builder: _Builder) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, bool):
+        return "boolean"
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return "string"  # libcst: a str literal, simple, formatted or concatenated
+    if isinstance(node, ast.JoinedStr):
+        return "string"
+    if _is_number(node):
+        return "number"
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) and _is_number(node.operand):
+        return "number"
+    return None
+
+
+def _annotation_type(annotation: ast.expr) -> str | None:
+    types = {_ANNOTATION_TYPES.get(member.id) if isinstance(member, ast.Name) else None
+             for member in _union_members(annotation)
+             if not (isinstance(member, ast.Name) and member.id == "None")
+             and not (isinstance(member, ast.Constant) and member.value is None)}
+    return types.pop() if len(types) == 1 else None
+
+
+def _union_members(annotation: ast.expr) -> Iterator[ast.expr]:
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        yield from _union_members(annotation.left)
+        yield from _union_members(annotation.right)
+    elif isinstance(annotation, ast.Subscript) and _last_name(annotation.value) in ("Optional", "Union"):
+        elements = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) and not _parenthesised_tuple(annotation.slice) else [annotation.slice]
+        for element in elements:
+            yield element
+    else:
+        yield annotation
+
+
+def _parenthesised_tuple(node: ast.Tuple) -> bool:
+    return False
