@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from iacfix.embedded import objects
 from iacfix.model import Edit, Value
 from iacfix.rule import FLAVOURS, Example, Rule
 from iacfix.textedit import snake_case
@@ -196,7 +197,7 @@ resource "aws_ecs_service" "worker" {
         listeners = ctx.resources(*LISTENERS)
         for service in ctx.resources("aws_ecs_service"):
             groups = {
-                arn.text for lb in _objects(service.attr_value("load_balancer"))
+                arn.text for lb in objects(service.attr_value("load_balancer"))
                 if (arn := _prop(lb, "target_group_arn")) is not None and arn.kind == "expr"
             }
             if not groups:
@@ -231,13 +232,6 @@ resource "aws_ecs_service" "worker" {
             )
 
 
-def _objects(value: Value | None) -> list[Value]:
-    if value is None:
-        return []
-    if value.kind == "object":
-        return [value]
-    return [i for i in value.items if i.kind == "object"] if value.kind == "array" else []
-
 
 def _prop(obj: Value, name: str) -> Value | None:
     """A nested property by its Terraform name, however the language spells the key."""
@@ -248,7 +242,7 @@ def _forwards_to(listener) -> set[str]:
     """The target group ARN expressions a listener or rule forwards to."""
     out = set()
     for key in ("default_action", "action"):
-        for action in _objects(listener.attr_value(key)):
+        for action in objects(listener.attr_value(key)):
             arn = _prop(action, "target_group_arn")
             if arn is not None:
                 out.add(arn.text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iacfix.backends.hcl_module import Module
-from iacfix.embedded import serialised_object
+from iacfix.embedded import objects, serialised_object
 from iacfix.model import Location, Value
 from iacfix.rule import FLAVOURS, Example, Rule
 
@@ -284,14 +284,14 @@ def _statements(ctx):
         file = ctx.file(res.path)
         values = []
         if res.type == "aws_iam_role":
-            for inline in _objects(res.attr_value("inline_policy")):
+            for inline in objects(res.attr_value("inline_policy")):
                 policy = inline.prop("policy")
                 values.append(policy.value if policy else None)
         else:
             values.append(res.attr_value("policy"))
         for value in values:
             document = serialised_object(file, value)
-            for statement in _objects(document.prop("Statement").value if document and document.prop("Statement") else None):
+            for statement in objects(document.prop("Statement").value if document and document.prop("Statement") else None):
                 if statement.prop("Principal") is None and statement.prop("NotPrincipal") is None:
                     yield file, statement, ("Action", "Resource")
     documents = [(ctx.file(r.path), r.body) for r in ctx.resources("data.aws_iam_policy_document")]
@@ -302,7 +302,7 @@ def _statements(ctx):
             if d.block.labels[:1] == ["aws_iam_policy_document"]
         ]
     for file, body in documents:
-        for statement in _objects(body.prop("statement").value if body.prop("statement") else None):
+        for statement in objects(body.prop("statement").value if body.prop("statement") else None):
             if statement.prop("principals") is None and statement.prop("not_principals") is None:
                 yield file, statement, ("actions", "resources")
 
@@ -311,13 +311,6 @@ def _scoped(action: str) -> bool:
     service, _, name = action.partition(":")
     return name.lower() in SCOPED[service.lower()][1]
 
-
-def _objects(value: Value | None) -> list[Value]:
-    if value is None:
-        return []
-    if value.kind == "object":
-        return [value]
-    return [i for i in value.items if i.kind == "object"] if value.kind == "array" else []
 
 
 def _strings(value: Value) -> list[str]:

@@ -100,3 +100,13 @@ def _shift(value: Value, delta: int, text: str) -> Value:
         )
 
     return move(value)
+
+
+def objects(value: Value | None) -> list[Value]:
+    """The objects a value holds: itself when an object, the object items of a list (HCL
+    nested blocks, CDKTF lists of structs), nothing otherwise."""
+    if value is None:
+        return []
+    if value.kind == "object":
+        return [value]
+    return [i for i in value.items if i.kind == "object"] if value.kind == "array" else []
