@@ -11,17 +11,23 @@ from iacfix.textedit import line_start
 
 # The account field of an ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:...
 ARN_ACCOUNT = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w${}.-]*:(\d{12}):")
+# Only the placeholders of the AWS documentation: a real account id in an ARN is as often an
+# AWS-owned one that must stay (127311923021, the us-east-1 ELB log-delivery account, ...).
+PLACEHOLDER = re.compile(r"123456789012|111122223333|444455556666|012345678901|(\d)\1{11}")
 
 
 class HardcodedAccountId(Rule):
     """An ARN in the code names a literal AWS account id instead of the account deployed to.
 
     What it does: in Terraform, every string (or heredoc) holding an ARN whose account field is
-    twelve digits (the documentation placeholder 123456789012 or a real account) gets
+    a documentation placeholder (123456789012, 111122223333, 444455556666, one digit twelve
+    times) gets
     `${data.aws_caller_identity.current.account_id}` there instead; the module's
     `data "aws_caller_identity"` is reused (whatever its name), else one named `current` is
-    added to the file of the first fix. Strings inside `variable` blocks are left alone (a
-    variable's default cannot read a data source), and so are comments.
+    added to the file of the first fix. Strings inside `variable` and `terraform` blocks are left
+    alone (a variable's default and a backend cannot read a data source), and so are comments.
+    Other twelve-digit accounts are left alone: in the corpus they are mostly AWS-owned accounts
+    that must stay (the ELB log-delivery accounts in access-log bucket policies).
 
     Not automated in CDKTF yet: there the string has to become a template literal / f-string
     and a `DataAwsCallerIdentity` construct has to be created in the right scope; the Terraform
@@ -108,9 +114,12 @@ resource "aws_s3_bucket" "b" {
         name = callers[0].block.labels[1] if callers else "current"
         added = bool(callers)
         for file in module.files:
-            skip = [b.span for b in file.blocks if b.type == "variable"]
+            # a variable's default and the terraform block (backend) cannot read a data source
+            skip = [b.span for b in file.blocks if b.type in ("variable", "terraform")]
             for match in ARN_ACCOUNT.finditer(file.text):
                 start, end = match.span(1)
+                if not PLACEHOLDER.fullmatch(match.group(1)):
+                    continue
                 if any(a <= start < b for a, b in skip) or _in_comment(file.text, start):
                     continue
                 edits = [Edit(file.path, start, end, f"${{data.aws_caller_identity.{name}.account_id}}")]
