@@ -24,7 +24,8 @@ class Example:
     main file (lib/main.ts, lib/main.py, main.tf). `options` are engine options such as
     {"terraform_version": "1.10.0"}. `files_after` are the other files as the fix leaves them
     (a file the fix creates included). For a rule that only reports (fix = "none"), `after` is
-    `before` itself: the finding is raised and nothing changes. An unsafe rule's examples run
+    `before` itself: the finding is raised and nothing changes (unless `files_after` says how a
+    fix changes the other files: a rule that repairs package.json, say). An unsafe rule's examples run
     with --unsafe-fixes.
     """
 

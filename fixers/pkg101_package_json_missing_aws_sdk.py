@@ -1,0 +1,180 @@
+"""PKG101: a package the code imports that no package.json on the way up declares."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from iacfix.model import Location
+from iacfix.rule import Example, Rule
+
+# Node's own modules need no dependency.
+BUILTINS = frozenset(
+    "assert buffer child_process cluster crypto dgram dns events fs http http2 https net os path perf_hooks "
+    "process querystring readline stream string_decoder timers tls url util v8 vm worker_threads zlib".split()
+)
+# Where the version of a package the project does not name yet comes from, when the file has no
+# sibling of the same family to copy it from: one table, the majors the provider bindings of
+# cdktf 0.21 and the Lambda Node runtimes work with.
+VERSIONS = {
+    "@aws-sdk/": "^3.0.0",
+    "@smithy/": "^3.0.0",
+    "@types/aws-lambda": "^8.10.0",
+    "@types/node": "^20.0.0",
+    "cdktf": "^0.21.0",
+    "@cdktf/provider-aws": "^21.0.0",
+    "constructs": "^10.4.2",
+    "uuid": "^9.0.0",
+}
+# Packages that only ship types elsewhere: importing `aws-lambda` means `@types/aws-lambda`.
+TYPES_ONLY = {"aws-lambda": "@types/aws-lambda"}
+TEST_FILE = re.compile(r"(^|/)(test|tests|__tests__)/|\.(test|spec)\.[jt]s$")
+
+
+def package_name(module: str) -> str | None:
+    """`@aws-sdk/client-s3/dist` → `@aws-sdk/client-s3`; None for relative, builtin or aliased."""
+    if module.startswith((".", "/", "node:", "@/", "~")) or not re.match(r"^[@\w]", module):
+        return None
+    parts = module.split("/")
+    name = "/".join(parts[:2]) if module.startswith("@") else parts[0]
+    return None if name in BUILTINS else name
+
+
+def family(name: str) -> str:
+    return name.split("/")[0] + "/" if name.startswith("@") else name
+
+
+class PackageJsonMissingAwsSdk(Rule):
+    """An imported package (an AWS SDK v3 client, say) is missing from package.json.
+
+    What it does: reads the imports of the app's TypeScript (the stack, the Lambda handlers
+    under lib/ or lambda/, the tests) and the package.json files of the project. A package that
+    is imported but declared by no package.json between the importing file and the project root
+    (a Lambda folder with its own package.json included) is added to the nearest one: to
+    `dependencies` for code, to `devDependencies` for tests. `import ... from 'aws-lambda'`
+    (types only) asks for `@types/aws-lambda`. When the project has no package.json at all
+    nothing is said: the dependencies live somewhere iacfix cannot see.
+
+    Why: `npm ci` installs only what package.json declares, so the tests fail to compile and a
+    Lambda bundled from its folder fails at runtime with "Cannot find module
+    '@aws-sdk/client-dynamodb'".
+
+    Fix (safe): a `"name": "range"` line in sorted position, in the file's own indentation.
+    The range is the one a package of the same family already has in that file (every
+    `@aws-sdk/*` client on one version), else a small table of known majors. A package not in
+    the table and with no sibling is reported only: its version is a human's choice.
+    """
+
+    code = "PKG101"
+    name = "package-json-missing-aws-sdk"
+    flavours = ("cdktf-ts",)
+    seeds = ("000#6", "004#7")
+    examples = [
+        Example(
+            "cdktf-ts",
+            before="import { S3Client } from '@aws-sdk/client-s3';\nexport const client = new S3Client({});\n",
+            after="import { S3Client } from '@aws-sdk/client-s3';\nexport const client = new S3Client({});\n",
+            files={
+                "package.json": '{\n  "name": "app",\n  "dependencies": {\n    "@aws-sdk/client-dynamodb": "^3.600.0",\n'
+                '    "cdktf": "^0.21.0"\n  }\n}\n',
+            },
+            files_after={
+                "package.json": '{\n  "name": "app",\n  "dependencies": {\n    "@aws-sdk/client-dynamodb": "^3.600.0",\n'
+                '    "@aws-sdk/client-s3": "^3.600.0",\n    "cdktf": "^0.21.0"\n  }\n}\n',
+            },
+        ),
+        # A Lambda folder's own package.json gets its handler's imports; the test's go to the
+        # root's devDependencies, created after the last section.
+        Example(
+            "cdktf-ts",
+            before="import { Construct } from 'constructs';\nexport class Stack extends Construct {}\n",
+            after="import { Construct } from 'constructs';\nexport class Stack extends Construct {}\n",
+            files={
+                "package.json": '{\n  "name": "app",\n  "dependencies": {\n    "constructs": "^10.4.2"\n  }\n}\n',
+                "lib/lambda/orders/package.json": '{\n  "name": "orders",\n  "dependencies": {}\n}\n',
+                "lib/lambda/orders/index.ts": "import { SQSEvent } from 'aws-lambda';\n"
+                "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = async (e: SQSEvent) => e;\n",
+                "test/stack.int.test.ts": "import { EC2Client } from '@aws-sdk/client-ec2';\nimport * as fs from 'fs';\n",
+            },
+            files_after={
+                "package.json": '{\n  "name": "app",\n  "dependencies": {\n    "constructs": "^10.4.2"\n  },\n'
+                '  "devDependencies": {\n    "@aws-sdk/client-ec2": "^3.0.0"\n  }\n}\n',
+                "lib/lambda/orders/package.json": '{\n  "name": "orders",\n  "dependencies": {\n'
+                '    "@aws-sdk/client-dynamodb": "^3.0.0"\n  },\n  "devDependencies": {\n    "@types/aws-lambda": "^8.10.0"\n  }\n}\n',
+            },
+        ),
+        # Declared higher up, in devDependencies, or no package.json at all: silent.
+        Example(
+            "cdktf-ts",
+            before="import { S3Client } from '@aws-sdk/client-s3';\nimport { helper } from './helper';\n",
+            files={
+                "package.json": '{\n  "devDependencies": {\n    "@aws-sdk/client-s3": "^3.0.0"\n  }\n}\n',
+                "lib/lambda/package.json": '{\n  "name": "fn"\n}\n',
+            },
+        ),
+        Example("cdktf-ts", before="import { S3Client } from '@aws-sdk/client-s3';\n"),
+        # A package with no known version: reported, not guessed.
+        Example(
+            "cdktf-ts",
+            before="import { z } from 'zod';\n",
+            after="import { z } from 'zod';\n",
+            files={"package.json": '{\n  "dependencies": {}\n}\n'},
+        ),
+    ]
+
+    def check(self, ctx):
+        manifests = {f.path.parent: f for f in ctx.files("json") if f.path.name == "package.json"}
+        if not manifests:
+            return
+        # package.json → section → package → the first import of it
+        wanted: dict[Path, dict[str, dict[str, tuple]]] = {}
+        for file in ctx.files("typescript"):
+            chain = [manifests[d] for d in file.path.parents if d in manifests]
+            if not chain:
+                continue
+            rel = ctx.workspace.sources[file.path].display
+            section = "devDependencies" if TEST_FILE.search(rel) else "dependencies"
+            for imp in file.view.get("imports", []):
+                name = package_name(imp["module"])
+                if name is None or any(m.declares(name) for m in chain):
+                    continue
+                target = section
+                if name in TYPES_ONLY:  # its types are what the code needs, at build time
+                    name, target = TYPES_ONLY[name], "devDependencies"
+                    if any(m.declares(name) for m in chain):
+                        continue
+                wanted.setdefault(chain[0].path, {}).setdefault(target, {}).setdefault(name, (file, imp))
+        for path, sections in sorted(wanted.items()):
+            manifest = ctx.file(path)
+            for section, imports in sections.items():
+                known = {n: v for n in imports if (v := self._version(manifest, n))}
+                unknown = sorted(set(imports) - set(known))
+                first_file, first_imp = next(iter(imports.values()))
+                at = Location(first_file.path, first_imp["line"])
+                where = ctx.workspace.sources[path].display
+                if known:
+                    yield self.finding(
+                        at,
+                        f"{', '.join(sorted(known))} imported but not declared in {where}; added to {section}",
+                        manifest.add_dependencies(section, known),
+                    )
+                if unknown:
+                    yield self.finding(
+                        at,
+                        f"{', '.join(unknown)} imported but not declared in {where}: add it to {section} "
+                        "with the version range you use",
+                    )
+
+    @staticmethod
+    def _version(manifest, name: str) -> str | None:
+        """The range a sibling of the same family has in the file (the newest), else the table's."""
+        fam = family(name)
+        siblings = [
+            v
+            for key in ("dependencies", "devDependencies", "peerDependencies")
+            for n, v in manifest.section(key).items()
+            if fam.endswith("/") and n.startswith(fam) and isinstance(v, str) and re.match(r"^[\^~]?\d", v)
+        ]
+        if siblings:
+            return max(siblings, key=lambda v: tuple(int(x) for x in re.findall(r"\d+", v)[:3]))
+        return VERSIONS.get(name) or VERSIONS.get(fam)
