@@ -71,9 +71,16 @@ class Module:
         width = max(len(k) for k, _ in lines)
         body = "".join(f"  {k.ljust(width)} = {v}\n" for k, v in lines)
         block = f'variable "{name}" {{\n{body}}}\n'
-        target = self.file_named(VARIABLES_FILE)
+        return self.append_block(VARIABLES_FILE, block, fallback)
+
+    def append_block(self, file_name: str, block: str, fallback: HclFile | None = None) -> list[Edit]:
+        """The edit that appends `block` to the module's `file_name` (variables.tf, outputs.tf,
+        locals.tf), a blank line before it; a module on disk without that file gets it created
+        (Workspace.create_file); a markdown answer cannot gain a file, so there it goes at the end
+        of `fallback`."""
+        target = self.file_named(file_name)
         if target is None:
-            target = self._new_variables_file() or fallback
+            target = self._new_file(file_name) or fallback
         if target is None:
             return []
         text = self.ctx.workspace.text[target.path]
@@ -85,14 +92,14 @@ class Module:
             prefix = "\n" if text.endswith("\n") else "\n\n"
         return [Edit(target.path, len(text), len(text), prefix + block)]
 
-    def _new_variables_file(self) -> HclFile | None:
+    def _new_file(self, file_name: str) -> HclFile | None:
         ctx = self.ctx
         on_disk = [p for p in ctx.project.files if ctx.workspace.sources[p].origin is None]
         if not on_disk:
             return None
-        path = Path(on_disk[0]).parent / VARIABLES_FILE
+        path = Path(on_disk[0]).parent / file_name
         sibling = ctx.workspace.sources[on_disk[0]]
-        display = str(PurePosixPath(sibling.display).parent / VARIABLES_FILE)
+        display = str(PurePosixPath(sibling.display).parent / file_name)
         ctx.workspace.create_file(path, "hcl", display.removeprefix("./"))
         ctx.project.files.append(path)
         self.files = ctx.files("hcl")

@@ -1,0 +1,359 @@
+"""OUT101: a stack or root module that creates key resources and exports nothing."""
+
+from __future__ import annotations
+
+import re
+
+from iacfix import schema
+from iacfix.backends.hcl_module import Module
+from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.textedit import indentation_at, line_end, snake_case
+
+OUTPUTS_FILE = "outputs.tf"
+
+# The resources people look up after a deploy (tests, pipelines, operators), and what of each
+# they look up, first choice first (Terraform names; kept only when the provider's schema says
+# the resource has them). The short name makes the output's name.
+KEY_RESOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "aws_vpc": ("vpc", ("id",)),
+    "aws_lb": ("lb", ("dns_name", "arn")),
+    "aws_alb": ("alb", ("dns_name", "arn")),
+    "aws_rds_cluster": ("rds_cluster", ("endpoint", "reader_endpoint")),
+    "aws_db_instance": ("db_instance", ("endpoint",)),
+    "aws_ecs_cluster": ("ecs_cluster", ("name", "arn")),
+    "aws_ecs_service": ("ecs_service", ("name",)),
+    "aws_eks_cluster": ("eks_cluster", ("name", "endpoint")),
+    "aws_s3_bucket": ("bucket", ("bucket", "arn")),
+    "aws_api_gateway_rest_api": ("rest_api", ("id",)),
+    "aws_apigatewayv2_api": ("api", ("api_endpoint",)),
+    "aws_lambda_function": ("lambda", ("function_name", "arn")),
+    "aws_cognito_user_pool": ("user_pool", ("id",)),
+    "aws_dynamodb_table": ("table", ("name",)),
+    "aws_elasticache_replication_group": ("redis", ("primary_endpoint_address",)),
+    "aws_sqs_queue": ("queue", ("url",)),
+    "aws_sns_topic": ("topic", ("arn",)),
+    "aws_cloudfront_distribution": ("distribution", ("domain_name",)),
+    "aws_ecr_repository": ("repository", ("repository_url",)),
+    "aws_kinesis_stream": ("stream", ("name",)),
+}
+
+_GENERIC_NAMES = {"main", "this", "default", "primary", "app"}
+
+
+class StackWithoutOutputs(Rule):
+    """A stack or root module that creates key resources should export how to reach them.
+
+    What it does: a CDKTF stack (a `TerraformStack` subclass) in an app with no
+    `TerraformOutput` at all, or a Terraform root module (one with a `provider` or `terraform`
+    block) with no `output`, that creates VPCs, load balancers, databases, ECS/EKS clusters,
+    buckets, APIs, Lambda functions, user pools, tables, queues ... gets outputs for them: the
+    ids, ARNs, DNS names and endpoints their schema has. Terraform: in outputs.tf (created; in a
+    markdown answer at the end of the file of the first such resource); CDKTF:
+    `new TerraformOutput(...)` statements after the constructor's last top-level construct, and
+    the `TerraformOutput` import.
+
+    Only partly automatable: in CDKTF only resources held in a variable or attribute of the
+    stack's constructor can be referenced (a construct built inside a child construct or never
+    assigned is skipped); in Terraform a resource with `count` / `for_each` is skipped (which
+    instance to export is a choice). A stack whose resources all live in child constructs is
+    reported for a human to expose them.
+
+    Why: integration tests, pipelines and operators read the deployed ids and endpoints from
+    the outputs (`terraform output`, cdktf's outputs file); without any, nothing downstream can
+    find the resources.
+
+    Fix (unsafe, it adds outputs a human should prune): one output per key attribute.
+    """
+
+    code = "OUT101"
+    name = "stack-without-outputs"
+    flavours = FLAVOURS
+    fix = "unsafe"
+    seeds = ("000#3", "004#12")
+    examples = [
+        Example(
+            "cdktf-ts",
+            before="""\
+import { TerraformStack } from 'cdktf';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+
+class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const vpc = new Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+    this.alb = new Lb(this, 'alb', { internal: false });
+  }
+}
+""",
+            after="""\
+import { TerraformStack, TerraformOutput } from 'cdktf';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+
+class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const vpc = new Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+    this.alb = new Lb(this, 'alb', { internal: false });
+    new TerraformOutput(this, 'vpc-id', { value: vpc.id });
+    new TerraformOutput(this, 'alb-dns-name', { value: this.alb.dnsName });
+    new TerraformOutput(this, 'alb-arn', { value: this.alb.arn });
+  }
+}
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+
+class AppStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        bucket = S3Bucket(self, "data", bucket_prefix="data")
+""",
+            after="""\
+from cdktf import TerraformStack, TerraformOutput
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+
+class AppStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        bucket = S3Bucket(self, "data", bucket_prefix="data")
+        TerraformOutput(self, "bucket_bucket", value=bucket.bucket)
+        TerraformOutput(self, "bucket_arn", value=bucket.arn)
+""",
+        ),
+        Example(
+            "terraform",
+            before="""\
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_db_instance" "orders" {
+  engine = "postgres"
+}
+""",
+            after="""\
+provider "aws" {
+  region = "us-east-1"
+}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_db_instance" "orders" {
+  engine = "postgres"
+}
+""",
+            files_after={
+                "outputs.tf": """\
+output "vpc_id" {
+  description = "id of aws_vpc.main"
+  value       = aws_vpc.main.id
+}
+
+output "orders_db_instance_endpoint" {
+  description = "endpoint of aws_db_instance.orders"
+  value       = aws_db_instance.orders.endpoint
+}
+""",
+            },
+        ),
+        # Outputs exist (anywhere in the module); a child module without provider; counted resources.
+        Example(
+            "terraform",
+            before="""\
+provider "aws" {}
+
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+""",
+            files={"outputs.tf": 'output "vpc" {\n  value = aws_vpc.main.id\n}\n'},
+        ),
+        Example(
+            "terraform",
+            before="""\
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+""",
+        ),
+        Example(
+            "cdktf-ts",
+            before="""\
+import { TerraformStack, TerraformOutput } from 'cdktf';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+
+class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const vpc = new Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+    new TerraformOutput(this, 'vpc-id', { value: vpc.id });
+  }
+}
+""",
+        ),
+    ]
+
+    def check(self, ctx):
+        if ctx.project.flavour == "terraform":
+            yield from self._terraform(ctx)
+        else:
+            yield from self._cdktf(ctx)
+
+    # -- Terraform ---------------------------------------------------------------------------------
+    def _terraform(self, ctx):
+        module = Module(ctx)
+        if module.blocks("output") or not (module.blocks("provider") or module.blocks("terraform")):
+            return
+        found = [
+            r
+            for r in ctx.resources(*KEY_RESOURCES)
+            if not ({"count", "for_each"} & set(r.attrs)) and r.path.name != OUTPUTS_FILE
+        ]
+        if not found:
+            return
+        blocks, taken = [], set()
+        for r in found:
+            short, _ = KEY_RESOURCES[r.type]
+            for attr in _attributes(r.type):
+                name = _unique(_output_name(r.name, short, attr), taken)
+                value = f"{r.ref}.{attr}"
+                blocks.append(
+                    f'output "{name}" {{\n  description = "{attr} of {r.ref}"\n  value       = {value}\n}}\n'
+                )
+        first = ctx.file(found[0].path)
+        edits = module.append_block(OUTPUTS_FILE, "\n".join(blocks), fallback=first)
+        yield self.finding(
+            found[0],
+            f"the module creates {_describe(found)} but has no outputs, so tests and pipelines cannot find them; "
+            f"added {len(blocks)} outputs to {OUTPUTS_FILE}",
+            edits,
+        )
+
+    # -- CDKTF -----------------------------------------------------------------------------------
+    def _cdktf(self, ctx):
+        files = ctx.files("typescript", "python")
+        if any(_is_output(c["callee"]) for f in files for c in f.view["constructions"]):
+            return
+        for file in files:
+            for cls in file.view["classes"]:
+                if not any(b["name"].split(".")[-1] == "TerraformStack" for b in cls["bases"]):
+                    continue
+                yield from self._stack(ctx, file, cls)
+
+    def _stack(self, ctx, file, cls):
+        body = [
+            c
+            for c in file.view["constructions"]
+            if c["enclosing_class"] == cls["name"] and c["enclosing_function"] in ("constructor", "__init__")
+        ]
+        # statements of the constructor itself, not constructs nested in another's arguments
+        top = [c for c in body if not any(o is not c and o["span"][0] <= c["span"][0] and c["span"][1] <= o["span"][1] for o in body)]
+        if not top:
+            return
+        depth = min(len(indentation_at(file.text, c["span"][0])) for c in top)
+        top = [c for c in top if len(indentation_at(file.text, c["span"][0])) == depth]
+        resources = {(r.line, r.col): r for r in file.resources()}
+        typescript = file.language == "typescript"
+        found, lines, taken = [], [], {c["args"][1].get("value") for c in body if len(c["args"]) > 1}
+        for cons in body:
+            r = resources.get((cons["line"], cons["col"]))
+            if r is None or r.type not in KEY_RESOURCES:
+                continue
+            found.append(r)
+            # a `const` inside a block is out of reach at the constructor's end; Python locals are not
+            if not r.ref or (typescript and not r.ref.startswith("this.") and cons not in top):
+                continue
+            base = re.sub(r"^(this|self)\.", "", r.ref)
+            for attr in _attributes(r.type):
+                name = _unique(snake_case(base) + "_" + attr, taken)
+                if typescript:
+                    prop = schema.camel_case(attr)
+                    lines.append(f"new TerraformOutput(this, {file.literal(name.replace('_', '-'))}, {{ value: {r.ref}.{prop} }});")
+                else:
+                    lines.append(f"TerraformOutput(self, {file.literal(name)}, value={r.ref}.{attr})")
+        if not found:
+            return
+        at_ = self.finding(
+            _location(file, cls),
+            "",
+        )
+        if not lines:
+            at_.message = (
+                f"the stack creates {_describe(found)} but exports no TerraformOutput, and none of them is held "
+                "in a variable of its constructor: expose them and add TerraformOutputs for tests and pipelines"
+            )
+            yield at_
+            return
+        last = top[-1]
+        end = line_end(file.text, last["span"][1])
+        indent = indentation_at(file.text, last["span"][0])
+        text = "".join(f"\n{indent}{line}" for line in lines)
+        module = "cdktf"
+        edits = [*file.add_import(module, "TerraformOutput"), _edit(file, end, text)]
+        at_.message = (
+            f"the stack creates {_describe(found)} but exports no TerraformOutput, so tests and pipelines cannot "
+            f"find them; added {len(lines)} outputs at the end of the constructor"
+        )
+        at_.edits = edits
+        yield at_
+
+
+def _attributes(rtype: str) -> list[str]:
+    """The key attributes of a type that its schema really has."""
+    info = schema.load().by_terraform_type(rtype)
+    wanted = KEY_RESOURCES[rtype][1]
+    if info is None:
+        return list(wanted)
+    return [a for a in wanted if schema.camel_case(a) in info.attrs]
+
+
+def _output_name(name: str | None, short: str, attr: str) -> str:
+    name = (name or short).replace("-", "_")
+    if name in _GENERIC_NAMES or name == short:
+        return f"{short}_{attr}"
+    if short in name:
+        return f"{name}_{attr}"
+    return f"{name}_{short}_{attr}"
+
+
+def _unique(name: str, taken: set) -> str:
+    out, n = name, 2
+    while out in taken or out.replace("_", "-") in taken:
+        out, n = f"{name}_{n}", n + 1
+    taken.add(out)
+    return out
+
+
+def _describe(found) -> str:
+    kinds = sorted({KEY_RESOURCES[r.type][0].replace("_", " ") for r in found})
+    return ", ".join(kinds[:4]) + (" ..." if len(kinds) > 4 else "")
+
+
+def _is_output(callee: str) -> bool:
+    return callee.split(".")[-1] == "TerraformOutput"
+
+
+def _location(file, cls):
+    from iacfix.model import Location
+
+    return Location(file.path, cls["line"], cls["col"])
+
+
+def _edit(file, at: int, text: str):
+    from iacfix.model import Edit
+
+    return Edit(file.path, at, at, text)
