@@ -38,6 +38,7 @@ class TimestampInIdentifier(Rule):
     code = "TF202"
     name = "timestamp-in-identifier"
     flavours = ("terraform",)
+    seeds = ("002#10",)
     examples = [
         Example(
             "terraform",

@@ -1,0 +1,243 @@
+"""The five seed write-ups of ../shared/seeds, run as tests.
+
+- Every row of every seed maps to at least one rule code (Rule.seeds), and docs/seeds.md, the
+  seed → codes map, is the one scripts/seed_map.py renders.
+- Sweep: each row's flawed snippet (its MODEL_RESPONSE block), set in a minimal project of the
+  seed's flavour, raises the row's codes; every repaired snippet (IDEAL_RESPONSE block) is silent;
+  after --write (with --unsafe-fixes) a second run is empty.
+- Seed 003's "design decisions, not failures" are written out as a correct stack that must raise
+  nothing.
+
+The seeds are read at run time (never copied here); the tests that need them skip when
+../shared/seeds is absent. The snippets are fragments (a property, a half class), so each row
+says how to set it in a file: `{snippet}` in a wrapper of our own.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from iacfix import engine
+from iacfix.fixers import all_rules
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not here")
+
+_spec = importlib.util.spec_from_file_location("seed_map", REPO / "scripts" / "seed_map.py")
+seed_map = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(seed_map)
+
+
+# -- reading the seeds ----------------------------------------------------------------------------
+
+FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.M | re.S)
+
+
+@dataclass
+class SeedRow:
+    key: str  # "002#3"
+    title: str
+    model: list[tuple[str, str]] = field(default_factory=list)  # (fence language, code)
+    ideal: list[tuple[str, str]] = field(default_factory=list)
+
+
+def read_seed(path: Path) -> list[SeedRow]:
+    """The rows ("### N. Title") of a seed's failure sections, with their code blocks."""
+    text = path.read_text(encoding="utf-8")
+    not_failures = text.find("(Not Failures)")
+    if not_failures > 0:  # seed 003 ends with design decisions that are not failures
+        text = text[: text.rfind("\n## ", 0, not_failures)]
+    heads = list(re.finditer(r"^### (\d+)\. (.+)$", text, re.M))
+    rows = []
+    for i, head in enumerate(heads):
+        body = text[head.end() : heads[i + 1].start() if i + 1 < len(heads) else len(text)]
+        section_end = re.search(r"^## ", body, re.M)
+        body = body[: section_end.start()] if section_end else body
+        row = SeedRow(f"{path.name[:3]}#{head.group(1)}", head.group(2).strip())
+        model, ideal = body.find("MODEL_RESPONSE"), body.find("IDEAL_RESPONSE")
+        cause = body.find("**Root Cause")
+        if model >= 0 and ideal > model:
+            row.model = FENCE.findall(body[model:ideal])
+        if ideal >= 0:
+            row.ideal = FENCE.findall(body[ideal : cause if cause > ideal else len(body)])
+        rows.append(row)
+    return rows
+
+
+def all_seed_rows() -> list[SeedRow]:
+    return [row for path in sorted(SEEDS.glob("*.txt")) for row in read_seed(path)] if SEEDS.is_dir() else []
+
+
+# -- the map --------------------------------------------------------------------------------------
+
+
+def codes_by_row() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for rule in all_rules():
+        for key in rule.seeds:
+            out.setdefault(key, set()).add(rule.code)
+    return out
+
+
+@needs_seeds
+def test_every_seed_row_maps_to_a_rule():
+    mapped = codes_by_row()
+    rows = all_seed_rows()
+    assert len(rows) > 40
+    missing = [f"{r.key} {r.title}" for r in rows if r.key not in mapped]
+    assert missing == []
+    unknown = sorted(set(mapped) - {r.key for r in rows})
+    assert unknown == [], "Rule.seeds names rows the seeds do not have"
+
+
+def test_the_seed_map_in_the_docs_is_current():
+    assert (REPO / "docs" / "seeds.md").read_text(encoding="utf-8") == seed_map.render(), (
+        "docs/seeds.md is stale: run python scripts/seed_map.py"
+    )
+
+
+def test_every_row_of_the_map_has_a_rule():
+    mapped = codes_by_row()
+    assert sorted(mapped) == sorted(seed_map.ROWS), "scripts/seed_map.py ROWS and Rule.seeds disagree"
+
+
+# -- the sweep ------------------------------------------------------------------------------------
+
+STACK_TS = """\
+import { Construct } from 'constructs';
+import { S3Backend, TerraformStack } from 'cdktf';
+
+export class TapStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+{snippet}
+  }
+}
+"""
+PY_STACK = """\
+from constructs import Construct
+from cdktf import TerraformStack
+
+
+class TapStack(TerraformStack):
+    def __init__(self, scope: Construct, id: str):
+        super().__init__(scope, id)
+{snippet}
+"""
+
+
+@dataclass
+class Setting:
+    """How a row's snippet becomes a project: the file it goes in, its wrapper, other files."""
+
+    flavour: str
+    path: str
+    wrapper: str = "{snippet}"
+    files: dict[str, str] = field(default_factory=dict)
+    indent: int = 0  # spaces put before every snippet line (a snippet set in a method body)
+    expected: tuple[str, ...] = ()  # the codes the flawed snippet raises
+    edit: Callable[[str], str] | None = None  # completes a fragment (a required argument it leaves out)
+
+
+def ts_props(cls: str, module: str) -> str:
+    return (
+        f"import {{ {cls} }} from '@cdktf/provider-aws/lib/{module}';\n\n"
+        f"export function build(scope: any) {{\n  new {cls}(scope, 'x', {{\n"
+        "{snippet}\n  });\n}\n"
+    )
+
+
+SETTINGS: dict[str, Setting] = {
+    "000#1": Setting("cdktf-ts", "lib/tap-stack.ts", STACK_TS, indent=4, expected=("TF101",)),
+    "000#5": Setting("cdktf-ts", "lib/tap-stack.ts", "import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';\n" + STACK_TS, indent=4, expected=("ECS101",)),
+    "001#3": Setting("cdktf-py", "lib/tap_stack.py", "from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n" + PY_STACK, indent=8, expected=("CACHE101",)),
+    "001#4": Setting("cdktf-py", "lib/tap_stack.py", "from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup\n" + PY_STACK, indent=8, expected=("PRV103",)),
+    "001#5": Setting("cdktf-py", "lib/tap_stack.py", "from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import EcsClusterCapacityProviders\nfrom cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster\n" + PY_STACK, indent=8, expected=("PRV106",)),
+    "002#4": Setting("terraform", "main.tf", expected=("TF103",)),
+    # The fragment leaves out the instance's engine, which Terraform requires and RDS101 reads.
+    "002#9": Setting("terraform", "main.tf", expected=("RDS101",), edit=lambda s: s.replace("instance_class", 'engine = "aurora-postgresql"\n  instance_class', 1)),
+    "002#10": Setting("terraform", "main.tf", expected=("TF202",)),
+    "003#1": Setting("cdktf-ts", "lib/tap-stack.ts", STACK_TS, indent=4, expected=("TF101",)),
+    "003#2": Setting("cdktf-ts", "lib/tap-stack.ts", "import { ApiGatewayStage } from '@cdktf/provider-aws/lib/api-gateway-stage';\n" + STACK_TS, indent=4, expected=("TAG101",)),
+    "004#2": Setting("cdktf-ts", "lib/tap-stack.ts", STACK_TS, indent=4, expected=("TF101",)),
+    "004#4": Setting("cdktf-ts", "lib/auth.ts", ts_props("CognitoUserPoolClient", "cognito-user-pool-client"), indent=4, expected=("PRV104",)),
+    "004#5": Setting("cdktf-ts", "lib/auth.ts", ts_props("CognitoUserPool", "cognito-user-pool"), indent=4, expected=("COG101",)),
+}
+
+CDKTF_JSON = {"cdktf-ts": {"language": "typescript", "app": "npx ts-node bin/tap.ts"}, "cdktf-py": {"language": "python", "app": "python tap.py"}}
+
+
+CLOSERS = {"(": ")", "[": "]", "{": "}"}
+
+
+def _fragment(code: str) -> str:
+    """A snippet's code without the lines that only say "and more here" (`...`), and with the
+    brackets it leaves open closed (a call cut off after the interesting arguments)."""
+    lines = [line for line in code.splitlines() if line.strip() not in ("...", "...,", "// ...")]
+    text = "\n".join(lines)
+    stack = []
+    for ch in re.sub(r"#.*|//.*|'[^'\n]*'|\"[^\"\n]*\"|`[^`]*`", "", text):
+        if ch in CLOSERS:
+            stack.append(CLOSERS[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+    return text + "".join("\n" + closer for closer in reversed(stack))
+
+
+def _project(root: Path, setting: Setting, code: str) -> Path:
+    if setting.flavour in CDKTF_JSON:
+        (root / "cdktf.json").write_text(json.dumps(CDKTF_JSON[setting.flavour]), encoding="utf-8")
+    code = setting.edit(code) if setting.edit else code
+    snippet = "\n".join((" " * setting.indent + line) if line.strip() else "" for line in _fragment(code).splitlines())
+    for rel, text in {setting.path: setting.wrapper.replace("{snippet}", snippet), **setting.files}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+# Left out of the sweep: layout (a snippet is not written to be fmt-clean) and rules about what a
+# whole project lacks (outputs, monitoring), which a fragment always lacks.
+WHOLE_PROJECT = ["TF001", "OUT101", "MON101"]
+
+
+def _run(root: Path) -> engine.RunResult:
+    return engine.run([root], engine.Options(unsafe_fixes=True, ignore=WHOLE_PROJECT), cwd=root)
+
+
+SEED_ROWS = {row.key: row for row in all_seed_rows()}
+
+
+@needs_seeds
+@pytest.mark.parametrize("key", sorted(SETTINGS))
+def test_the_flawed_snippet_of_a_seed_row_raises_its_codes(key, tmp_path):
+    row, setting = SEED_ROWS[key], SETTINGS[key]
+    assert row.model, f"{key} has no flawed snippet"
+    root = _project(tmp_path, setting, "\n".join(code for _, code in row.model))
+    result = _run(root)
+    assert result.errors == []
+    assert set(setting.expected) <= {f.code for f in result.findings}
+    assert set(setting.expected) <= codes_by_row()[key]
+    # the fixes applied, nothing is left to do
+    for source, text in result.changes():
+        source.path.parent.mkdir(parents=True, exist_ok=True)
+        source.path.write_text(text, encoding="utf-8")
+    again = _run(root)
+    assert again.changes() == [] and not any(f.fixable for f in again.findings)
+
+
+@needs_seeds
+@pytest.mark.parametrize("key", sorted(k for k in SETTINGS if SEED_ROWS.get(k) and SEED_ROWS[k].ideal))
+def test_the_repaired_snippet_of_a_seed_row_is_silent(key, tmp_path):
+    row, setting = SEED_ROWS[key], SETTINGS[key]
+    root = _project(tmp_path, setting, "\n".join(code for _, code in row.ideal))
+    result = _run(root)
+    assert result.errors == []
+    assert [f"{f.code} {f.message}" for f in result.findings] == []
