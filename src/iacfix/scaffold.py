@@ -1,0 +1,95 @@
+"""New resources written in a file's own language, for the rules that scaffold infrastructure.
+
+A scaffold is a list of `New` resources whose attribute values are already expressions of the
+target language (`Ref` builds references to the new ones). `render` lays them out as HCL
+blocks, TypeScript `const x = new X(scope, 'id', {...});` or Python `x = X(scope, "id", ...)`,
+and `place` finds where new statements go in a CDKTF function so that everything they refer to
+already exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from iacfix.textedit import camel_case, line_end, line_start
+
+
+@dataclass
+class New:
+    type: str  # Terraform type: aws_eip
+    label: str  # HCL label and, with dashes, the CDKTF construct id: nat_eip / nat-eip
+    attrs: list[tuple[str, str]] = field(default_factory=list)  # (terraform name, expression text)
+    cls: str = ""  # the CDKTF class reference (`Eip`, `aws.eip.Eip`)
+    each: tuple[str, str, str] | None = None  # CDKTF: (collection, item var, index var): one per item
+    bare: bool = False  # CDKTF: not assigned to a variable (nothing refers to it)
+
+    def var(self, language: str) -> str:
+        return camel_case(self.label) if language == "typescript" else self.label
+
+    def ref(self, language: str, attr: str = "id") -> str:
+        if language == "hcl":
+            return f"{self.type}.{self.label}.{attr}"
+        return f"{self.var(language)}.{camel_case(attr) if language == 'typescript' else attr}"
+
+
+def render(file, items: list[New], indent: str, scope: str = "") -> str:
+    """The text of the new resources, each ending with a newline, separated by blank lines."""
+    blocks = [_render_one(file, item, indent, scope) for item in items]
+    return "\n".join(blocks)
+
+
+def _render_one(file, item: New, indent: str, scope: str) -> str:
+    lang = file.language
+    if lang == "hcl":
+        width = max((len(k) for k, _ in item.attrs), default=0)
+        body = "".join(f"{indent}  {k.ljust(width)} = {v}\n" for k, v in item.attrs)
+        return f'{indent}resource "{item.type}" "{item.label}" {{\n{body}{indent}}}\n'
+    ident = item.label.replace("_", "-")
+    inner = indent + ("  " if lang == "typescript" else "    ") if item.each else indent
+    if item.each:
+        ident_text = f"`{ident}-${{{item.each[2]}}}`" if lang == "typescript" else f'f"{ident}-{{{item.each[2]}}}"'
+    else:
+        ident_text = file.literal(ident)
+    if lang == "typescript":
+        props = "".join(f"{inner}  {camel_case(k)}: {v},\n" for k, v in item.attrs)
+        assign = "" if item.bare or item.each else f"const {item.var(lang)} = "
+        stmt = f"{inner}{assign}new {item.cls}({scope or 'this'}, {ident_text}, {{\n{props}{inner}}});\n"
+        if item.each:
+            coll, var, index = item.each
+            return f"{indent}{coll}.forEach(({var}, {index}) => {{\n{stmt}{indent}}});\n"
+        return stmt
+    args = "".join(f"{inner}    {k}={v},\n" for k, v in item.attrs)
+    assign = "" if item.bare or item.each else f"{item.var(lang)} = "
+    stmt = f"{inner}{assign}{item.cls}(\n{inner}    {scope or 'self'},\n{inner}    {ident_text},\n{args}{inner})\n"
+    if item.each:
+        coll, var, index = item.each
+        return f"{indent}for {index}, {var} in enumerate({coll}):\n{stmt}"
+    return stmt
+
+
+def place(text: str, after: int, indent: str) -> int:
+    """Where statements at `indent` go once the code up to offset `after` has run: the end of
+    the last non-blank line before the first line after it that is indented no deeper than
+    `indent` and does not close a bracket (the rest of a loop or a call is skipped)."""
+    pos = line_end(text, after)
+    last = pos
+    while pos < len(text):
+        start = pos + 1
+        end = line_end(text, start)
+        line = text[start:end]
+        stripped = line.strip()
+        pos = end
+        if not stripped:
+            continue
+        depth = len(line) - len(line.lstrip(" \t"))
+        if depth > len(indent) or (depth == len(indent) and stripped[0] in ")]}"):
+            last = end
+            continue
+        break
+    return last
+
+
+def statement_indent(text: str, offset: int) -> str:
+    start = line_start(text, offset)
+    line = text[start : line_end(text, start)]
+    return line[: len(line) - len(line.lstrip(" \t"))]
