@@ -48,6 +48,16 @@ class Block:
 
 
 def parse(path: Path, text: str) -> HclFile:
+    from iacfix.backends import hcl_fast
+
+    blocks = hcl_fast.blocks(text, Block, Attribute, _string_value)
+    if blocks is not None:
+        return HclFile(path, text, None, blocks)
+    return parse_lark(path, text)
+
+
+def parse_lark(path: Path, text: str) -> HclFile:
+    """python-hcl2's lark parser: the reference, and the judge of every text hcl_fast declines."""
     import hcl2  # deferred: importing lark grammars costs start-up time
 
     try:
@@ -78,10 +88,11 @@ class HclFile(ParsedFile):
     _resources: list[Resource] | None = None
     _settings: list[Setting] | None = None
 
-    def __init__(self, path: Path, text: str, tree: Tree):
+    def __init__(self, path: Path, text: str, tree: Tree | None, blocks: list[Block] | None = None):
         super().__init__(path, text)
-        body = tree.children[0]
-        self.blocks: list[Block] = [b for b in self._items(body) if isinstance(b, Block)]
+        if blocks is None:
+            blocks = [b for b in self._items(tree.children[0]) if isinstance(b, Block)]
+        self.blocks: list[Block] = blocks
 
     # -- tree → blocks and attributes ----------------------------------------------------------
     def _items(self, body: Tree) -> list[Attribute | Block]:
@@ -166,7 +177,8 @@ class HclFile(ParsedFile):
                     )
         elif data == "tuple":
             kind = "array"
-            items = [self._value(c) for c in inner.children if isinstance(c, Tree)]
+            # (not the new_line_or_comment trees between the items of a multi-line tuple)
+            items = [self._value(c) for c in inner.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
         return Value(kind, text, (start, end), node.meta.line, node.meta.column, value, props, items)
 
     # -- the neutral view ------------------------------------------------------------------------

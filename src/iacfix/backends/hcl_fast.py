@@ -1,0 +1,276 @@
+"""The HCL backend's fast path: tree-sitter-hcl (C) instead of python-hcl2's lark parser (Python).
+
+lark takes 20-300 ms a file and was most of an HCL run; tree-sitter takes well under 1 ms. `blocks`
+builds the same Blocks, Attributes and Values hcl.py builds from the lark tree (spans, lines,
+columns, kinds and values; the corpus's .tf files gave identical results). It returns None, and
+hcl.parse uses lark, for any text tree-sitter finds an error in (lark then reports it as before,
+or accepts what tree-sitter did not) and for the few shapes whose lark reading differs
+(`_Unsupported`), so syntax errors are still python-hcl2's and a text parses iff lark says so,
+save where tree-sitter accepts a text lark cannot read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from iacfix.model import Prop, Value
+
+_INT = re.compile(r"-?[0-9]+")
+# python-hcl2's NL_OR_COMMENT, with the blanks its lexer ignores before it
+_NL_OR_COMMENT = re.compile(r"[ \t]*(?:\n[ \t]*|#.*\n|//.*\n|/\*(?:.|\n)*?\*/)")
+_FLOAT = re.compile(r"-?[0-9]+(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+)")
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_parser: Any = None
+
+
+def _get_parser() -> Any:
+    global _parser
+    if _parser is None:
+        import tree_sitter
+        import tree_sitter_hcl
+
+        _parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
+    return _parser
+
+
+def available() -> bool:
+    try:
+        _get_parser()
+    except Exception:  # not installed, or a binary that does not load here: lark does it all
+        return False
+    return True
+
+
+def blocks(text: str, block_cls: type, attribute_cls: type, string_value) -> list | None:
+    """The top-level Blocks of the text, or None when lark must read it."""
+    try:
+        parser = _get_parser()
+    except Exception:
+        return None
+    data = text.encode("utf-8")
+    tree = parser.parse(data)
+    root = tree.root_node
+    if root.has_error:
+        return None
+    try:
+        return _Builder(text, data, block_cls, attribute_cls, string_value).body(root)
+    except (_Unsupported, RecursionError):
+        return None
+
+
+class _Builder:
+    def __init__(self, text: str, data: bytes, block_cls: type, attribute_cls: type, string_value) -> None:
+        self.text = text
+        self.block_cls = block_cls
+        self.attribute_cls = attribute_cls
+        self.string_value = string_value
+        self.line_starts = [0]
+        find = text.find
+        i = find("\n")
+        while i >= 0:
+            self.line_starts.append(i + 1)
+            i = find("\n", i + 1)
+        self.char_of: list[int] | None = None
+        if len(data) != len(text):  # non-ASCII: map byte offsets to code points
+            char_of = [0] * (len(data) + 1)
+            b = 0
+            for c, ch in enumerate(text):
+                n = len(ch.encode("utf-8"))
+                for k in range(n):
+                    char_of[b + k] = c
+                b += n
+            char_of[b] = len(text)
+            self.char_of = char_of
+
+    def _pos(self, byte: int) -> int:
+        return byte if self.char_of is None else self.char_of[byte]
+
+    def _span(self, node) -> tuple[int, int]:
+        return self._pos(node.start_byte), self._pos(node.end_byte)
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    # -- structure ----------------------------------------------------------------------------
+    def body(self, root) -> list:
+        out = []
+        for child in root.children:
+            if child.type == "body":
+                out += [i for i in self._items(child) if isinstance(i, self.block_cls)]
+            elif child.type != "comment":
+                raise _Unsupported(child.type)
+        return out
+
+    def _items(self, body) -> list:
+        items = []
+        for child in body.children:
+            kind = child.type
+            if kind == "attribute":
+                items.append(self._attribute(child))
+            elif kind == "block":
+                items.append(self._block(child))
+            elif kind != "comment":
+                raise _Unsupported(kind)
+        return items
+
+    def _attribute(self, node):
+        children = node.children
+        if len(children) != 3 or children[0].type != "identifier" or children[1].type != "=":
+            raise _Unsupported("attribute")
+        ident, eq, expr = children
+        key_start, key_end = self._span(ident)
+        eq_end = self._pos(eq.end_byte)
+        start, _ = self._span(node)
+        value = self._value(expr)
+        prop = Prop(key=self.text[key_start:key_end], key_span=(key_start, key_end), value=value, span=(start, value.span[1]))
+        return self.attribute_cls(prop, (key_end, eq_end))
+
+    def _block(self, node):
+        children = node.children
+        ident = children[0]
+        if ident.type != "identifier":
+            raise _Unsupported("block")
+        labels = []
+        lbrace = rbrace = None
+        body = None
+        for child in children[1:]:
+            kind = child.type
+            if kind == "block_start":
+                lbrace = self._pos(child.end_byte)
+            elif kind == "block_end":
+                rbrace = self._pos(child.start_byte)
+            elif kind == "body":
+                body = child
+            elif kind in ("string_lit", "identifier"):
+                labels.append(self.string_value(self.text.__getitem__(slice(*self._span(child)))))
+            elif kind != "comment":
+                raise _Unsupported(kind)
+        if lbrace is None or rbrace is None:
+            raise _Unsupported("block without braces")
+        start, end = self._span(node)
+        line, col = self._line_col(start)
+        ident_start, ident_end = self._span(ident)
+        block = self.block_cls(
+            type=self.text[ident_start:ident_end],
+            labels=labels,
+            span=(start, end),
+            body_span=(lbrace, rbrace),
+            line=line,
+            col=col,
+        )
+        if body is not None:
+            block.items = self._items(body)
+        return block
+
+    # -- values ---------------------------------------------------------------------------------
+    def _value(self, node) -> Value:
+        if node.type != "expression":
+            raise _Unsupported(node.type)
+        start, end = self._span(node)
+        end = self._lark_end(node, end)
+        text = self.text[start:end]
+        line, col = self._line_col(start)
+        kind, value, props, items = "expr", None, [], []
+        children = node.children
+        inner = children[0] if len(children) == 1 else None
+        inner_type = inner.type if inner is not None else None
+        if inner_type == "literal_value":
+            lit = inner.children[0]
+            if lit.type == "numeric_lit":
+                kind, value = self._number(text)
+            elif lit.type == "bool_lit":
+                kind, value = "bool", text == "true"
+            elif lit.type == "null_lit":
+                kind = "null"
+            elif lit.type == "string_lit":
+                kind, value = "string", self._string(text)
+            else:
+                raise _Unsupported(lit.type)
+        elif inner_type == "template_expr":
+            template = inner.children[0]
+            if template.type == "quoted_template":
+                if any(c.type in ("template_interpolation", "template_directive") for c in template.children):
+                    kind = "template"
+                else:
+                    kind, value = "string", self._string(text)
+            # heredocs: "expr", as lark's heredoc_template
+        elif inner_type == "collection_value":
+            collection = inner.children[0]
+            if collection.type == "object":
+                kind = "object"
+                for elem in collection.children:
+                    if elem.type == "object_elem":
+                        props.append(self._object_elem(elem))
+                    elif elem.type not in ("object_start", "object_end", ",", "comment"):
+                        raise _Unsupported(elem.type)
+            elif collection.type == "tuple":
+                kind = "array"
+                for item in collection.children:
+                    if item.type == "expression":
+                        items.append(self._value(item))
+                    elif item.type not in ("tuple_start", "tuple_end", ",", "comment"):
+                        raise _Unsupported(item.type)
+        return Value(kind, text, (start, end), line, col, value, props, items)
+
+    def _lark_end(self, node, end: int) -> int:
+        """Where lark ends the expression: a heredoc with the line end after its marker, and a
+        binary operation with the line ends and comments after it (its grammar's trailing
+        new_line_or_comment), also when it ends a larger expression."""
+        last = node
+        while True:
+            kind = last.type
+            if kind == "binary_operation":
+                return self._after_newlines(end)
+            if kind in ("heredoc_template",):
+                return end + 1 if self.text.startswith("\n", end) else end
+            if kind in ("expression", "operation", "conditional", "template_expr") and last.children:
+                last = last.children[-1]
+                continue
+            return end
+
+    def _after_newlines(self, end: int) -> int:
+        text = self.text
+        i = end
+        matched = end
+        while True:
+            m = _NL_OR_COMMENT.match(text, i)
+            if m is None:
+                return matched
+            matched = i = m.end()
+
+    def _number(self, text: str) -> tuple[str, Any]:
+        import json
+
+        if _INT.fullmatch(text):
+            return "number", json.loads(text)
+        if _FLOAT.fullmatch(text):
+            return "number", float(text)
+        raise _Unsupported(f"number {text!r}")
+
+    def _string(self, text: str) -> str:
+        if "$${" in text or "%%{" in text:
+            raise _Unsupported("string escapes")
+        return self.string_value(text)
+
+    def _object_elem(self, elem) -> Prop:
+        children = elem.children
+        if len(children) != 3 or children[1].type not in ("=", ":"):
+            raise _Unsupported("object_elem")
+        key_node, _, val_node = children
+        key_start, key_end = self._span(key_node)
+        start, _ = self._span(elem)
+        value = self._value(val_node)
+        return Prop(
+            key=self.string_value(self.text[key_start:key_end]),
+            key_span=(key_start, key_end),
+            value=value,
+            span=(start, value.span[1]),
+        )

@@ -1,0 +1,69 @@
+"""The HCL fast path (tree-sitter) reads every text exactly as python-hcl2's lark parser does.
+
+Over the corpus's ~7,500 .tf files and answer blocks both gave identical Blocks; these are the
+shapes where lark's spans have quirks the fast path reproduces (a heredoc ends after its line
+end, a binary operation takes the line ends and comments after it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from iacfix.backends import hcl, hcl_fast
+from iacfix.backends.base import SourceSyntaxError
+
+TEXT = '''\
+# comment
+terraform {
+  backend "s3" {}
+}
+
+resource "aws_s3_bucket" "b" {
+  bucket = "x-${var.e}"  # c
+  n      = 1.5
+  i      = -1
+  t      = [1, "a", true, null]
+  m = [
+    "one",   # first
+    "two",
+  ]
+  o      = { a = 1, "b" : 2, "é" = "ü" }
+  lifecycle_rule {
+    enabled = true
+  }
+  h = <<-EOF
+    hi ${var.x}
+  EOF
+  c = var.a ? 1 : var.b + 2  # trailing
+  d = var.count * 2
+  e = "esc \\" \\n"
+
+  tags = merge(var.tags, { Name = "x" })
+}
+
+variable "v" {
+  validation {
+    condition     = var.v >= 1 && var.v <= 3
+    error_message = "1 to 3."
+  }
+}
+'''
+
+
+def test_fast_path_matches_lark():
+    if not hcl_fast.available():
+        pytest.skip("tree-sitter-hcl not installed")
+    fast = hcl_fast.blocks(TEXT, hcl.Block, hcl.Attribute, hcl._string_value)
+    assert fast is not None
+    assert fast == hcl.parse_lark(Path("main.tf"), TEXT).blocks
+
+
+def test_a_broken_text_is_lark_s_to_report():
+    broken = 'resource "a" "b" {\n  x = \n}\n'
+    assert hcl_fast.blocks(broken, hcl.Block, hcl.Attribute, hcl._string_value) is None
+    with pytest.raises(SourceSyntaxError) as fast:
+        hcl.parse(Path("main.tf"), broken)
+    with pytest.raises(SourceSyntaxError) as lark:
+        hcl.parse_lark(Path("main.tf"), broken)
+    assert (fast.value.line, fast.value.message) == (lark.value.line, lark.value.message)
