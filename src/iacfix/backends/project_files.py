@@ -38,6 +38,19 @@ class JsonFile(ParsedFile):
         value = self.data.get(key) if isinstance(self.data, dict) else None
         return value if isinstance(value, dict) else {}
 
+    def scripts(self) -> list[Script]:
+        """The `scripts` commands, each spanning the string's content (between its quotes)."""
+        span = _member_object_span(self.text, "scripts")
+        if span is None:
+            return []
+        out = []
+        for _, start, end in _members(self.text, *span):
+            value_at = re.compile(r"\s*").match(self.text, self.text.index(":", _STRING.match(self.text, start).end()) + 1).end()
+            if self.text[value_at] == '"':
+                line, col = line_number(self.text, value_at), value_at - line_start(self.text, value_at) + 2
+                out.append(Script(self.text[value_at + 1 : end - 1], (value_at + 1, end - 1), line, col))
+        return out
+
     def declares(self, package: str) -> bool:
         return any(package in self.section(k) for k in DEPENDENCY_SECTIONS)
 
