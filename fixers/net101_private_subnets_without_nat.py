@@ -15,6 +15,7 @@ MESSAGE = (
     "subnet, private route table 0.0.0.0/0 → NAT, associations) or VPC endpoints for ECR, logs and Secrets Manager"
 )
 _IGW_ROUTE = re.compile(r"(?<![\w])(gateway_id|gatewayId)\b")
+_PUBLIC_IP = re.compile(r"(assign_public_ip|assignPublicIp)\s*[:=]\s*(true|True)\b")
 NETWORK = ("aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_route", "aws_route_table_association")
 CLASSES = {"aws_eip": "Eip", "aws_nat_gateway": "NatGateway", "aws_route_table": "RouteTable", "aws_route": "Route",
            "aws_route_table_association": "RouteTableAssociation"}
@@ -27,15 +28,16 @@ class Ambiguous(Exception):
 class PrivateSubnetsWithoutNat(Rule):
     """Private subnets that run ECS tasks or Lambda functions need a route out.
 
-    What it does: in a project with an internet gateway, public subnets, ECS services (or
-    Lambda functions in a VPC) and private subnets (`map_public_ip_on_launch` false or absent,
+    What it does: in a project with an internet gateway, public subnets, ECS services whose
+    tasks get no public IP, and private subnets (`map_public_ip_on_launch` false or absent,
     not named public), but no NAT gateway, no ECR VPC endpoint and no route table other than
     the ones routed to the internet gateway, it adds: an EIP (`domain = "vpc"`), a NAT gateway
     in the first public subnet, a private route table with a 0.0.0.0/0 route to the NAT
     gateway, and an association for every private subnet (Terraform: `count` / `for_each` as
     the subnets have; CDKTF: a loop over the array the subnets are pushed to), with the CDKTF
-    imports they need (shared with PRV107). Databases alone do not need the way out, so RDS in
-    private subnets does not raise it.
+    imports they need (shared with PRV107). Databases and Lambda functions in a VPC deploy and
+    run without the way out (a function that only talks to its database is common), so they
+    do not raise it: only ECS tasks, which must pull their image, do.
 
     When the layout is not clear (no public subnet, several VPCs, subnets built in a way the
     rule cannot refer to, resources spread over files in CDKTF) it reports only.
@@ -379,7 +381,7 @@ resource "aws_db_instance" "db" {
             return
         if any("ecr" in (e.attr_value("service_name").text if e.attr_value("service_name") else "") for e in ctx.resources("aws_vpc_endpoint")):
             return
-        if not ctx.resources("aws_ecs_service") and not any("vpc_config" in f.attrs for f in ctx.resources("aws_lambda_function")):
+        if not any(_in_private_subnets(s) for s in ctx.resources("aws_ecs_service")):
             return
         public = [s for s in subnets if _is_public(ctx, s)]
         private = [s for s in subnets if s not in public]
@@ -401,6 +403,12 @@ resource "aws_db_instance" "db" {
             "in the first public subnet and a private route table routed through it",
             edits,
         )
+
+
+def _in_private_subnets(service) -> bool:
+    """An ECS service whose tasks get no public IP (Fargate's `assign_public_ip` is false by default)."""
+    network = service.attr_value("network_configuration")
+    return network is None or not _PUBLIC_IP.search(network.text)
 
 
 def _name(ctx, r) -> str:
