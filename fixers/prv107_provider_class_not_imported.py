@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from iacfix import provider_imports, schema
 from iacfix.model import Location
 from iacfix.rule import Example, Rule
@@ -89,6 +91,8 @@ class Vpc extends Construct {}
 new ElasticIp(this, 'ip', { domain: 'vpc' });
 new Vpc(this, 'vpc');
 new NetworkStack(this, 'net', {});
+const { App } = require('cdktf');
+new App();
 """,
         ),
         # A wildcard import may bring the name.
@@ -111,7 +115,7 @@ Eip(self, "nat-eip", domain="vpc")
             missing: dict[str, dict] = {}
             for cons in file.view["constructions"]:
                 name = cons["callee"]
-                if "." in name or name in file.imported or name in defined or name in missing:
+                if "." in name or name in file.imported or name in defined or name in missing or _declared(file, name):
                     continue
                 module = provider_imports.import_module(file, name)
                 if module is None:
@@ -130,3 +134,14 @@ Eip(self, "nat-eip", domain="vpc")
                 f"{schema.version_note(ctx)}",
                 provider_imports.add_imports(file, list(missing)),
             )
+
+
+def _declared(file, name: str) -> bool:
+    """The file binds the name itself: `const { App } = require('cdktf')`, `let App`, `def App`,
+    `App = ...`."""
+    n = re.escape(name)
+    if file.language == "python":
+        pattern = rf"^\s*(?:def\s+{n}\b|{n}\s*(?::[^=\n]*)?=(?!=))"
+    else:
+        pattern = rf"\b(?:const|let|var|function|class|type|interface|enum)\s+(?:{n}\b|\{{[^}}]*\b{n}\b[^}}]*\}})"
+    return re.search(pattern, file.text, re.M) is not None
