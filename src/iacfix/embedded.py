@@ -59,8 +59,10 @@ def _parse_literal(file: ParsedFile, inner: str) -> tuple[Value, int] | None:
     from iacfix.backends import cdktf
 
     if file.language == "typescript":
-        prefix = "new X(this, 'x', "
-        source = prefix + inner + ");\n"
+        # the first item of an array in an object, so an array (ECS container definitions)
+        # parses as well as an object, and further arguments (`, null, 2`) are more items
+        prefix = "new X(this, 'x', { v: ["
+        source = prefix + inner + "] });\n"
         language = "typescript"
     else:
         prefix = "X(self, 'x', v="
@@ -72,9 +74,9 @@ def _parse_literal(file: ParsedFile, inner: str) -> tuple[Value, int] | None:
     if not constructions or constructions[0].get("config") is None:
         return None
     config = Value.from_view(constructions[0]["config"])
-    if language == "typescript":
-        return config, len(prefix)
     prop = config.prop("v")
+    if prop is not None and language == "typescript":
+        return (prop.value.items[0], len(prefix)) if prop.value.items else None
     return (prop.value, len(prefix)) if prop else None
 
 
