@@ -58,6 +58,10 @@ def main_command(
             help="text: findings on stderr, diff on stdout; json, sarif (2.1.0) or github (Actions annotations): on stdout.",
         ),
     ] = "text",
+    jobs: Annotated[
+        Optional[int],
+        typer.Option("--jobs", "-j", help="Processes for the projects of a big tree (default: one per core when it pays).", min=1),
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -82,7 +86,8 @@ def main_command(
         terraform_version=terraform_version, select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes
     )
     try:
-        result = engine.run(paths, options, cwd)
+        with _ProgressBar() as progress:
+            result = engine.run(paths, options, cwd, jobs=jobs, progress=progress)
         result.fixed_tree = not check
     except ConfigError as exc:
         _err(f"error: {exc}")
@@ -127,6 +132,47 @@ def _extract(result, folder: Path) -> None:
 
 def _err(line: str) -> None:
     print(line, file=sys.stderr)
+
+
+class _ProgressBar:
+    """`parsing [#####.....] 120/240` on stderr while a run over many files goes on: only on a
+    terminal, only past MIN_ITEMS files or projects, and only once the run has taken a moment,
+    so a small run never flashes one. The line is cleared when the run ends."""
+
+    MIN_ITEMS = 20
+    AFTER_SECONDS = 0.3
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.start = self.clock()
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+        self.last = 0.0
+
+    def __enter__(self):
+        return self if self.enabled else None
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        now = self.clock()
+        if total < self.MIN_ITEMS and what == "parsing" or now - self.start < self.AFTER_SECONDS:
+            return
+        if what == "rules" and not self.shown:
+            return  # a bar for the rules only when the files had one
+        if now - self.last < 0.05 and done < total:
+            return
+        self.last = now
+        filled = self.WIDTH * done // max(total, 1)
+        sys.stderr.write(f"\r{what:<8} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}\x1b[K")
+        sys.stderr.flush()
+        self.shown = True
+
+    def __exit__(self, *exc) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 # `iacfix PATH...` is the main command, so the other commands are picked by their first word

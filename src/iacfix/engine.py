@@ -292,8 +292,10 @@ def _app_below(folder: Path) -> Path | None:
     return next((p.parent for p in sorted(folder.glob("*/cdktf.json"))), None)
 
 
-def load(paths: Sequence[Path], cwd: Path) -> tuple[Workspace, list[InputError]]:
-    """Read and parse every file; a file that cannot be read or parsed is reported and left out."""
+def load(paths: Sequence[Path], cwd: Path, parse: bool = True, progress=None) -> tuple[Workspace, list[InputError]]:
+    """Read and parse every file; a file that cannot be read or parsed is reported and left out.
+
+    parse=False only reads (the process pool parses each project in its own process)."""
     files, errors = discover(paths)
     sources, answers = [], []
     for path in files:
@@ -307,36 +309,53 @@ def load(paths: Sequence[Path], cwd: Path) -> tuple[Workspace, list[InputError]]
             errors += problems
         else:
             sources.append(source)
-    workspace = Workspace(sources)
-    workspace.answers = {a.path: a for a in answers}
-    for path in list(workspace.sources):
-        try:
-            workspace.parsed(path)
-        except (SourceSyntaxError, BackendError) as exc:
-            line, message = (exc.line, f"syntax error: {exc.message}") if isinstance(exc, SourceSyntaxError) else (1, str(exc))
-            source = workspace.sources.pop(path)
-            del workspace.text[path]
-            if source.origin is not None:  # shown at the answer's line; the file is virtual
-                block = source.origin.block
-                path, line, message = source.origin.markdown.path, block.first_line + line - 1, f"{block.name}: {message}"
-            errors.append(InputError(path, line, message))
-    return workspace, errors
+    if not parse:
+        workspace = Workspace(sources)
+        workspace.answers = {a.path: a for a in answers}
+        return workspace, errors
+    workspace, more = _load_sources(sources, answers, progress)
+    return workspace, errors + more
 
 
-def run(paths: Sequence[Path], options: Options, cwd: Path, rules: Sequence | None = None) -> RunResult:
+# Above this much source (and with two projects or more), the projects are shared out among
+# processes, one per core: a process costs ~0.3 s to start (and its own Node worker for
+# TypeScript), so small runs stay in this one.
+PARALLEL_MIN_BYTES = 1_500_000
+
+
+def run(
+    paths: Sequence[Path],
+    options: Options,
+    cwd: Path,
+    rules: Sequence | None = None,
+    jobs: int | None = None,
+    progress=None,
+) -> RunResult:
     """Run the rules (all of them unless given) over the files and folders in `paths`.
 
     Rules run in order: every "fix" rule by code, then the "format" rules, so that formatting
-    sees every other rule's edits.
+    sees every other rule's edits. Projects are independent, so a big tree's projects run in
+    `jobs` processes (None: one per core, when the tree is big enough to be worth it).
+    `progress(done, total, what)`, when given, is told how far the run is.
     """
     from iacfix.fixers import all_rules
 
-    workspace, errors = load(paths, cwd)
+    if rules is None and jobs != 1:
+        workspace, errors = load(paths, cwd, parse=False)
+        projects = group_projects(workspace)
+        workers = _jobs(jobs, workspace, projects)
+        if workers > 1:
+            return _run_parallel(workspace, errors, projects, options, cwd, workers, progress)
+        workspace, errors = _parse_loaded(workspace, errors, progress)
+    else:
+        workspace, errors = load(paths, cwd, progress=progress)
     findings: list[Finding] = []
     projects = group_projects(workspace)
     settings = {p.root: ProjectSettings.resolve(options, p.root) for p in projects}
     ordered = sorted(rules if rules is not None else all_rules(), key=lambda r: (r.phase == "format", r.code))
-    for rule in ordered:
+    for index, rule in enumerate(ordered):
+        if progress:
+            progress(index, len(ordered), "rules")
         for project in projects:
             if project.flavour in rule.flavours and (rules is not None or settings[project.root].enables(rule)):
                 try:
@@ -348,6 +367,86 @@ def run(paths: Sequence[Path], options: Options, cwd: Path, rules: Sequence | No
                         InputError(where, 1, f"internal error in {rule.code} ({type(exc).__name__}: {exc}); please report")
                     )
     findings.sort(key=lambda f: (str(f.path), f.line, f.col, f.code))
+    if progress:
+        progress(len(ordered), len(ordered), "rules")
+    return RunResult(workspace, findings, errors)
+
+
+def _parse_loaded(workspace: Workspace, errors: list[InputError], progress) -> tuple[Workspace, list[InputError]]:
+    """Parse what load(parse=False) read, as load() would have."""
+    parsed, more = _load_sources(list(workspace.sources.values()), list(workspace.answers.values()), progress)
+    return parsed, errors + more
+
+
+def _load_sources(sources, answers, progress) -> tuple[Workspace, list[InputError]]:
+    """Parse every source; one that cannot be parsed is reported and left out."""
+    workspace = Workspace(sources)
+    workspace.answers = {a.path: a for a in answers}
+    errors: list[InputError] = []
+    for i, path in enumerate(list(workspace.sources)):
+        if progress:
+            progress(i, len(workspace.sources), "parsing")
+        try:
+            workspace.parsed(path)
+        except (SourceSyntaxError, BackendError) as exc:
+            line, message = (exc.line, f"syntax error: {exc.message}") if isinstance(exc, SourceSyntaxError) else (1, str(exc))
+            source = workspace.sources.pop(path)
+            del workspace.text[path]
+            if source.origin is not None:
+                block = source.origin.block
+                path, line, message = source.origin.markdown.path, block.first_line + line - 1, f"{block.name}: {message}"
+            errors.append(InputError(path, line, message))
+    return workspace, errors
+
+
+def _jobs(jobs: int | None, workspace: Workspace, projects: list[Project]) -> int:
+    """How many processes: 1 for a small tree, a single project or markdown answers."""
+    if len(projects) < 2 or workspace.answers:
+        return 1
+    if jobs is None:
+        if sum(len(t) for t in workspace.text.values()) < PARALLEL_MIN_BYTES:
+            return 1
+        jobs = os.cpu_count() or 1
+    return max(1, min(jobs, len(projects)))
+
+
+def _run_batch(args) -> tuple[list[Finding], list[InputError], dict[Path, str], list[tuple[Path, str, str]], list[Path]]:
+    """In a pool process: run every rule over one project's files; what the parent needs back."""
+    files, options, cwd = args
+    result = run(files, options, cwd, jobs=1)
+    ws = result.workspace
+    created = [(p, s.language, s.display) for p, s in ws.sources.items() if isinstance(s, NewSourceFile)]
+    unparsed = [p for p in files if p not in ws.sources]
+    return result.findings, result.errors, {p: ws.text[p] for p in ws.changed()}, created, unparsed
+
+
+def _run_parallel(workspace, errors, projects, options, cwd, workers, progress) -> RunResult:
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # biggest first, so that the last project to finish is a small one
+    ordered = sorted(projects, key=lambda p: -sum(len(workspace.text[f]) for f in p.files))
+    # fork is cheap and safe while this process runs no other thread (no Node worker yet)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 else "spawn"
+    findings: list[Finding] = []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        futures = [pool.submit(_run_batch, (p.files, options, cwd)) for p in ordered]
+        for done, future in enumerate(as_completed(futures), 1):
+            batch_findings, batch_errors, texts, created, unparsed = future.result()
+            findings += batch_findings
+            errors += batch_errors
+            for path in unparsed:  # left out, as load() leaves out what does not parse
+                workspace.sources.pop(path, None)
+                workspace.text.pop(path, None)
+            for path, language, display in created:
+                workspace.create_file(path, language, display)
+            for path, text in texts.items():
+                workspace.text[path] = text
+            if progress:
+                progress(done, len(futures), "projects")
+    findings.sort(key=lambda f: (str(f.path), f.line, f.col, f.code))
+    errors.sort(key=lambda e: (str(e.path), e.line))
     return RunResult(workspace, findings, errors)
 
 
