@@ -177,6 +177,9 @@ class _ProgressBar:
 
 # `iacfix PATH...` is the main command, so the other commands are picked by their first word
 # (a folder named like one is still reachable as ./rules). Each maps to a typer app.
+SUBCOMMANDS = ("rules", "explain", "bot")
+
+
 def _subcommands() -> dict[str, typer.Typer]:
     from iacfix.bot import bot_app  # here, not at the top: `iacfix --version` need not load it
 
@@ -218,7 +221,7 @@ def main() -> None:
     import os
 
     argv = sys.argv[1:]
-    command = _subcommands().get(argv[0]) if argv else None
+    command = _subcommands()[argv[0]] if argv and argv[0] in SUBCOMMANDS else None
     try:
         if command is not None:
             command(argv[1:], prog_name=f"iacfix {argv[0]}")

@@ -10,12 +10,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lark import Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING
 
 from iacfix.backends.base import ParsedFile, Setting, SourceSyntaxError
 from iacfix.model import Edit, Prop, Resource, Value
 from iacfix.textedit import indentation_at, line_end
+
+if TYPE_CHECKING:
+    from lark import Tree
 
 
 @dataclass
@@ -58,7 +60,8 @@ def parse(path: Path, text: str) -> HclFile:
 
 def parse_lark(path: Path, text: str) -> HclFile:
     """python-hcl2's lark parser: the reference, and the judge of every text hcl_fast declines."""
-    import hcl2  # deferred: importing lark grammars costs start-up time
+    import hcl2  # deferred: importing lark grammars costs start-up time (and hcl_fast mostly spares it)
+    from lark.exceptions import UnexpectedInput
 
     try:
         tree = hcl2.parses_to_tree(text)
@@ -69,7 +72,9 @@ def parse_lark(path: Path, text: str) -> HclFile:
     return HclFile(path, text, tree)
 
 
-def _describe(exc: UnexpectedInput) -> str:
+def _describe(exc) -> str:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         return "unexpected end of file (an unclosed brace, bracket or string?)"
     if isinstance(exc, UnexpectedToken):
@@ -96,6 +101,7 @@ class HclFile(ParsedFile):
 
     # -- tree → blocks and attributes ----------------------------------------------------------
     def _items(self, body: Tree) -> list[Attribute | Block]:
+        from lark import Tree
         items: list[Attribute | Block] = []
         for child in body.children:
             if isinstance(child, Tree) and child.data == "attribute":
@@ -116,6 +122,7 @@ class HclFile(ParsedFile):
         return Attribute(prop, (eq.start_pos, eq.end_pos))
 
     def _block(self, node: Tree) -> Block:
+        from lark import Token
         ident = node.children[0]
         labels = []
         body = None
@@ -143,6 +150,7 @@ class HclFile(ParsedFile):
         return block
 
     def _value(self, node: Tree) -> Value:
+        from lark import Tree
         start, end = node.meta.start_pos, node.meta.end_pos
         text = self.text[start:end]
         inner = node.children[0] if node.data == "expr_term" and len(node.children) == 1 else node
