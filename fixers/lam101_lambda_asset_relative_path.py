@@ -161,6 +161,11 @@ def _import(file):
     module = "os" if file.language == "python" else "path"
     if any(file.imported.get(module, (None,))[0] == m for m in (module, f"node:{module}")):
         return []
+    # a default import or require() binds `path` too, and the view lists neither
+    if file.language == "typescript" and re.search(
+        r"""\bimport\s+path\s+from\s+['"](?:node:)?path['"]|\bpath\s*=\s*require\(\s*['"](?:node:)?path['"]""", file.text
+    ):
+        return []
     imports = file.view["imports"]
     if file.language == "python":
         statement = "import os"
