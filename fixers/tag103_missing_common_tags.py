@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from iacfix import schema
 from iacfix.backends.hcl_module import Module, location
 from iacfix.model import Edit, Location, Value
 from iacfix.rule import FLAVOURS, Example, Rule
@@ -20,14 +21,16 @@ _HCL_SHARED = re.compile(r'"[^"$%]*"|(?:var|local)\.[\w-]+')
 class MissingCommonTags(Rule):
     """Tags every resource repeats belong in the AWS provider's `default_tags`.
 
-    What it does: when several resources (at least 3, and at least half of those with tags)
-    carry the same tag pairs (`Project = "orders"`, `ManagedBy = "terraform"`) while the one AWS
-    provider of the project has no `default_tags` (with several providers, a pair may belong to
-    one region or account only, so nothing is done), adds `default_tags { tags = {...} }` with those pairs to the
-    provider (CDKTF: `defaultTags: [{ tags: {...} }]`), so every resource — the ones that forgot
-    the tags included — gets them. `Name` and pairs whose value is not shared code (a literal; in
-    Terraform also `var.` / `local.`) are not moved. The resources' own copies are left in place
-    (harmless; the provider merges them); removing them is a clean-up for a human.
+    What it does: when several resources (at least 3, and at least half of those with a tags
+    map) repeat the same tag pairs (`Project = "orders"`, `ManagedBy = "terraform"`), some
+    resources that can be tagged lack them, and the one AWS provider of the project has no
+    `default_tags`, adds `default_tags { tags = {...} }` with those pairs to the provider
+    (CDKTF: `defaultTags: [{ tags: {...} }]`), so every resource carries them. `Name` and pairs
+    whose value is not shared code (a literal; in Terraform also `var.` / `local.`) are not
+    moved. A module where every taggable resource already carries the pairs is left alone
+    (consistent, if verbose); so is a project with several AWS providers (a pair may belong to
+    one region or account only). The resources' own copies stay (the provider merges them);
+    removing them is a clean-up for a human.
 
     This is how the repaired stacks of the corpus tag: nearly every final CDKTF stack, and most
     Terraform modules that tag, set provider default_tags.
@@ -66,7 +69,7 @@ resource "aws_sns_topic" "c" {
   }
 }
 
-resource "aws_iam_role" "d" {
+resource "aws_sqs_queue" "d" {
   name = "d"
 }
 """,
@@ -97,7 +100,7 @@ resource "aws_sns_topic" "c" {
   }
 }
 
-resource "aws_iam_role" "d" {
+resource "aws_sqs_queue" "d" {
   name = "d"
 }
 """,
@@ -112,6 +115,7 @@ new AwsProvider(this, 'aws', { region: 'us-east-1' });
 new S3Bucket(this, 'a', { tags: { Team: 'core', Env: env } });
 new SqsQueue(this, 'b', { tags: { Team: 'core' } });
 new SqsQueue(this, 'c', { tags: { Team: 'core', 'cost-center': '42' } });
+new SqsQueue(this, 'd', { fifoQueue: true });
 """,
             after="""\
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -121,6 +125,7 @@ new AwsProvider(this, 'aws', { region: 'us-east-1', defaultTags: [{ tags: { Team
 new S3Bucket(this, 'a', { tags: { Team: 'core', Env: env } });
 new SqsQueue(this, 'b', { tags: { Team: 'core' } });
 new SqsQueue(this, 'c', { tags: { Team: 'core', 'cost-center': '42' } });
+new SqsQueue(this, 'd', { fifoQueue: true });
 """,
         ),
         Example(
@@ -133,6 +138,7 @@ AwsProvider(self, "aws", region="us-east-1")
 SqsQueue(self, "a", tags={"Team": "core"})
 SqsQueue(self, "b", tags={"Team": "core"})
 SqsQueue(self, "c", tags={"Team": "core"})
+SqsQueue(self, "d", fifo_queue=True)
 """,
             after="""\
 from cdktf_cdktf_provider_aws.provider import AwsProvider
@@ -142,6 +148,7 @@ AwsProvider(self, "aws", region="us-east-1", default_tags=[{"tags": {"Team": "co
 SqsQueue(self, "a", tags={"Team": "core"})
 SqsQueue(self, "b", tags={"Team": "core"})
 SqsQueue(self, "c", tags={"Team": "core"})
+SqsQueue(self, "d", fifo_queue=True)
 """,
         ),
         # default_tags already set; tags that differ; too few resources.
@@ -178,6 +185,29 @@ resource "aws_sqs_queue" "d" {
 }
 """,
         ),
+        # every taggable resource already carries the pairs (the policy attachment has no tags)
+        Example(
+            "terraform",
+            before="""\
+provider "aws" {}
+
+resource "aws_sqs_queue" "a" {
+  tags = { Team = "core" }
+}
+
+resource "aws_sqs_queue" "b" {
+  tags = { Team = "core" }
+}
+
+resource "aws_sqs_queue" "c" {
+  tags = { Team = "core" }
+}
+
+resource "aws_iam_role_policy_attachment" "d" {
+  role = "r"
+}
+""",
+        ),
     ]
 
     def check(self, ctx):
@@ -190,14 +220,37 @@ resource "aws_sqs_queue" "d" {
         pairs = common_pairs(tag_maps(ctx), hcl)
         if not pairs:
             return
+        missing = missing_tags(ctx, set(pairs))
+        if not missing:  # every taggable resource carries them: consistent, if verbose
+            return
         listed = ", ".join(k for k, _ in pairs)
+        names = ", ".join(f"`{r.ref or r.name or r.type}`" for r in missing[:3]) + (" ..." if len(missing) > 3 else "")
         for file, at, insert, _ in providers:
             yield self.finding(
                 at,
-                f"resources repeat the tags {listed} by hand and the AWS provider has no default_tags, so resources "
-                "that forget them go untagged; added them to the provider's default_tags",
+                f"resources repeat the tags {listed} by hand, {names} lack them, and the AWS provider has no "
+                "default_tags; added them to the provider's default_tags so every resource carries them",
                 insert(pairs),
             )
+
+
+def missing_tags(ctx, pairs: set) -> list:
+    """Resources that lack (some of) the common pairs while another resource of the same type
+    carries them all: tagging drift (TF107 uses it too). Types nobody tags in the module
+    (listeners, instance profiles ...) are not counted; a `tags` that is not a map literal
+    (`merge(local.common_tags, ...)`, a variable) counts as tagged."""
+    s = schema.load()
+    full, lacking = set(), []
+    for r in ctx.resources():
+        struct = s.resource_struct(r.type)
+        if struct is None or struct.prop("tags") is None:
+            continue
+        tags = r.attr_value("tags")
+        if tags is None or (tags.kind == "object" and not pairs <= {(p.key, p.value.text) for p in tags.props}):
+            lacking.append(r)
+        elif tags.kind == "object":
+            full.add(r.type)
+    return [r for r in lacking if r.type in full]
 
 
 def tag_maps(ctx) -> list[Value]:
