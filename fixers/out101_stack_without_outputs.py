@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from iacfix import schema
 from iacfix.backends.hcl_module import Module
+from iacfix.model import Edit, Location
 from iacfix.rule import FLAVOURS, Example, Rule
 from iacfix.textedit import indentation_at, line_end, snake_case
 
@@ -218,6 +220,8 @@ class AppStack extends TerraformStack {
         module = Module(ctx)
         if module.blocks("output") or not (module.blocks("provider") or module.blocks("terraform")):
             return
+        if _answer_mentions(ctx, r'^\s*output\s+"'):
+            return
         found = [
             r
             for r in ctx.resources(*KEY_RESOURCES)
@@ -247,6 +251,8 @@ class AppStack extends TerraformStack {
     def _cdktf(self, ctx):
         files = ctx.files("typescript", "python")
         if any(_is_output(c["callee"]) for f in files for c in f.view["constructions"]):
+            return
+        if _answer_mentions(ctx, r"\bTerraformOutput\s*\("):
             return
         for file in files:
             for cls in file.view["classes"]:
@@ -287,29 +293,24 @@ class AppStack extends TerraformStack {
                     lines.append(f"TerraformOutput(self, {file.literal(name)}, value={r.ref}.{attr})")
         if not found:
             return
-        at_ = self.finding(
-            _location(file, cls),
-            "",
-        )
+        where = Location(file.path, cls["line"], cls["col"])
         if not lines:
-            at_.message = (
+            yield self.finding(
+                where,
                 f"the stack creates {_describe(found)} but exports no TerraformOutput, and none of them is held "
-                "in a variable of its constructor: expose them and add TerraformOutputs for tests and pipelines"
+                "in a variable of its constructor: expose them and add TerraformOutputs for tests and pipelines",
             )
-            yield at_
             return
         last = top[-1]
         end = line_end(file.text, last["span"][1])
         indent = indentation_at(file.text, last["span"][0])
         text = "".join(f"\n{indent}{line}" for line in lines)
-        module = "cdktf"
-        edits = [*file.add_import(module, "TerraformOutput"), _edit(file, end, text)]
-        at_.message = (
+        yield self.finding(
+            where,
             f"the stack creates {_describe(found)} but exports no TerraformOutput, so tests and pipelines cannot "
-            f"find them; added {len(lines)} outputs at the end of the constructor"
+            f"find them; added {len(lines)} outputs at the end of the constructor",
+            [*file.add_import("cdktf", "TerraformOutput"), Edit(file.path, end, end, text)],
         )
-        at_.edits = edits
-        yield at_
 
 
 def _attributes(rtype: str) -> list[str]:
@@ -347,13 +348,8 @@ def _is_output(callee: str) -> bool:
     return callee.split(".")[-1] == "TerraformOutput"
 
 
-def _location(file, cls):
-    from iacfix.model import Location
-
-    return Location(file.path, cls["line"], cls["col"])
-
-
-def _edit(file, at: int, text: str):
-    from iacfix.model import Edit
-
-    return Edit(file.path, at, at, text)
+def _answer_mentions(ctx, pattern: str) -> bool:
+    """Whether the markdown answer the project was read from writes outputs outside its code
+    blocks (an unfenced `output` block): they exist, the blocks just do not hold them."""
+    answer = ctx.workspace.answers.get(Path(ctx.project.root))
+    return answer is not None and re.search(pattern, answer.text, re.MULTILINE) is not None
