@@ -56,10 +56,26 @@ TEST_DIRS = {"test", "tests", "__tests__"}
 
 def setup_worker() -> None:
     """Make results independent of the machine: no terraform binary is consulted for the target
-    Terraform version (tests/conftest.py does the same for the test suite)."""
-    from iacfix import tfversion
+    Terraform version (tests/conftest.py does the same for the test suite). Also times each rule
+    (what the rules cost, apart from reading and parsing)."""
+    from iacfix import engine, tfversion
 
     tfversion.installed_version = lambda: None
+    if not getattr(engine._run_rule, "timed", False):
+        run_rule = engine._run_rule
+
+        def timed(rule, *args):
+            start = time.perf_counter()
+            try:
+                return run_rule(rule, *args)
+            finally:
+                _rule_seconds[rule.code] = _rule_seconds.get(rule.code, 0.0) + time.perf_counter() - start
+
+        timed.timed = True
+        engine._run_rule = timed
+
+
+_rule_seconds: dict[str, float] = {}  # rule code → wall seconds in the current _timed_run
 
 
 def warm_up() -> float:
@@ -78,17 +94,26 @@ def all_tasks(corpus: Path = CORPUS) -> list[Path]:
     return [t for f in FLAVOURS if (corpus / f).is_dir() for t in sorted((corpus / f).iterdir()) if t.is_dir()]
 
 
+# CPU seconds of this process in the last _timed_run: on a loaded machine wall time says as much
+# about the neighbours as about iacfix (TypeScript parsing runs in the Node worker: not counted).
+_last_cpu = 0.0
+
+
 def _timed_run(paths: list[Path], cwd: Path):
     """engine.run with every fix applied (safe and unsafe: both must be safe to apply); returns
     (result or None, seconds, crash message or None)."""
     from iacfix import engine
 
-    start = time.perf_counter()
+    global _last_cpu
+    _rule_seconds.clear()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         result = engine.run(paths, engine.Options(unsafe_fixes=True), cwd)
         return result, time.perf_counter() - start, None
     except Exception as exc:  # a crash that escaped the engine's own guard
         return None, time.perf_counter() - start, f"internal error escaped engine.run: {type(exc).__name__}: {exc}"
+    finally:
+        _last_cpu = time.process_time() - cpu
 
 
 def _display(path: Path, cwd: Path) -> str:
@@ -183,6 +208,8 @@ def scan_part(task: Path, part: str) -> tuple[dict, object]:
         return {"missing": True, "seconds": 0.0, "files": 0, "errors": [], "findings": [], "changed": []}, None
     result, seconds, crash = _timed_run([target], task)
     rec = _run_record(result, seconds, crash, task)
+    rec["cpu"] = _last_cpu
+    rec["rule_seconds"] = {c: round(t, 4) for c, t in _rule_seconds.items() if t >= 0.0005}
     rec["second"] = _second_run(result, task, rec, part) if result is not None and rec["changed"] else None
     # A fixable finding with no change at all would be found again by every run.
     rec["idempotent"] = (
@@ -523,9 +550,21 @@ def iacfix_command(tree: Path) -> list[str]:
 
 
 def _time_process(command: list[str]) -> tuple[float, int, str]:
-    start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    return time.perf_counter() - start, done.returncode, done.stdout
+    seconds, code, out, _ = _time_process_rss(command)
+    return seconds, code, out
+
+
+def _time_process_rss(command: list[str]) -> tuple[float, int, str, float]:
+    """Wall seconds, exit code, stdout and peak RSS in MB (the largest of the process and the
+    children it waited for, e.g. iacfix's Node worker: os.wait4's figure)."""
+    with tempfile.TemporaryFile() as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        return seconds, proc.returncode, out.read().decode("utf-8", "replace"), usage.ru_maxrss / 1024
 
 
 def sample_tasks(tasks: Sequence[Path], size: int, seed: int) -> list[Path]:
@@ -553,8 +592,9 @@ def compare_speed(sample: Sequence[Path], checkov: Path | None, progress=None) -
             if tool == "checkov" and checkov is None:
                 continue
             command = iacfix_command(tree) if tool == "iacfix" else checkov_command(checkov, tree)
-            seconds, code, out = _time_process(command)
+            seconds, code, out, rss = _time_process_rss(command)
             row[tool] = seconds
+            row[f"{tool}_rss_mb"] = rss
             row[f"{tool}_exit"] = code
             if tool == "checkov":
                 row["checkov_failed_checks"], row["checkov_resources"] = _checkov_counts(out)
@@ -562,6 +602,41 @@ def compare_speed(sample: Sequence[Path], checkov: Path | None, progress=None) -
         if progress:
             progress(i + 1, len(sample))
     return rows
+
+
+def startup_figures(repeat: int = 5) -> dict:
+    """`iacfix --version` and a one-file `iacfix --check FILE` (TypeScript: the Node worker starts
+    and parses it; HCL), each a fresh process: median wall seconds and peak RSS."""
+    iacfix = str(Path(sys.executable).with_name("iacfix"))
+    ts_file = sorted((REPO / "samples" / "cdktf-ts" / "lib").glob("*.ts"))[0]
+    tf_file = sorted((REPO / "samples" / "terraform").glob("*.tf"))[0]
+    out = {}
+    for name, command in (
+        ("--version", [iacfix, "--version"]),
+        (f"one TypeScript file ({ts_file.name})", [iacfix, "--check", str(ts_file)]),
+        (f"one HCL file ({tf_file.name})", [iacfix, "--check", str(tf_file)]),
+    ):
+        runs = [_time_process_rss(command) for _ in range(repeat)]
+        out[name] = {"median": statistics.median(r[0] for r in runs), "min": min(r[0] for r in runs), "rss_mb": max(r[3] for r in runs)}
+    return out
+
+
+def memory_figures() -> dict:
+    """Peak RSS of this process (every tree of the sweep run in it) and of its Node worker."""
+    import resource
+
+    figures = {"bench_process_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    try:
+        from iacfix.backends import node
+
+        worker = getattr(node, "_worker", None)
+        pid = worker._process.popen.pid if worker is not None and getattr(worker, "_process", None) else None
+        if pid:
+            status = Path(f"/proc/{pid}/status").read_text()
+            figures["node_worker_mb"] = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    except (OSError, AttributeError, ValueError):
+        pass
+    return figures
 
 
 def _checkov_counts(out: str) -> tuple[int | None, int | None]:
@@ -721,17 +796,46 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
         f"which took {_s(meta['cold_start'])}), one run per tree, every fix applied in memory, nothing written; "
         f"{meta['jobs']} process(es).\n"
     )
-    w("| flavour | part | trees | median | p90 | max | total |")
-    w("|---|---|---|---|---|---|---|")
+    w(
+        "Wall time per tree, and in the last columns the CPU time of the benchmark's own process for the same runs "
+        "(Python's part: on a loaded machine the wall time also measures the neighbours; for TypeScript the parsing "
+        "runs in the Node worker and is not in the CPU figure).\n"
+    )
+    w("| flavour | part | trees | median | p90 | max | total | CPU median | CPU total |")
+    w("|---|---|---|---|---|---|---|---|---|")
+
+    def cells(recs: list[dict]) -> str:
+        times = [r["seconds"] for r in recs]
+        cpu = [r.get("cpu", 0.0) for r in recs]
+        return (
+            f"{len(times)} | {_s(statistics.median(times))} | {_s(_q(times, 0.9))} | {_s(max(times))} | {_s(sum(times))} | "
+            f"{_s(statistics.median(cpu))} | {_s(sum(cpu))}"
+        )
+
     for part in PARTS:
         for flavour in FLAVOURS:
-            times = [r["parts"][part]["seconds"] for r in records if r["flavour"] == flavour and part in r["parts"] and not r["parts"][part].get("missing")]
-            if times:
-                w(f"| {flavour} | {part} | {len(times)} | {_s(statistics.median(times))} | {_s(_q(times, 0.9))} | {_s(max(times))} | {_s(sum(times))} |")
-        times = [r["parts"][part]["seconds"] for r in records if part in r["parts"] and not r["parts"][part].get("missing")]
-        if times:
-            w(f"| **all** | {part} | {len(times)} | {_s(statistics.median(times))} | {_s(_q(times, 0.9))} | {_s(max(times))} | **{_s(sum(times))}** |")
+            recs = [r["parts"][part] for r in records if r["flavour"] == flavour and part in r["parts"] and not r["parts"][part].get("missing")]
+            if recs:
+                w(f"| {flavour} | {part} | {cells(recs)} |")
+        recs = [r["parts"][part] for r in records if part in r["parts"] and not r["parts"][part].get("missing")]
+        if recs:
+            w(f"| **all** | {part} | {cells(recs)} |")
     w(f"\nThe whole sweep (all parts, second runs, agreement and mining included) took {_s(meta['sweep_seconds'])} of wall time.\n")
+    per_rule: Counter[str] = Counter()
+    runs = [rec for r in records for rec in r["parts"].values() if not rec.get("missing")]
+    for rec in runs:
+        per_rule.update(rec.get("rule_seconds", {}))
+    if per_rule:
+        total = sum(rec["seconds"] for rec in runs)
+        w(
+            f"Where the time of those {len(runs)} first runs ({_s(total)}) went, by rule (the rest is reading, parsing and "
+            "the engine): the ten costliest rules, summed over all runs.\n"
+        )
+        w("| rule | total | share | per run |")
+        w("|---|---|---|---|")
+        for code, seconds in per_rule.most_common(10):
+            w(f"| {code} | {_s(seconds)} | {_pct(int(seconds * 1000), int(total * 1000))} | {_s(seconds / len(runs))} |")
+        w("")
     if speed:
         w(
             f"### iacfix vs checkov on a sample of {len(speed)} trees (seed {meta['seed']})\n\n"
@@ -756,10 +860,30 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
                 f"| {label} | {len(rows)} | {_s(statistics.median(ia))} | {_s(sum(ia))} | "
                 f"{_s(statistics.median(ck)) if ck else 'n/a'} | {_s(sum(ck)) if ck else 'n/a'} | **{ratio}** | {resources} | {_s(inproc)} |"
             )
-        w("\nSampled trees: " + ", ".join(f"{s['flavour']}/{s['task']}" for s in speed) + ".\n")
+        peak = max((s.get("iacfix_rss_mb") or 0.0) for s in speed)
+        w(f"\nPeak RSS of an `iacfix --check TREE` run over the sample (the largest of the Python process and its Node worker): {peak:.0f} MB.\n")
+        w("Sampled trees: " + ", ".join(f"{s['flavour']}/{s['task']}" for s in speed) + ".\n")
         bad = [f"{s['flavour']}/{s['task']} (iacfix exit {s['iacfix_exit']})" for s in speed if s.get("iacfix_exit") not in (0, 1)]
         if bad:
             w("iacfix exited 2 (a file it could not read or parse) on: " + ", ".join(bad) + ".\n")
+
+    startup, memory = meta.get("startup"), meta.get("memory")
+    if startup or memory:
+        w("### Start-up and memory\n")
+    if startup:
+        w("Each a fresh process, 5 runs: median, fastest and peak RSS.\n")
+        w("| command | median | fastest | peak RSS |")
+        w("|---|---|---|---|")
+        for name, fig in startup.items():
+            w(f"| `iacfix {name}` | {_s(fig['median'])} | {_s(fig['min'])} | {fig['rss_mb']:.0f} MB |" if name == "--version"
+              else f"| {name} | {_s(fig['median'])} | {_s(fig['min'])} | {fig['rss_mb']:.0f} MB |")
+        w("")
+    if memory:
+        w(
+            f"Peak RSS of the benchmark process, which ran every tree of the sweep in turn: {memory['bench_process_mb']:.0f} MB"
+            + (f"; of its Node worker: {memory['node_worker_mb']:.0f} MB" if "node_worker_mb" in memory else "")
+            + ".\n"
+        )
 
     # mining
     w("## MODEL → final differences no rule covers\n")
@@ -892,6 +1016,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     records = sweep(tasks, jobs=args.jobs, progress=_progress("tasks"))
     meta["sweep_seconds"] = time.perf_counter() - start
+    meta["memory"] = memory_figures()
 
     speed = []
     if args.sample:
@@ -902,6 +1027,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             meta["checkov"] = subprocess.run([str(checkov), "--version"], capture_output=True, text=True).stdout.strip()
         print(f"timing {len(sample)} trees{' against checkov' if checkov else ''} ...", file=sys.stderr)
         speed = compare_speed(sample, checkov, _progress("sample"))
+    print("timing start-up ...", file=sys.stderr)
+    meta["startup"] = startup_figures()
 
     meta["load"].append(os.getloadavg()[0])
     CACHE.mkdir(parents=True, exist_ok=True)
