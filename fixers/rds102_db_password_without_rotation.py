@@ -36,7 +36,8 @@ class DbPasswordWithoutRotation(Rule):
     would leave them with a value the database no longer accepts, so the rule only reports
     which lines must read `master_user_secret[0].secret_arn` instead. Aurora Serverless v1
     (`engine_mode = "serverless"`) and RDS Custom engines do not support RDS-managed passwords:
-    reported, with rotation through a Lambda left to a human. A password from a variable or
+    reported, with rotation through a Lambda left to a human; so are members of an Aurora global
+    database and replica clusters/instances, which the RDS guides list as unsupported too. A password from a variable or
     `random_password` in code that never mentions rotation is left alone (most stacks do that
     on purpose).
 
@@ -169,6 +170,19 @@ resource "aws_rds_cluster" "main" {
 }
 """,
         ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
+
+RdsCluster(self, "db", engine="aurora-mysql", global_cluster_identifier="g", master_password="changeme")
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
+
+RdsCluster(self, "db", engine="aurora-mysql", global_cluster_identifier="g", master_password="changeme")
+""",
+        ),
         # A generated password, no word about rotation; and one that is rotated.
         Example(
             "terraform",
@@ -260,6 +274,14 @@ def _unsupported(db) -> str | None:
     mode = db.attr_value("engine_mode")
     if mode is not None and mode.kind == "string" and mode.value == "serverless":
         return "Aurora Serverless v1"
+    # The RDS/Aurora guides list these as unsupported for Secrets Manager-managed passwords
+    for key, what in (
+        ("global_cluster_identifier", "an Aurora global database member"),
+        ("replication_source_identifier", "a replica cluster"),
+        ("replicate_source_db", "a read replica"),
+    ):
+        if key in db.attrs:
+            return what
     engine = db.attr_value("engine")
     if engine is not None and engine.kind == "string" and engine.value.startswith("custom-"):
         return f"RDS Custom ({engine.value})"
