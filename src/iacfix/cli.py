@@ -76,7 +76,7 @@ def main_command(
     if terraform_version is not None and tfversion.parse_version(terraform_version) is None:
         raise typer.BadParameter(f"not a version: {terraform_version!r}", param_hint="--terraform-version")
     selected, ignored = _codes(select), _codes(ignore)
-    known = {r.code for r in fixers.all_rules()}
+    known = {r.code for r in fixers.all_rules()} if selected or ignored else set()
     for code in (selected or []) + (ignored or []):
         if code != "ALL" and not any(k.startswith(code) for k in known):
             raise typer.BadParameter(f"no rule code starts with {code!r}", param_hint="--select/--ignore")

@@ -340,19 +340,21 @@ def run(
     """
     from iacfix.fixers import all_rules
 
+    workspace, errors = load(paths, cwd, parse=False)
     if rules is None and jobs != 1:
-        workspace, errors = load(paths, cwd, parse=False)
         projects = group_projects(workspace)
         workers = _jobs(jobs, workspace, projects)
         if workers > 1:
             return _run_parallel(workspace, errors, projects, options, cwd, workers, progress)
-        workspace, errors = _parse_loaded(workspace, errors, progress)
-    else:
-        workspace, errors = load(paths, cwd, progress=progress)
+    if any(s.language == "typescript" for s in workspace.sources.values()):
+        from iacfix.backends.node import get_worker
+
+        get_worker().start()  # Node boots while the rules are imported
+    ordered = sorted(rules if rules is not None else all_rules(), key=lambda r: (r.phase == "format", r.code))
+    workspace, errors = _parse_loaded(workspace, errors, progress)
     findings: list[Finding] = []
     projects = group_projects(workspace)
     settings = {p.root: ProjectSettings.resolve(options, p.root) for p in projects}
-    ordered = sorted(rules if rules is not None else all_rules(), key=lambda r: (r.phase == "format", r.code))
     for index, rule in enumerate(ordered):
         if progress:
             progress(index, len(ordered), "rules")

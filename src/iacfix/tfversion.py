@@ -8,6 +8,7 @@ admits); `.terraform-version` (as tfenv reads it); `terraform version` on PATH.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -66,12 +67,16 @@ def dotfile_version(folder: Path) -> Version | None:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
 def installed_version() -> Version | None:
+    """`terraform version` of the terraform on PATH, asked once per process. CHECKPOINT_DISABLE
+    keeps terraform from asking HashiCorp's server whether a newer version is out."""
     binary = shutil.which("terraform")
     if not binary:
         return None
     try:
-        out = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, timeout=10).stdout
+        env = {**os.environ, "CHECKPOINT_DISABLE": "1"}
+        out = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, timeout=10, env=env).stdout
         return parse_version(json.loads(out)["terraform_version"])
     except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError):
         return None

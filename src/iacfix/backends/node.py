@@ -230,6 +230,15 @@ class TsWorker:
     def ping(self) -> dict[str, Any]:
         return self.request("ping")
 
+    def start(self) -> None:
+        """Start the process now, so that it boots while the caller does other work. A worker
+        that cannot start says so at the first request."""
+        with self._lock:
+            try:
+                self._started()
+            except (NodeUnavailable, WorkerError):
+                pass
+
     def parse(self, path: str, text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """(the View of `text`, its syntax errors); the worker keeps the text for `types`."""
         response = self.request("parse", path=str(path), text=text)
