@@ -20,13 +20,45 @@ def variable_of(module: Module, text: str):
     return module.variable(match.group(1)) if match else None
 
 
+def child_module(module: Module) -> bool:
+    """A module under a `modules/` folder: its inputs come from the caller, so a variable
+    without default is normal there."""
+    return any("modules" in f.path.parts[:-1] for f in module.files)
+
+
 def without_default(declared) -> bool:
-    """A variable the project cannot supply: no default, or an empty / placeholder one."""
+    """A variable the project cannot supply: no default and no value in terraform.tfvars /
+    *.auto.tfvars, or an empty / placeholder one (in a root module: a child module gets its
+    inputs from its caller)."""
+    if "modules" in declared.file.path.parts[:-1]:
+        return False
+    name = declared.block.labels[0]
+    given = tfvars(declared.file.path.parent).get(name)
+    if given is not None:
+        return not given or PLACEHOLDER.search(given) is not None
     default = attribute(declared.block, "default")
     if default is None:
         return True
     value = default.prop.value
     return value.kind == "string" and (not value.value or PLACEHOLDER.search(value.value) is not None)
+
+
+def tfvars(folder) -> dict[str, str]:
+    """The `name = value` lines of the folder's terraform.tfvars and *.auto.tfvars (strings
+    unquoted; other values as written), which Terraform reads on its own."""
+    out: dict[str, str] = {}
+    try:
+        files = sorted(p for p in folder.iterdir() if p.name == "terraform.tfvars" or p.name.endswith(".auto.tfvars"))
+    except OSError:
+        return out
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for match in re.finditer(r'^\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"\n]*)"|(\S[^\n#]*))', text, re.M):
+            out[match.group(1)] = match.group(2) if match.group(2) is not None else match.group(3).strip()
+    return out
 
 
 def unowned_domain(module: Module | None, value) -> bool:
@@ -62,13 +94,28 @@ def add_count(file, block, condition: str) -> list[Edit]:
 
 
 def bool_flag(module: Module, name: str, description: str, beside=None, fallback=None) -> list[Edit]:
-    """Declare `variable "name"` (bool, default false) unless the module has it: in variables.tf
-    when the module has one, else after the variable `beside` (where the module keeps its inputs)."""
-    if module.variable(name) is not None:
+    """Declare `variable "name"` (bool, default false) unless the module has it."""
+    return declare(module, [(name, "bool", description, "false")], beside, fallback)
+
+
+def declare(module: Module, specs: list[tuple[str, str, str, str]], beside=None, fallback=None) -> list[Edit]:
+    """Declare the variables (name, type, description, default) the module lacks, in one edit:
+    at the end of variables.tf when the module has one (or has no `beside`), else after the
+    variable `beside` (where the module keeps its inputs)."""
+    specs = [s for s in specs if module.variable(s[0]) is None]
+    if not specs:
         return []
     if module.file_named("variables.tf") is not None or beside is None:
-        return module.add_variable(name, "bool", description, "false", fallback=fallback)
+        edits = [e for s in specs for e in module.add_variable(*s, fallback=fallback)]
+        if not edits:
+            return []
+        first = edits[0]  # each appends at the same end of the same file: join them
+        joined = first.text + "".join("\n" + e.text.lstrip("\n") for e in edits[1:])
+        return [Edit(first.path, first.start, first.end, joined)]
     file = beside.file
-    text = (f'\n\nvariable "{name}" {{\n  description = {file.literal(description)}\n'
-            f"  type        = bool\n  default     = false\n}}")
+    text = "".join(
+        f'\n\nvariable "{name}" {{\n  description = {file.literal(description)}\n'
+        f"  type        = {type_}\n  default     = {default}\n}}"
+        for name, type_, description, default in specs
+    )
     return [Edit(file.path, beside.block.span[1], beside.block.span[1], text)]
