@@ -23,7 +23,6 @@ KEY_RESOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "aws_rds_cluster": ("rds_cluster", ("endpoint", "reader_endpoint")),
     "aws_db_instance": ("db_instance", ("endpoint",)),
     "aws_ecs_cluster": ("ecs_cluster", ("name", "arn")),
-    "aws_ecs_service": ("ecs_service", ("name",)),
     "aws_eks_cluster": ("eks_cluster", ("name", "endpoint")),
     "aws_s3_bucket": ("bucket", ("bucket", "arn")),
     "aws_api_gateway_rest_api": ("rest_api", ("id",)),
