@@ -51,13 +51,15 @@ class StackWithoutOutputs(Rule):
     ids, ARNs, DNS names and endpoints their schema has. Terraform: in outputs.tf (created; in a
     markdown answer at the end of the file of the first such resource); CDKTF:
     `new TerraformOutput(...)` statements after the constructor's last top-level construct, and
-    the `TerraformOutput` import.
+    the `TerraformOutput` import; resources kept in public attributes of a construct class of the
+    project that the stack builds count too (`network.vpc.id`).
 
-    Only partly automatable: in CDKTF only resources held in a variable or attribute of the
-    stack's constructor can be referenced (a construct built inside a child construct or never
-    assigned is skipped); in Terraform a resource with `count` / `for_each` is skipped (which
-    instance to export is a choice). A stack whose resources all live in child constructs is
-    reported for a human to expose them.
+    Only partly automatable: in CDKTF only what the constructor can reach is referenced: its
+    variables and attributes, and their public attributes (a resource never assigned, kept in a
+    child construct's local or private member, or built in a block of TypeScript is skipped); in
+    Terraform a resource with `count` / `for_each` is skipped (which instance to export is a
+    choice). A stack none of whose key resources can be reached is reported for a human to
+    expose them.
 
     Why: integration tests, pipelines and operators read the deployed ids and endpoints from
     the outputs (`terraform output`, cdktf's outputs file); without any, nothing downstream can
@@ -100,6 +102,47 @@ class AppStack extends TerraformStack {
     new TerraformOutput(this, 'vpc-id', { value: vpc.id });
     new TerraformOutput(this, 'alb-dns-name', { value: this.alb.dnsName });
     new TerraformOutput(this, 'alb-arn', { value: this.alb.arn });
+  }
+}
+""",
+        ),
+        # resources kept by a construct of the project that the stack builds
+        Example(
+            "cdktf-ts",
+            files={
+                "lib/network.ts": """\
+import { Construct } from 'constructs';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+
+export class Network extends Construct {
+  public readonly vpc: Vpc;
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.vpc = new Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+  }
+}
+""",
+            },
+            before="""\
+import { TerraformStack } from 'cdktf';
+import { Network } from './network';
+
+class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const network = new Network(this, 'network');
+  }
+}
+""",
+            after="""\
+import { TerraformStack, TerraformOutput } from 'cdktf';
+import { Network } from './network';
+
+class AppStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const network = new Network(this, 'network');
+    new TerraformOutput(this, 'network-vpc-id', { value: network.vpc.id });
   }
 }
 """,
@@ -253,43 +296,40 @@ class AppStack extends TerraformStack {
             return
         if _answer_mentions(ctx, r"\bTerraformOutput\s*\("):
             return
-        for file in files:
-            for cls in file.view["classes"]:
-                if not any(b["name"].split(".")[-1] == "TerraformStack" for b in cls["bases"]):
-                    continue
-                yield from self._stack(ctx, file, cls)
+        classes = {cls["name"]: (f, cls) for f in files for cls in f.view["classes"]}
+        for file, cls in classes.values():
+            if any(b["name"].split(".")[-1] == "TerraformStack" for b in cls["bases"]):
+                yield from self._stack(file, cls, classes)
 
-    def _stack(self, ctx, file, cls):
-        body = [
-            c
-            for c in file.view["constructions"]
-            if c["enclosing_class"] == cls["name"] and c["enclosing_function"] in ("constructor", "__init__")
-        ]
-        # statements of the constructor itself, not constructs nested in another's arguments
-        top = [c for c in body if not any(o is not c and o["span"][0] <= c["span"][0] and c["span"][1] <= o["span"][1] for o in body)]
+    def _stack(self, file, cls, classes):
+        body, top = _constructor(file, cls["name"])
         if not top:
             return
-        depth = min(len(indentation_at(file.text, c["span"][0])) for c in top)
-        top = [c for c in top if len(indentation_at(file.text, c["span"][0])) == depth]
-        resources = {(r.line, r.col): r for r in file.resources()}
         typescript = file.language == "typescript"
         found, lines, taken = [], [], {c["args"][1].get("value") for c in body if len(c["args"]) > 1}
-        for cons in body:
-            r = resources.get((cons["line"], cons["col"]))
-            if r is None or r.type not in KEY_RESOURCES:
-                continue
-            found.append(r)
-            # a `const` inside a block is out of reach at the constructor's end; Python locals are not
-            if not r.ref or (typescript and not r.ref.startswith("this.") and cons not in top):
-                continue
-            base = re.sub(r"^(this|self)\.", "", r.ref)
-            for attr in _attributes(r.type):
+
+        def output(ref: str, rtype: str) -> None:
+            base = re.sub(r"^(this|self)\.", "", ref).replace(".", "_")
+            for attr in _attributes(rtype):
                 name = _unique(snake_case(base) + "_" + attr, taken)
                 if typescript:
-                    prop = schema.camel_case(attr)
-                    lines.append(f"new TerraformOutput(this, {file.literal(name.replace('_', '-'))}, {{ value: {r.ref}.{prop} }});")
+                    value = f"{ref}.{schema.camel_case(attr)}"
+                    lines.append(f"new TerraformOutput(this, {file.literal(name.replace('_', '-'))}, {{ value: {value} }});")
                 else:
-                    lines.append(f"TerraformOutput(self, {file.literal(name)}, value={r.ref}.{attr})")
+                    lines.append(f"TerraformOutput(self, {file.literal(name)}, value={ref}.{attr})")
+
+        for cons in body:
+            # a `const` inside a block is out of reach at the constructor's end; Python locals are not
+            var = cons.get("var")
+            reachable = bool(var) and (not typescript or var.startswith("this.") or cons in top)
+            held = _held_resources(file, cons, classes)
+            found += [r for r, _ in held]
+            if reachable:
+                for r, attr_ref in held:
+                    if attr_ref == "":
+                        output(var, r.type)
+                    elif attr_ref is not None:
+                        output(f"{var}.{attr_ref}", r.type)
         if not found:
             return
         where = Location(file.path, cls["line"], cls["col"])
@@ -310,6 +350,50 @@ class AppStack extends TerraformStack {
             f"find them; added {len(lines)} outputs at the end of the constructor",
             [*file.add_import("cdktf", "TerraformOutput"), Edit(file.path, end, end, text)],
         )
+
+
+def _constructor(file, class_name: str):
+    """The constructions of a class's constructor, and those that are its top-level statements
+    (not nested in another's arguments, not inside a block)."""
+    body = [
+        c
+        for c in file.view["constructions"]
+        if c["enclosing_class"] == class_name and c["enclosing_function"] in ("constructor", "__init__")
+    ]
+    top = [c for c in body if not any(o is not c and o["span"][0] <= c["span"][0] and c["span"][1] <= o["span"][1] for o in body)]
+    if top:
+        depth = min(len(indentation_at(file.text, c["span"][0])) for c in top)
+        top = [c for c in top if len(indentation_at(file.text, c["span"][0])) == depth]
+    return body, top
+
+
+def _held_resources(file, cons, classes) -> list:
+    """The key resources a construction stands for: itself (attribute path ""), or, for a
+    construct class of the project, the key resources its constructor keeps in public attributes
+    (path "vpc" for `this.vpc = new Vpc(...)`; None when they cannot be reached from outside)."""
+    r = next((r for r in file.resources() if (r.line, r.col) == (cons["line"], cons["col"])), None)
+    if r is not None:
+        return [(r, "")] if r.type in KEY_RESOURCES else []
+    child = classes.get(cons["callee"])
+    if child is None or child[1]["name"] == cons.get("enclosing_class"):
+        return []
+    child_file, child_cls = child
+    held = []
+    for c in _constructor(child_file, child_cls["name"])[0]:
+        res = next((r for r in child_file.resources() if (r.line, r.col) == (c["line"], c["col"])), None)
+        if res is None or res.type not in KEY_RESOURCES:
+            continue
+        var = c.get("var") or ""
+        attr = re.sub(r"^(this|self)\.", "", var) if re.match(r"(this|self)\.", var) else None
+        if attr and child_file.language == "typescript" and _private(child_file, child_cls, attr):
+            attr = None
+        held.append((res, attr))
+    return held
+
+
+def _private(file, cls, attr: str) -> bool:
+    text = file.text[cls["span"][0] : cls["span"][1]]
+    return re.search(rf"\b(?:private|protected)\s+(?:readonly\s+)?{re.escape(attr)}\b", text) is not None
 
 
 def _attributes(rtype: str) -> list[str]:
