@@ -285,7 +285,7 @@ class AppStack extends TerraformStack {
         yield self.finding(
             found[0],
             f"the module creates {_describe(found)} but has no outputs, so tests and pipelines cannot find them; "
-            f"added {len(blocks)} outputs to {OUTPUTS_FILE}",
+            f"added {len(blocks)} output{'s' * (len(blocks) != 1)} to {OUTPUTS_FILE}",
             edits,
         )
 
@@ -322,14 +322,14 @@ class AppStack extends TerraformStack {
             # a `const` inside a block is out of reach at the constructor's end; Python locals are not
             var = cons.get("var")
             reachable = bool(var) and (not typescript or var.startswith("this.") or cons in top)
-            held = _held_resources(file, cons, classes)
-            found += [r for r, _ in held]
-            if reachable:
-                for r, attr_ref in held:
-                    if attr_ref == "":
+            for r, attr_ref in _held_resources(file, cons, classes):
+                if attr_ref == "":  # the stack's own resource: counted even when out of reach
+                    found.append(r)
+                    if reachable:
                         output(var, r.type)
-                    elif attr_ref is not None:
-                        output(f"{var}.{attr_ref}", r.type)
+                elif attr_ref is not None and reachable:  # a child construct's: only when reachable
+                    found.append(r)
+                    output(f"{var}.{attr_ref}", r.type)
         if not found:
             return
         where = Location(file.path, cls["line"], cls["col"])
@@ -347,7 +347,7 @@ class AppStack extends TerraformStack {
         yield self.finding(
             where,
             f"the stack creates {_describe(found)} but exports no TerraformOutput, so tests and pipelines cannot "
-            f"find them; added {len(lines)} outputs at the end of the constructor",
+            f"find them; added {len(lines)} output{'s' * (len(lines) != 1)} at the end of the constructor",
             [*file.add_import("cdktf", "TerraformOutput"), Edit(file.path, end, end, text)],
         )
 
