@@ -87,21 +87,9 @@ class ApiGatewayWithoutCors(Rule):
     fix = "none"
     seeds = ("004#11",)
     examples = [
-        Example(
-            "cdktf-ts",
-            before=TS_REPORTED,
-            after=TS_REPORTED,
-        ),
-        Example(
-            "cdktf-py",
-            before=PY_REPORTED,
-            after=PY_REPORTED,
-        ),
-        Example(
-            "terraform",
-            before=HCL_REPORTED,
-            after=HCL_REPORTED,
-        ),
+        Example("cdktf-ts", TS_REPORTED, TS_REPORTED),  # reported, unchanged
+        Example("cdktf-py", PY_REPORTED, PY_REPORTED),  # reported, unchanged
+        Example("terraform", HCL_REPORTED, HCL_REPORTED),  # reported, unchanged
         Example(  # the preflight is there
             "terraform",
             before=HCL_REPORTED

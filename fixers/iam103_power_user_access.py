@@ -15,6 +15,50 @@ WORKLOAD_TRUST = re.compile(r"\b(Service|Federated|AssumeRoleWithWebIdentity)\b"
 ATTACHMENTS = ("aws_iam_role_policy_attachment", "aws_iam_policy_attachment")
 
 
+# Reported and left as they are: each is `before` and `after` of an example.
+TS_REPORTED = """\
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+new IamRole(this, 'deploy', {
+  assumeRolePolicy: JSON.stringify({
+    Statement: [{ Effect: 'Allow', Principal: { Federated: oidc.arn }, Action: 'sts:AssumeRoleWithWebIdentity' }],
+  }),
+  managedPolicyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'],
+});
+"""
+
+PY_REPORTED = """\
+import json
+
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+
+trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+build_role = IamRole(self, "build", assume_role_policy=json.dumps(trust))
+IamRolePolicyAttachment(self, "admin", role=build_role.name, policy_arn="arn:aws:iam::aws:policy/AdministratorAccess")
+"""
+
+HCL_REPORTED = """\
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["codebuild.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "build" {
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+
+resource "aws_iam_role_policy_attachment" "build" {
+  role       = aws_iam_role.build.name
+  policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"
+}
+"""
+
+
 class PowerUserAccess(Rule):
     """A role a service or pipeline assumes is attached to PowerUserAccess / AdministratorAccess.
 
@@ -41,93 +85,9 @@ class PowerUserAccess(Rule):
     fix = "none"
     seeds = ("004#9",)
     examples = [
-        Example(
-            "cdktf-ts",
-            before="""\
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-new IamRole(this, 'deploy', {
-  assumeRolePolicy: JSON.stringify({
-    Statement: [{ Effect: 'Allow', Principal: { Federated: oidc.arn }, Action: 'sts:AssumeRoleWithWebIdentity' }],
-  }),
-  managedPolicyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'],
-});
-""",
-            after="""\
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-new IamRole(this, 'deploy', {
-  assumeRolePolicy: JSON.stringify({
-    Statement: [{ Effect: 'Allow', Principal: { Federated: oidc.arn }, Action: 'sts:AssumeRoleWithWebIdentity' }],
-  }),
-  managedPolicyArns: ['arn:aws:iam::aws:policy/PowerUserAccess'],
-});
-""",
-        ),
-        Example(
-            "cdktf-py",
-            before="""\
-import json
-
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-
-trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-build_role = IamRole(self, "build", assume_role_policy=json.dumps(trust))
-IamRolePolicyAttachment(self, "admin", role=build_role.name, policy_arn="arn:aws:iam::aws:policy/AdministratorAccess")
-""",
-            after="""\
-import json
-
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-
-trust = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-build_role = IamRole(self, "build", assume_role_policy=json.dumps(trust))
-IamRolePolicyAttachment(self, "admin", role=build_role.name, policy_arn="arn:aws:iam::aws:policy/AdministratorAccess")
-""",
-        ),
-        Example(
-            "terraform",
-            before="""\
-data "aws_iam_policy_document" "trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["codebuild.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "build" {
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-}
-
-resource "aws_iam_role_policy_attachment" "build" {
-  role       = aws_iam_role.build.name
-  policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"
-}
-""",
-            after="""\
-data "aws_iam_policy_document" "trust" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["codebuild.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "build" {
-  assume_role_policy = data.aws_iam_policy_document.trust.json
-}
-
-resource "aws_iam_role_policy_attachment" "build" {
-  role       = aws_iam_role.build.name
-  policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"
-}
-""",
-        ),
+        Example("cdktf-ts", TS_REPORTED, TS_REPORTED),  # reported, unchanged
+        Example("cdktf-py", PY_REPORTED, PY_REPORTED),  # reported, unchanged
+        Example("terraform", HCL_REPORTED, HCL_REPORTED),  # reported, unchanged
         Example(  # an administrator role people assume with MFA; a read-only policy
             "terraform",
             before="""\

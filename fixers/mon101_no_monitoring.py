@@ -82,21 +82,9 @@ class NoMonitoring(Rule):
     fix = "none"
     seeds = ("002#22", "002#23", "002#24")
     examples = [
-        Example(
-            "terraform",
-            before=HCL_REPORTED,
-            after=HCL_REPORTED,
-        ),
-        Example(
-            "cdktf-ts",
-            before=TS_REPORTED,
-            after=TS_REPORTED,
-        ),
-        Example(
-            "cdktf-py",
-            before=PY_STACK,
-            after=PY_STACK,
-        ),
+        Example("terraform", HCL_REPORTED, HCL_REPORTED),  # reported, unchanged
+        Example("cdktf-ts", TS_REPORTED, TS_REPORTED),  # reported, unchanged
+        Example("cdktf-py", PY_STACK, PY_STACK),  # reported, unchanged
         Example(  # an alarm in another file of the app is monitoring
             "cdktf-py",
             files={
