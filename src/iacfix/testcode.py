@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from iacfix.backends.base import ParsedFile
@@ -112,6 +113,34 @@ def _ts_statements(body: str) -> int:
 # -- Python -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    i = text.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
+
+
+def _segment(text: str, node: ast.AST) -> str | None:
+    """ast.get_source_segment(text, node), without splitting the whole text into lines at every
+    call (which made a big test file quadratic: seconds per file)."""
+    if "\r" in text or getattr(node, "end_lineno", None) is None:
+        return ast.get_source_segment(text, node)
+    starts = _line_starts(text)
+
+    def offset(line: int, byte_col: int) -> int:
+        start = starts[line - 1]
+        end = starts[line] - 1 if line < len(starts) else len(text)
+        prefix = text[start:end]
+        if prefix.isascii():
+            return start + byte_col
+        return start + len(prefix.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    return text[offset(node.lineno, node.col_offset) : offset(node.end_lineno, node.end_col_offset)]
+
+
 def _py_cases(file: ParsedFile) -> list[TestCase]:
     try:
         tree = ast.parse(file.text)
@@ -121,7 +150,7 @@ def _py_cases(file: ParsedFile) -> list[TestCase]:
     for node in ast.walk(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test"):
             continue
-        body = "\n".join(ast.get_source_segment(file.text, s) or "" for s in node.body)
+        body = "\n".join(_segment(file.text, s) or "" for s in node.body)
         case = TestCase(node.name, node.lineno, node.col_offset + 1, code_without_comments("python", body))
         for stmt in node.body:
             assertion = _py_assertion(file.text, stmt)
@@ -141,15 +170,15 @@ def _py_cases(file: ParsedFile) -> list[TestCase]:
 
 
 def _py_assertion(text: str, stmt: ast.stmt) -> Assertion | None:
-    source = ast.get_source_segment(text, stmt) or ""
+    source = _segment(text, stmt) or ""
     if isinstance(stmt, ast.Assert):
         test = stmt.test
-        return Assertion(source, ast.get_source_segment(text, test) or "", "assert", isinstance(test, ast.Constant))
+        return Assertion(source, _segment(text, test) or "", "assert", isinstance(test, ast.Constant))
     if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
         func = stmt.value.func
         if isinstance(func, ast.Attribute) and func.attr.startswith("assert") and isinstance(func.value, ast.Name) and func.value.id == "self":
             args = stmt.value.args
-            subject = ast.get_source_segment(text, args[0]) or "" if args else ""
+            subject = _segment(text, args[0]) or "" if args else ""
             constant = bool(args) and all(isinstance(a, ast.Constant) for a in args)
             return Assertion(source, subject, func.attr, constant)
     return None
