@@ -141,7 +141,7 @@ resource "aws_iam_role_policy_attachment" "read" {
     def _report(self, at, role, policy):
         return self.finding(
             at,
-            f"role `{role}` is assumed by a service or pipeline and holds {policy}, nearly every action on every "
+            f"role `{role}` (not an administrator role people assume) holds {policy}, nearly every action on every "
             "resource; replace with a policy listing the actions and resources the role needs",
         )
 
