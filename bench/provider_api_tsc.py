@@ -7,9 +7,15 @@ once as written (`iacfix --check --extract`) and once as iacfix repairs them (`i
 Then:
 
 - TypeScript: `tsc --noEmit` over the extracted files, against cdktf and @cdktf/provider-aws;
-  the errors are counted per TS error code, before and after.
+  the errors are counted per TS error code, before and after. All answers are checked in one
+  tsc program per side (each answer in its own folder, every file a module), so the provider's
+  declarations are read twice, not 270 times; an answer iacfix does not change is checked once.
 - Python: the file that builds the `App` and calls `synth()` is run, against the cdktf and
-  cdktf-cdktf-provider-aws Python packages; a run that exits 0 passes.
+  cdktf-cdktf-provider-aws Python packages; a run that ends without an exception passes. An
+  answer with no such file but a stack class that takes only (scope, id) gets a small main
+  (`_bench_main.py`: `App()`, the stack, `synth()`). The apps run one after the other in one
+  long-lived Python process (two, with --jobs 2+), which loads the provider's 37 MB jsii
+  assembly once; each app's own modules are forgotten before the next.
 
 The toolchain is installed on first use into bench/.cache/ (gitignored): `npm install` of the
 pinned packages, and a venv with the Python packages. Not part of the unit suite.
@@ -17,6 +23,11 @@ pinned packages, and a venv with the Python packages. Not part of the unit suite
     .venv/bin/python bench/provider_api_tsc.py                 # both, writes bench/results/
     .venv/bin/python bench/provider_api_tsc.py --only ts --limit 20
     .venv/bin/python bench/provider_api_tsc.py --node-modules /tmp/tscheck/node_modules
+    .venv/bin/python bench/provider_api_tsc.py --only ts --tasks Pr3203,Pr3225
+
+Extraction is iacfix's own markdown mode (the blocks named by a heading, bold line or
+first-line comment; a block that does not parse is left out, before and after alike).
+bench/provider_api_fp.py counts the rules' findings on the final sources (false positives).
 """
 
 from __future__ import annotations
@@ -90,35 +101,66 @@ def extract(answer: Path, target: Path, repaired: bool) -> list[str]:
         shutil.rmtree(target)
     target.mkdir(parents=True)
     args = [*IACFIX, str(answer), "--extract", str(target)] + ([] if repaired else ["--check"])
-    proc = subprocess.run(args, capture_output=True, text=True, cwd=target)
-    return [l for l in proc.stderr.splitlines() if ": error: " in l]
+    for _attempt in range(3):  # a crash is retried: the working tree may be mid-edit
+        proc = subprocess.run(args, capture_output=True, text=True, cwd=target)
+        if "Traceback (most recent call last)" not in proc.stderr:
+            return [l for l in proc.stderr.splitlines() if ": error: " in l]
+        time.sleep(5)
+    tail = [l for l in proc.stderr.splitlines() if l.strip()]
+    return [f"{answer}: error: iacfix crashed: {tail[-1] if tail else ''}"]
 
 
 # -- TypeScript -------------------------------------------------------------------------------------
-def tsc(folder: Path, modules: Path) -> list[tuple[str, str, str]]:
-    """(file, code, message) of every tsc error in the folder's .ts files."""
-    if not any(folder.rglob("*.ts")):
-        return []
-    (folder / "tsconfig.json").write_text(json.dumps(TSCONFIG, indent=1))
-    link = folder / "node_modules"
+def tsc(root: Path, modules: Path) -> dict[str, list[tuple[str, str, str]]]:
+    """Task name → (file, code, message) of every tsc error in its .ts files, for every task
+    folder under root, in one tsc program: the provider's declarations are read once, not once
+    per task. Every file is a module (`moduleDetection: force`), so tasks do not see each other."""
+    if not any(root.rglob("*.ts")):
+        return {}
+    config = {**TSCONFIG, "compilerOptions": {**TSCONFIG["compilerOptions"], "moduleDetection": "force"}}
+    (root / "tsconfig.json").write_text(json.dumps(config, indent=1))
+    link = root / "node_modules"
     if not link.exists():
         link.symlink_to(modules, target_is_directory=True)
     proc = subprocess.run(
-        ["node", str(modules / "typescript" / "bin" / "tsc"), "-p", str(folder), "--pretty", "false"],
-        capture_output=True, text=True, cwd=folder, timeout=600,
+        ["node", "--max-old-space-size=8192", str(modules / "typescript" / "bin" / "tsc"), "-p", str(root), "--pretty", "false"],
+        capture_output=True, text=True, cwd=root, timeout=3600,
     )
-    return [(m["file"], m["code"], m["message"]) for m in TS_ERROR.finditer(proc.stdout)]
-
-
-def run_task(task: Path, work: Path, check) -> dict:
-    """Extract the task's answer as written and as repaired, and `check` each folder."""
-    answer = task / "lib" / "MODEL_RESPONSE.md"
-    out = {"task": task.name}
-    for phase, repaired in (("before", False), ("after", True)):
-        folder = work / task.name / phase
-        out[f"{phase}_input_errors"] = extract(answer, folder, repaired)
-        out[phase] = check(folder)
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for m in TS_ERROR.finditer(proc.stdout):
+        task, _, file = m["file"].partition("/")
+        out.setdefault(task, []).append((file, m["code"], m["message"]))
+    if proc.returncode not in (0, 1, 2) or (proc.returncode and not out):
+        raise SystemExit(f"tsc failed in {root}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
     return out
+
+
+def run_ts(tasks: list[Path], work: Path, modules: Path, pool) -> list[dict]:
+    """Extract every answer as written and as repaired, then type-check each side at once."""
+    for phase in ("before", "after"):
+        if (work / phase).exists():
+            shutil.rmtree(work / phase)
+
+    def one(task: Path) -> dict:
+        answer = task / "lib" / "MODEL_RESPONSE.md"
+        out = {"task": task.name}
+        for phase, repaired in (("before", False), ("after", True)):
+            out[f"{phase}_input_errors"] = extract(answer, work / phase / task.name, repaired)
+        out["changed"] = _contents(work / "before" / task.name) != _contents(work / "after" / task.name)
+        if not out["changed"]:  # the same files give the same errors: check them once
+            shutil.rmtree(work / "after" / task.name)
+        return out
+
+    results = list(pool.map(one, tasks))
+    before, after = tsc(work / "before", modules), tsc(work / "after", modules)
+    for r in results:
+        r["before"] = before.get(r["task"], [])
+        r["after"] = after.get(r["task"], []) if r["changed"] else r["before"]
+    return results
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # -- Python -----------------------------------------------------------------------------------------
@@ -156,23 +198,113 @@ def stack_entry(folder: Path) -> Path | None:
     return None
 
 
-def synth(folder: Path, python: Path) -> tuple[str, str]:
-    """("pass" | "fail" | "no-app", last error line)."""
-    entry = entry_point(folder) or stack_entry(folder)
-    if entry is None:
-        return "no-app", ""
-    for init in {p.parent for p in folder.rglob("*.py") if p.parent != folder}:
-        (init / "__init__.py").touch()
-    env = {**os.environ, "PYTHONPATH": f"{folder}{os.pathsep}{entry.parent}", "CDKTF_OUTDIR": str(folder / "cdktf.out")}
+# Runs every app in one Python process: importing the provider's bindings loads its 37 MB jsii
+# assembly into a Node kernel, which costs more than all the synths together. Each job's own
+# modules (those under the work folder) are forgotten before the next job.
+RUNNER = r"""
+import json, os, runpy, signal, sys, traceback
+import cdktf, cdktf_cdktf_provider_aws  # noqa: F401  (the assembly, loaded once)
+
+class Timeout(Exception):
+    pass
+
+def alarm(signum, frame):
+    raise Timeout("timeout")
+
+signal.signal(signal.SIGALRM, alarm)
+root, results = sys.argv[1], open(sys.argv[2], "a")
+base_path, base_cwd = list(sys.path), os.getcwd()
+for line in sys.stdin:
+    job = json.loads(line)
+    for name, module in list(sys.modules.items()):
+        where = getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", None) or []), "")
+        if where and str(where).startswith(root):
+            del sys.modules[name]
+    sys.path[:] = [job["folder"], os.path.dirname(job["entry"])] + base_path
+    sys.argv[:] = [job["entry"]]
+    os.chdir(job["folder"])
+    status, reason = "pass", ""
+    signal.alarm(120)
     try:
-        proc = subprocess.run([str(python), str(entry)], capture_output=True, text=True, cwd=folder, env=env, timeout=300)
-    except subprocess.TimeoutExpired:
-        return "fail", "timeout"
-    if proc.returncode == 0:
-        return "pass", ""
-    lines = [l for l in proc.stderr.strip().splitlines() if l.strip()]
-    reason = next((l for l in reversed(lines) if re.match(r"^\w*(Error|Exception)\b", l)), lines[-1] if lines else "")
-    return "fail", reason[:300]
+        runpy.run_path(job["entry"], run_name="__main__")
+    except SystemExit as e:
+        if e.code not in (None, 0):
+            status, reason = "fail", f"SystemExit: {e.code}"
+    except BaseException as e:
+        status = "fail"
+        reason = next((l for l in reversed(traceback.format_exception_only(type(e), e)) if l.strip()), "").strip()
+        reason = f"{type(e).__name__}: {reason.partition(': ')[2] or reason}"
+    finally:
+        signal.alarm(0)
+        os.chdir(base_cwd)
+    results.write(json.dumps({"id": job["id"], "status": status, "reason": reason[:300]}) + "\n")
+    results.flush()
+"""
+
+
+def synth_all(jobs: list[dict], python: Path, root: Path, work: Path) -> dict[str, tuple[str, str]]:
+    """id → ("pass" | "fail", first line of the error) for every job ({id, folder, entry}).
+    A runner that dies takes its current job with it (a failure) and is started again."""
+    work.mkdir(parents=True, exist_ok=True)
+    runner, out = work / "runner.py", work / "results.jsonl"
+    runner.write_text(RUNNER)
+    scratch = work / "outdir"
+    scratch.mkdir(exist_ok=True)
+    done: dict[str, tuple[str, str]] = {}
+    pending = list(jobs)
+    while pending:
+        out.unlink(missing_ok=True)
+        env = {**os.environ, "CDKTF_OUTDIR": str(scratch / "cdktf.out")}
+        proc = subprocess.run(
+            [str(python), str(runner), str(root), str(out)], input="".join(json.dumps(j) + "\n" for j in pending),
+            capture_output=True, text=True, cwd=scratch, env=env,
+        )
+        got = [json.loads(l) for l in out.read_text().splitlines()] if out.exists() else []
+        for g in got:
+            done[g["id"]] = (g["status"], g["reason"])
+        pending = pending[len(got):]
+        if pending:  # the runner died in this job
+            tail = [l for l in proc.stderr.splitlines() if l.strip() and "!!" not in l]
+            done[pending[0]["id"]] = ("fail", ("runner died: " + (tail[-1] if tail else f"exit {proc.returncode}"))[:300])
+            pending = pending[1:]
+    return done
+
+
+def run_py(tasks: list[Path], work: Path, python: Path, pool, runners: int) -> list[dict]:
+    """Extract every answer as written and as repaired; synth every app (in `runners` processes)."""
+
+    def one(task: Path) -> dict:
+        answer = task / "lib" / "MODEL_RESPONSE.md"
+        out = {"task": task.name}
+        for phase, repaired in (("before", False), ("after", True)):
+            out[f"{phase}_input_errors"] = extract(answer, work / task.name / phase, repaired)
+        out["changed"] = _contents(work / task.name / "before") != _contents(work / task.name / "after")
+        for phase in ("before", "after") if out["changed"] else ("before",):
+            folder = work / task.name / phase
+            entry = entry_point(folder) or stack_entry(folder)
+            out[f"{phase}_entry"] = str(entry.relative_to(folder)) if entry else None
+            for init in {p.parent for p in folder.rglob("*.py") if p.parent != folder}:
+                (init / "__init__.py").touch()
+        return out
+
+    results = list(pool.map(one, tasks))
+    jobs = [
+        {"id": f"{r['task']}/{phase}", "folder": str(work / r["task"] / phase), "entry": str(work / r["task"] / phase / r[f"{phase}_entry"])}
+        for r in results for phase in ("before", "after") if r.get(f"{phase}_entry")
+    ]
+    shares = [(i, jobs[i::runners]) for i in range(runners) if jobs[i::runners]]
+    done: dict[str, tuple[str, str]] = {}
+    for part in pool.map(lambda share: synth_all(share[1], python, work, work.parent / f"py-runner{share[0]}"), shares):
+        done.update(part)
+    for r in results:
+        for phase in ("before", "after"):
+            if phase == "after" and not r["changed"]:
+                r["after"] = r["before"]
+            elif r.get(f"{phase}_entry"):
+                r[phase] = done[f"{r['task']}/{phase}"]
+            else:
+                r[phase] = ("no-app", "")
+    return results
 
 
 # -- report -----------------------------------------------------------------------------------------
@@ -183,12 +315,21 @@ def ts_report(results: list[dict]) -> str:
     clean_before = sum(1 for r in results if not r["before"])
     clean_after = sum(1 for r in results if not r["after"])
     worse = [r["task"] for r in results if len(r["after"]) > len(r["before"])]
+    better = [r["task"] for r in results if len(r["after"]) < len(r["before"])]
+    changed = sum(1 for r in results if r.get("changed", True))
+    rises = []  # (task, code, before, after): a code that got more frequent, even if the total fell
+    for r in results:
+        b, a = Counter(c for _, c, _ in r["before"]), Counter(c for _, c, _ in r["after"])
+        rises += [(r["task"], c, b[c], a[c]) for c in sorted(a) if a[c] > b[c]]
     lines = [
         f"## CDKTF TypeScript: tsc --noEmit on {len(results)} MODEL_RESPONSE answers",
         "",
         f"- tsc errors: **{sum(before.values())} before, {sum(after.values())} after**",
         f"- answers with no tsc error: {clean_before} before, {clean_after} after",
-        f"- answers with more errors after: {len(worse)}" + (f" ({', '.join(worse)})" if worse else ""),
+        f"- answers iacfix changed: {changed}; with fewer errors after: {len(better)}; with more errors after: {len(worse)}"
+        + (f" ({', '.join(worse)})" if worse else ""),
+        f"- an error code more frequent after than before in an answer: {len(rises)}"
+        + (" (" + ", ".join(f"{t} {c} {b}→{a}" for t, c, b, a in rises) + ")" if rises else ""),
         "",
         "| code | before | after | change |",
         "|---|---:|---:|---:|",
@@ -237,32 +378,34 @@ def main() -> None:
     parser.add_argument("--tasks", help="only these tasks (comma-separated names)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--node-modules", type=Path, help="an installed node_modules with cdktf, provider-aws, typescript")
-    parser.add_argument("--out", type=Path, default=HERE / "results" / "provider-api-tsc.md")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "provider-api.md")
     parser.add_argument("--json", type=Path, default=CACHE / "provider-api-results.json")
+    parser.add_argument("--work", type=Path, default=CACHE / "work", help="where the answers are extracted")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         raise SystemExit(f"no corpus at {args.corpus}")
-    work = CACHE / "work"
+    work = args.work
     started = time.time()
     sections, raw = [], {}
     with ThreadPoolExecutor(args.jobs) as pool:
         if args.only in (None, "ts"):
             modules = node_modules(args.node_modules)
             tasks = select(args, "cdktf-ts")
-            results = list(pool.map(lambda t: run_task(t, work / "ts", lambda f: tsc(f, modules)), tasks[: args.limit]))
+            results = run_ts(tasks[: args.limit], work / "ts", modules, pool)
             raw["ts"] = results
             sections.append(ts_report(results))
         if args.only in (None, "py"):
             python = python_env()
             tasks = select(args, "cdktf-py")
-            results = list(pool.map(lambda t: run_task(t, work / "py", lambda f: synth(f, python)), tasks[: args.limit]))
+            results = run_py(tasks[: args.limit], work / "py", python, pool, min(args.jobs, 2))
             raw["py"] = results
             sections.append(py_report(results))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
     header = (
         "# Provider API: compile errors of the corpus answers before and after iacfix\n\n"
-        f"`bench/provider_api_tsc.py`, iacfix at {commit} (plus the working tree), cdktf 0.21.0, "
-        f"@cdktf/provider-aws 21.22.1; {time.time() - started:.0f} s.\n\n"
+        f"`bench/provider_api_tsc.py`, {time.strftime('%Y-%m-%d')}, iacfix at {commit} (plus the working tree); "
+        f"toolchain: {', '.join(NPM_PACKAGES)} (TypeScript), {', '.join(PY_PACKAGES)} (Python); "
+        f"{time.time() - started:.0f} s.\n\n"
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(header + "\n".join(sections))

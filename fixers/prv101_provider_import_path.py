@@ -242,6 +242,9 @@ def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[di
         uses.append((cons, _namespace(s, file, real), rest[-1]))
     if not uses or file.view["identifier_counts"].get(local, 0) != len(uses):
         return None
+    imported = {n["local"] for imp in file.view["imports"] for n in imp["names"]}
+    if any(file.view["identifier_counts"].get(ns) and ns not in imported for _, ns, _ in uses):
+        return None  # `const kmsKey = new kms.KmsKey(...)`: the namespace would be shadowed
     return uses
 
 

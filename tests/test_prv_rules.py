@@ -142,6 +142,14 @@ def test_project_provider_version_sources(tmp_path):
     (tmp_path / "Pipfile").unlink()
     (tmp_path / "cdktf.json").write_text(json.dumps({"terraformProviders": ["aws@~> 5.0"]}))
     assert schema.project_provider_version(tmp_path) == ("cdktf.json", "aws ~> 5.0", -5)
+    (tmp_path / "requirements.txt").write_text("cdktf==0.21.0\ncdktf-cdktf-provider-aws==19.40.0\n")
+    assert schema.project_provider_version(tmp_path) == ("requirements.txt", "cdktf-cdktf-provider-aws ==19.40.0", 19)
+
+
+def test_no_version_note_when_the_project_pins_the_bundled_major(tmp_path):
+    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": f"^{schema.load().major}.0.0"}}))
+    result, _ = _run(tmp_path, "cdktf-ts", "import { Eip } from '@cdktf/provider-aws/lib/eip';\nnew Eip(this, 'e', { vpc: true });\n")
+    assert len(result.findings) == 1 and "note:" not in result.findings[0].message
 
 
 def test_each_rule_alone_is_idempotent_on_its_examples(tmp_path):
@@ -162,3 +170,32 @@ def test_the_rules_prv103_defers_to_exist():
     codes = {r.code: r for r in all_rules()}
     for code in HCL_DEDICATED.values():
         assert code in codes and "terraform" in codes[code].flavours
+
+
+def test_import_from_the_lib_index_is_the_root(tmp_path):
+    # `@cdktf/provider-aws/lib` is the package's index too: tsc says "no exported member 'Vpc'"
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { Vpc, Subnet } from '@cdktf/provider-aws/lib';
+import { S3Bucket } from '@cdktf/provider-aws/lib/index';
+""",
+    )
+    assert text == """\
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+"""
+
+
+def test_namespace_move_does_not_collide_with_a_local_name(tmp_path):
+    # `kms.KmsKey` → `kmsKey.KmsKey` would be shadowed by the const (tsc: TS2448, TS7022)
+    before = """\
+import { AwsProvider, kms } from '@cdktf/provider-aws';
+new AwsProvider(this, 'aws', { region: 'us-east-1' });
+const kmsKey = new kms.KmsKey(this, 'key', { enableKeyRotation: true });
+"""
+    result, text = _run(tmp_path, "cdktf-ts", before)
+    assert "new kmsKey.KmsKey" not in text and "new kms.KmsKey" in text
+    assert "import { AwsProvider } from '@cdktf/provider-aws/lib/provider';" in text

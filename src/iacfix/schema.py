@@ -241,7 +241,8 @@ def load() -> ProviderSchema:
 
 
 # -- the schema applied to CDKTF code ----------------------------------------------------------------
-_TS_MODULE = re.compile(r"^@cdktf/provider-aws(?:/lib/(?P<module>[a-z0-9-]+))?(?:/index(?:\.js)?)?$")
+# the root is also reached as `@cdktf/provider-aws/lib` (its index), which models write too
+_TS_MODULE = re.compile(r"^@cdktf/provider-aws(?:/lib(?:/(?!index(?:\.js)?$)(?P<module>[a-z0-9-]+))?)?(?:/index(?:\.js)?)?$")
 _PY_MODULE = re.compile(r"^cdktf_cdktf_provider_aws(?:\.(?P<module>\w+))?$")
 
 
