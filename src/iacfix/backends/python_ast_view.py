@@ -20,7 +20,7 @@ import re
 import warnings
 from typing import Any, Iterator
 
-_ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
+ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
 _IDENT = re.compile(r"\w+")
 _STRING_PREFIX = re.compile(r"[rRbBuUfF]{0,2}")
 
@@ -46,7 +46,10 @@ def extract_view(text: str) -> dict[str, Any] | None:
         return None
 
 
-class _Scope:
+class Scope:
+    """The names bound in one function, class or module body, each binding with the type it
+    fixes (None when it fixes none), to type bare names conservatively."""
+
     def __init__(self) -> None:
         self.bindings: dict[str, list[str | None]] = {}
         self.unsafe: set[str] = set()
@@ -74,13 +77,13 @@ def _pos_key(node: ast.AST) -> tuple[int, int]:
     return 1 << 30, 0
 
 
-class _Builder:
-    def __init__(self, text: str, bom: bool) -> None:
+class ViewParts:
+    """What both Python view builders share (this one on `ast`, python_view's on libcst): the
+    lists of the View, the scopes, and offsets as (line, col)."""
+
+    def __init__(self, text: str, line_starts: list[int]) -> None:
         self.text = text
-        self.line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if "\n" in text else [0]
-        self.lines = text.split("\n")
-        self.bom = 1 if bom else 0
-        self.ascii = text.isascii()
+        self.line_starts = line_starts
         self.imports: list[dict] = []
         self.classes: list[dict] = []
         self.constructions: list[dict] = []
@@ -88,10 +91,8 @@ class _Builder:
         self.identifier_counts: dict[str, int] = {}
         self.class_names: list[str] = []
         self.function_names: list[str] = []
-        self.scopes = [_Scope()]
-        self.assigned_to: dict[int, str] = {}
-        self.untyped_names: list[tuple[dict, str, _Scope]] = []
-        self.owned: set[int] = set()  # offsets of the parentheses of calls and class bases
+        self.scopes = [Scope()]
+        self.untyped_names: list[tuple[dict, str, Scope]] = []  # resolved once all are bound
 
     def view(self) -> dict[str, Any]:
         for value, name, scope in self.untyped_names:
@@ -105,6 +106,37 @@ class _Builder:
             "calls": self.calls,
             "identifier_counts": self.identifier_counts,
         }
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def _located(self, start: int, end: int, **fields: Any) -> dict[str, Any]:
+        line, col = self._line_col(start)
+        return {**fields, "span": [start, end], "line": line, "col": col}
+
+    def _plain_value(self, kind: str, start: int, end: int) -> dict[str, Any]:
+        return self._located(start, end, kind=kind, text=self.text[start:end])
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line starts."""
+    starts = [0]
+    i = text.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
+
+
+class _Builder(ViewParts):
+    def __init__(self, text: str, bom: bool) -> None:
+        super().__init__(text, line_starts(text))
+        self.lines = text.split("\n")
+        self.bom = 1 if bom else 0
+        self.ascii = text.isascii()
+        self.assigned_to: dict[int, str] = {}
+        self.owned: set[int] = set()  # offsets of the parentheses of calls and class bases
 
     # -- positions --------------------------------------------------------------------------
     def _offset(self, line: int, byte_col: int) -> int:
@@ -180,18 +212,7 @@ class _Builder:
             end = i + 1
         return [start, end]
 
-    def _line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
-
-    def _located(self, start: int, end: int, **fields: Any) -> dict[str, Any]:
-        line, col = self._line_col(start)
-        return {**fields, "span": [start, end], "line": line, "col": col}
-
     # -- values -----------------------------------------------------------------------------
-    def _plain_value(self, kind: str, start: int, end: int) -> dict[str, Any]:
-        return self._located(start, end, kind=kind, text=self.text[start:end])
-
     def _value(self, node: ast.expr) -> dict[str, Any]:
         value = self._plain_value("expr", *self._span(node))
         if isinstance(node, ast.Constant):
@@ -352,7 +373,7 @@ class _Builder:
         for child in sorted([*node.bases, *node.keywords], key=_pos_key):
             self.visit(child)
         self.class_names.append(node.name)
-        self.scopes.append(_Scope())
+        self.scopes.append(Scope())
         self.visit_body(node.body)
         self.class_names.pop()
         self.scopes.pop()
@@ -380,7 +401,7 @@ class _Builder:
         if node.returns is not None:
             self.visit(node.returns)
         self.function_names.append(node.name)
-        scope = _Scope()
+        scope = Scope()
         for param, starred in _all_params(node.args):
             annotated = param.annotation is not None and not starred
             scope.bind(param.arg, _annotation_type(param.annotation) if annotated else None)
@@ -586,7 +607,7 @@ def _literal_type(node: ast.expr, builder: _Builder) -> str | None:
 
 
 def _annotation_type(annotation: ast.expr) -> str | None:
-    types = {_ANNOTATION_TYPES.get(member.id) if isinstance(member, ast.Name) else None
+    types = {ANNOTATION_TYPES.get(member.id) if isinstance(member, ast.Name) else None
              for member in _union_members(annotation)
              if not (isinstance(member, ast.Name) and member.id == "None")
              and not (isinstance(member, ast.Constant) and member.value is None)}

@@ -7,7 +7,6 @@ exact text that was parsed, so a fixer can slice and splice that text directly.
 from __future__ import annotations
 
 import ast
-import bisect
 import warnings
 from typing import Any, Iterator
 
@@ -16,9 +15,8 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from iacfix.backends.base import SourceSyntaxError
+from iacfix.backends.python_ast_view import ANNOTATION_TYPES, Scope, ViewParts, line_starts
 
-# Inferred "type" of a bare name: the annotations and literals that fix a name's type.
-_ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
 
 
 class PythonSyntaxError(SourceSyntaxError):
@@ -77,58 +75,17 @@ def _syntax_error(text: str, err: cst.ParserSyntaxError) -> PythonSyntaxError:
     return PythonSyntaxError(err.raw_line, err.raw_column + 1, err.message)
 
 
-class _Scope:
-    """The names bound in one function, class or module body, each binding with the type it
-    fixes (None when it fixes none), to type bare names conservatively."""
-
-    def __init__(self) -> None:
-        self.bindings: dict[str, list[str | None]] = {}
-        self.unsafe: set[str] = set()  # declared global/nonlocal: rebindable from elsewhere
-        self.star_import = False  # `from m import *` may rebind any name
-
-    def bind(self, name: str, type_: str | None = None) -> None:
-        self.bindings.setdefault(name, []).append(type_)
-
-    def type_of(self, name: str) -> str | None:
-        if self.star_import or name in self.unsafe:
-            return None
-        types = set(self.bindings.get(name, ()))
-        return types.pop() if len(types) == 1 else None
-
-
-class _ViewBuilder(cst.CSTVisitor):
+class _ViewBuilder(cst.CSTVisitor, ViewParts):
     def __init__(self, text: str, positions: Any) -> None:
-        super().__init__()
-        self.text = text
-        self.positions = positions
-        self.line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+        cst.CSTVisitor.__init__(self)
+        starts = line_starts(text)
         if text.startswith("\ufeff"):
             # libcst drops a byte-order mark, so its line-1 columns start after it.
-            self.line_starts[0] = 1
-        self.imports: list[dict] = []
-        self.classes: list[dict] = []
-        self.constructions: list[dict] = []
-        self.calls: list[dict] = []
-        self.identifier_counts: dict[str, int] = {}
-        self.class_names: list[str] = []
-        self.function_names: list[str] = []
-        self.scopes = [_Scope()]
+            starts[0] = 1
+        ViewParts.__init__(self, text, starts)
+        self.positions = positions
         self.assigned_to: dict[cst.Call, str] = {}  # call → text of its single assignment target
-        self.untyped_names: list[tuple[dict, str, _Scope]] = []  # resolved once all are bound
         self.uncounted_depth = 0  # > 0 while visiting a Name that is no identifier reference
-
-    def view(self) -> dict[str, Any]:
-        for value, name, scope in self.untyped_names:
-            type_ = scope.type_of(name)
-            if type_:
-                value["type"] = type_
-        return {
-            "imports": self.imports,
-            "classes": self.classes,
-            "constructions": self.constructions,
-            "calls": self.calls,
-            "identifier_counts": self.identifier_counts,
-        }
 
     # -- positions --------------------------------------------------------------------------
     def _offset(self, line: int, column: int) -> int:
@@ -152,18 +109,7 @@ class _ViewBuilder(cst.CSTVisitor):
         last = node.semicolon if isinstance(node.semicolon, cst.Semicolon) else node
         return [self._start(node), self._end(last)]
 
-    def _line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
-
-    def _located(self, start: int, end: int, **fields: Any) -> dict[str, Any]:
-        line, col = self._line_col(start)
-        return {**fields, "span": [start, end], "line": line, "col": col}
-
     # -- values -----------------------------------------------------------------------------
-    def _plain_value(self, kind: str, start: int, end: int) -> dict[str, Any]:
-        return self._located(start, end, kind=kind, text=self.text[start:end])
-
     def _value(self, node: cst.BaseExpression) -> dict[str, Any]:
         value = self._plain_value("expr", *self._span(node))
         if isinstance(node, cst.SimpleString) and _is_text_string(node):
@@ -270,7 +216,7 @@ class _ViewBuilder(cst.CSTVisitor):
     # annotations are evaluated in the enclosing one.
     def visit_ClassDef_body(self, node: cst.ClassDef) -> None:
         self.class_names.append(node.name.value)
-        self.scopes.append(_Scope())
+        self.scopes.append(Scope())
 
     def leave_ClassDef_body(self, node: cst.ClassDef) -> None:
         self.class_names.pop()
@@ -281,7 +227,7 @@ class _ViewBuilder(cst.CSTVisitor):
 
     def visit_FunctionDef_body(self, node: cst.FunctionDef) -> None:
         self.function_names.append(node.name.value)
-        scope = _Scope()
+        scope = Scope()
         for param, starred in _all_params(node.params):
             # `*args` / `**kwargs` are a tuple / dict whatever their annotation says.
             annotated = param.annotation and not starred
@@ -452,7 +398,7 @@ def _literal_type(node: cst.BaseExpression) -> str | None:
 
 def _annotation_type(annotation: cst.BaseExpression) -> str | None:
     """bool / str / int / float, also inside Optional[…], Union[…, None] or `… | None`."""
-    types = {_ANNOTATION_TYPES.get(member.value) if isinstance(member, cst.Name) else None
+    types = {ANNOTATION_TYPES.get(member.value) if isinstance(member, cst.Name) else None
              for member in _union_members(annotation)
              if not (isinstance(member, cst.Name) and member.value == "None")}
     return types.pop() if len(types) == 1 else None
