@@ -195,13 +195,13 @@ resource "aws_route53_zone" "optional" {
             return
         first = flagged[0]
         edits, reason = _scaffold(ctx, module, flagged)
-        names = ", ".join(f"`{_address(d)}`" for d in flagged)
+        names = ", ".join(f"`{_address(d)}`" for d in flagged) + (" needs" if len(flagged) == 1 else " need")
         if edits:
             yield self.finding(location(first.file, first.block),
-                               f"{names} need a domain the project does not own: put behind `enable_route53` (default false)", edits)
+                               f"{names} a domain the project does not own: put behind `enable_route53` (default false)", edits)
         else:
             yield self.finding(location(first.file, first.block),
-                               f"{names} need a domain the project does not own; make them optional (`enable_route53`, "
+                               f"{names} a domain the project does not own; make them optional (`enable_route53`, "
                                f"default false, `count` on each){reason}")
 
 

@@ -43,6 +43,14 @@ def without_default(declared) -> bool:
     return value.kind == "string" and (not value.value or PLACEHOLDER.search(value.value) is not None)
 
 
+def unsupplied(declared) -> bool:
+    """A root module's variable with no default at all and no tfvars value: Terraform stops
+    and asks for it (an empty default is a deliberate "not set", unlike in without_default)."""
+    if "modules" in declared.file.path.parts[:-1]:
+        return False
+    return attribute(declared.block, "default") is None and declared.block.labels[0] not in tfvars(declared.file.path.parent)
+
+
 def tfvars(folder) -> dict[str, str]:
     """The `name = value` lines of the folder's terraform.tfvars and *.auto.tfvars (strings
     unquoted; other values as written), which Terraform reads on its own."""
