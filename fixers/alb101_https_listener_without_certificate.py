@@ -5,13 +5,43 @@ from __future__ import annotations
 import re
 
 from iacfix import optional_feature as opt
-from iacfix.backends.hcl_module import Module, attribute, insert_attribute, location, resources
+from iacfix.backends.hcl_module import (
+    Module,
+    attribute,
+    insert_attribute,
+    location,
+    resources,
+)
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
 
 LISTENERS = ("aws_lb_listener", "aws_alb_listener")
 FLAG = "enable_https"
 _CERT_REF = re.compile(r"^(aws_acm_certificate(?:_validation)?)\.([\w-]+)(?:\[0\])?\.(?:certificate_)?arn$")
+
+
+# An example the rule reports without changing it (before and after alike).
+REPORTED_1 = """\
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+
+const cert = new AcmCertificate(this, 'cert', { domainName: 'app.example.com', validationMethod: 'DNS' });
+new LbListener(this, 'https', {
+  loadBalancerArn: alb.arn,
+  port: 443,
+  protocol: 'HTTPS',
+  certificateArn: cert.arn,
+  defaultAction: [{ type: 'forward', targetGroupArn: tg.arn }],
+});
+"""
+
+REPORTED_2 = """\
+from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
+from cdktf_cdktf_provider_aws.lb_listener import LbListener
+
+cert = AcmCertificate(self, "cert", domain_name="api.example.com", validation_method="DNS")
+LbListener(self, "https", load_balancer_arn=alb.arn, port=443, protocol="HTTPS", certificate_arn=cert.arn)
+"""
 
 
 class HttpsListenerWithoutCertificate(Rule):
@@ -151,49 +181,13 @@ variable "enable_https" {
         ),
         Example(
             "cdktf-ts",
-            before="""\
-import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
-import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
-
-const cert = new AcmCertificate(this, 'cert', { domainName: 'app.example.com', validationMethod: 'DNS' });
-new LbListener(this, 'https', {
-  loadBalancerArn: alb.arn,
-  port: 443,
-  protocol: 'HTTPS',
-  certificateArn: cert.arn,
-  defaultAction: [{ type: 'forward', targetGroupArn: tg.arn }],
-});
-""",
-            after="""\
-import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
-import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
-
-const cert = new AcmCertificate(this, 'cert', { domainName: 'app.example.com', validationMethod: 'DNS' });
-new LbListener(this, 'https', {
-  loadBalancerArn: alb.arn,
-  port: 443,
-  protocol: 'HTTPS',
-  certificateArn: cert.arn,
-  defaultAction: [{ type: 'forward', targetGroupArn: tg.arn }],
-});
-""",
+            before=REPORTED_1,
+            after=REPORTED_1,
         ),
         Example(
             "cdktf-py",
-            before="""\
-from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
-from cdktf_cdktf_provider_aws.lb_listener import LbListener
-
-cert = AcmCertificate(self, "cert", domain_name="api.example.com", validation_method="DNS")
-LbListener(self, "https", load_balancer_arn=alb.arn, port=443, protocol="HTTPS", certificate_arn=cert.arn)
-""",
-            after="""\
-from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
-from cdktf_cdktf_provider_aws.lb_listener import LbListener
-
-cert = AcmCertificate(self, "cert", domain_name="api.example.com", validation_method="DNS")
-LbListener(self, "https", load_balancer_arn=alb.arn, port=443, protocol="HTTPS", certificate_arn=cert.arn)
-""",
+            before=REPORTED_2,
+            after=REPORTED_2,
         ),
         # A certificate the project validates in its own zone, and a variable with a default: silent.
         Example(

@@ -9,8 +9,21 @@ from iacfix.backends.hcl_module import Module, location, resources
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
 
-_REPOSITORY = re.compile(r"ecr|repository_url|repo_url|registry_url", re.I)
-_IMAGE = re.compile(r"image", re.I)
+_REPOSITORY = re.compile(r"ecr|repository_url|repo_url|registry_url", re.IGNORECASE)
+_IMAGE = re.compile(r"image", re.IGNORECASE)
+
+
+# An example the rule reports without changing it (before and after alike).
+REPORTED = """\
+variable "container_image" {
+  type = string
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family                = "app"
+  container_definitions = jsonencode([{ name = "app", image = var.container_image }])
+}
+"""
 
 
 class EcrRepositoryUrlVariable(Rule):
@@ -76,26 +89,8 @@ resource "aws_ecs_task_definition" "app" {
         ),
         Example(
             "terraform",
-            before="""\
-variable "container_image" {
-  type = string
-}
-
-resource "aws_ecs_task_definition" "app" {
-  family                = "app"
-  container_definitions = jsonencode([{ name = "app", image = var.container_image }])
-}
-""",
-            after="""\
-variable "container_image" {
-  type = string
-}
-
-resource "aws_ecs_task_definition" "app" {
-  family                = "app"
-  container_definitions = jsonencode([{ name = "app", image = var.container_image }])
-}
-""",
+            before=REPORTED,
+            after=REPORTED,
         ),
         # A default, or a repository the stack creates: silent.
         Example(

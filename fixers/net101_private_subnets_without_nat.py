@@ -6,7 +6,7 @@ import re
 
 from iacfix import provider_imports
 from iacfix.backends.hcl_module import Module
-from iacfix.model import Edit, Location
+from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
 from iacfix.scaffold import New, place, render, statement_indent
 
@@ -19,6 +19,22 @@ _PUBLIC_IP = re.compile(r"(assign_public_ip|assignPublicIp)\s*[:=]\s*(true|True)
 NETWORK = ("aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_route", "aws_route_table_association")
 CLASSES = {"aws_eip": "Eip", "aws_nat_gateway": "NatGateway", "aws_route_table": "RouteTable", "aws_route": "Route",
            "aws_route_table_association": "RouteTableAssociation"}
+
+
+# An example the rule reports without changing it (before and after alike).
+REPORTED = """\
+resource "aws_internet_gateway" "main" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_subnet" "private" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_ecs_service" "app" {
+  name = "app"
+}
+"""
 
 
 class Ambiguous(Exception):
@@ -301,32 +317,8 @@ class Net:
         # No public subnet to put a NAT gateway in: reported.
         Example(
             "terraform",
-            before="""\
-resource "aws_internet_gateway" "main" {
-  vpc_id = aws_vpc.main.id
-}
-
-resource "aws_subnet" "private" {
-  vpc_id = aws_vpc.main.id
-}
-
-resource "aws_ecs_service" "app" {
-  name = "app"
-}
-""",
-            after="""\
-resource "aws_internet_gateway" "main" {
-  vpc_id = aws_vpc.main.id
-}
-
-resource "aws_subnet" "private" {
-  vpc_id = aws_vpc.main.id
-}
-
-resource "aws_ecs_service" "app" {
-  name = "app"
-}
-""",
+            before=REPORTED,
+            after=REPORTED,
         ),
         # A NAT gateway, a private route table or no ECS/Lambda: silent.
         Example(

@@ -12,6 +12,26 @@ LOOKUPS = ("aws_vpc", "aws_subnets", "aws_subnet", "aws_subnet_ids")
 _VAR = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
 
 
+# An example the rule reports without changing it (before and after alike).
+REPORTED = """\
+variable "vpc_id" {
+  description = "VPC to deploy into"
+  type        = string
+}
+
+data "aws_vpc" "selected" {
+  id = var.vpc_id
+}
+
+data "aws_subnets" "private" {
+  filter {
+    name   = "vpc-id"
+    values = [var.vpc_id]
+  }
+}
+"""
+
+
 class VpcLookupWithoutVpc(Rule):
     """A module that looks its VPC up needs the VPC: here nobody supplies it.
 
@@ -39,40 +59,8 @@ class VpcLookupWithoutVpc(Rule):
     examples = [
         Example(
             "terraform",
-            before="""\
-variable "vpc_id" {
-  description = "VPC to deploy into"
-  type        = string
-}
-
-data "aws_vpc" "selected" {
-  id = var.vpc_id
-}
-
-data "aws_subnets" "private" {
-  filter {
-    name   = "vpc-id"
-    values = [var.vpc_id]
-  }
-}
-""",
-            after="""\
-variable "vpc_id" {
-  description = "VPC to deploy into"
-  type        = string
-}
-
-data "aws_vpc" "selected" {
-  id = var.vpc_id
-}
-
-data "aws_subnets" "private" {
-  filter {
-    name   = "vpc-id"
-    values = [var.vpc_id]
-  }
-}
-""",
+            before=REPORTED,
+            after=REPORTED,
         ),
         # The default VPC, or an id with a default: deployable as it is.
         Example(

@@ -144,4 +144,4 @@ def _declared(file, name: str) -> bool:
         pattern = rf"^\s*(?:def\s+{n}\b|{n}\s*(?::[^=\n]*)?=(?!=))"
     else:
         pattern = rf"\b(?:const|let|var|function|class|type|interface|enum)\s+(?:{n}\b|\{{[^}}]*\b{n}\b[^}}]*\}})"
-    return re.search(pattern, file.text, re.M) is not None
+    return re.search(pattern, file.text, re.MULTILINE) is not None

@@ -14,6 +14,19 @@ DOMAIN = "domain_name"
 KINDS = (("resource", "aws_route53_zone"), ("data", "aws_route53_zone"), ("resource", "aws_route53_record"))
 
 
+# An example the rule reports without changing it (before and after alike).
+REPORTED_1 = """\
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
+new Route53Zone(this, 'zone', { name: 'example.com' });
+"""
+
+REPORTED_2 = """\
+from cdktf_cdktf_provider_aws.route53_zone import Route53Zone
+
+Route53Zone(self, "zone", name="shop.example.com")
+"""
+
+
 class Route53WithoutDomain(Rule):
     """Route 53 resources that need a domain the project does not own are optional.
 
@@ -138,27 +151,13 @@ variable "domain_name" {
         ),
         Example(
             "cdktf-ts",
-            before="""\
-import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
-new Route53Zone(this, 'zone', { name: 'example.com' });
-""",
-            after="""\
-import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
-new Route53Zone(this, 'zone', { name: 'example.com' });
-""",
+            before=REPORTED_1,
+            after=REPORTED_1,
         ),
         Example(
             "cdktf-py",
-            before="""\
-from cdktf_cdktf_provider_aws.route53_zone import Route53Zone
-
-Route53Zone(self, "zone", name="shop.example.com")
-""",
-            after="""\
-from cdktf_cdktf_provider_aws.route53_zone import Route53Zone
-
-Route53Zone(self, "zone", name="shop.example.com")
-""",
+            before=REPORTED_2,
+            after=REPORTED_2,
         ),
         # A real domain, a guarded zone: silent.
         Example(

@@ -11,7 +11,7 @@ from iacfix.model import Edit
 from iacfix.textedit import line_end
 
 _VAR = re.compile(r"^var\.([A-Za-z_][\w-]*)$")
-PLACEHOLDER = re.compile(r"example\.(com|org|net)|yourdomain|your-domain|mydomain", re.I)
+PLACEHOLDER = re.compile(r"example\.(com|org|net)|yourdomain|your-domain|mydomain", re.IGNORECASE)
 
 
 def variable_of(module: Module, text: str):
@@ -64,7 +64,7 @@ def tfvars(folder) -> dict[str, str]:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        for match in re.finditer(r'^\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"\n]*)"|(\S[^\n#]*))', text, re.M):
+        for match in re.finditer(r'^\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"\n]*)"|(\S[^\n#]*))', text, re.MULTILINE):
             out[match.group(1)] = match.group(2) if match.group(2) is not None else match.group(3).strip()
     return out
 
