@@ -72,6 +72,7 @@ class StackWithoutOutputs(Rule):
     name = "stack-without-outputs"
     flavours = FLAVOURS
     fix = "unsafe"
+    phase = "scaffold"
     seeds = ("000#3", "004#12")
     examples = [
         Example(

@@ -79,7 +79,9 @@ resource "aws_appautoscaling_policy" "app_cpu" {
   scalable_dimension = aws_appautoscaling_target.app.scalable_dimension
 
   target_tracking_scaling_policy_configuration {
-    target_value = 60
+    target_value       = 60
+    scale_in_cooldown  = 300
+    scale_out_cooldown = 60
 
     predefined_metric_specification {
       predefined_metric_type = "ECSServiceAverageCPUUtilization"

@@ -350,7 +350,7 @@ def run(
         from iacfix.backends.node import get_worker
 
         get_worker().start()  # Node boots while the rules are imported
-    ordered = sorted(rules if rules is not None else all_rules(), key=lambda r: (r.phase == "format", r.code))
+    ordered = sorted(rules if rules is not None else all_rules(), key=lambda r: (PHASES.index(r.phase), r.code))
     workspace, errors = _parse_loaded(workspace, errors, progress)
     findings: list[Finding] = []
     projects = group_projects(workspace)
@@ -450,6 +450,11 @@ def _run_parallel(workspace, errors, projects, options, cwd, workers, progress) 
     findings.sort(key=lambda f: (str(f.path), f.line, f.col, f.code))
     errors.sort(key=lambda e: (str(e.path), e.line))
     return RunResult(workspace, findings, errors)
+
+
+# Safe fixes first (imports repaired, names resolved), then scaffolds that add infrastructure to
+# the repaired code (they read what the fixes made resolvable), layout last.
+PHASES = ("fix", "scaffold", "format")
 
 
 def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError]) -> list[Finding]:

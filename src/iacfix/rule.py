@@ -48,8 +48,8 @@ class Rule:
     # "safe": applied by --write; "unsafe": adds infrastructure (a scaffold with safe defaults),
     # applied only with --unsafe-fixes; "none": reported only, a human decides.
     fix: ClassVar[str] = "safe"
-    # "fix" rules run first, in code order; "format" rules (canonical layout) run after them.
-    phase: ClassVar[str] = "fix"
+    # "fix" rules run first, in code order; "scaffold" rules after them; "format" rules last.
+    phase: ClassVar[str] = "fix"  # or "scaffold" (after every fix) or "format"; see engine.PHASES
     # The rows of ../shared/seeds this rule answers, as "<seed number>#<row>" ("002#3"); the
     # seed → codes map in docs/seeds.md is generated from them (scripts/seed-map.py).
     seeds: ClassVar[tuple[str, ...]] = ()
