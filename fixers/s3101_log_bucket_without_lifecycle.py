@@ -9,7 +9,7 @@ from iacfix import provider_imports
 from iacfix.backends.hcl_module import Module, resources
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.scaffold import New, place, render, statement_indent
+from iacfix.scaffold import New, place, render, statement_indent, unique_label
 
 # What writes logs into a bucket, and the attributes of it that name the bucket.
 LOG_WRITERS = {
@@ -238,20 +238,13 @@ resource "aws_s3_bucket" "assets" {
 
 
 
-def _label(taken: set[str], base: str) -> str:
-    out, n = base, 2
-    while out in taken:
-        out, n = f"{base}_{n}", n + 1
-    return out
-
-
 def _hcl(ctx, bucket, declare_variable: bool) -> list[Edit]:
     """The lifecycle configuration after the bucket's block, and the retention variable."""
     if "count" in bucket.attrs or "for_each" in bucket.attrs:
         return []  # which instances log is not for a scaffold to guess
     module = Module(ctx)
     decl = next(d for d in resources(module, "aws_s3_bucket") if d.file.path == bucket.path and d.block.labels[1] == bucket.name)
-    label = _label({d.block.labels[1] for d in resources(module, LIFECYCLE)}, bucket.name)
+    label = unique_label(bucket.name, {d.block.labels[1] for d in resources(module, LIFECYCLE)})
     block = (
         f'resource "{LIFECYCLE}" "{label}" {{\n  bucket = {bucket.ref}.id\n\n  rule {{\n'
         f'    id     = "expire-logs"\n    status = "Enabled"\n\n    filter {{}}\n\n'
@@ -271,11 +264,8 @@ def _cdktf(ctx, bucket) -> list[Edit]:
     cons = next(c for c in file.view["constructions"] if (c["line"], c["col"]) == (bucket.line, bucket.col))
     lang = file.language
     refs, import_edits = provider_imports.references(file, ["S3BucketLifecycleConfiguration"])
-    base = re.sub(r"\W+", "_", bucket.name or "logs").strip("_") + "_lifecycle"
     taken = {c["args"][1].get("value") for c in file.view["constructions"] if len(c["args"]) > 1}
-    label = base
-    while label.replace("_", "-") in taken:
-        label += "_2"
+    label = unique_label(re.sub(r"\W+", "_", bucket.name or "logs").strip("_") + "_lifecycle", taken)
     rule = (
         "[{ id: 'expire-logs', status: 'Enabled', filter: [{}], expiration: [{ days: %d }] }]"
         if lang == "typescript"
