@@ -21,6 +21,7 @@ CLASS = "DataAwsCallerIdentity"
 CONSTRUCTORS = ("constructor", "__init__")
 # The scope a construct is built in: `this`, `self`, a parameter (`scope`, `stack`).
 SCOPE = re.compile(r"[A-Za-z_$][\w$]*")
+ADVICE = "make a DataAwsCallerIdentity in the stack and build the ARN from its account id, or pass the account in"
 
 
 # An example the rule reports without changing it (before and after alike).
@@ -376,7 +377,8 @@ export class Logs extends Construct {
         if ctx.project.flavour == "terraform":
             yield from self._terraform(ctx)
             return
-        created: set = set()  # files given the import already in this run
+        # what this run made: file -> (the file has the import), (file, class, scope) -> construct ids
+        created: dict = {}
         for file in ctx.files("typescript", "python"):
             if _stack_code(ctx, file):
                 yield from self._cdktf(ctx, file, created)
@@ -459,21 +461,18 @@ def _stack_code(ctx, file) -> bool:
 def _unplaceable(file, outer, span, accounts) -> str | None:
     """Why a literal cannot be repaired where it is, None when it can."""
     if outer is None:
-        return "outside any construct's arguments (a constant, a default)"
+        return f"outside any construct's arguments (a constant, a default): {ADVICE}"
     if not outer["enclosing_function"]:
-        return "in a construct built outside any function, where no DataAwsCallerIdentity can be made"
+        return f"in a construct built outside any function: {ADVICE}"
     if not SCOPE.fullmatch(outer["args"][0]["text"]):
-        return f"in a construct whose scope `{outer['args'][0]['text']}` is not a plain name"
+        return f"in a construct whose scope `{outer['args'][0]['text']}` is not a plain name: {ADVICE}"
     if file.interpolate(span, [(a, b) for a, b, _ in accounts], "x") is None:
-        return "in a literal that cannot become a template literal / f-string (an object key, a bytes literal)"
+        return f"in a literal that cannot become a template literal / f-string (an object key, bytes): {ADVICE}"
     return None
 
 
 def _report(account: str, reason: str) -> str:
-    return (
-        f"account id {account} is written into an ARN {reason}: build the ARN where the stack has a "
-        "DataAwsCallerIdentity (its account id), or pass the account in"
-    )
+    return f"account id {account} is written into an ARN {reason}"
 
 
 def _caller_identity(ctx, file, cls, function, scope, first, created):
@@ -487,36 +486,41 @@ def _caller_identity(ctx, file, cls, function, scope, first, created):
     for cons in mine:
         var = cons.get("var")
         member = bool(var) and var.startswith(file.self_name + ".")
-        if cons["enclosing_function"] == function and var and cons["span"][1] <= first:
-            if member or (here and line_start(file.text, cons["span"][0]) in _statement_lines(file, cons, function)):
+        if cons["enclosing_function"] == function:
+            # made before the first use, kept in the object or by a top-level statement
+            if var and cons["span"][1] <= first and (member or _top_level(file, cons, function)):
                 return f"{var}.{account}", [], None
         elif member and cls and cons["enclosing_function"] in CONSTRUCTORS:
-            return f"{var}.{account}", [], None
+            return f"{var}.{account}", [], None  # the constructor keeps it for the other methods
     if any(c["enclosing_function"] == function for c in mine):
-        return None, [], "and the DataAwsCallerIdentity of this function is not reachable from it: move it before its first use"
+        return None, [], ("before the function's DataAwsCallerIdentity is made, or out of its reach (it is in a block): "
+                          "make it before the first use and read its account id")
     if function not in CONSTRUCTORS and not _called_once(ctx, file, function):
-        return None, [], f"in `{function}`, which is not called exactly once (a DataAwsCallerIdentity made there could clash)"
+        return None, [], (f"in `{function}`, which is not called exactly once, so a DataAwsCallerIdentity made there "
+                          f"could clash: {ADVICE}")
     if here is None:
-        return None, [], f"and where the statements of `{function}` start is unclear"
+        return None, [], f"in `{function}`, whose layout does not show where its statements start: {ADVICE}"
     at, indent = here
     taken_ids = {c["args"][1].get("value") for c in file.view["constructions"]
                  if c["enclosing_class"] == cls and len(c["args"]) > 1 and c["args"][0]["text"] == scope}
+    taken_ids |= created.get((file.path, cls, scope), set())  # made by this run in another function
     ident = next(i for i in ("current", "caller-identity", *(f"current-{n}" for n in range(2, 99))) if i not in taken_ids)
+    created.setdefault((file.path, cls, scope), set()).add(ident)
     refs, import_edits = provider_imports.references(file, [CLASS])
     item = New("data_aws_caller_identity", "caller_identity", cls=refs[CLASS], id=ident)
     while item.var(file.language) in file.view["identifier_counts"]:
         item.label += "_2"
     edits = [] if file.path in created else import_edits
-    created.add(file.path)
+    created[file.path] = set()
     edits.append(Edit(file.path, at, at, render(file, [item], indent, scope)))
     return item.ref(file.language, "account_id"), edits, None
 
 
-def _statement_lines(file, cons, function) -> set[int]:
-    """The line start of the construction's statement when it is a top-level statement of the
-    function (so a `const` there is visible to the rest of the function)."""
-    where = file.statement_start(cons["span"][0], function)
-    return {where[0]} if where else set()
+def _top_level(file, cons, function) -> bool:
+    """Whether a construction is a top-level statement of the function (so a `const` there is
+    visible to the rest of the function)."""
+    where = file.statement_start(cons["span"][0], function, comments=False)
+    return where is not None and where[0] == line_start(file.text, cons["span"][0])
 
 
 def _called_once(ctx, file, function: str) -> bool:

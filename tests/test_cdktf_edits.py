@@ -91,9 +91,9 @@ def test_typescript_literals_skip_comments_regexes_and_interpolations():
     assert literals(text)[1] == ["`a ${f('inner') + `n${1}`} b`", '"c\\"d"']
 
 
-def test_python_literals_are_the_tokenizer_strings():
-    text = 'x = f"a{b}"  # "no"\ny = r"""{"k": 1}"""\nz = b"q"\n'
-    assert literals(text, "python")[1] == ['f"a{b}"', 'r"""{"k": 1}"""', 'b"q"']
+def test_python_literals_are_the_tokenizer_strings_but_docstrings():
+    text = '"""doc"""\nx = f"a{b}"  # "no"\ny = r"""{"k": 1}"""\nz = b"q"\ndef f():\n    "doc"\n    return "r"\n'
+    assert literals(text, "python")[1] == ['f"a{b}"', 'r"""{"k": 1}"""', 'b"q"', '"r"']
 
 
 def rewrite(text, word, language="typescript"):

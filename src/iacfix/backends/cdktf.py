@@ -278,25 +278,56 @@ class CdktfFile(ParsedFile):
     # The view stops at calls and conditionals (`JSON.stringify({...})`, `a ? 'x' : 'y'`), so a rule
     # that rewrites strings wherever they are in a construction's arguments reads the literals
     # from the text: every string literal, template literal and f-string outside comments.
+    @cached_property
+    def _literal_spans(self) -> list[tuple[int, int]]:
+        return self._scan_literals()
+
     def literals(self) -> list[tuple[int, int]]:
-        """The spans of the file's string literals (each with its quotes and prefix)."""
-        raise NotImplementedError
+        """The spans of the file's string literals (each with its quotes and prefix), but for
+        Python's docstrings (which are documentation, as comments are)."""
+        return self._literal_spans
 
     def interpolate(self, span: tuple[int, int], parts: list[tuple[int, int]], expr: str) -> str | None:
         """The literal at `span` rewritten so that each of its `parts` (file offsets, in order) is
         the value of `expr`: a template literal / f-string. None when it cannot be (a bytes
         literal, an object key, a part already inside an interpolation)."""
+        text = self.text[span[0] : span[1]]
+        rel = [(a - span[0], b - span[0]) for a, b in parts]
+        hole = self.hole.format(expr)
+        if not self._is_template(text):
+            return self._to_template(span, text, rel, hole)
+        if not all(self._in_template_text(text, a) for a, _ in rel):
+            return None
+        for a, b in reversed(rel):
+            text = text[:a] + hole + text[b:]
+        return text
+
+    hole: str  # an interpolation of `{}` in a template literal / f-string
+
+    def _scan_literals(self) -> list[tuple[int, int]]:
+        raise NotImplementedError
+
+    def _is_template(self, literal: str) -> bool:
+        raise NotImplementedError
+
+    def _in_template_text(self, literal: str, at: int) -> bool:
+        """Whether offset `at` of a template literal / f-string is in its text, not in an interpolation."""
+        raise NotImplementedError
+
+    def _to_template(self, span: tuple[int, int], literal: str, parts: list[tuple[int, int]], hole: str) -> str | None:
+        """A plain string literal as a template with `hole` in place of each of its `parts`."""
         raise NotImplementedError
 
     def function_header(self, function: str) -> re.Pattern[str]:
         """Where a function, method or constructor named `function` is defined."""
         raise NotImplementedError
 
-    def statement_start(self, offset: int, function: str) -> tuple[int, str] | None:
+    def statement_start(self, offset: int, function: str, comments: bool = True) -> tuple[int, str] | None:
         """Where a statement goes that must run before the code at `offset` in the body of
         `function` (the view's `enclosing_function`): the start of the line of the body's
         top-level statement that holds `offset` (a loop, a call, an assignment), and the body's
-        indentation. None when the layout does not say (no header found, an odd indentation)."""
+        indentation; with `comments`, above the comment lines that introduce the statement.
+        None when the layout does not say (no header found, an odd indentation)."""
         text = self.text
         for header in reversed(list(self.function_header(function).finditer(text, 0, offset))):
             head = len(indentation_at(text, header.start()))
@@ -311,7 +342,7 @@ class CdktfFile(ParsedFile):
             if any(len(ind) < len(body) for _, ind in lines):
                 continue  # `offset` is past the end of this function
             start = max(at for at, ind in lines if ind == body)
-            while start > 0:  # above the comments that introduce the statement
+            while comments and start > 0:
                 above = line_start(text, start - 1)
                 if not text[above:start].strip().startswith(self.comment_prefixes) or indentation_at(text, above) != body:
                     break
@@ -357,32 +388,35 @@ class TypeScriptFile(CdktfFile):
     def import_statement(self, module: str, name: str) -> str:
         return f"import {{ {name} }} from {self.literal(module)};"
 
-    @cached_property
-    def _literal_spans(self) -> list[tuple[int, int]]:
+    hole = "${{{}}}"
+
+    def _scan_literals(self):
         out: list[tuple[int, int]] = []
         _ts_scan(self.text, 0, out, nested=False)
         return out
 
-    def literals(self) -> list[tuple[int, int]]:
-        return self._literal_spans
+    def _is_template(self, literal):
+        return literal.startswith("`")
 
-    def interpolate(self, span, parts, expr):
-        text = self.text[span[0] : span[1]]
-        rel = [(a - span[0], b - span[0]) for a, b in parts]
-        hole = "${" + expr + "}"
-        if text[0] == "`":
-            if not all(_in_template_text(text, a) for a, _ in rel):
-                return None
-            for a, b in reversed(rel):
-                text = text[:a] + hole + text[b:]
-            return text
+    def _in_template_text(self, literal, at):
+        i = 1
+        while i < at:
+            if literal.startswith("${", i):
+                i = _ts_scan(literal, i + 2, None, nested=True)
+                if i > at:
+                    return False
+            else:
+                i += 2 if literal[i] == "\\" else 1
+        return True
+
+    def _to_template(self, span, literal, parts, hole):
         if self.text[: span[0]].rstrip().endswith(("{", ",")) and self.text[span[1] :].lstrip().startswith(":"):
             return None  # an object key: a template literal there would need brackets
         out, prev = [], 1
-        for a, b in rel:
-            out += [_ts_template_text(text[prev:a]), hole]
+        for a, b in parts:
+            out += [_ts_template_text(literal[prev:a]), hole]
             prev = b
-        return "`" + "".join(out) + _ts_template_text(text[prev:-1]) + "`"
+        return "`" + "".join(out) + _ts_template_text(literal[prev:-1]) + "`"
 
     def function_header(self, function):
         name = re.escape(function)
@@ -400,6 +434,10 @@ class TypeScriptFile(CdktfFile):
 
             value.type = get_worker().types(str(self.path), [value.span])[0]
         return value.type
+
+
+_PY_NOISE = (tokenize.NL, tokenize.COMMENT, tokenize.ENCODING)
+_PY_LINE_START = (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
 
 
 class PythonFile(CdktfFile):
@@ -423,50 +461,51 @@ class PythonFile(CdktfFile):
     def import_statement(self, module: str, name: str) -> str:
         return f"from {module} import {name}"
 
-    @cached_property
-    def _literal_spans(self) -> list[tuple[int, int]]:
+    hole = "{{{}}}"
+
+    def _scan_literals(self):
         # the tokenizer knows every prefix, triple quote and f-string of the running Python
         starts = [0]
         for line in self.text.splitlines(keepends=True):
             starts.append(starts[-1] + len(line))
-        out = []
         try:
-            for tok in tokenize.generate_tokens(io.StringIO(self.text).readline):
-                if tok.type == tokenize.STRING:
-                    out.append((starts[tok.start[0] - 1] + tok.start[1], starts[tok.end[0] - 1] + tok.end[1]))
+            tokens = [t for t in tokenize.generate_tokens(io.StringIO(self.text).readline) if t.type not in _PY_NOISE]
         except (tokenize.TokenError, SyntaxError):
             return []
+        out = []
+        for i, tok in enumerate(tokens):
+            if tok.type != tokenize.STRING:
+                continue
+            # a string that is a whole statement is a docstring: documentation, like a comment
+            alone = (i == 0 or tokens[i - 1].type in _PY_LINE_START) and tokens[i + 1].type in (tokenize.NEWLINE, tokenize.ENDMARKER)
+            if not alone:
+                out.append((starts[tok.start[0] - 1] + tok.start[1], starts[tok.end[0] - 1] + tok.end[1]))
         return out
 
-    def literals(self) -> list[tuple[int, int]]:
-        return self._literal_spans
+    @staticmethod
+    def _prefix(literal: str) -> str:
+        return re.match(r"[A-Za-z]*", literal).group()
 
-    def interpolate(self, span, parts, expr):
-        text = self.text[span[0] : span[1]]
-        rel = [(a - span[0], b - span[0]) for a, b in parts]
-        hole = "{" + expr + "}"
-        prefix = re.match(r"[A-Za-z]*", text).group()
-        if "b" in prefix.lower():
-            return None
-        if "f" in prefix.lower():
-            for a, _ in rel:  # the part must be text, not inside a replacement field
-                before = text[len(prefix) : a].replace("{{", "").replace("}}", "")
-                if before.count("{") != before.count("}"):
-                    return None
-            for a, b in reversed(rel):
-                text = text[:a] + hole + text[b:]
-            return text
-        if "\\N{" in text and "r" not in prefix.lower():
-            return None  # a named escape's braces must stay single
+    def _is_template(self, literal):
+        return "f" in self._prefix(literal).lower()
+
+    def _in_template_text(self, literal, at):
+        before = literal[len(self._prefix(literal)) : at].replace("{{", "").replace("}}", "")
+        return before.count("{") == before.count("}")
+
+    def _to_template(self, span, literal, parts, hole):
+        prefix = self._prefix(literal)
+        if "b" in prefix.lower() or ("\\N{" in literal and "r" not in prefix.lower()):
+            return None  # bytes have no f-string; a named escape's braces must stay single
 
         def braces(part: str) -> str:
             return part.replace("{", "{{").replace("}", "}}")
 
         out, prev = [prefix.replace("u", "").replace("U", "") + "f"], len(prefix)
-        for a, b in rel:
-            out += [braces(text[prev:a]), hole]
+        for a, b in parts:
+            out += [braces(literal[prev:a]), hole]
             prev = b
-        return "".join(out) + braces(text[prev:])
+        return "".join(out) + braces(literal[prev:])
 
     def function_header(self, function):
         return re.compile(rf"^[ \t]*(?:async\s+)?def\s+{re.escape(function)}\s*\(", re.M)
@@ -550,19 +589,6 @@ def _closing_paren(text: str, at: int) -> int | None:
             if depth == 0:
                 return i
     return None
-
-
-def _in_template_text(text: str, at: int) -> bool:
-    """Whether offset `at` of a template literal's text is in its text, not in an interpolation."""
-    i = 1
-    while i < at:
-        if text.startswith("${", i):
-            i = _ts_scan(text, i + 2, None, nested=True)
-            if i > at:
-                return False
-        else:
-            i += 2 if text[i] == "\\" else 1
-    return True
 
 
 def _ts_template_text(part: str) -> str:
