@@ -146,6 +146,9 @@ export class S extends Construct {
   ) {
     super(scope, id);
 
+    const userData = `#!/bin/bash
+echo 'HERE is not code'
+`;
     // the roles
     for (const n of names) {
       new Role(this, n, { arn: 'HERE' });
@@ -161,7 +164,7 @@ export class S extends Construct {
 
 def test_statement_start_is_the_top_level_statement_of_the_function_and_its_comments():
     file, _ = literals(TS_CLASS)
-    at, indent = file.statement_start(TS_CLASS.index("HERE"), "constructor")
+    at, indent = file.statement_start(TS_CLASS.index("arn: 'HERE"), "constructor")
     assert (TS_CLASS[at:].splitlines()[0], indent) == ("    // the roles", "    ")
     assert file.statement_start(TS_CLASS.index("THERE"), "constructor") is None  # another method
     at, _ = file.statement_start(TS_CLASS.index("THERE"), "other")

@@ -7,6 +7,7 @@ edit placement — is shared; the subclasses only say how each language spells t
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import tokenize
@@ -352,14 +353,19 @@ class CdktfFile(ParsedFile):
 
     def _code_lines(self, start: int, end: int) -> list[tuple[int, str]]:
         """(line start, indentation) of the lines from the one after `start` to the one of `end`,
-        skipping blank and comment-only lines."""
+        skipping blank and comment-only lines and the lines inside a multi-line literal (a
+        user-data script at column 0 says nothing of the code's layout)."""
         out = []
+        spans = self.literals()
+        firsts = [a for a, _ in spans]
         pos = line_end(self.text, start) + 1
         while pos <= end and pos < len(self.text):
             stop = line_end(self.text, pos)
             line = self.text[pos:stop]
             stripped = line.lstrip(" \t")
-            if stripped and not stripped.startswith(self.comment_prefixes) and not stripped.startswith("*"):
+            i = bisect.bisect_left(firsts, pos) - 1
+            inside = i >= 0 and spans[i][1] > pos
+            if stripped and not inside and not stripped.startswith(self.comment_prefixes) and not stripped.startswith("*"):
                 out.append((pos, line[: len(line) - len(stripped)]))
             pos = stop + 1
         return out
