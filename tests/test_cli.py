@@ -297,5 +297,5 @@ def test_real_subprocess_on_a_sample(tmp_path):
     assert proc.returncode == 1
     assert proc.stdout.startswith("diff --git a/terraform/database.tf b/terraform/database.tf\n")
     assert proc.stderr.endswith(
-        "Found 19 findings (16 fixable). 2 more fixable with --unsafe-fixes. Run with --write to apply the fixes.\n"
+        "Found 20 findings (17 fixable). 2 more fixable with --unsafe-fixes. Run with --write to apply the fixes.\n"
     )

@@ -32,12 +32,12 @@ RULES = {
     "cdktf-py": {
         "fixed": {"CACHE101", "CDK101", "CDK102", "ECS101", "IAM101", "PRV103", "PRV106", "PRV107", "TF101"},
         "scaffolded": {"OUT101"},
-        "reported": {"TEST103"},
+        "reported": {"TEST102", "TEST103"},
     },
     "terraform": {
         "fixed": {
             "ECS101", "ECS103", "ECS104", "IAM101", "RDS101", "RDS103", "TF001", "TF101", "TF102",
-            "TF103", "TF105", "TF201", "TF202", "TF203", "TF207", "WAF101",
+            "TF103", "TF105", "TF201", "TF202", "TF203", "TF206", "TF207", "WAF101",
         },
         "scaffolded": {"ASG101", "ECR101"},
         "reported": {"MON101"},
