@@ -23,6 +23,8 @@ RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("LbTargetGroupConfig", "deregistrationDelaySeconds"): ("deregistrationDelay", None),
     ("CloudwatchLogGroupConfig", "retentionDays"): ("retentionInDays", None),
     ("DbInstanceConfig", "name"): ("dbName", None),  # removed in provider 5
+    # The replication group's argument, written on the subnet group itself (seed 001#4)
+    ("ElasticacheSubnetGroupConfig", "subnetGroupName"): ("name", None),
     ("S3BucketConfig", "bucketName"): ("bucket", None),
     ("S3BucketConfig", "name"): ("bucket", None),
     ("SnsTopicConfig", "kmsKeyId"): ("kmsMasterKeyId", None),
@@ -97,13 +99,17 @@ new FlowLog(this, 'flow', { vpcId: vpc.id, trafficType: 'ALL' });
             "cdktf-py",
             before="""\
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
 
 DbInstance(self, "db", engine="postgres", instance_class="db.t3.micro", manage_password=True)
+ElasticacheSubnetGroup(self, "cache", subnet_group_name="cache-subnets", subnet_ids=ids)
 """,
             after="""\
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
 
 DbInstance(self, "db", engine="postgres", instance_class="db.t3.micro", manage_master_user_password=True)
+ElasticacheSubnetGroup(self, "cache", name="cache-subnets", subnet_ids=ids)
 """,
         ),
         Example(

@@ -69,7 +69,7 @@ ROWS: dict[str, tuple[str, str]] = {
     "004#5": ("optional MFA with no MFA factor", "required MFA with no factor is reported"),
     "004#6": ("Lambda zip path relative to where synth runs Terraform", ""),
     "004#7": ("Lambda code imports @aws-sdk clients its package.json lacks", ""),
-    "004#8": ("a placeholder account id in an ARN", ""),
+    "004#8": ("a placeholder account id in an ARN", "an ARN outside any construct's arguments (a constant) is reported"),
     "004#9": ("PowerUserAccess attached to a role", "the least-privilege policy"),
     "004#10": ("a Lambda zip nothing builds", "the build step"),
     "004#11": ("API Gateway without CORS for a browser client", "the allowed origins"),

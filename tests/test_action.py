@@ -50,14 +50,14 @@ def _run(step: dict, tmp_path: Path, env: dict[str, str], cwd: Path) -> tuple[su
 
 def test_the_check_step_writes_sarif_and_annotations(tmp_path):
     proc, outputs = _run(
-        STEPS["check"], tmp_path, {"IACFIX_PATHS": "terraform", "IACFIX_ARGS": "--select ECS", "ANNOTATIONS": "true"}, SAMPLES
+        STEPS["check"], tmp_path, {"IACFIX_PATHS": "terraform", "IACFIX_ARGS": "--select ECS101", "ANNOTATIONS": "true"}, SAMPLES
     )
     assert proc.returncode == 0, proc.stderr  # the step records the exit code; a later one fails
     assert outputs == {"exit-code": "1", "sarif-file": str(tmp_path / "iacfix.sarif")}
     log = json.loads((tmp_path / "iacfix.sarif").read_text())
     jsonschema.validate(log, SCHEMA, cls=jsonschema.Draft4Validator)
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["ECS101"]
-    assert proc.stdout.startswith("::warning file=terraform/ecs.tf,line=49,col=1,title=iacfix ECS101")
+    assert proc.stdout.startswith("::warning file=terraform/ecs.tf,line=55,col=1,title=iacfix ECS101")
 
 
 @pytest.mark.parametrize("code", ["1", "2"])

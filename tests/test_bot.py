@@ -247,8 +247,8 @@ def test_opens_a_pull_request_with_the_fixes_on_its_own_branch(repo, github):
 
     [pull] = github.pulls.values()
     assert (pull["head"]["ref"], pull["base"]["ref"], pull["title"]) == (BRANCH, "main", "iacfix: fix ECS101, TF101 on main")
-    assert "| `ecs.tf` | 49 | ECS101 | ECS service `app` has no desired count" in pull["body"]
-    assert "| `provider.tf` | 14 | TF101 |" in pull["body"]
+    assert "| `ecs.tf` | 55 | ECS101 | ECS service `app` has no desired count" in pull["body"]
+    assert "| `provider.tf` | 18 | TF101 |" in pull["body"]
     method, path, _, headers = github.requests[-1]
     assert (method, path) == ("POST", "/repos/octo/infra/pulls")
     assert headers["accept"] == "application/vnd.github+json" and headers["x-github-api-version"] == "2022-11-28"

@@ -72,3 +72,107 @@ def test_replace_and_remove_in_one_fix():
 def test_remove_attr_python():
     text = f'{PY_HEAD}EcsService(\n    self,\n    "s",\n    name="a",\n    desired_count=1,\n)\n'
     assert edit(text, "remove", language="python") == f'{PY_HEAD}EcsService(\n    self,\n    "s",\n    name="a",\n)\n'
+
+
+# -- string literals: found outside comments, rewritten as templates / f-strings --------------------
+
+
+def literals(text, language="typescript"):
+    file = cdktf.parse(language, Path(f"/virtual/x.{'ts' if language == 'typescript' else 'py'}"), text)
+    return file, [text[a:b] for a, b in file.literals()]
+
+
+def test_typescript_literals_skip_comments_regexes_and_interpolations():
+    text = (
+        "// it's a comment\n"
+        "const re = /'[a-z]/g; const half = 4 / 2;\n"
+        "/* 'no' */ const t = `a ${f('inner') + `n${1}`} b` + \"c\\\"d\";\n"
+    )
+    assert literals(text)[1] == ["`a ${f('inner') + `n${1}`} b`", '"c\\"d"']
+
+
+def test_python_literals_are_the_tokenizer_strings_but_docstrings():
+    text = '"""doc"""\nx = f"a{b}"  # "no"\ny = r"""{"k": 1}"""\nz = b"q"\ndef f():\n    "doc"\n    return "r"\n'
+    assert literals(text, "python")[1] == ['f"a{b}"', 'r"""{"k": 1}"""', 'b"q"', '"r"']
+
+
+def rewrite(text, word, language="typescript"):
+    """The literal holding (each) `word` with the word interpolated as `E`."""
+    file, _ = literals(text, language)
+    at = text.index(word)
+    span = next(s for s in file.literals() if s[0] <= at < s[1])
+    parts, i = [], at
+    while 0 <= i < span[1]:
+        parts.append((i, i + len(word)))
+        i = text.find(word, i + 1)
+    return file.interpolate(span, parts, "E")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("x = 'a:ID:b';", "`a:${E}:b`"),
+        ("x = 'a`${ID}';", "`a\\`\\${${E}}`"),  # a backtick and `${` of a quoted string are escaped
+        ("x = `${r}:ID:${n}`;", "`${r}:${E}:${n}`"),  # the template keeps its interpolations
+        ("x = `${'ID'}`;", None),  # inside an interpolation
+        ("x = { 'ID': 1 };", None),  # an object key
+        ("x = 'ID ID';", "`${E} ${E}`"),
+    ],
+)
+def test_interpolate_typescript(text, expected):
+    assert rewrite(text, "ID") == expected
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ('x = "a:ID:{b}"\n', 'f"a:{E}:{{b}}"'),  # braces of a plain string are doubled
+        ('x = f"{r}:ID:{n}"\n', 'f"{r}:{E}:{n}"'),
+        ('x = u"ID"\n', 'f"{E}"'),
+        ('x = R"ID\\d"\n', 'Rf"{E}\\d"'),
+        ('x = b"ID"\n', None),
+        ('x = f"{\'ID\'}"\n', None),
+    ],
+)
+def test_interpolate_python(text, expected):
+    assert rewrite(text, "ID", "python") == expected
+
+
+TS_CLASS = """\
+export class S extends Construct {
+  constructor(
+    scope: Construct,
+    id: string,
+  ) {
+    super(scope, id);
+
+    const userData = `#!/bin/bash
+echo 'HERE is not code'
+`;
+    // the roles
+    for (const n of names) {
+      new Role(this, n, { arn: 'HERE' });
+    }
+  }
+
+  other() {
+    new Role(this, 'x', { arn: 'THERE' });
+  }
+}
+"""
+
+
+def test_statement_start_is_the_top_level_statement_of_the_function_and_its_comments():
+    file, _ = literals(TS_CLASS)
+    at, indent = file.statement_start(TS_CLASS.index("arn: 'HERE"), "constructor")
+    assert (TS_CLASS[at:].splitlines()[0], indent) == ("    // the roles", "    ")
+    assert file.statement_start(TS_CLASS.index("THERE"), "constructor") is None  # another method
+    at, _ = file.statement_start(TS_CLASS.index("THERE"), "other")
+    assert TS_CLASS[at:].splitlines()[0] == "    new Role(this, 'x', { arn: 'THERE' });"
+
+
+def test_statement_start_python():
+    text = "class S:\n    def __init__(\n        self,\n    ):\n        x = 1\n        if x:\n            R(self, 'a', arn='HERE')\n"
+    file, _ = literals(text, "python")
+    at, indent = file.statement_start(text.index("HERE"), "__init__")
+    assert (text[at:].splitlines()[0], indent) == ("        if x:", "        ")

@@ -295,5 +295,7 @@ def test_real_subprocess_on_a_sample(tmp_path):
     assert version.returncode == 0 and version.stdout.startswith("iacfix ")
     proc = subprocess.run([*exe, "terraform"], cwd=SAMPLES, capture_output=True, text=True)
     assert proc.returncode == 1
-    assert proc.stdout.startswith("diff --git a/terraform/ecs.tf b/terraform/ecs.tf\n")
-    assert proc.stderr.endswith("Found 3 findings (3 fixable). Run with --write to apply the fixes.\n")
+    assert proc.stdout.startswith("diff --git a/terraform/database.tf b/terraform/database.tf\n")
+    assert proc.stderr.endswith(
+        "Found 20 findings (17 fixable). 2 more fixable with --unsafe-fixes. Run with --write to apply the fixes.\n"
+    )

@@ -70,8 +70,8 @@ def test_sarif_of_a_sample_is_valid_and_complete(monkeypatch):
         for r in run["results"]
     ]
     assert found == [
-        ("ECS101", "ECS101", {"uri": "terraform/ecs.tf", "uriBaseId": "SRCROOT"}, {"startLine": 49, "startColumn": 1}),
-        ("TF101", "TF101", {"uri": "terraform/provider.tf", "uriBaseId": "SRCROOT"}, {"startLine": 14, "startColumn": 5}),
+        ("ECS101", "ECS101", {"uri": "terraform/ecs.tf", "uriBaseId": "SRCROOT"}, {"startLine": 55, "startColumn": 1}),
+        ("TF101", "TF101", {"uri": "terraform/provider.tf", "uriBaseId": "SRCROOT"}, {"startLine": 18, "startColumn": 5}),
     ]
     assert run["invocations"] == [{"executionSuccessful": True, "toolExecutionNotifications": []}]
 

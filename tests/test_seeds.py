@@ -215,6 +215,24 @@ export function build(scope: any) {
 }
 """
 
+# A trust policy's principal, in a role the stack builds (seed 004 row 8).
+TRUST_POLICY_TS = "import { IamRole } from '@cdktf/provider-aws/lib/iam-role';\n" + STACK_TS.replace(
+    "{snippet}",
+    """\
+    new IamRole(this, 'ci', {
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: {
+{snippet}
+          },
+        }],
+      }),
+    });""",
+)
+
 
 @dataclass
 class Setting:
@@ -275,6 +293,7 @@ SETTINGS: dict[str, Setting] = {
         files={"package.json": LAMBDA_BUILD_PACKAGE_JSON},  # builds the zip, which LAM102 looks for
         expected=("LAM101",),
     ),
+    "004#8": Setting("cdktf-ts", "lib/tap-stack.ts", TRUST_POLICY_TS, indent=14, expected=("IAM102",)),
     "004#9": Setting("cdktf-ts", "lib/iam.ts", IAM_ROLE_TS, indent=4, expected=("IAM103",)),
 }
 

@@ -22,15 +22,21 @@ resource "aws_ecs_task_definition" "app" {
   cpu                      = "512"
   memory                   = "1024"
   execution_role_arn       = aws_iam_role.task_execution.arn
+  task_role_arn            = aws_iam_role.task.arn
 
   container_definitions = jsonencode([
     {
       name         = "api"
-      image        = var.app_image
+      image        = "${var.ecr_repository_url}:latest"
       essential    = true
       portMappings = [{ containerPort = 80, protocol = "tcp" }]
       environment = [
-        { name = "REDIS_HOST", value = aws_elasticache_replication_group.redis.primary_endpoint_address }
+        { name = "REDIS_HOST", value = aws_elasticache_replication_group.redis.primary_endpoint_address },
+        { name = "DB_HOST", value = aws_rds_cluster.main.endpoint },
+        { name = "RECEIPTS_BUCKET", value = aws_s3_bucket.receipts.bucket }
+      ]
+      secrets = [
+        { name = "DB_PASSWORD", valueFrom = aws_secretsmanager_secret.db.arn }
       ]
       logConfiguration = {
         logDriver = "awslogs"
@@ -54,10 +60,21 @@ resource "aws_ecs_service" "app" {
   task_definition = aws_ecs_task_definition.app.arn
   propagate_tags  = "SERVICE"
 
+  deployment_configuration {
+    maximum_percent         = 200
+    minimum_healthy_percent = 100
+  }
+
   network_configuration {
-    subnets          = aws_subnet.public[*].id
+    subnets          = aws_subnet.private[*].id
     security_groups  = [aws_security_group.app.id]
-    assign_public_ip = true
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.app.arn
+    container_name   = "api"
+    container_port   = 80
   }
 
   tags = local.common_tags
@@ -79,9 +96,7 @@ resource "aws_appautoscaling_policy" "app_cpu" {
   scalable_dimension = aws_appautoscaling_target.app.scalable_dimension
 
   target_tracking_scaling_policy_configuration {
-    target_value       = 60
-    scale_in_cooldown  = 300
-    scale_out_cooldown = 60
+    target_value = 60
 
     predefined_metric_specification {
       predefined_metric_type = "ECSServiceAverageCPUUtilization"

@@ -16,10 +16,9 @@ variable "vpc_cidr" {
   default     = "10.40.0.0/16"
 }
 
-variable "app_image" {
-  description = "Container image of the booking API"
+variable "ecr_repository_url" {
+  description = "ECR repository the pipeline pushes the booking API image to"
   type        = string
-  default     = "public.ecr.aws/docker/library/nginx:1.27-alpine"
 }
 
 variable "redis_node_type" {

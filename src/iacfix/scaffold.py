@@ -22,6 +22,7 @@ class New:
     cls: str = ""  # the CDKTF class reference (`Eip`, `aws.eip.Eip`)
     each: tuple[str, str, str] | None = None  # CDKTF: (collection, item var, index var): one per item
     bare: bool = False  # CDKTF: not assigned to a variable (nothing refers to it)
+    id: str = ""  # CDKTF: the construct id, when not the label with dashes
 
     def var(self, language: str) -> str:
         return camel_case(self.label) if language == "typescript" else self.label
@@ -53,12 +54,18 @@ def _render_one(file, item: New, indent: str, scope: str) -> str:
         width = max((len(k) for k, _ in item.attrs), default=0)
         body = "".join(f"{indent}  {k.ljust(width)} = {v}\n" for k, v in item.attrs)
         return f'{indent}resource "{item.type}" "{item.label}" {{\n{body}{indent}}}\n'
-    ident = item.label.replace("_", "-")
+    ident = item.id or item.label.replace("_", "-")
     inner = indent + ("  " if lang == "typescript" else "    ") if item.each else indent
     if item.each:
         ident_text = f"`{ident}-${{{item.each[2]}}}`" if lang == "typescript" else f'f"{ident}-{{{item.each[2]}}}"'
     else:
         ident_text = file.literal(ident)
+    if not item.attrs and not item.each:  # a construct without configuration: one line
+        if lang == "typescript":
+            assign = "" if item.bare else f"const {item.var(lang)} = "
+            return f"{indent}{assign}new {item.cls}({scope or 'this'}, {ident_text});\n"
+        assign = "" if item.bare else f"{item.var(lang)} = "
+        return f"{indent}{assign}{item.cls}({scope or 'self'}, {ident_text})\n"
     if lang == "typescript":
         props = "".join(f"{inner}  {camel_case(k)}: {v},\n" for k, v in item.attrs)
         assign = "" if item.bare or item.each else f"const {item.var(lang)} = "

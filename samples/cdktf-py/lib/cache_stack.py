@@ -49,7 +49,7 @@ class CacheStack(TerraformStack):
         subnet_group = ElasticacheSubnetGroup(
             self,
             "redis_subnets",
-            name=f"{name}-subnets",
+            subnet_group_name=f"{name}-subnets",
             description="Subnets for the catalog Redis cluster",
             subnet_ids=subnet_ids,
         )

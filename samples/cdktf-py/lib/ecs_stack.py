@@ -1,5 +1,7 @@
 """ECS Fargate service for the catalog API."""
 
+import json
+
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
 from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster
@@ -7,6 +9,7 @@ from cdktf_cdktf_provider_aws.ecs_service import (
     EcsService,
     EcsServiceNetworkConfiguration,
 )
+from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.security_group import (
     SecurityGroup,
     SecurityGroupEgress,
@@ -41,6 +44,14 @@ class EcsStack(TerraformStack):
             tags={"Name": f"catalog-{environment_suffix}"},
         )
 
+        # Mostly Spot capacity, with one on-demand task as a floor
+        EcsClusterCapacityProviders(
+            self,
+            "cluster_capacity",
+            cluster_name=self.cluster.name,
+            capacity_providers=["FARGATE", "FARGATE_SPOT"],
+        )
+
         self.service_security_group = SecurityGroup(
             self,
             "service_sg",
@@ -63,12 +74,31 @@ class EcsStack(TerraformStack):
             tags={"Name": f"{name}-sg"},
         )
 
+        self.task_role = IamRole(
+            self,
+            "task_role",
+            name=f"{name}-task",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+        )
+
         task_definition = create_api_task_definition(
             self,
             name=name,
             aws_region=aws_region,
             image="public.ecr.aws/docker/library/python:3.12-slim",
             container_port=8000,
+            task_role_arn=self.task_role.arn,
         )
 
         service = EcsService(
@@ -77,7 +107,10 @@ class EcsStack(TerraformStack):
             name=name,
             cluster=self.cluster.id,
             task_definition=task_definition.arn,
-            launch_type="FARGATE",
+            capacity_provider_strategy=[
+                {"capacity_provider": "FARGATE", "base": 1, "weight": 1},
+                {"capacity_provider": "FARGATE_SPOT", "weight": 3},
+            ],
             network_configuration=EcsServiceNetworkConfiguration(
                 subnets=subnet_ids,
                 security_groups=[self.service_security_group.id],

@@ -1,7 +1,7 @@
 resource "aws_elasticache_subnet_group" "redis" {
   name        = "${local.name_prefix}-redis-subnets"
   description = "Subnets for the booking Redis cache"
-  subnet_ids  = aws_subnet.public[*].id
+  subnet_ids  = aws_subnet.private[*].id
   tags        = local.common_tags
 }
 

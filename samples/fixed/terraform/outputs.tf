@@ -17,3 +17,18 @@ output "redis_primary_endpoint" {
   description = "Primary endpoint of the Redis replication group"
   value       = aws_elasticache_replication_group.redis.primary_endpoint_address
 }
+
+output "alb_dns_name" {
+  description = "DNS name of the booking API load balancer"
+  value       = aws_lb.app.dns_name
+}
+
+output "db_endpoint" {
+  description = "Writer endpoint of the booking database"
+  value       = aws_rds_cluster.main.endpoint
+}
+
+output "receipts_bucket" {
+  description = "Bucket the API writes booking receipts to"
+  value       = aws_s3_bucket.receipts.bucket
+}

@@ -16,12 +16,6 @@ variable "vpc_cidr" {
   default     = "10.40.0.0/16"
 }
 
-variable "app_image" {
-  description = "Container image of the booking API"
-  type        = string
-  default     = "public.ecr.aws/docker/library/nginx:1.27-alpine"
-}
-
 variable "redis_node_type" {
   description = "Instance type of the Redis cache nodes"
   type        = string

@@ -7,14 +7,17 @@ edit placement — is shared; the subclasses only say how each language spells t
 
 from __future__ import annotations
 
+import bisect
+import io
 import re
+import tokenize
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from iacfix.backends.base import BackendError, ParsedFile, Setting, SourceSyntaxError
 from iacfix.model import Edit, Prop, Resource, Value
-from iacfix.textedit import camel_case, indentation_at, line_end, removal_span, snake_case
+from iacfix.textedit import camel_case, indentation_at, line_end, line_start, removal_span, snake_case
 
 # The provider packages' module layout says which Terraform type a class is:
 #   @cdktf/provider-aws/lib/ecs-service         → aws_ecs_service
@@ -272,6 +275,101 @@ class CdktfFile(ParsedFile):
         """The static type of an expression ("boolean", "string", ...), None when unknown."""
         return value.type
 
+    # -- string literals and where statements go ---------------------------------------------
+    # The view stops at calls and conditionals (`JSON.stringify({...})`, `a ? 'x' : 'y'`), so a rule
+    # that rewrites strings wherever they are in a construction's arguments reads the literals
+    # from the text: every string literal, template literal and f-string outside comments.
+    @cached_property
+    def _literal_spans(self) -> list[tuple[int, int]]:
+        return self._scan_literals()
+
+    def literals(self) -> list[tuple[int, int]]:
+        """The spans of the file's string literals (each with its quotes and prefix), but for
+        Python's docstrings (which are documentation, as comments are)."""
+        return self._literal_spans
+
+    def interpolate(self, span: tuple[int, int], parts: list[tuple[int, int]], expr: str) -> str | None:
+        """The literal at `span` rewritten so that each of its `parts` (file offsets, in order) is
+        the value of `expr`: a template literal / f-string. None when it cannot be (a bytes
+        literal, an object key, a part already inside an interpolation)."""
+        text = self.text[span[0] : span[1]]
+        rel = [(a - span[0], b - span[0]) for a, b in parts]
+        hole = self.hole.format(expr)
+        if not self._is_template(text):
+            return self._to_template(span, text, rel, hole)
+        if not all(self._in_template_text(text, a) for a, _ in rel):
+            return None
+        for a, b in reversed(rel):
+            text = text[:a] + hole + text[b:]
+        return text
+
+    hole: str  # an interpolation of `{}` in a template literal / f-string
+
+    def _scan_literals(self) -> list[tuple[int, int]]:
+        raise NotImplementedError
+
+    def _is_template(self, literal: str) -> bool:
+        raise NotImplementedError
+
+    def _in_template_text(self, literal: str, at: int) -> bool:
+        """Whether offset `at` of a template literal / f-string is in its text, not in an interpolation."""
+        raise NotImplementedError
+
+    def _to_template(self, span: tuple[int, int], literal: str, parts: list[tuple[int, int]], hole: str) -> str | None:
+        """A plain string literal as a template with `hole` in place of each of its `parts`."""
+        raise NotImplementedError
+
+    def function_header(self, function: str) -> re.Pattern[str]:
+        """Where a function, method or constructor named `function` is defined."""
+        raise NotImplementedError
+
+    def statement_start(self, offset: int, function: str, comments: bool = True) -> tuple[int, str] | None:
+        """Where a statement goes that must run before the code at `offset` in the body of
+        `function` (the view's `enclosing_function`): the start of the line of the body's
+        top-level statement that holds `offset` (a loop, a call, an assignment), and the body's
+        indentation; with `comments`, above the comment lines that introduce the statement.
+        None when the layout does not say (no header found, an odd indentation)."""
+        text = self.text
+        for header in reversed(list(self.function_header(function).finditer(text, 0, offset))):
+            head = len(indentation_at(text, header.start()))
+            params = text.find("(", header.start(), offset)
+            close = _closing_paren(text, params) if params >= 0 else None
+            if close is None or close >= offset:
+                continue
+            lines = self._code_lines(close, offset)
+            if not lines or len(lines[0][1]) <= head:
+                continue
+            body = lines[0][1]
+            if any(len(ind) < len(body) for _, ind in lines):
+                continue  # `offset` is past the end of this function
+            start = max(at for at, ind in lines if ind == body)
+            while comments and start > 0:
+                above = line_start(text, start - 1)
+                if not text[above:start].strip().startswith(self.comment_prefixes) or indentation_at(text, above) != body:
+                    break
+                start = above
+            return start, body
+        return None
+
+    def _code_lines(self, start: int, end: int) -> list[tuple[int, str]]:
+        """(line start, indentation) of the lines from the one after `start` to the one of `end`,
+        skipping blank and comment-only lines and the lines inside a multi-line literal (a
+        user-data script at column 0 says nothing of the code's layout)."""
+        out = []
+        spans = self.literals()
+        firsts = [a for a, _ in spans]
+        pos = line_end(self.text, start) + 1
+        while pos <= end and pos < len(self.text):
+            stop = line_end(self.text, pos)
+            line = self.text[pos:stop]
+            stripped = line.lstrip(" \t")
+            i = bisect.bisect_left(firsts, pos) - 1
+            inside = i >= 0 and spans[i][1] > pos
+            if stripped and not inside and not stripped.startswith(self.comment_prefixes) and not stripped.startswith("*"):
+                out.append((pos, line[: len(line) - len(stripped)]))
+            pos = stop + 1
+        return out
+
 
 class TypeScriptFile(CdktfFile):
     language = "typescript"
@@ -296,12 +394,56 @@ class TypeScriptFile(CdktfFile):
     def import_statement(self, module: str, name: str) -> str:
         return f"import {{ {name} }} from {self.literal(module)};"
 
+    hole = "${{{}}}"
+
+    def _scan_literals(self):
+        out: list[tuple[int, int]] = []
+        _ts_scan(self.text, 0, out, nested=False)
+        return out
+
+    def _is_template(self, literal):
+        return literal.startswith("`")
+
+    def _in_template_text(self, literal, at):
+        i = 1
+        while i < at:
+            if literal.startswith("${", i):
+                i = _ts_scan(literal, i + 2, None, nested=True)
+                if i > at:
+                    return False
+            else:
+                i += 2 if literal[i] == "\\" else 1
+        return True
+
+    def _to_template(self, span, literal, parts, hole):
+        if self.text[: span[0]].rstrip().endswith(("{", ",")) and self.text[span[1] :].lstrip().startswith(":"):
+            return None  # an object key: a template literal there would need brackets
+        out, prev = [], 1
+        for a, b in parts:
+            out += [_ts_template_text(literal[prev:a]), hole]
+            prev = b
+        return "`" + "".join(out) + _ts_template_text(literal[prev:-1]) + "`"
+
+    def function_header(self, function):
+        name = re.escape(function)
+        if function == "constructor":
+            return re.compile(r"^[ \t]*(?:(?:public|private|protected)\s+)?constructor\s*\(", re.M)
+        return re.compile(
+            rf"^[ \t]*(?:(?:export|default|public|private|protected|static|async|override)\s+)*"
+            rf"(?:function\s*\*?\s*{name}\s*[(<]|{name}\s*[(<]|(?:const|let|var)\s+{name}\b)",
+            re.M,
+        )
+
     def value_type(self, value: Value) -> str | None:
         if value.type is None and value.kind == "expr":
             from iacfix.backends.node import get_worker
 
             value.type = get_worker().types(str(self.path), [value.span])[0]
         return value.type
+
+
+_PY_NOISE = (tokenize.NL, tokenize.COMMENT, tokenize.ENCODING)
+_PY_LINE_START = (tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT)
 
 
 class PythonFile(CdktfFile):
@@ -324,3 +466,148 @@ class PythonFile(CdktfFile):
 
     def import_statement(self, module: str, name: str) -> str:
         return f"from {module} import {name}"
+
+    hole = "{{{}}}"
+
+    def _scan_literals(self):
+        # the tokenizer knows every prefix, triple quote and f-string of the running Python
+        starts = [0]
+        for line in self.text.splitlines(keepends=True):
+            starts.append(starts[-1] + len(line))
+        try:
+            tokens = [t for t in tokenize.generate_tokens(io.StringIO(self.text).readline) if t.type not in _PY_NOISE]
+        except (tokenize.TokenError, SyntaxError):
+            return []
+        out = []
+        for i, tok in enumerate(tokens):
+            if tok.type != tokenize.STRING:
+                continue
+            # a string that is a whole statement is a docstring: documentation, like a comment
+            alone = (i == 0 or tokens[i - 1].type in _PY_LINE_START) and tokens[i + 1].type in (tokenize.NEWLINE, tokenize.ENDMARKER)
+            if not alone:
+                out.append((starts[tok.start[0] - 1] + tok.start[1], starts[tok.end[0] - 1] + tok.end[1]))
+        return out
+
+    @staticmethod
+    def _prefix(literal: str) -> str:
+        return re.match(r"[A-Za-z]*", literal).group()
+
+    def _is_template(self, literal):
+        return "f" in self._prefix(literal).lower()
+
+    def _in_template_text(self, literal, at):
+        before = literal[len(self._prefix(literal)) : at].replace("{{", "").replace("}}", "")
+        return before.count("{") == before.count("}")
+
+    def _to_template(self, span, literal, parts, hole):
+        prefix = self._prefix(literal)
+        if "b" in prefix.lower() or ("\\N{" in literal and "r" not in prefix.lower()):
+            return None  # bytes have no f-string; a named escape's braces must stay single
+
+        def braces(part: str) -> str:
+            return part.replace("{", "{{").replace("}", "}}")
+
+        out, prev = [prefix.replace("u", "").replace("U", "") + "f"], len(prefix)
+        for a, b in parts:
+            out += [braces(literal[prev:a]), hole]
+            prev = b
+        return "".join(out) + braces(literal[prev:])
+
+    def function_header(self, function):
+        return re.compile(rf"^[ \t]*(?:async\s+)?def\s+{re.escape(function)}\s*\(", re.M)
+
+
+# -- TypeScript literals ----------------------------------------------------------------------------
+
+# Before a `/` that starts a regular expression literal (not a division).
+_REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^") | {""}
+
+
+def _ts_scan(text: str, i: int, out: list | None, nested: bool, template: bool = False) -> int:
+    """Skip TypeScript code from `i`, recording the spans of string and template literals in
+    `out`, comments and regular expressions skipped. With `nested`, stop after the `}` that closes
+    an interpolation `${...}` (or, with `template`, at the end of a template's text part) and
+    return where the scan stopped; literals inside interpolations are not recorded."""
+    n, depth, prev = len(text), 0, ""
+    while i < n:
+        c = text[i]
+        if template:  # the text part of a template literal: only `${` and the closing backtick count
+            if c == "\\":
+                i += 2
+            elif c == "`":
+                return i
+            elif text.startswith("${", i):
+                i = _ts_scan(text, i + 2, None, nested=True)
+            else:
+                i += 1
+            continue
+        if text.startswith("//", i):
+            i = n if text.find("\n", i) < 0 else text.find("\n", i)
+            continue
+        if text.startswith("/*", i):
+            i = n if text.find("*/", i + 2) < 0 else text.find("*/", i + 2) + 2
+            continue
+        if c in "'\"":
+            j = i + 1
+            while j < n and text[j] not in (c, "\n"):
+                j += 2 if text[j] == "\\" else 1
+            j = min(j + 1, n)
+            if out is not None:
+                out.append((i, j))
+            i, prev = j, "a"
+            continue
+        if c == "`":
+            j = min(_ts_scan(text, i + 1, None, nested=True, template=True) + 1, n)
+            if out is not None:
+                out.append((i, j))
+            i, prev = j, "a"
+            continue
+        if c == "/" and prev in _REGEX_AFTER:
+            j, in_class = i + 1, False
+            while j < n and text[j] != "\n" and (text[j] != "/" or in_class):
+                if text[j] == "\\":
+                    j += 1
+                elif text[j] in "[]":
+                    in_class = text[j] == "["
+                j += 1
+            i, prev = j + 1, "a"
+            continue
+        if nested and c == "{":
+            depth += 1
+        elif nested and c == "}":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        if not c.isspace():
+            prev = c
+        i += 1
+    return n
+
+
+def _closing_paren(text: str, at: int) -> int | None:
+    """The offset of the `)` that closes the `(` at `at` (parameter lists: no literals counted)."""
+    depth = 0
+    for i in range(at, len(text)):
+        if text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _ts_template_text(part: str) -> str:
+    """The source text of a quoted string's part, as the text of a template literal: its escapes
+    kept, a backtick and a `${` escaped."""
+    out, i = [], 0
+    while i < len(part):
+        if part[i] == "\\":
+            out.append(part[i : i + 2])
+            i += 2
+            continue
+        if part[i] == "`" or part.startswith("${", i):
+            out.append("\\")
+        out.append(part[i])
+        i += 1
+    return "".join(out)

@@ -1,16 +1,20 @@
 """ECS Fargate service for the catalog API."""
 
+import json
+
 from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
 from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster
 from cdktf_cdktf_provider_aws.ecs_service import (
     EcsService,
     EcsServiceNetworkConfiguration,
 )
+from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.security_group import (
     SecurityGroup,
     SecurityGroupEgress,
     SecurityGroupIngress,
 )
+from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import EcsClusterCapacityProviders
 from constructs import Construct
 
 from .task_definition import create_api_task_definition
@@ -40,6 +44,14 @@ class EcsStack(Construct):
             tags={"Name": f"catalog-{environment_suffix}"},
         )
 
+        # Mostly Spot capacity, with one on-demand task as a floor
+        EcsClusterCapacityProviders(
+            self,
+            "cluster_capacity",
+            cluster_name=self.cluster.name,
+            capacity_providers=["FARGATE", "FARGATE_SPOT"],
+        )
+
         self.service_security_group = SecurityGroup(
             self,
             "service_sg",
@@ -62,12 +74,31 @@ class EcsStack(Construct):
             tags={"Name": f"{name}-sg"},
         )
 
+        self.task_role = IamRole(
+            self,
+            "task_role",
+            name=f"{name}-task",
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+        )
+
         task_definition = create_api_task_definition(
             self,
             name=name,
             aws_region=aws_region,
             image="public.ecr.aws/docker/library/python:3.12-slim",
             container_port=8000,
+            task_role_arn=self.task_role.arn,
         )
 
         service = EcsService(
@@ -76,7 +107,10 @@ class EcsStack(Construct):
             name=name,
             cluster=self.cluster.id,
             task_definition=task_definition.arn,
-            launch_type="FARGATE",
+            capacity_provider_strategy=[
+                {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+                {"capacityProvider": "FARGATE_SPOT", "weight": 3},
+            ],
             network_configuration=EcsServiceNetworkConfiguration(
                 subnets=subnet_ids,
                 security_groups=[self.service_security_group.id],

@@ -1,12 +1,16 @@
 """Top-level stack for the catalog API."""
 
-from cdktf import S3Backend, TerraformOutput, TerraformStack
+import json
+
+from cdktf import S3Backend, TerraformStack, TerraformOutput
 from cdktf_cdktf_provider_aws.data_aws_subnets import (
     DataAwsSubnets,
     DataAwsSubnetsFilter,
 )
 from cdktf_cdktf_provider_aws.data_aws_vpc import DataAwsVpc
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
 from constructs import Construct
 
 from .cache_stack import CacheStack
@@ -16,27 +20,31 @@ from .ecs_stack import EcsStack
 class TapStack(TerraformStack):
     """Configures the provider and remote state, then adds the service stacks."""
 
-    def __init__(self, scope: Construct, construct_id: str, **kwargs):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        environment_suffix: str = "dev",
+        aws_region: str = "us-east-1",
+        default_tags: dict | None = None,
+        state_bucket=None,
+        state_bucket_region=None,
+    ):
         super().__init__(scope, construct_id)
-
-        environment_suffix = kwargs.get("environment_suffix", "dev")
-        aws_region = kwargs.get("aws_region", "us-east-1")
-        state_bucket = kwargs.get("state_bucket", "iac-rlhf-tf-states")
-        state_bucket_region = kwargs.get("state_bucket_region", "us-east-1")
-        default_tags = kwargs.get("default_tags", {})
 
         AwsProvider(
             self,
             "aws",
             region=aws_region,
-            default_tags=[default_tags],
+            default_tags=[default_tags or {}],
         )
 
         S3Backend(
             self,
-            bucket=state_bucket,
+            bucket="iac-rlhf-tf-states",
             key=f"{environment_suffix}/{construct_id}.tfstate",
-            region=state_bucket_region,
+            region="us-east-1",
             encrypt=True,
         )
         # S3Backend has no option for native state locking, so use an escape hatch
@@ -67,9 +75,31 @@ class TapStack(TerraformStack):
             client_security_group_id=ecs.service_security_group.id,
         )
 
-        TerraformOutput(self, "ecs_cluster_name", value=ecs.cluster.name)
-        TerraformOutput(
+        # Configuration the API reads at start-up: feature flags, partner API key
+        self.config_secret = SecretsmanagerSecret(
             self,
-            "redis_endpoint",
-            value=cache.replication_group.primary_endpoint_address,
+            "api_config",
+            name=f"catalog-api-config-{environment_suffix}",
+            recovery_window_in_days=0,
         )
+        IamRolePolicy(
+            self,
+            "api_read_config",
+            name=f"catalog-api-read-config-{environment_suffix}",
+            role=ecs.task_role.id,
+            policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": ["secretsmanager:GetSecretValue"],
+                            "Resource": self.config_secret.arn,
+                        }
+                    ],
+                }
+            ),
+        )
+        TerraformOutput(self, "ecs_cluster_name", value=ecs.cluster.name)
+        TerraformOutput(self, "ecs_cluster_arn", value=ecs.cluster.arn)
+        TerraformOutput(self, "cache_replication_group_primary_endpoint_address", value=cache.replication_group.primary_endpoint_address)

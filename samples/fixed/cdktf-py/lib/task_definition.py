@@ -22,6 +22,7 @@ def create_api_task_definition(
     aws_region: str,
     image: str,
     container_port: int,
+    task_role_arn: str,
 ) -> EcsTaskDefinition:
     """Create the API task definition inside ``scope`` and return it."""
     log_group = CloudwatchLogGroup(
@@ -75,6 +76,7 @@ def create_api_task_definition(
         cpu="256",
         memory="512",
         execution_role_arn=execution_role.arn,
+        task_role_arn=task_role_arn,
         container_definitions=json.dumps([container]),
         tags={"Name": name},
     )

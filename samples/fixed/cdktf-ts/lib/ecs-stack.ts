@@ -1,6 +1,10 @@
+import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy';
 import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
@@ -16,6 +20,7 @@ export interface EcsStackProps {
 export class EcsStack extends Construct {
   public readonly cluster: EcsCluster;
   public readonly serviceSecurityGroup: SecurityGroup;
+  public readonly loadBalancer: Lb;
 
   constructor(scope: Construct, id: string, props: EcsStackProps) {
     super(scope, id);
@@ -28,6 +33,19 @@ export class EcsStack extends Construct {
       tags: { Name: `orders-${props.environmentSuffix}` },
     });
 
+    const albSecurityGroup = new SecurityGroup(this, 'alb-sg', {
+      name: `${name}-alb-sg`,
+      description: 'Public HTTP to the orders API',
+      vpcId: props.vpcId,
+      ingress: [
+        { fromPort: 80, toPort: 80, protocol: 'tcp', cidrBlocks: ['0.0.0.0/0'] },
+      ],
+      egress: [
+        { fromPort: 0, toPort: 0, protocol: '-1', cidrBlocks: ['0.0.0.0/0'] },
+      ],
+      tags: { Name: `${name}-alb-sg` },
+    });
+
     this.serviceSecurityGroup = new SecurityGroup(this, 'service-sg', {
       name: `${name}-sg`,
       description: 'Orders API tasks',
@@ -37,7 +55,7 @@ export class EcsStack extends Construct {
           fromPort: 8080,
           toPort: 8080,
           protocol: 'tcp',
-          cidrBlocks: ['10.0.0.0/8'],
+          securityGroups: [albSecurityGroup.id],
         },
       ],
       egress: [
@@ -53,6 +71,31 @@ export class EcsStack extends Construct {
       containerPort: 8080,
     });
 
+    this.loadBalancer = new Lb(this, 'alb', {
+      name: `${name}-alb`,
+      loadBalancerType: 'application',
+      securityGroups: [albSecurityGroup.id],
+      subnets: props.subnetIds,
+      tags: { Name: `${name}-alb` },
+    });
+
+    const targetGroup = new LbTargetGroup(this, 'api-tg', {
+      name: `${name}-tg`,
+      port: 8080,
+      protocol: 'HTTP',
+      targetType: 'ip',
+      vpcId: props.vpcId,
+      deregistrationDelay: '30',
+      healthCheck: { path: '/health', matcher: '200' },
+    });
+
+    const listener = new LbListener(this, 'http', {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: 'HTTP',
+      defaultAction: [{ type: 'forward', targetGroupArn: targetGroup.arn }],
+    });
+
     const service = new EcsService(this, 'service', {
       name,
       cluster: this.cluster.id,
@@ -63,16 +106,41 @@ export class EcsStack extends Construct {
         securityGroups: [this.serviceSecurityGroup.id],
         assignPublicIp: true,
       },
+      loadBalancer: [
+        {
+          targetGroupArn: targetGroup.arn,
+          containerName: 'api',
+          containerPort: 8080,
+        },
+      ],
       tags: { Name: name },
       desiredCount: 3,
+      dependsOn: [listener],
     });
 
-    new AppautoscalingTarget(this, 'service-scaling', {
+    const scaling = new AppautoscalingTarget(this, 'service-scaling', {
       serviceNamespace: 'ecs',
       resourceId: `service/${this.cluster.name}/${service.name}`,
       scalableDimension: 'ecs:service:DesiredCount',
       minCapacity: 3,
       maxCapacity: 10,
+    });
+
+    new AppautoscalingPolicy(this, 'service-cpu', {
+      name: `${name}-cpu`,
+      policyType: 'TargetTrackingScaling',
+      serviceNamespace: scaling.serviceNamespace,
+      resourceId: scaling.resourceId,
+      scalableDimension: scaling.scalableDimension,
+      targetTrackingScalingPolicyConfiguration: {
+        targetValue: 60,
+        predefinedMetricSpecification: {
+          predefinedMetricType: 'ECSServiceAverageCPUUtilization',
+        },
+        // cooldowns: add capacity after 60 s, remove it only after 300 s, so scaling does not flap
+        scaleInCooldown: 300,
+        scaleOutCooldown: 60,
+      },
     });
 
     // One metrics agent per EC2 container instance; its task definition

@@ -6,8 +6,10 @@ import {
 } from '@cdktf/provider-aws/lib/provider';
 import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { Auth } from './auth';
 import { CacheStack } from './cache-stack';
 import { EcsStack } from './ecs-stack';
+import { OrderEvents } from './order-events';
 
 interface TapStackProps {
   environmentSuffix?: string;
@@ -62,6 +64,21 @@ export class TapStack extends TerraformStack {
       clientSecurityGroupId: ecs.serviceSecurityGroup.id,
     });
 
+    const auth = new Auth(this, 'auth', { environmentSuffix });
+    const events = new OrderEvents(this, 'order-events', { environmentSuffix });
+
+    new TerraformOutput(this, 'alb-dns-name', {
+      value: ecs.loadBalancer.dnsName,
+    });
+    new TerraformOutput(this, 'user-pool-id', {
+      value: auth.userPool.id,
+    });
+    new TerraformOutput(this, 'web-client-id', {
+      value: auth.webClient.id,
+    });
+    new TerraformOutput(this, 'order-events-queue-url', {
+      value: events.queue.url,
+    });
     new TerraformOutput(this, 'ecs-cluster-name', {
       value: ecs.cluster.name,
     });
