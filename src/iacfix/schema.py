@@ -302,8 +302,13 @@ class TypedProp:
     depth: int  # 0: a construction's own config (kwargs in Python)
 
 
-def typed_props(file) -> Iterator[TypedProp]:
-    """Every key of every provider config in the file, down through nested struct objects."""
+def typed_props(file) -> list[TypedProp]:
+    """Every key of every provider config in the file, down through nested struct objects (read
+    once per version of the file's text, shared by the PRV rules)."""
+    return list(file.derived("typed_props", lambda f: list(_typed_props(f))))
+
+
+def _typed_props(file) -> Iterator[TypedProp]:
     for cons in file.view["constructions"]:
         if cons.get("config") is None:
             continue

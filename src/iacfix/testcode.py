@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from iacfix.backends.base import ParsedFile
+from iacfix.backends.python_ast_view import walk
 
 TEST_CALLEES = frozenset({"test", "it", "test.only", "it.only", "test.concurrent"})
 _TS_TEST_FILE = re.compile(r"\.(test|spec)\.[jt]sx?$")
@@ -59,7 +60,8 @@ def code_without_comments(language: str, text: str) -> str:
 
 
 def test_cases(file: ParsedFile) -> list[TestCase]:
-    return _ts_cases(file) if file.language == "typescript" else _py_cases(file)
+    """The file's test cases (read once per version of its text, shared by the TEST rules)."""
+    return list(file.derived("test_cases", _ts_cases if file.language == "typescript" else _py_cases))
 
 
 # -- TypeScript -------------------------------------------------------------------------------
@@ -147,7 +149,7 @@ def _py_cases(file: ParsedFile) -> list[TestCase]:
     except SyntaxError:
         return []
     cases = []
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test"):
             continue
         body = "\n".join(_segment(file.text, s) or "" for s in node.body)
@@ -160,8 +162,9 @@ def _py_cases(file: ParsedFile) -> list[TestCase]:
                 case.other_statements += 1
         # Assertions nested in `if`/`for`/`with` blocks count too (the statement holding them
         # is counted as another statement above).
-        for inner in ast.walk(node):
-            if inner not in node.body and isinstance(inner, ast.stmt) and inner is not node:
+        top = {id(stmt) for stmt in node.body}
+        for inner in walk(node):
+            if id(inner) not in top and isinstance(inner, ast.stmt) and inner is not node:
                 assertion = _py_assertion(file.text, inner)
                 if assertion is not None:
                     case.assertions.append(assertion)

@@ -18,6 +18,7 @@ import ast
 import bisect
 import re
 import warnings
+from collections import deque
 from typing import Any, Iterator
 
 ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
@@ -63,6 +64,42 @@ class Scope:
             return None
         types = set(self.bindings.get(name, ()))
         return types.pop() if len(types) == 1 else None
+
+
+# The walk is most of the time a view costs, so it does not use ast.iter_child_nodes (a generator
+# over ast.iter_fields, another generator): each node class's child fields are looked up once.
+# Operators and load/store contexts are no children here: they sit only in the fields named below.
+_NOT_CHILDREN = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_VISITORS: dict[type, Any] = {}  # node class → _Builder's visit_<Class>, or None
+# Nodes whose children ast lists in another order than the source's.
+_OUT_OF_ORDER = (ast.Dict, ast.Call, ast.IfExp, ast.arguments, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """ast.iter_child_nodes(node) as a list, less operators and expression contexts."""
+    cls = type(node)
+    try:
+        fields = _CHILD_FIELDS[cls]
+    except KeyError:
+        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _NOT_CHILDREN)
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            out.append(value)
+        elif isinstance(value, list):
+            out += [item for item in value if isinstance(item, ast.AST)]
+    return out
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """ast.walk(node) (breadth first), less operators and expression contexts."""
+    todo = deque([node])
+    while todo:
+        node = todo.popleft()
+        todo.extend(child_nodes(node))
+        yield node
 
 
 def _pos_key(node: ast.AST) -> tuple[int, int]:
@@ -294,16 +331,19 @@ class _Builder(ViewParts):
             self.visit(stmt)
 
     def visit(self, node: ast.AST) -> None:
-        method = getattr(self, "visit_" + type(node).__name__, None)
+        cls = type(node)
+        try:
+            method = _VISITORS[cls]
+        except KeyError:
+            method = _VISITORS[cls] = getattr(_Builder, "visit_" + cls.__name__, None)
         if method is not None:
-            if method(node) is False:
+            if method(self, node) is False:
                 return
         self.generic_visit(node)
 
     def generic_visit(self, node: ast.AST) -> None:
-        children = [c for c in ast.iter_child_nodes(node)
-                    if not isinstance(c, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop))]
-        if len(children) > 1 and isinstance(node, (ast.Dict, ast.Call, ast.IfExp, ast.arguments, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        children = child_nodes(node)
+        if len(children) > 1 and isinstance(node, _OUT_OF_ORDER):
             children.sort(key=_pos_key)
         for child in children:
             self.visit(child)
