@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from iacfix.backends.base import ParsedFile
-from iacfix.backends.python_ast_view import walk
+from iacfix.backends.python_ast_view import walk_statements
 
 TEST_CALLEES = frozenset({"test", "it", "test.only", "it.only", "test.concurrent"})
 _TS_TEST_FILE = re.compile(r"\.(test|spec)\.[jt]sx?$")
@@ -149,7 +149,7 @@ def _py_cases(file: ParsedFile) -> list[TestCase]:
     except SyntaxError:
         return []
     cases = []
-    for node in walk(tree):
+    for node in walk_statements(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test"):
             continue
         body = "\n".join(_segment(file.text, s) or "" for s in node.body)
@@ -163,7 +163,7 @@ def _py_cases(file: ParsedFile) -> list[TestCase]:
         # Assertions nested in `if`/`for`/`with` blocks count too (the statement holding them
         # is counted as another statement above).
         top = {id(stmt) for stmt in node.body}
-        for inner in walk(node):
+        for inner in walk_statements(node):
             if id(inner) not in top and isinstance(inner, ast.stmt) and inner is not node:
                 assertion = _py_assertion(file.text, inner)
                 if assertion is not None:

@@ -93,12 +93,26 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
     return out
 
 
-def walk(node: ast.AST) -> Iterator[ast.AST]:
-    """ast.walk(node) (breadth first), less operators and expression contexts."""
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def walk_statements(node: ast.AST) -> Iterator[ast.AST]:
+    """The statements under node (node included) in ast.walk's order, without walking through
+    expressions: statements hold statements only in these blocks (and through except handlers
+    and match cases), never inside an expression."""
     todo = deque([node])
     while todo:
         node = todo.popleft()
-        todo.extend(child_nodes(node))
+        cls = type(node)
+        try:
+            fields = _BLOCK_FIELDS[cls]
+        except KeyError:
+            fields = _BLOCK_FIELDS[cls] = tuple(f for f in cls._fields if f in _BLOCKS)
+        for name in fields:
+            value = getattr(node, name)
+            if isinstance(value, list):
+                todo.extend(value)
         yield node
 
 
