@@ -70,27 +70,14 @@ class Scope:
 # over ast.iter_fields, another generator): each node class's child fields are looked up once.
 # Operators and load/store contexts are no children here: they sit only in the fields named below.
 _NOT_CHILDREN = frozenset({"ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-_VISITORS: dict[type, Any] = {}  # node class → _Builder's visit_<Class>, or None
+# node class → (_Builder's visit_<Class> or None, its child fields, whether to sort its children)
+_VISITS: dict[type, tuple[Any, tuple[str, ...], bool]] = {}
 # Nodes whose children ast lists in another order than the source's.
 _OUT_OF_ORDER = (ast.Dict, ast.Call, ast.IfExp, ast.arguments, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
-def child_nodes(node: ast.AST) -> list[ast.AST]:
-    """ast.iter_child_nodes(node) as a list, less operators and expression contexts."""
-    cls = type(node)
-    try:
-        fields = _CHILD_FIELDS[cls]
-    except KeyError:
-        fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _NOT_CHILDREN)
-    out: list[ast.AST] = []
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            out.append(value)
-        elif isinstance(value, list):
-            out += [item for item in value if isinstance(item, ast.AST)]
-    return out
+def _child_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f for f in cls._fields if f not in _NOT_CHILDREN)
 
 
 _BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
@@ -345,19 +332,27 @@ class _Builder(ViewParts):
             self.visit(stmt)
 
     def visit(self, node: ast.AST) -> None:
+        """The node's visit_<Class> method, then (unless it returns False) its children in
+        source order. One function for both: this runs for every node of every file."""
         cls = type(node)
         try:
-            method = _VISITORS[cls]
+            method, fields, reorder = _VISITS[cls]
         except KeyError:
-            method = _VISITORS[cls] = getattr(_Builder, "visit_" + cls.__name__, None)
-        if method is not None:
-            if method(self, node) is False:
-                return
-        self.generic_visit(node)
-
-    def generic_visit(self, node: ast.AST) -> None:
-        children = child_nodes(node)
-        if len(children) > 1 and isinstance(node, _OUT_OF_ORDER):
+            method, fields, reorder = _VISITS[cls] = (
+                getattr(_Builder, "visit_" + cls.__name__, None), _child_fields(cls), issubclass(cls, _OUT_OF_ORDER)
+            )
+        if method is not None and method(self, node) is False:
+            return
+        if not fields:
+            return
+        children: list[ast.AST] = []
+        for name in fields:
+            value = getattr(node, name)
+            if isinstance(value, list):
+                children += [item for item in value if isinstance(item, ast.AST)]
+            elif isinstance(value, ast.AST):
+                children.append(value)
+        if reorder and len(children) > 1:
             children.sort(key=_pos_key)
         for child in children:
             self.visit(child)
