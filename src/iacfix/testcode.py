@@ -148,14 +148,19 @@ def _py_cases(file: ParsedFile) -> list[TestCase]:
         tree = ast.parse(file.text)
     except SyntaxError:
         return []
+    return python_cases(file.text, tree)
+
+
+def python_cases(text: str, tree: ast.Module) -> list[TestCase]:
+    """The test cases of a Python file, from its tree."""
     cases = []
     for node in walk_statements(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test"):
             continue
-        body = "\n".join(_segment(file.text, s) or "" for s in node.body)
+        body = "\n".join(_segment(text, s) or "" for s in node.body)
         case = TestCase(node.name, node.lineno, node.col_offset + 1, code_without_comments("python", body))
         for stmt in node.body:
-            assertion = _py_assertion(file.text, stmt)
+            assertion = _py_assertion(text, stmt)
             if assertion is not None:
                 case.assertions.append(assertion)
             elif not _py_noise(stmt):
@@ -165,7 +170,7 @@ def _py_cases(file: ParsedFile) -> list[TestCase]:
         top = {id(stmt) for stmt in node.body}
         for inner in walk_statements(node):
             if id(inner) not in top and isinstance(inner, ast.stmt) and inner is not node:
-                assertion = _py_assertion(file.text, inner)
+                assertion = _py_assertion(text, inner)
                 if assertion is not None:
                     case.assertions.append(assertion)
         cases.append(case)

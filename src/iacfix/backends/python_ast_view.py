@@ -32,15 +32,24 @@ class _Unsupported(Exception):
 
 def extract_view(text: str) -> dict[str, Any] | None:
     """The View dict, or None when libcst must answer (see the module docstring)."""
-    bom = text.startswith("\ufeff")
+    tree = parse(text)
+    return None if tree is None else view_of(text, tree)
+
+
+def parse(text: str) -> ast.Module | None:
+    """The text's tree (after a byte-order mark), or None when this Python cannot parse it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text[1:] if bom else text)
+            return ast.parse(text[1:] if text.startswith("\ufeff") else text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def view_of(text: str, tree: ast.Module) -> dict[str, Any] | None:
+    """The View of the text `parse` read into `tree`, or None when libcst must answer."""
     try:
-        builder = _Builder(text, bom)
+        builder = _Builder(text, text.startswith("\ufeff"))
         builder.visit_body(tree.body)
         return builder.view()
     except (_Unsupported, RecursionError):
@@ -603,9 +612,11 @@ def _string_end(text: str, start: int) -> int:
     j = i + len(quote)
     n = len(text)
     while j < n:
-        if text.startswith(quote, j):
-            return j + len(quote)
-        j += 2 if text[j] == "\\" else 1
+        close = text.find(quote, j)
+        escape = text.find("\\", j, close if close >= 0 else n)
+        if escape < 0:
+            return close + len(quote) if close >= 0 else n
+        j = escape + 2  # the escaped character cannot close the literal
     return n
 
 
