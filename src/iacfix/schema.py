@@ -198,8 +198,16 @@ class ProviderSchema:
     def module_from_python(self, py_module: str) -> str | None:
         return self._py_modules.get(py_module)
 
+    @cached_property
+    def _python_module_of(self) -> dict[str, str]:
+        """Module folder → its (first) Python submodule: _py_modules the other way round."""
+        out: dict[str, str] = {}
+        for py, module in self._py_modules.items():
+            out.setdefault(module, py)
+        return out
+
     def python_module(self, module: str) -> str:
-        return next((py for py, m in self._py_modules.items() if m == module), module.replace("-", "_"))
+        return self._python_module_of.get(module, module.replace("-", "_"))
 
     def ts_import(self, module: str) -> str:
         return f"{TS_PACKAGE}/lib/{module}"
