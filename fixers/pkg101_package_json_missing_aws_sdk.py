@@ -40,8 +40,15 @@ def package_name(module: str) -> str | None:
     return None if name in BUILTINS else name
 
 
+# Scopes whose packages are released together, so one range fits them all. Other scopes are not:
+# @cdktf/provider-aws 21 beside @cdktf/provider-archive 11, @types/node 20 beside
+# @types/aws-lambda 8; there a package is a family of its own.
+LOCKSTEP_SCOPES = ("@aws-sdk/", "@smithy/")
+
+
 def family(name: str) -> str:
-    return name.split("/")[0] + "/" if name.startswith("@") else name
+    scope = name.split("/")[0] + "/"
+    return scope if scope in LOCKSTEP_SCOPES else name
 
 
 class PackageJsonMissingAwsSdk(Rule):
@@ -60,8 +67,9 @@ class PackageJsonMissingAwsSdk(Rule):
     '@aws-sdk/client-dynamodb'".
 
     Fix (safe): a `"name": "range"` line in sorted position, in the file's own indentation.
-    The range is the one a package of the same family already has in that file (every
-    `@aws-sdk/*` client on one version), else a small table of known majors. A package not in
+    The range is the one a package of the same family already has in that file (a scope
+    released together: every `@aws-sdk/*` client on one version; not `@cdktf/provider-*`, whose
+    majors differ), else a small table of known majors. A package not in
     the table and with no sibling is reported only: its version is a human's choice.
     """
 
@@ -113,12 +121,19 @@ class PackageJsonMissingAwsSdk(Rule):
             },
         ),
         Example("cdktf-ts", before="import { S3Client } from '@aws-sdk/client-s3';\n"),
-        # A package with no known version: reported, not guessed.
+        # A package with no known version: reported, not guessed. Another provider's range is
+        # no sibling's (provider-archive is not on provider-aws's major).
         Example(
             "cdktf-ts",
             before="import { z } from 'zod';\n",
             after="import { z } from 'zod';\n",
             files={"package.json": '{\n  "dependencies": {}\n}\n'},
+        ),
+        Example(
+            "cdktf-ts",
+            before="import { File } from '@cdktf/provider-archive/lib/file';\n",
+            after="import { File } from '@cdktf/provider-archive/lib/file';\n",
+            files={"package.json": '{\n  "dependencies": {\n    "@cdktf/provider-aws": "^21.0.0"\n  }\n}\n'},
         ),
     ]
 

@@ -264,6 +264,8 @@ resource "aws_secretsmanager_secret_rotation" "db" {
 
 
 def _mentions_rotation(text: str) -> bool:
+    if not _ROTATION_WORD.search(text):  # most files: no line to look at
+        return False
     return any(
         _ROTATION_WORD.search(line) and _CREDENTIAL_WORD.search(line) and not _KEY_ROTATION.search(line)
         for line in text.splitlines()

@@ -281,3 +281,61 @@ def test_ast_view_agrees_with_libcst(text):
     fast = python_ast_view.extract_view(text)
     assert fast is not None
     assert fast == extract_view_libcst(text)
+
+
+NESTED_TESTS = """\
+import unittest
+
+
+class TestStack(unittest.TestCase):
+    def test_bucket(self):
+        try:
+            self.assertEqual(count(), 1)
+        except KeyError:
+            assert False
+        finally:
+            pass
+
+    def test_match(self):
+        match kind:
+            case "a":
+                assert kind
+        for x in items:
+            if x:
+                def test_inner():
+                    assert x is not None
+
+
+def test_top():
+    while True:
+        assert 1 == 1
+    else:
+        print("done")
+"""
+
+
+def test_walk_statements_follows_ast_walk():
+    """The statements testcode reads, in ast.walk's order, without walking the expressions."""
+    import ast
+
+    from iacfix.backends.python_ast_view import walk_statements
+
+    tree = ast.parse(NESTED_TESTS)
+    expected = [n for n in ast.walk(tree) if isinstance(n, ast.stmt)]
+    assert [n for n in walk_statements(tree) if isinstance(n, ast.stmt)] == expected
+
+
+def test_test_cases_come_from_the_tree_the_view_was_built_from(tmp_path):
+    """A Python test file's cases are read once, at parse time, from the view's own tree: the
+    same cases a fresh parse gives. A file with a byte-order mark keeps its old reading."""
+    from iacfix import testcode
+    from iacfix.backends import cdktf
+
+    test_file = cdktf.parse("python", tmp_path / "tests" / "test_stack.py", NESTED_TESTS)
+    stack_file = cdktf.parse("python", tmp_path / "stack.py", NESTED_TESTS)
+    assert "test_cases" in test_file._derived and "test_cases" not in stack_file._derived
+    fresh = testcode._py_cases(stack_file)
+    assert [c.name for c in fresh] == ["test_top", "test_bucket", "test_match", "test_inner"]
+    assert testcode.test_cases(test_file) == fresh
+    bom = cdktf.parse("python", tmp_path / "tests" / "test_bom.py", "\ufeff" + NESTED_TESTS)
+    assert "test_cases" not in bom._derived and testcode.test_cases(bom) == []

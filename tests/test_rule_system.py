@@ -225,3 +225,33 @@ def test_subcommands_are_dispatched_by_the_real_entry_point():
 
     proc = subprocess.run([sys.executable, "-m", "iacfix", "explain", "ECS101"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("ECS101 (ecs-service-desired-count)")
+
+
+def test_a_run_leaves_the_cycle_collector_as_it_found_it(project):
+    """engine.run collects less often while it runs (it allocates many acyclic objects), and
+    gives the process its own thresholds back, after an error too."""
+    import gc
+
+    root = project({"main.tf": LOCKFILE})
+    before = gc.get_threshold()
+    gc.set_threshold(1000, 15, 12)
+    try:
+        seen = []
+        real = engine._run
+
+        def spy(*args):
+            seen.append(gc.get_threshold())
+            return real(*args)
+
+        engine._run, saved = spy, engine._run
+        try:
+            engine.run([root], engine.Options(), root)
+        finally:
+            engine._run = saved
+        assert seen == [engine.GC_THRESHOLD]
+        assert gc.get_threshold() == (1000, 15, 12)
+        with pytest.raises(AttributeError):  # not a rule: the run fails
+            engine.run([root], engine.Options(), root, rules=[object()])
+        assert gc.get_threshold() == (1000, 15, 12)
+    finally:
+        gc.set_threshold(*before)

@@ -7,11 +7,13 @@ reported) instead of written. Nothing here touches the disk: the CLI writes the 
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import stat
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -354,6 +356,28 @@ def run(
     `jobs` processes (None: one per core, when the tree is big enough to be worth it).
     `progress(done, total, what)`, when given, is told how far the run is.
     """
+    with _fewer_collections():
+        return _run(paths, options, cwd, rules, jobs, progress)
+
+
+# Parsing a tree builds hundreds of thousands of short-lived objects (ast nodes, view dicts) with
+# no reference cycles among them; at Python's default threshold (a young collection every 700
+# allocations) the cycle collector took about a fifth of a CDKTF Python run. It still runs, less
+# often; the thresholds are the process's own again after the run.
+GC_THRESHOLD = (50_000, 20, 20)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    before = gc.get_threshold()
+    gc.set_threshold(*(max(a, b) for a, b in zip(GC_THRESHOLD, before)))
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _run(paths, options, cwd, rules, jobs, progress) -> RunResult:
     from iacfix.fixers import all_rules
 
     workspace, errors = load(paths, cwd, parse=False)

@@ -170,6 +170,7 @@ class GitIgnore:
 
     def __init__(self) -> None:
         self._specs: dict[Path, object] = {}
+        self._chains: dict[Path, list[tuple[Path, object]]] = {}  # folder → its .gitignore specs up to the root
 
     def _spec(self, folder: Path):
         if folder not in self._specs:
@@ -188,10 +189,11 @@ class GitIgnore:
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         """Whether any .gitignore between the repository root and the path's folder ignores it."""
-        for folder in _folders_up_to_repo_root(path.parent):
-            spec = self._spec(folder)
-            if spec is None:
-                continue
+        chain = self._chains.get(path.parent)
+        if chain is None:  # the same for every file of the folder
+            chain = [(f, spec) for f in _folders_up_to_repo_root(path.parent) if (spec := self._spec(f)) is not None]
+            self._chains[path.parent] = chain
+        for folder, spec in chain:
             rel = path.relative_to(folder).as_posix() + ("/" if is_dir else "")
             if spec.match_file(rel):
                 return True

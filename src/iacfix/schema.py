@@ -198,8 +198,16 @@ class ProviderSchema:
     def module_from_python(self, py_module: str) -> str | None:
         return self._py_modules.get(py_module)
 
+    @cached_property
+    def _python_module_of(self) -> dict[str, str]:
+        """Module folder → its (first) Python submodule: _py_modules the other way round."""
+        out: dict[str, str] = {}
+        for py, module in self._py_modules.items():
+            out.setdefault(module, py)
+        return out
+
     def python_module(self, module: str) -> str:
-        return next((py for py, m in self._py_modules.items() if m == module), module.replace("-", "_"))
+        return self._python_module_of.get(module, module.replace("-", "_"))
 
     def ts_import(self, module: str) -> str:
         return f"{TS_PACKAGE}/lib/{module}"
@@ -302,8 +310,13 @@ class TypedProp:
     depth: int  # 0: a construction's own config (kwargs in Python)
 
 
-def typed_props(file) -> Iterator[TypedProp]:
-    """Every key of every provider config in the file, down through nested struct objects."""
+def typed_props(file) -> list[TypedProp]:
+    """Every key of every provider config in the file, down through nested struct objects (read
+    once per version of the file's text, shared by the PRV rules)."""
+    return list(file.derived("typed_props", lambda f: list(_typed_props(f))))
+
+
+def _typed_props(file) -> Iterator[TypedProp]:
     for cons in file.view["constructions"]:
         if cons.get("config") is None:
             continue

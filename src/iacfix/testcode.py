@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from iacfix.backends.base import ParsedFile
+from iacfix.backends.python_ast_view import walk_statements
 
 TEST_CALLEES = frozenset({"test", "it", "test.only", "it.only", "test.concurrent"})
 _TS_TEST_FILE = re.compile(r"\.(test|spec)\.[jt]sx?$")
@@ -59,7 +60,8 @@ def code_without_comments(language: str, text: str) -> str:
 
 
 def test_cases(file: ParsedFile) -> list[TestCase]:
-    return _ts_cases(file) if file.language == "typescript" else _py_cases(file)
+    """The file's test cases (read once per version of its text, shared by the TEST rules)."""
+    return list(file.derived("test_cases", _ts_cases if file.language == "typescript" else _py_cases))
 
 
 # -- TypeScript -------------------------------------------------------------------------------
@@ -146,23 +148,29 @@ def _py_cases(file: ParsedFile) -> list[TestCase]:
         tree = ast.parse(file.text)
     except SyntaxError:
         return []
+    return python_cases(file.text, tree)
+
+
+def python_cases(text: str, tree: ast.Module) -> list[TestCase]:
+    """The test cases of a Python file, from its tree."""
     cases = []
-    for node in ast.walk(tree):
+    for node in walk_statements(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test"):
             continue
-        body = "\n".join(_segment(file.text, s) or "" for s in node.body)
+        body = "\n".join(_segment(text, s) or "" for s in node.body)
         case = TestCase(node.name, node.lineno, node.col_offset + 1, code_without_comments("python", body))
         for stmt in node.body:
-            assertion = _py_assertion(file.text, stmt)
+            assertion = _py_assertion(text, stmt)
             if assertion is not None:
                 case.assertions.append(assertion)
             elif not _py_noise(stmt):
                 case.other_statements += 1
         # Assertions nested in `if`/`for`/`with` blocks count too (the statement holding them
         # is counted as another statement above).
-        for inner in ast.walk(node):
-            if inner not in node.body and isinstance(inner, ast.stmt) and inner is not node:
-                assertion = _py_assertion(file.text, inner)
+        top = {id(stmt) for stmt in node.body}
+        for inner in walk_statements(node):
+            if id(inner) not in top and isinstance(inner, ast.stmt) and inner is not node:
+                assertion = _py_assertion(text, inner)
                 if assertion is not None:
                     case.assertions.append(assertion)
         cases.append(case)

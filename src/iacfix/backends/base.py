@@ -7,8 +7,10 @@ attribute, replace a value, remove a setting) in that file's own syntax and styl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from iacfix.model import Edit, Prop, Resource, Span, Value
 
@@ -47,6 +49,16 @@ class ParsedFile:
     def __init__(self, path: Path, text: str):
         self.path = path
         self.text = text
+        self._derived: dict[str, Any] = {}
+
+    def derived(self, key: str, build: Callable[[ParsedFile], Any]) -> Any:
+        """`build(self)`, computed once: a ParsedFile is one version of a file's text (an edit
+        gives a new one), so what is read from it holds as long as it does, and the rules that
+        read the same thing (the TEST rules' test cases, the PRV rules' typed keys) share it.
+        Callers must not change what they get."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]
 
     # -- reading the neutral view ------------------------------------------------------------
     def resources(self) -> list[Resource]:

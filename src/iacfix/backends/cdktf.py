@@ -29,13 +29,22 @@ _PY_PROVIDER = re.compile(r"cdktf_cdktf_provider_(?P<provider>[a-z0-9]+)(?:\.(?P
 
 def parse(language: str, path: Path, text: str) -> CdktfFile:
     if language == "python":
-        from iacfix.backends.python_view import PythonSyntaxError, extract_view
+        from iacfix import testcode
+        from iacfix.backends.python_view import PythonSyntaxError, read
 
         try:
-            view = extract_view(text)
+            view, tree = read(text)
         except PythonSyntaxError as exc:
             raise SourceSyntaxError(exc.line, exc.col, exc.message) from None
-        return PythonFile(path, text, view)
+        file = PythonFile(path, text, view)
+        if tree is not None and testcode.is_test_file(path.name) and not text.startswith("\ufeff"):
+            # The TEST rules read a test file's cases from the tree the view was built from,
+            # rather than parse the file again (the tree is not kept: it is 40 times the text).
+            try:
+                file.derived("test_cases", lambda f: testcode.python_cases(text, tree))
+            except Exception:  # noqa: BLE001 - asked again by the TEST rule, which reports it
+                pass
+        return file
     from iacfix.backends.node import NodeUnavailable, WorkerError, get_worker
 
     try:

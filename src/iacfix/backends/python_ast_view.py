@@ -18,6 +18,7 @@ import ast
 import bisect
 import re
 import warnings
+from collections import deque
 from typing import Any, Iterator
 
 ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
@@ -31,15 +32,24 @@ class _Unsupported(Exception):
 
 def extract_view(text: str) -> dict[str, Any] | None:
     """The View dict, or None when libcst must answer (see the module docstring)."""
-    bom = text.startswith("\ufeff")
+    tree = parse(text)
+    return None if tree is None else view_of(text, tree)
+
+
+def parse(text: str) -> ast.Module | None:
+    """The text's tree (after a byte-order mark), or None when this Python cannot parse it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tree = ast.parse(text[1:] if bom else text)
+            return ast.parse(text[1:] if text.startswith("\ufeff") else text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def view_of(text: str, tree: ast.Module) -> dict[str, Any] | None:
+    """The View of the text `parse` read into `tree`, or None when libcst must answer."""
     try:
-        builder = _Builder(text, bom)
+        builder = _Builder(text, text.startswith("\ufeff"))
         builder.visit_body(tree.body)
         return builder.view()
     except (_Unsupported, RecursionError):
@@ -63,6 +73,43 @@ class Scope:
             return None
         types = set(self.bindings.get(name, ()))
         return types.pop() if len(types) == 1 else None
+
+
+# The walk is most of the time a view costs, so it does not use ast.iter_child_nodes (a generator
+# over ast.iter_fields, another generator): each node class's child fields are looked up once.
+# Operators and load/store contexts are no children here: they sit only in the fields named below.
+_NOT_CHILDREN = frozenset({"ctx", "op", "ops"})
+# node class → (_Builder's visit_<Class> or None, its child fields, whether to sort its children)
+_VISITS: dict[type, tuple[Any, tuple[str, ...], bool]] = {}
+# Nodes whose children ast lists in another order than the source's.
+_OUT_OF_ORDER = (ast.Dict, ast.Call, ast.IfExp, ast.arguments, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f for f in cls._fields if f not in _NOT_CHILDREN)
+
+
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def walk_statements(node: ast.AST) -> Iterator[ast.AST]:
+    """The statements under node (node included) in ast.walk's order, without walking through
+    expressions: statements hold statements only in these blocks (and through except handlers
+    and match cases), never inside an expression."""
+    todo = deque([node])
+    while todo:
+        node = todo.popleft()
+        cls = type(node)
+        try:
+            fields = _BLOCK_FIELDS[cls]
+        except KeyError:
+            fields = _BLOCK_FIELDS[cls] = tuple(f for f in cls._fields if f in _BLOCKS)
+        for name in fields:
+            value = getattr(node, name)
+            if isinstance(value, list):
+                todo.extend(value)
+        yield node
 
 
 def _pos_key(node: ast.AST) -> tuple[int, int]:
@@ -294,16 +341,27 @@ class _Builder(ViewParts):
             self.visit(stmt)
 
     def visit(self, node: ast.AST) -> None:
-        method = getattr(self, "visit_" + type(node).__name__, None)
-        if method is not None:
-            if method(node) is False:
-                return
-        self.generic_visit(node)
-
-    def generic_visit(self, node: ast.AST) -> None:
-        children = [c for c in ast.iter_child_nodes(node)
-                    if not isinstance(c, (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop))]
-        if len(children) > 1 and isinstance(node, (ast.Dict, ast.Call, ast.IfExp, ast.arguments, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+        """The node's visit_<Class> method, then (unless it returns False) its children in
+        source order. One function for both: this runs for every node of every file."""
+        cls = type(node)
+        try:
+            method, fields, reorder = _VISITS[cls]
+        except KeyError:
+            method, fields, reorder = _VISITS[cls] = (
+                getattr(_Builder, "visit_" + cls.__name__, None), _child_fields(cls), issubclass(cls, _OUT_OF_ORDER)
+            )
+        if method is not None and method(self, node) is False:
+            return
+        if not fields:
+            return
+        children: list[ast.AST] = []
+        for name in fields:
+            value = getattr(node, name)
+            if isinstance(value, list):
+                children += [item for item in value if isinstance(item, ast.AST)]
+            elif isinstance(value, ast.AST):
+                children.append(value)
+        if reorder and len(children) > 1:
             children.sort(key=_pos_key)
         for child in children:
             self.visit(child)
@@ -554,9 +612,11 @@ def _string_end(text: str, start: int) -> int:
     j = i + len(quote)
     n = len(text)
     while j < n:
-        if text.startswith(quote, j):
-            return j + len(quote)
-        j += 2 if text[j] == "\\" else 1
+        close = text.find(quote, j)
+        escape = text.find("\\", j, close if close >= 0 else n)
+        if escape < 0:
+            return close + len(quote) if close >= 0 else n
+        j = escape + 2  # the escaped character cannot close the literal
     return n
 
 

@@ -28,10 +28,16 @@ def extract_view(text: str) -> dict[str, Any]:
 
     CPython's `ast` builds it (python_ast_view, a few ms a file); libcst only for what that
     cannot read (a syntax error, syntax newer than this Python, a few rare shapes)."""
+    return read(text)[0]
+
+
+def read(text: str) -> tuple[dict[str, Any], ast.Module | None]:
+    """The View, and the `ast` tree it was built from (None when libcst built it)."""
     from iacfix.backends import python_ast_view
 
-    view = python_ast_view.extract_view(text)
-    return view if view is not None else extract_view_libcst(text)
+    tree = python_ast_view.parse(text)
+    view = python_ast_view.view_of(text, tree) if tree is not None else None
+    return (view, tree) if view is not None else (extract_view_libcst(text), None)
 
 
 def extract_view_libcst(text: str) -> dict[str, Any]:
