@@ -76,6 +76,14 @@ class ParsedFile:
         start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
         return [Edit(self.path, start, end, "")]
 
+    def remove_statement(self, span: Span) -> list[Edit]:
+        """Delete a statement or block with the comment lines that introduce it, keeping the
+        blank lines around it as a formatter would (textedit.statement_removal_span)."""
+        from iacfix.textedit import statement_removal_span
+
+        start, end = statement_removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
+        return [Edit(self.path, start, end, "")]
+
     def remove_setting(self, setting: Setting) -> list[Edit]:
         return self.remove_span(setting.span)
 

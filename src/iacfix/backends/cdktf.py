@@ -17,7 +17,7 @@ from typing import Any
 
 from iacfix.backends.base import BackendError, ParsedFile, Setting, SourceSyntaxError
 from iacfix.model import Edit, Prop, Resource, Value
-from iacfix.textedit import camel_case, indentation_at, line_end, line_start, removal_span, snake_case
+from iacfix.textedit import camel_case, comments_start, indentation_at, line_end, removal_span, snake_case
 
 # The provider packages' module layout says which Terraform type a class is:
 #   @cdktf/provider-aws/lib/ecs-service         → aws_ecs_service
@@ -151,6 +151,10 @@ class CdktfFile(ParsedFile):
             value = Value.from_view(args[1]) if len(args) > 1 else None
             out.append(Setting(self.path, args[0]["value"], value, tuple(call["statement_span"]), call["line"], call["col"]))
         return out
+
+    def remove_setting(self, setting: Setting) -> list[Edit]:
+        # an escape-hatch statement: its comment goes with it
+        return self.remove_statement(setting.span)
 
     # -- rendering edits -----------------------------------------------------------------------
     booleans: tuple[str, str]
@@ -343,11 +347,8 @@ class CdktfFile(ParsedFile):
             if any(len(ind) < len(body) for _, ind in lines):
                 continue  # `offset` is past the end of this function
             start = max(at for at, ind in lines if ind == body)
-            while comments and start > 0:
-                above = line_start(text, start - 1)
-                if not text[above:start].strip().startswith(self.comment_prefixes) or indentation_at(text, above) != body:
-                    break
-                start = above
+            if comments:
+                start = comments_start(text, start, self.comment_prefixes)
             return start, body
         return None
 

@@ -47,7 +47,6 @@ class TapStack(TerraformStack):
             region="us-east-1",
             encrypt=True,
         )
-        # S3Backend has no option for native state locking, so use an escape hatch
 
         # Tasks and cache nodes go into the account's default VPC
         vpc = DataAwsVpc(self, "default_vpc", default=True)
