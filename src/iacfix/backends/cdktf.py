@@ -70,7 +70,6 @@ def _is_module_class(class_name: str, submodule: str) -> bool:
 class CdktfFile(ParsedFile):
     provider_pattern: re.Pattern[str]
     override_method: str  # addOverride / add_override
-    key_value_separator: str  # ": " / "="
     self_name: str  # this / self
     _resources: list[Resource] | None = None
     _settings: list[Setting] | None = None
@@ -176,13 +175,10 @@ class CdktfFile(ParsedFile):
         q = self.quote
         return q + value.replace("\\", "\\\\").replace(q, "\\" + q).replace("\n", "\\n") + q
 
-    def attr_key(self, name: str) -> str:
-        return name
-
     def insert_attr(self, resource: Resource, name: str, value_text: str) -> list[Edit]:
         """Add `name: value` after the last property, in the layout the object already has."""
         body, text = resource.body, self.text
-        entry = f"{self.attr_key(name)}{self.key_value_separator}{value_text}"
+        entry = self.attr_entry(name, value_text)
         if not body.props:
             return [self._insert_into_empty(body, entry)]
         last = body.props[-1]
