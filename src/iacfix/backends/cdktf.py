@@ -220,20 +220,11 @@ class CdktfFile(ParsedFile):
     def replace_base(self, base_span: tuple[int, int], new_base: str) -> list[Edit]:
         return [Edit(self.path, base_span[0], base_span[1], new_base)]
 
-    def import_names(self, module: str) -> list[str]:
-        return [n["name"] for imp in self.view["imports"] if imp["module"] == module for n in imp["names"]]
-
     def add_import(self, module: str, name: str) -> list[Edit]:
-        if name in self.import_names(module):
-            return []
-        existing = next((i for i in self.view["imports"] if i["module"] == module and i["names"]), None)
-        if existing is not None:
-            last = existing["names"][-1]["span"][1]
-            return [Edit(self.path, last, last, f", {name}")]
-        imports = self.view["imports"]
-        at = line_end(self.text, imports[-1]["span"][1]) + 1 if imports else 0
-        at = min(at, len(self.text))
-        return [Edit(self.path, at, at, self.import_statement(module, name) + "\n")]
+        """Import `name` from `module` unless the file does (provider_imports.import_edits)."""
+        from iacfix.provider_imports import import_edits
+
+        return import_edits(self, {module: [name]})
 
     def remove_import(self, module: str, local: str) -> list[Edit]:
         for imp in self.view["imports"]:
