@@ -92,10 +92,13 @@ def test_python_new_statement_without_a_section_for_it(before, after, tmp_path):
     assert add(before + CLASS, {"cdktf": ["Fn"]}, tmp_path) == after + CLASS
 
 
-def test_python_new_statement_in_an_unsorted_section_goes_at_its_end(tmp_path):
-    before = "from constructs import Construct\nfrom cdktf import App\n"
+def test_python_new_statement_in_an_unsorted_section_goes_after_its_last_third_party_import(tmp_path):
+    before = "from constructs import Construct\nfrom cdktf import App\nimport json\n"
     after = add(before + CLASS, {"cdktf_cdktf_provider_aws.vpc": ["Vpc"]}, tmp_path)
-    assert after == before + "from cdktf_cdktf_provider_aws.vpc import Vpc\n" + CLASS
+    assert after == (
+        "from constructs import Construct\nfrom cdktf import App\nfrom cdktf_cdktf_provider_aws.vpc import Vpc\n"
+        "import json\n" + CLASS
+    )
 
 
 def test_typescript_keeps_its_layout(tmp_path):

@@ -162,11 +162,13 @@ def _python_place(file, top: list[dict], module: str) -> tuple[int, str, str]:
         return line_end(file.text, top[-1]["span"][1]), "\n\n", ""
     froms = [i for i in run if i["names"]]
     keys = [_module_key(i["module"]) for i in froms]
-    # in a sorted section before the first import that sorts after it; else at the section's end
+    # in a sorted section before the first import that sorts after it; else after the section's
+    # last third-party import (a section that is not sorted may end with a stray `import json`)
     after = next((i for i, k in zip(froms, keys) if k > _module_key(module)), None) if keys == sorted(keys) else None
     if after is not None:
         return line_start(file.text, after["span"][0]), "", "\n"
-    return line_end(file.text, run[-1]["span"][1]), "\n", ""
+    last = [i for i in run if _section(file, i) == "third-party"] or run
+    return line_end(file.text, last[-1]["span"][1]), "\n", ""
 
 
 def _python_from_import(module: str, names: list[str]) -> str:
