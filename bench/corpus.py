@@ -94,6 +94,9 @@ def all_tasks(corpus: Path = CORPUS) -> list[Path]:
     return [t for f in FLAVOURS if (corpus / f).is_dir() for t in sorted((corpus / f).iterdir()) if t.is_dir()]
 
 
+# Rule codes or prefixes run besides the default selection (--extend-select; the opt-in rules).
+EXTEND_SELECT: tuple[str, ...] = ()
+
 # CPU seconds of this process in the last _timed_run: on a loaded machine wall time says as much
 # about the neighbours as about iacfix (TypeScript parsing runs in the Node worker: not counted).
 _last_cpu = 0.0
@@ -108,7 +111,7 @@ def _timed_run(paths: list[Path], cwd: Path):
     _rule_seconds.clear()
     start, cpu = time.perf_counter(), time.process_time()
     try:
-        result = engine.run(paths, engine.Options(unsafe_fixes=True), cwd)
+        result = engine.run(paths, engine.Options(unsafe_fixes=True, extend_select=EXTEND_SELECT), cwd)
         return result, time.perf_counter() - start, None
     except Exception as exc:  # a crash that escaped the engine's own guard
         return None, time.perf_counter() - start, f"internal error escaped engine.run: {type(exc).__name__}: {exc}"
@@ -457,7 +460,9 @@ def uncovered(task: Path, model_result) -> dict:
 # -- the sweep -----------------------------------------------------------------------------------
 
 
-def _init_pool() -> None:
+def _init_pool(extend_select: tuple[str, ...] = ()) -> None:
+    global EXTEND_SELECT
+    EXTEND_SELECT = tuple(extend_select)
     setup_worker()
 
 
@@ -472,13 +477,15 @@ def sweep(
     deep: bool = True,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    extend_select: Sequence[str] = (),
 ) -> list[dict]:
     """scan_task over the tasks, in this process (jobs=1, the timings are then clean) or in a
-    pool of fresh processes (spawned: each gets its own Node worker)."""
+    pool of fresh processes (spawned: each gets its own Node worker). The default rules run, and
+    those `extend_select` names (opt-in rules; "ALL": every rule)."""
     work = [(str(t), tuple(parts), deep) for t in tasks]
     records = []
     if jobs <= 1:
-        setup_worker()
+        _init_pool(tuple(extend_select))
         for i, item in enumerate(work):
             records.append(_scan(item))
             if progress:
@@ -490,7 +497,7 @@ def sweep(
     if bench_dir not in sys.path:  # the spawned workers import this module by name
         sys.path.insert(0, bench_dir)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_pool) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_pool, initargs=(tuple(extend_select),)) as pool:
         for i, record in enumerate(pool.map(_scan, work, chunksize=4)):
             records.append(record)
             if progress:
@@ -710,10 +717,14 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
     w("Hits are findings (tasks in brackets). A hit on IDEAL or on the final sources is a false positive unless the ideal really is wrong: each one is listed below. Agreement: each fixable MODEL finding's change, looked for in the final file of the same name (and in the IDEAL block of the same name).\n")
     w("| rule | fix | flavours | MODEL | IDEAL | final | final agrees | disagrees | whitespace only | no final file | IDEAL agrees | disagrees | no block |")
     w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    from iacfix.fixers import matches
+
     for rule in rules:
         c = rule.code
         v, iv = verdicts["final"][c], verdicts["ideal"][c]
         cells = [f"{hits[p][c]} ({len(tasks_hit[p][c])})" for p in ("model", "ideal", "final")]
+        if not rule.default and not matches(c, meta.get("extend_select", [])):
+            cells = ["opt-in: not run"] * 3
         w(
             f"| {c} | {rule.fix} | {', '.join(rule.flavours)} | {' | '.join(cells)} | {v['agree']} | {v['disagree']} | "
             f"{v['whitespace']} | {v['no final file']} | {iv['agree']} | {iv['disagree']} | {iv['no ideal block']} |"
@@ -979,6 +990,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="processes for the sweep (default 1: clean timings)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N tasks of each flavour (a quick look)")
     parser.add_argument("--out", type=Path, help="report file (default bench/results/corpus-<date>.md)")
+    parser.add_argument(
+        "--extend-select", default="", metavar="CODES", help="also run these opt-in rules (codes or prefixes, comma-separated; ALL: every rule)"
+    )
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from the last run's data (bench/.cache/last-run.json)")
     args = parser.parse_args(argv)
     if args.report_only:
@@ -1008,13 +1022,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seed": args.seed,
         "jobs": args.jobs,
         "rules": rule_states(),
+        "extend_select": [c.strip().upper() for c in args.extend_select.split(",") if c.strip()],
         "load": [os.getloadavg()[0]],
     }
     print(f"warming up ...", file=sys.stderr)
     meta["cold_start"] = warm_up()
     print(f"sweeping {len(tasks)} tasks ...", file=sys.stderr)
     start = time.perf_counter()
-    records = sweep(tasks, jobs=args.jobs, progress=_progress("tasks"))
+    records = sweep(tasks, jobs=args.jobs, progress=_progress("tasks"), extend_select=meta["extend_select"])
     meta["sweep_seconds"] = time.perf_counter() - start
     meta["memory"] = memory_figures()
 

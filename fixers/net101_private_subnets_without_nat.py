@@ -8,7 +8,7 @@ from iacfix import provider_imports
 from iacfix.backends.hcl_module import Module
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.scaffold import New, place, render, statement_indent
+from iacfix.scaffold import New, place, render, statement_indent, unique_label
 
 MESSAGE = (
     "ECS tasks in private subnets cannot pull images: add a NAT gateway (EIP, NAT gateway in a public "
@@ -439,13 +439,6 @@ def _construction(ctx, r) -> dict:
 # -- Terraform -------------------------------------------------------------------------------------
 
 
-def _unique(taken: set[str], label: str) -> str:
-    out, n = label, 2
-    while out in taken:
-        out, n = f"{label}_{n}", n + 1
-    return out
-
-
 def _terraform(ctx, public, private) -> list[Edit]:
     module = Module(ctx)
     vpc = ctx.resources("aws_vpc")[0]
@@ -454,7 +447,7 @@ def _terraform(ctx, public, private) -> list[Edit]:
     labels = {tuple(d.block.labels) for d in module.blocks("resource")}
 
     def label(rtype, name):
-        return _unique({n for t, n in labels if t == rtype}, name)
+        return unique_label(name, {n for t, n in labels if t == rtype})
 
     first = public[0]
     if "for_each" in first.attrs:
@@ -471,7 +464,7 @@ def _terraform(ctx, public, private) -> list[Edit]:
     items = [eip, nat, table, route]
     taken = {n for t, n in labels if t == "aws_route_table_association"}
     for subnet in private:
-        name = _unique(taken, "private" if len(private) == 1 else f"private_{subnet.name}")
+        name = unique_label("private" if len(private) == 1 else f"private_{subnet.name}", taken)
         taken.add(name)
         if "count" in subnet.attrs:
             attrs = [("count", f"length({subnet.ref})"), ("subnet_id", f"{subnet.ref}[count.index].id")]

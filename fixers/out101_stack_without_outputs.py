@@ -9,7 +9,7 @@ from iacfix import schema
 from iacfix.backends.hcl_module import Module
 from iacfix.model import Edit, Location
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.scaffold import python_call
+from iacfix.scaffold import python_call, unique_label
 from iacfix.textedit import indentation_at, line_end, snake_case
 
 OUTPUTS_FILE = "outputs.tf"
@@ -463,9 +463,7 @@ def _output_name(name: str | None, short: str, attr: str) -> str:
 
 
 def _unique(name: str, taken: set) -> str:
-    out, n = name, 2
-    while out in taken or out.replace("_", "-") in taken:
-        out, n = f"{name}_{n}", n + 1
+    out = unique_label(name, taken)
     taken.add(out)
     return out
 

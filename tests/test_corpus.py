@@ -1,4 +1,4 @@
-"""The corpus sweep: every rule over the final sources and the MODEL answer of every task in
+"""The corpus sweep: every rule (opt-in ones included) over the final sources and the MODEL answer of every task in
 ../shared/corpus must be safe. No crash, no fix dropped because it would break a file, no file a
 fix breaks, and a second run on the repaired tree finds nothing left to fix and changes nothing.
 
@@ -36,7 +36,8 @@ def bench():
 def records(bench):
     tasks = bench.all_tasks(CORPUS)
     assert len(tasks) > 0
-    return bench.sweep(tasks, parts=("final", "model"), deep=False, jobs=2)
+    # every rule, the opt-in ones too: a rule outside the default selection must be as safe
+    return bench.sweep(tasks, parts=("final", "model"), deep=False, jobs=2, extend_select=("ALL",))
 
 
 def test_every_task_swept(bench, records):

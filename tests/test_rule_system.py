@@ -79,6 +79,81 @@ def test_config_select_and_ignore_and_cli_precedence(project):
     assert codes(root) == ["ECS101"]
 
 
+# -- opt-in rules (Rule.default = False): only when a selection names them --------------------------
+
+# A database whose group allows all egress: SG101 (opt-in) reports it, TF204 (default) its snapshot.
+OPEN_DB = """\
+resource "aws_security_group" "db" {
+  egress {
+    protocol    = "-1"
+    from_port   = 0
+    to_port     = 0
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_db_instance" "db" {
+  engine                 = "postgres"
+  vpc_security_group_ids = [aws_security_group.db.id]
+}
+"""
+
+
+def test_opt_in_rules_are_the_two_measured_ones():
+    assert sorted(r.code for r in all_rules() if not r.default) == ["S3101", "SG101"]
+
+
+@pytest.mark.parametrize(
+    "options,expected",
+    [
+        ({}, ["TF204"]),  # the default selection leaves SG101 out
+        ({"select": ["SG101"]}, ["SG101"]),
+        ({"select": ["SG"]}, ["SG101"]),  # a prefix names it
+        ({"select": ["ALL"]}, ["SG101", "TF204"]),
+        ({"select": ["TF"]}, ["TF204"]),  # a selection that does not name it
+        ({"extend_select": ["sg101"]}, ["SG101", "TF204"]),  # added to the defaults
+        ({"select": ["TF204"], "extend_select": ["SG101"]}, ["SG101", "TF204"]),
+        ({"extend_select": ["SG101"], "ignore": ["SG"]}, ["TF204"]),  # ignore wins
+        ({"select": ["ALL"], "ignore": ["SG101"]}, ["TF204"]),
+    ],
+)
+def test_opt_in_rule_runs_only_when_selected(project, options, expected):
+    root = project({"main.tf": OPEN_DB})
+    assert codes(root, **options) == expected
+
+
+def test_opt_in_rule_selected_by_config(project):
+    root = project({"main.tf": OPEN_DB, ".iacfix.toml": 'extend-select = ["SG101"]\n'})
+    assert codes(root) == ["SG101", "TF204"]
+    assert codes(root, select=["TF"]) == ["TF204"]  # a command-line select replaces the config's selection
+    assert codes(root, ignore=["SG101"]) == ["TF204"]
+    (root / ".iacfix.toml").write_text('select = "SG101, TF2"\n')  # a string is one comma-separated list
+    assert codes(root) == ["SG101", "TF204"]
+    (root / ".iacfix.toml").unlink()
+    (root / "pyproject.toml").write_text('[tool.iacfix]\nselect = ["SG101"]\n')
+    assert codes(root) == ["SG101"]
+
+
+def test_opt_in_rule_from_the_command_line(project):
+    project({"main.tf": OPEN_DB})
+    found = lambda *args: [line.split()[1] for line in runner.invoke(app, [".", "--check", *args]).stderr.splitlines()[:-1]]
+    assert found() == ["TF204"]
+    assert found("--extend-select", "SG101") == ["SG101", "TF204"]
+    assert found("--select", "SG101") == ["SG101"]
+    assert found("--extend-select", "SG", "--ignore", "SG101") == ["TF204"]
+    result = runner.invoke(app, [".", "--extend-select", "SG9"])
+    assert result.exit_code == 2 and "no rule code starts with 'SG9'" in result.output
+
+
+def test_rules_and_explain_say_a_rule_is_opt_in():
+    listing = {line.split()[0]: line for line in runner.invoke(rules_app, []).stdout.splitlines()}
+    assert "data-store-egress-open (opt-in):" in listing["SG101"]
+    assert "(opt-in)" not in listing["TF204"]
+    explained = runner.invoke(explain_app, ["SG101"]).stdout
+    assert "Opt-in: not in the default selection. Enable it with `--extend-select SG101`" in explained
+    assert "Opt-in:" not in runner.invoke(explain_app, ["TF204"]).stdout
+
+
 def test_broken_config_is_one_clear_error(project, monkeypatch):
     project({"main.tf": SERVICE, ".iacfix.toml": "select = [\n"})
     result = runner.invoke(app, ["."])

@@ -37,7 +37,14 @@ def main_command(
     terraform_version: Annotated[
         Optional[str], typer.Option("--terraform-version", help="Target Terraform version, e.g. 1.9.8.", metavar="X.Y.Z")
     ] = None,
-    select: Annotated[Optional[str], typer.Option(help="Only these rule codes or prefixes, comma-separated.")] = None,
+    select: Annotated[
+        Optional[str],
+        typer.Option(help="Only these rule codes or prefixes, comma-separated (ALL: every rule, opt-in ones included)."),
+    ] = None,
+    extend_select: Annotated[
+        Optional[str],
+        typer.Option("--extend-select", help="Add these rule codes or prefixes to the selection (opt-in rules, say)."),
+    ] = None,
     ignore: Annotated[Optional[str], typer.Option(help="Skip these rule codes or prefixes, comma-separated.")] = None,
     unsafe_fixes: Annotated[
         Optional[bool],
@@ -75,15 +82,19 @@ def main_command(
         raise typer.BadParameter("choose one of --dry-run, --write and --check")
     if terraform_version is not None and tfversion.parse_version(terraform_version) is None:
         raise typer.BadParameter(f"not a version: {terraform_version!r}", param_hint="--terraform-version")
-    selected, ignored = _codes(select), _codes(ignore)
-    known = {r.code for r in fixers.all_rules()} if selected or ignored else set()
-    for code in (selected or []) + (ignored or []):
+    selected, extended, ignored = _codes(select), _codes(extend_select), _codes(ignore)
+    known = {r.code for r in fixers.all_rules()} if selected or extended or ignored else set()
+    for code in (selected or []) + (extended or []) + (ignored or []):
         if code != "ALL" and not any(k.startswith(code) for k in known):
-            raise typer.BadParameter(f"no rule code starts with {code!r}", param_hint="--select/--ignore")
+            raise typer.BadParameter(f"no rule code starts with {code!r}", param_hint="--select/--extend-select/--ignore")
 
     cwd = Path.cwd()
     options = engine.Options(
-        terraform_version=terraform_version, select=selected, ignore=ignored, unsafe_fixes=unsafe_fixes
+        terraform_version=terraform_version,
+        select=selected,
+        extend_select=extended,
+        ignore=ignored,
+        unsafe_fixes=unsafe_fixes,
     )
     try:
         with _ProgressBar() as progress:
@@ -192,12 +203,14 @@ explain_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_ex
 
 @rules_app.command(context_settings={"help_option_names": ["-h", "--help"]})
 def rules_command() -> None:
-    """List the rules: code, fix (safe, unsafe or none), flavours, name and summary."""
+    """List the rules: code, fix (safe, unsafe or none), flavours, name and summary; "(opt-in)"
+    marks a rule that runs only when selected (--select CODE or --extend-select CODE)."""
     from iacfix.fixers import all_rules
 
     for rule in all_rules():
         flavours = ",".join(rule.flavours)
-        print(f"{rule.code:<9} {rule.fix:<6} {flavours:<28} {rule.name}: {rule.summary()}")
+        opt_in = "" if rule.default else " (opt-in)"
+        print(f"{rule.code:<9} {rule.fix:<6} {flavours:<28} {rule.name}{opt_in}: {rule.summary()}")
 
 
 @explain_app.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -208,7 +221,13 @@ def explain_command(code: Annotated[str, typer.Argument(help="A rule code, e.g. 
     rule = next((r for r in all_rules() if r.code == code.upper()), None)
     if rule is None:
         raise typer.BadParameter(f"no rule {code!r}; `iacfix rules` lists them", param_hint="CODE")
-    print(f"{rule.code} ({rule.name}) — fix: {rule.fix}; flavours: {', '.join(rule.flavours)}\n")
+    print(f"{rule.code} ({rule.name}) — fix: {rule.fix}; flavours: {', '.join(rule.flavours)}")
+    if not rule.default:
+        print(
+            f"Opt-in: not in the default selection. Enable it with `--extend-select {rule.code}` (or "
+            f'`extend-select = ["{rule.code}"]` under [tool.iacfix]); `--select {rule.code}` runs it alone.'
+        )
+    print()
     print(rule.docs())
     for example in rule.examples:
         label = "valid" if example.after is None else "before"

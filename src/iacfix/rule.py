@@ -53,6 +53,11 @@ class Rule:
     # The rows of ../shared/seeds this rule answers, as "<seed number>#<row>" ("002#3"); the
     # seed → codes map in docs/seeds.md is generated from them (scripts/seed-map.py).
     seeds: ClassVar[tuple[str, ...]] = ()
+    # False: an opt-in rule (ruff's rules outside the default selection). It runs only when a
+    # selection names it: its code, a prefix of it or ALL in select / extend-select (command line
+    # or config). For rules that are right about what they find but that much correct code
+    # does on purpose (the docstring gives the corpus figures that made the rule opt-in).
+    default: ClassVar[bool] = True
     examples: ClassVar[list[Example]] = []
 
     def check(self, ctx: Context) -> Iterable[Finding]:

@@ -33,6 +33,15 @@ class New:
         return f"{self.var(language)}.{camel_case(attr) if language == 'typescript' else attr}"
 
 
+def unique_label(label: str, taken: set) -> str:
+    """`label`, or `label_2`, `label_3`...: the first that neither it nor its dashed form (a CDKTF
+    construct id) is in `taken`."""
+    out, n = label, 2
+    while out in taken or out.replace("_", "-") in taken:
+        out, n = f"{label}_{n}", n + 1
+    return out
+
+
 def render(file, items: list[New], indent: str, scope: str = "") -> str:
     """The text of the new resources, each ending with a newline, separated by blank lines."""
     blocks = [_render_one(file, item, indent, scope) for item in items]
