@@ -148,11 +148,12 @@ resource "aws_api_gateway_integration" "post" {
                 continue
             if "body" in api.attrs or not any(self._of(api, p, "api_id") for p in http_proxies):
                 continue
+            cors = ctx.file(api.path).attr_key("cors_configuration")
             yield self.finding(
                 api,
                 f"HTTP API `{api.name or api.ref}` serves Lambda proxies to a browser (the code sets "
-                "Access-Control-Allow-Origin) but has no cors_configuration, so preflight requests fail; add "
-                "cors_configuration with the allowed origins, methods and headers",
+                f"Access-Control-Allow-Origin) but has no {cors}, so preflight requests fail; add "
+                f"{cors} with the allowed origins, methods and headers",
             )
 
     @staticmethod

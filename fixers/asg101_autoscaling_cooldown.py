@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from iacfix.embedded import objects
 from iacfix.model import Edit, Resource, Value
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.textedit import snake_case
 
 SCALE_IN, SCALE_OUT = 300, 60
+COOLDOWNS = {"scale_in_cooldown": SCALE_IN, "scale_out_cooldown": SCALE_OUT}
 WHY = "cooldowns: add capacity after 60 s, remove it only after 300 s, so scaling does not flap"
 
 
@@ -181,13 +181,13 @@ resource "aws_appautoscaling_policy" "step" {
             if len(configs) != 1:
                 continue
             config = configs[0]
-            keys = {re.sub(r"(?<=[a-z])([A-Z])", r"_\1", p.key).lower().strip("\"'") for p in config.props}
-            if keys & {"scale_in_cooldown", "scale_out_cooldown"}:
+            if {snake_case(p.key.strip("\"'")) for p in config.props} & set(COOLDOWNS):
                 continue
+            first, second = _entries(file, config)
             yield self.finding(
                 policy,
-                "target tracking policy without scale-in / scale-out cooldowns; added scale_in_cooldown = 300 and "
-                "scale_out_cooldown = 60 so scaling out is quick and scaling in does not flap",
+                f"target tracking policy without scale-in / scale-out cooldowns; added `{first}` and `{second}` "
+                "so scaling out is quick and scaling in does not flap",
                 _insert_pair(file, policy, config),
             )
 
@@ -204,6 +204,17 @@ def _struct(file, value):
     ]
 
 
+def _entries(file, config) -> tuple[str, str]:
+    """The two cooldowns as the configuration writes its entries (and the message names them):
+    `scaleInCooldown: 300` in TypeScript, `scale_in_cooldown=300` or, in a Python dict,
+    `"scale_in_cooldown": 300`, `scale_in_cooldown = 300` in HCL."""
+    if file.language == "python" and config.text.lstrip().startswith("{"):  # a dict: quoted keys
+        first, second = (f"{file.quote}{name}{file.quote}: {value}" for name, value in COOLDOWNS.items())
+    else:
+        first, second = (file.attr_entry(name, str(value)) for name, value in COOLDOWNS.items())
+    return first, second
+
+
 def _insert_pair(file, policy, config):
     """Both cooldowns after the configuration's last argument, under a comment where the layout
     has a line for it. One insertion: two at the same point would collide."""
@@ -213,14 +224,9 @@ def _insert_pair(file, policy, config):
         indent = edit.text[1 : len(edit.text) - len(edit.text[1:].lstrip(" \t"))]
         lines = [f"# {WHY}", f"scale_in_cooldown  = {SCALE_IN}", f"scale_out_cooldown = {SCALE_OUT}"]
         return [Edit(edit.path, edit.start, edit.end, "".join(f"\n{indent}{line}" for line in lines))]
-    first = f"{file.attr_key('scale_in_cooldown')}{file.key_value_separator}{SCALE_IN}"
-    second = f"{file.attr_key('scale_out_cooldown')}{file.key_value_separator}{SCALE_OUT}"
-    if config.text.lstrip().startswith("{") and file.language == "python":  # a dict: quoted keys
-        quote = file.quote
-        first = f"{quote}scale_in_cooldown{quote}: {SCALE_IN}"
-        second = f"{quote}scale_out_cooldown{quote}: {SCALE_OUT}"
+    first, second = _entries(file, config)
     edits = file.insert_attr(holder, "x", "x")
-    placeholder = f"{file.attr_key('x')}{file.key_value_separator}x"
+    placeholder = file.attr_entry("x", "x")
     out = []
     for edit in edits:
         at = edit.text.find(placeholder)
@@ -230,8 +236,7 @@ def _insert_pair(file, policy, config):
         before = edit.text[:at]
         if "\n" in before:
             indent = before[before.rfind("\n") + 1 :]
-            comment = "#" if file.language == "python" else "//"
-            pair = f"{comment} {WHY}\n{indent}{first},\n{indent}{second}"
+            pair = f"{file.comment_prefixes[0]} {WHY}\n{indent}{first},\n{indent}{second}"
         else:
             pair = f"{first}, {second}"
         out.append(Edit(edit.path, edit.start, edit.end, before + pair + edit.text[at + len(placeholder) :]))

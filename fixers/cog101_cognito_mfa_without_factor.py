@@ -97,8 +97,9 @@ resource "aws_cognito_user_pool" "users" {
             if mfa.value == "ON":
                 yield self.finding(
                     pool,
-                    'MFA is required but no SMS, TOTP or email MFA is configured, so Cognito rejects the pool; '
-                    "add software_token_mfa_configuration (TOTP) or sms_configuration",
+                    "MFA is required but no SMS, TOTP or email MFA is configured, so Cognito rejects the pool; "
+                    f"add {file.attr_key('software_token_mfa_configuration')} (TOTP) or "
+                    f"{file.attr_key('sms_configuration')}",
                 )
                 continue
             yield self.finding(

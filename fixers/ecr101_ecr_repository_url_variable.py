@@ -35,7 +35,7 @@ class EcrRepositoryUrlVariable(Rule):
     adds an `aws_ecr_repository` (scan on push, `force_delete` so the stack can be destroyed,
     named after `var.environment_suffix` when the module has one) before the task definition,
     reads the image from its `repository_url` wherever the variable was used, and removes the
-    variable. A variable named as a whole image (`container_image`) is only reported: it may
+    variable (with the comment lines right above it). A variable named as a whole image (`container_image`) is only reported: it may
     name a public image, and the rule cannot tell which.
 
     Why: the stack cannot be deployed on its own (`terraform apply` asks for the URL; in CI
@@ -54,6 +54,7 @@ class EcrRepositoryUrlVariable(Rule):
         Example(
             "terraform",
             before="""\
+# Where CI pushes the app image
 variable "ecr_repository_url" {
   description = "Repository of the app image"
   type        = string
@@ -147,10 +148,4 @@ def _scaffold(module, task, declared) -> list[Edit]:
     for file in module.files:
         for match in pattern.finditer(file.text):
             edits.append(Edit(file.path, match.start(), match.end(), f"aws_ecr_repository.{label}.repository_url"))
-    edits += declared.file.remove_span(declared.block.span)
-    # the blank line the removed block leaves before what followed it
-    last = edits[-1]
-    rest = declared.file.text[last.end :]
-    if rest.startswith("\n") and (last.start == 0 or declared.file.text[last.start - 1] == "\n"):
-        edits[-1] = Edit(last.path, last.start, last.end + 1, "")
-    return edits
+    return edits + declared.file.remove_statement(declared.block.span)

@@ -227,7 +227,7 @@ resource "aws_ecs_service" "worker" {
                 service,
                 f"the service registers with a target group that {listener.ref} forwards to, but does not wait "
                 'for it: ECS fails with "target group ... does not have an associated load balancer"; '
-                f"added {listener.ref} to depends_on",
+                f"added {listener.ref} to {file.attr_key('depends_on')}",
                 edits,
             )
 

@@ -263,8 +263,8 @@ class CiStack(TerraformStack):
 import json
 
 from cdktf import TerraformStack
-from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.iam_role import IamRole
 
 
 class CiStack(TerraformStack):

@@ -9,7 +9,7 @@ from iacfix import schema
 from iacfix.backends.hcl_module import Module
 from iacfix.model import Edit, Location
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.scaffold import unique_label
+from iacfix.scaffold import python_call, unique_label
 from iacfix.textedit import indentation_at, line_end, snake_case
 
 OUTPUTS_FILE = "outputs.tf"
@@ -162,7 +162,7 @@ class AppStack(TerraformStack):
         bucket = S3Bucket(self, "data", bucket_prefix="data")
 """,
             after="""\
-from cdktf import TerraformStack, TerraformOutput
+from cdktf import TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 
 
@@ -172,6 +172,50 @@ class AppStack(TerraformStack):
         bucket = S3Bucket(self, "data", bucket_prefix="data")
         TerraformOutput(self, "bucket_bucket", value=bucket.bucket)
         TerraformOutput(self, "bucket_arn", value=bucket.arn)
+""",
+        ),
+        # Python as black writes it: a call over 88 columns has its arguments on a line of their
+        # own, or one a line when they do not fit either; the import sorted among the others.
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf import S3Backend, TerraformStack
+from cdktf_cdktf_provider_aws.elasticache_replication_group import (
+    ElasticacheReplicationGroup,
+)
+from cdktf_cdktf_provider_aws.lb import Lb
+
+
+class WebStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        S3Backend(self, bucket="state", key="web.tfstate")
+        self.load_balancer = Lb(self, "web", internal=False)
+        self.session_cache = ElasticacheReplicationGroup(self, "sessions", description="sessions")
+""",
+            after="""\
+from cdktf import S3Backend, TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_aws.elasticache_replication_group import (
+    ElasticacheReplicationGroup,
+)
+from cdktf_cdktf_provider_aws.lb import Lb
+
+
+class WebStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        S3Backend(self, bucket="state", key="web.tfstate")
+        self.load_balancer = Lb(self, "web", internal=False)
+        self.session_cache = ElasticacheReplicationGroup(self, "sessions", description="sessions")
+        TerraformOutput(
+            self, "load_balancer_dns_name", value=self.load_balancer.dns_name
+        )
+        TerraformOutput(self, "load_balancer_arn", value=self.load_balancer.arn)
+        TerraformOutput(
+            self,
+            "session_cache_primary_endpoint_address",
+            value=self.session_cache.primary_endpoint_address,
+        )
 """,
         ),
         Example(
@@ -308,17 +352,13 @@ class AppStack extends TerraformStack {
         if not top:
             return
         typescript = file.language == "typescript"
-        found, lines, taken = [], [], {c["args"][1].get("value") for c in body if len(c["args"]) > 1}
+        found, outputs, taken = [], [], {c["args"][1].get("value") for c in body if len(c["args"]) > 1}
 
         def output(ref: str, rtype: str) -> None:
             base = re.sub(r"^(this|self)\.", "", ref).replace(".", "_")
             for attr in _attributes(rtype):
                 name = _unique(snake_case(base) + "_" + attr, taken)
-                if typescript:
-                    value = f"{ref}.{schema.camel_case(attr)}"
-                    lines.append(f"new TerraformOutput(this, {file.literal(name.replace('_', '-'))}, {{ value: {value} }});")
-                else:
-                    lines.append(f"TerraformOutput(self, {file.literal(name)}, value={ref}.{attr})")
+                outputs.append((name, f"{ref}.{schema.camel_case(attr) if typescript else attr}"))
 
         for cons in body:
             # a `const` inside a block is out of reach at the constructor's end; Python locals are not
@@ -335,7 +375,7 @@ class AppStack extends TerraformStack {
         if not found:
             return
         where = Location(file.path, cls["line"], cls["col"])
-        if not lines:
+        if not outputs:
             yield self.finding(
                 where,
                 f"the stack creates {_describe(found)} but exports no TerraformOutput, and none of them is held "
@@ -345,13 +385,19 @@ class AppStack extends TerraformStack {
         last = top[-1]
         end = line_end(file.text, last["span"][1])
         indent = indentation_at(file.text, last["span"][0])
-        text = "".join(f"\n{indent}{line}" for line in lines)
+        text = "".join("\n" + _output(file, indent, name, value).rstrip("\n") for name, value in outputs)
         yield self.finding(
             where,
             f"the stack creates {_describe(found)} but exports no TerraformOutput, so tests and pipelines cannot "
-            f"find them; added {len(lines)} output{'s' * (len(lines) != 1)} at the end of the constructor",
+            f"find them; added {len(outputs)} output{'s' * (len(outputs) != 1)} at the end of the constructor",
             [*file.add_import("cdktf", "TerraformOutput"), Edit(file.path, end, end, text)],
         )
+
+
+def _output(file, indent: str, name: str, value: str) -> str:
+    if file.language == "typescript":
+        return f"{indent}new TerraformOutput(this, {file.literal(name.replace('_', '-'))}, {{ value: {value} }});\n"
+    return python_call(indent, "TerraformOutput", ["self", file.literal(name), f"value={value}"])
 
 
 def _constructor(file, class_name: str):

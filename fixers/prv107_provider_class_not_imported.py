@@ -73,9 +73,9 @@ RouteTable(self, "private", vpc_id=vpc.id, route=[RouteTableRoute(cidr_block="0.
 """,
             after="""\
 from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.eip import Eip
 from cdktf_cdktf_provider_aws.route_table import RouteTable, RouteTableRoute
 from cdktf_cdktf_provider_aws.vpc import Vpc
-from cdktf_cdktf_provider_aws.eip import Eip
 
 vpc = Vpc(self, "vpc", cidr_block="10.0.0.0/16")
 eip = Eip(self, "nat-eip", domain="vpc")

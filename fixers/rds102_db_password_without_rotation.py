@@ -233,13 +233,15 @@ resource "aws_secretsmanager_secret_rotation" "db" {
             if not (literal or wants_rotation):
                 continue
             what = f"`{db.ref or db.type}`"
+            file = ctx.file(db.path)
+            managed = file.attr_entry("manage_master_user_password", file.literal(True))
             unsupported = _unsupported(db)
             if unsupported:
                 yield self.finding(
                     db,
                     f"{what} sets a static master password that nothing rotates, and {unsupported} does not support "
-                    "RDS-managed passwords (manage_master_user_password): add a Secrets Manager rotation "
-                    "(aws_secretsmanager_secret_rotation with a rotation Lambda)",
+                    f"RDS-managed passwords ({file.attr_key('manage_master_user_password')}): add a Secrets Manager "
+                    "rotation (aws_secretsmanager_secret_rotation with a rotation Lambda)",
                 )
                 continue
             readers = [] if literal else _readers(ctx, db, prop)
@@ -248,17 +250,16 @@ resource "aws_secretsmanager_secret_rotation" "db" {
                 yield self.finding(
                     db,
                     f"{what} sets a static master password that nothing rotates; "
-                    "`manage_master_user_password = true` would let RDS keep and rotate it, but "
+                    f"`{managed}` would let RDS keep and rotate it, but "
                     f"{', '.join(readers)} read the current password: make them read the secret "
-                    f"`{secret_ref}` instead, then replace master_password",
+                    f"`{secret_ref}` instead, then replace {file.attr_key(key)}",
                 )
                 continue
-            file = ctx.file(db.path)
             yield self.finding(
                 db,
                 f"{what} sets a {'hardcoded' if literal else 'static'} master password that nothing rotates; "
-                "RDS manages and rotates it with manage_master_user_password = true (every 7 days; for 30 days "
-                f"add a secret rotation on `{secret_ref}` with automatically_after_days = 30)",
+                f"RDS manages and rotates it with `{managed}` (every 7 days; for 30 days add a secret rotation on "
+                f"`{secret_ref}` with `{file.attr_entry('automatically_after_days', '30')}`)",
                 _rename(file, db, key, "manage_master_user_password", file.literal(True)),
             )
 

@@ -154,7 +154,8 @@ new S3BucketLifecycleConfiguration(this, 'access-logs-lifecycle', {
             before=PY_BEFORE,
             after=PY_BEFORE.replace(
                 "import S3Bucket\n",
-                "import S3Bucket\nfrom cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfiguration\n",
+                "import S3Bucket\nfrom cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (\n"
+                "    S3BucketLifecycleConfiguration,\n)\n",
             ).replace(
                 'bucket="shop-trail-logs")\n',
                 """bucket="shop-trail-logs")

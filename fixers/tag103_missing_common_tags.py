@@ -226,10 +226,11 @@ resource "aws_iam_role_policy_attachment" "d" {
         listed = ", ".join(k for k, _ in pairs)
         names = ", ".join(f"`{r.ref or r.name or r.type}`" for r in missing[:3]) + (" ..." if len(missing) > 3 else "")
         for file, at, insert, _ in providers:
+            default_tags = file.attr_key("default_tags")
             yield self.finding(
                 at,
                 f"resources repeat the tags {listed} by hand, {names} lack them, and the AWS provider has no "
-                "default_tags; added them to the provider's default_tags so every resource carries them",
+                f"{default_tags}; added them to the provider's {default_tags} so every resource carries them",
                 insert(pairs),
             )
 

@@ -24,7 +24,8 @@ class S3BackendUseLockfile(Rule):
     `.terraform-version`; `terraform version` on PATH. When none is known the setting is removed
     (the seeds were all deployed on older Terraform) and the message says so.
 
-    Fix (safe): delete the statement or attribute; in HCL the remaining `=` are realigned.
+    Fix (safe): delete the statement (with the comment lines right above it) or the attribute;
+    in HCL the remaining `=` are realigned.
     """
 
     code = "TF101"
@@ -63,6 +64,59 @@ from cdktf import TerraformStack
 class TapStack(TerraformStack):
     def __init__(self, scope, id):
         super().__init__(scope, id)
+        self.add_override("terraform.backend.s3.use_lockfile", True)
+""",
+            after="""\
+from cdktf import TerraformStack
+
+
+class TapStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+""",
+        ),
+        # The comment lines right above the statement go with it, and one of the blank lines
+        # around it; a comment after a blank line is not the statement's and stays.
+        Example(
+            "cdktf-ts",
+            before="""\
+import { TerraformStack } from 'cdktf';
+class TapStack extends TerraformStack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    // Backend settings
+
+    // Turn on S3 native state locking
+    // (S3Backend has no option for it: an escape hatch)
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+
+    this.addOverride('terraform.backend.s3.encrypt', true);
+  }
+}
+""",
+            after="""\
+import { TerraformStack } from 'cdktf';
+class TapStack extends TerraformStack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    // Backend settings
+
+    this.addOverride('terraform.backend.s3.encrypt', true);
+  }
+}
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf import TerraformStack
+
+
+class TapStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+
+        # S3Backend has no option for native state locking: use an escape hatch
         self.add_override("terraform.backend.s3.use_lockfile", True)
 """,
             after="""\

@@ -8,7 +8,7 @@ from iacfix.backends.hcl import Block, HclFile
 from iacfix.backends.hcl_module import Module, attribute, insert_attribute, location
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
-from iacfix.textedit import line_end, line_start
+from iacfix.textedit import comments_start, line_end
 
 PROVIDER_FILE = "provider.tf"
 # The file the convention names: "do not put a provider block in main.tf, that stays in provider.tf".
@@ -270,7 +270,7 @@ provider "aws" {
         )
 
     def _move(self, home: HclFile, file: HclFile, block: Block, message: str):
-        start, end = _with_comments(file.text, block)
+        start, end = _with_comments(file, block)
         chunk = file.text[start:end].rstrip("\n") + "\n"
         text = home.text
         prefix = "" if not text else ("\n" if text.endswith("\n") else "\n\n")
@@ -319,25 +319,12 @@ def _entry(text: str, attr) -> dict[str, str] | str:
     return {p.key: p.value.text for p in value.props}
 
 
-def _with_comments(text: str, block: Block) -> tuple[int, int]:
+def _with_comments(file: HclFile, block: Block) -> tuple[int, int]:
     """The block's lines and the comment lines right above it (no blank line between)."""
-    start = line_start(text, block.span[0])
-    while start > 0:
-        above = line_start(text, start - 1)
-        line = text[above : start - 1].strip()
-        if not line or not line.startswith(("#", "//", "/*", "*")):
-            break
-        start = above
-    return start, min(line_end(text, block.span[1]) + 1, len(text))
+    start = comments_start(file.text, block.span[0], file.comment_prefixes)
+    return start, min(line_end(file.text, block.span[1]) + 1, len(file.text))
 
 
 def _remove_block(file: HclFile, block: Block) -> list[Edit]:
     """Delete the block with its comments, and one blank line so no double blank is left."""
-    start, end = _with_comments(file.text, block)
-    text = file.text
-    blank_before = start == 0 or text[:start].endswith("\n\n")
-    if blank_before and text[end:].startswith("\n"):
-        end += 1
-    elif start > 0 and end >= len(text) and text[:start].endswith("\n\n"):
-        start -= 1  # the last block: take the blank line before it instead
-    return [Edit(file.path, start, end, "")]
+    return file.remove_statement(block.span)

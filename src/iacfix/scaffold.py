@@ -2,8 +2,8 @@
 
 A scaffold is a list of `New` resources whose attribute values are already expressions of the
 target language (`Ref` builds references to the new ones). `render` lays them out as HCL
-blocks, TypeScript `const x = new X(scope, 'id', {...});` or Python `x = X(scope, "id", ...)`,
-and `place` finds where new statements go in a CDKTF function so that everything they refer to
+blocks, TypeScript `const x = new X(scope, 'id', {...});` or Python `x = X(scope, "id", ...)`
+(`python_call` lays a Python call out as black does, for any rule that writes one), and `place` finds where new statements go in a CDKTF function so that everything they refer to
 already exists.
 """
 
@@ -65,7 +65,7 @@ def _render_one(file, item: New, indent: str, scope: str) -> str:
             assign = "" if item.bare else f"const {item.var(lang)} = "
             return f"{indent}{assign}new {item.cls}({scope or 'this'}, {ident_text});\n"
         assign = "" if item.bare else f"{item.var(lang)} = "
-        return f"{indent}{assign}{item.cls}({scope or 'self'}, {ident_text})\n"
+        return python_call(indent, f"{assign}{item.cls}", [scope or "self", ident_text])
     if lang == "typescript":
         props = "".join(f"{inner}  {camel_case(k)}: {v},\n" for k, v in item.attrs)
         assign = "" if item.bare or item.each else f"const {item.var(lang)} = "
@@ -81,6 +81,22 @@ def _render_one(file, item: New, indent: str, scope: str) -> str:
         coll, var, index = item.each
         return f"{indent}for {index}, {var} in enumerate({coll}):\n{stmt}"
     return stmt
+
+
+PY_LINE_LENGTH = 88  # black's
+
+
+def python_call(indent: str, callee: str, args: list[str]) -> str:
+    """The Python statement `callee(args)` (`callee` may be `x = Cls`) laid out as black lays it
+    out: on one line when it fits in 88 columns; else the arguments on a line of their own when
+    that fits; else one argument a line, with a trailing comma. Ends with a newline."""
+    line = f"{indent}{callee}({', '.join(args)})"
+    if len(line) <= PY_LINE_LENGTH:
+        return line + "\n"
+    inner = indent + "    "
+    if len(inner) + len(", ".join(args)) <= PY_LINE_LENGTH:
+        return f"{indent}{callee}(\n{inner}{', '.join(args)}\n{indent})\n"
+    return f"{indent}{callee}(\n" + "".join(f"{inner}{arg},\n" for arg in args) + f"{indent})\n"
 
 
 def place(text: str, after: int, indent: str) -> int:

@@ -55,6 +55,17 @@ def line_number(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+def _whole_lines(text: str, start: int, end: int, comment_prefixes: tuple[str, ...]) -> tuple[int, int] | None:
+    """The lines of text[start:end], newline included, when it is alone on them (only blanks
+    before it, only blanks or a trailing comment after it); None when it shares them with code."""
+    first = line_start(text, start)
+    last = line_end(text, end)
+    after = text[end:last].strip()
+    if text[first:start].strip() or (after and not after.startswith(comment_prefixes)):
+        return None
+    return first, min(last + 1, len(text))
+
+
 def removal_span(text: str, start: int, end: int, comment_prefixes: tuple[str, ...] = ()) -> tuple[int, int]:
     """The span to delete so that text[start:end] disappears cleanly.
 
@@ -62,14 +73,64 @@ def removal_span(text: str, start: int, end: int, comment_prefixes: tuple[str, .
     comment after it) the whole lines go, newline included, so no empty line is left behind;
     otherwise just the span.
     """
-    first = line_start(text, start)
-    last = line_end(text, end)
-    before = text[first:start]
-    after = text[end:last].strip()
-    alone = not before.strip() and (not after or after.startswith(comment_prefixes))
-    if not alone:
+    return _whole_lines(text, start, end, comment_prefixes) or (start, end)
+
+
+def comments_start(text: str, offset: int, comment_prefixes: tuple[str, ...]) -> int:
+    """The start of the comment lines that introduce the line holding `offset` (that line's start
+    when there are none): whole-line comments right above it, no blank line between, at its own
+    indentation. With "/*" among the prefixes a block comment counts from its first line."""
+    line_comments = tuple(p for p in comment_prefixes if p != "/*")
+    blocks = "/*" in comment_prefixes
+    start = line_start(text, offset)
+    indent = indentation_at(text, start)
+    while start > 0:
+        above = line_start(text, start - 1)
+        stripped = text[above : start - 1].strip()
+        if stripped.startswith(line_comments) or (blocks and stripped.startswith("/*") and stripped.endswith("*/")):
+            pass
+        elif blocks and stripped.endswith("*/"):  # the last line of a block comment: go to its first
+            opening = text.rfind("/*", 0, text.rfind("*/", above, start))
+            if opening < 0 or text[line_start(text, opening) : opening].strip():
+                break  # code before the comment on its first line: the comment is not alone
+            above = line_start(text, opening)
+        else:
+            break
+        if indentation_at(text, above) != indent:
+            break
+        start = above
+    return start
+
+
+_CLOSERS = ("}", ")", "]")
+
+
+def statement_removal_span(text: str, start: int, end: int, comment_prefixes: tuple[str, ...]) -> tuple[int, int]:
+    """The span to delete so that the statement (or block) text[start:end] disappears together
+    with the comment lines that introduce it (`comments_start`; a comment after a blank line is
+    not its own), leaving blank lines as a formatter would: one where it stood between two blank
+    lines, none at the start or the end of a body or file. A statement that shares its line with
+    other code is removed as `removal_span` removes it.
+    """
+    lines = _whole_lines(text, start, end, comment_prefixes)
+    if lines is None:
         return start, end
-    return first, min(last + 1, len(text))
+    first, last = comments_start(text, lines[0], comment_prefixes), lines[1]
+    indent = len(indentation_at(text, start))
+
+    def blank(at: int) -> bool:
+        return not text[line_start(text, at) : line_end(text, at)].strip()
+
+    above = first - 1 if first > 0 else None  # the newline that ends the line above
+    # the line above opens the body (it is less indented: `{`, `def f():`)
+    opens = above is None or (not blank(above) and len(indentation_at(text, above)) < indent)
+    # the line below closes it (`}`, `)`), or the file ends
+    closes = last >= len(text) or text[last:line_end(text, last)].lstrip(" \t").startswith(_CLOSERS)
+    if last < len(text) and blank(last) and (opens or blank(above)):
+        last = min(line_end(text, last) + 1, len(text))  # the blank line after it
+    elif above is not None and blank(above) and closes:
+        first = line_start(text, above)  # the blank line before it
+    return first, last
 
 
 def snake_case(name: str) -> str:

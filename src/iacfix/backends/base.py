@@ -45,6 +45,7 @@ class Setting:
 class ParsedFile:
     language: str = ""
     comment_prefixes: tuple[str, ...] = ()
+    key_value_separator: str = " = "  # HCL; ": " in TypeScript, "=" for Python keyword arguments
 
     def __init__(self, path: Path, text: str):
         self.path = path
@@ -68,6 +69,17 @@ class ParsedFile:
         return []
 
     # -- rendering edits ---------------------------------------------------------------------
+    def attr_key(self, name: str) -> str:
+        """A property named `name` in Terraform spelling, as this file's language writes it
+        (`desired_count` in HCL and Python, `desiredCount` in TypeScript): for edits and for
+        the messages that name it."""
+        return name
+
+    def attr_entry(self, name: str, value_text: str) -> str:
+        """`name` set to `value_text` as this file writes it: `desired_count = 2` (HCL),
+        `desiredCount: 2` (TypeScript), `desired_count=2` (a Python keyword argument)."""
+        return f"{self.attr_key(name)}{self.key_value_separator}{value_text}"
+
     def literal(self, value: bool | int | float | str) -> str:
         raise NotImplementedError
 
@@ -86,6 +98,14 @@ class ParsedFile:
         from iacfix.textedit import removal_span
 
         start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
+        return [Edit(self.path, start, end, "")]
+
+    def remove_statement(self, span: Span) -> list[Edit]:
+        """Delete a statement or block with the comment lines that introduce it, keeping the
+        blank lines around it as a formatter would (textedit.statement_removal_span)."""
+        from iacfix.textedit import statement_removal_span
+
+        start, end = statement_removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
         return [Edit(self.path, start, end, "")]
 
     def remove_setting(self, setting: Setting) -> list[Edit]:

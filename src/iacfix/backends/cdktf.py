@@ -17,7 +17,7 @@ from typing import Any
 
 from iacfix.backends.base import BackendError, ParsedFile, Setting, SourceSyntaxError
 from iacfix.model import Edit, Prop, Resource, Value
-from iacfix.textedit import camel_case, indentation_at, line_end, line_start, removal_span, snake_case
+from iacfix.textedit import camel_case, comments_start, indentation_at, line_end, removal_span, snake_case
 
 # The provider packages' module layout says which Terraform type a class is:
 #   @cdktf/provider-aws/lib/ecs-service         → aws_ecs_service
@@ -79,7 +79,6 @@ def _is_module_class(class_name: str, submodule: str) -> bool:
 class CdktfFile(ParsedFile):
     provider_pattern: re.Pattern[str]
     override_method: str  # addOverride / add_override
-    key_value_separator: str  # ": " / "="
     self_name: str  # this / self
     _resources: list[Resource] | None = None
     _settings: list[Setting] | None = None
@@ -161,6 +160,10 @@ class CdktfFile(ParsedFile):
             out.append(Setting(self.path, args[0]["value"], value, tuple(call["statement_span"]), call["line"], call["col"]))
         return out
 
+    def remove_setting(self, setting: Setting) -> list[Edit]:
+        # an escape-hatch statement: its comment goes with it
+        return self.remove_statement(setting.span)
+
     # -- rendering edits -----------------------------------------------------------------------
     booleans: tuple[str, str]
     default_quote: str
@@ -181,13 +184,10 @@ class CdktfFile(ParsedFile):
         q = self.quote
         return q + value.replace("\\", "\\\\").replace(q, "\\" + q).replace("\n", "\\n") + q
 
-    def attr_key(self, name: str) -> str:
-        return name
-
     def insert_attr(self, resource: Resource, name: str, value_text: str) -> list[Edit]:
         """Add `name: value` after the last property, in the layout the object already has."""
         body, text = resource.body, self.text
-        entry = f"{self.attr_key(name)}{self.key_value_separator}{value_text}"
+        entry = self.attr_entry(name, value_text)
         if not body.props:
             return [self._insert_into_empty(body, entry)]
         last = body.props[-1]
@@ -229,20 +229,11 @@ class CdktfFile(ParsedFile):
     def replace_base(self, base_span: tuple[int, int], new_base: str) -> list[Edit]:
         return [Edit(self.path, base_span[0], base_span[1], new_base)]
 
-    def import_names(self, module: str) -> list[str]:
-        return [n["name"] for imp in self.view["imports"] if imp["module"] == module for n in imp["names"]]
-
     def add_import(self, module: str, name: str) -> list[Edit]:
-        if name in self.import_names(module):
-            return []
-        existing = next((i for i in self.view["imports"] if i["module"] == module and i["names"]), None)
-        if existing is not None:
-            last = existing["names"][-1]["span"][1]
-            return [Edit(self.path, last, last, f", {name}")]
-        imports = self.view["imports"]
-        at = line_end(self.text, imports[-1]["span"][1]) + 1 if imports else 0
-        at = min(at, len(self.text))
-        return [Edit(self.path, at, at, self.import_statement(module, name) + "\n")]
+        """Import `name` from `module` unless the file does (provider_imports.import_edits)."""
+        from iacfix.provider_imports import import_edits
+
+        return import_edits(self, {module: [name]})
 
     def remove_import(self, module: str, local: str) -> list[Edit]:
         for imp in self.view["imports"]:
@@ -352,11 +343,8 @@ class CdktfFile(ParsedFile):
             if any(len(ind) < len(body) for _, ind in lines):
                 continue  # `offset` is past the end of this function
             start = max(at for at, ind in lines if ind == body)
-            while comments and start > 0:
-                above = line_start(text, start - 1)
-                if not text[above:start].strip().startswith(self.comment_prefixes) or indentation_at(text, above) != body:
-                    break
-                start = above
+            if comments:
+                start = comments_start(text, start, self.comment_prefixes)
             return start, body
         return None
 

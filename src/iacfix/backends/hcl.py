@@ -89,7 +89,7 @@ def _describe(exc) -> str:
 
 class HclFile(ParsedFile):
     language = "hcl"
-    comment_prefixes = ("#", "//")
+    comment_prefixes = ("#", "//", "/*")
     _resources: list[Resource] | None = None
     _settings: list[Setting] | None = None
 

@@ -4,6 +4,9 @@ import json
 
 from cdktf_cdktf_provider_aws.appautoscaling_target import AppautoscalingTarget
 from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster
+from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import (
+    EcsClusterCapacityProviders,
+)
 from cdktf_cdktf_provider_aws.ecs_service import (
     EcsService,
     EcsServiceNetworkConfiguration,
@@ -14,7 +17,6 @@ from cdktf_cdktf_provider_aws.security_group import (
     SecurityGroupEgress,
     SecurityGroupIngress,
 )
-from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import EcsClusterCapacityProviders
 from constructs import Construct
 
 from .task_definition import create_api_task_definition

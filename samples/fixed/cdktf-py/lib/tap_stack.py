@@ -2,7 +2,7 @@
 
 import json
 
-from cdktf import S3Backend, TerraformStack, TerraformOutput
+from cdktf import S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_subnets import (
     DataAwsSubnets,
     DataAwsSubnetsFilter,
@@ -47,7 +47,6 @@ class TapStack(TerraformStack):
             region="us-east-1",
             encrypt=True,
         )
-        # S3Backend has no option for native state locking, so use an escape hatch
 
         # Tasks and cache nodes go into the account's default VPC
         vpc = DataAwsVpc(self, "default_vpc", default=True)
@@ -102,4 +101,8 @@ class TapStack(TerraformStack):
         )
         TerraformOutput(self, "ecs_cluster_name", value=ecs.cluster.name)
         TerraformOutput(self, "ecs_cluster_arn", value=ecs.cluster.arn)
-        TerraformOutput(self, "cache_replication_group_primary_endpoint_address", value=cache.replication_group.primary_endpoint_address)
+        TerraformOutput(
+            self,
+            "cache_replication_group_primary_endpoint_address",
+            value=cache.replication_group.primary_endpoint_address,
+        )

@@ -40,7 +40,6 @@ export class TapStack extends TerraformStack {
       region: stateBucketRegion,
       encrypt: true,
     });
-    // Turn on S3 native state locking through an escape hatch
 
     // The workload runs in the account's default VPC
     const vpc = new DataAwsVpc(this, 'default-vpc', {
