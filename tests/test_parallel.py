@@ -48,3 +48,34 @@ def test_progress_reaches_the_end(tmp_path):
     seen = []
     engine.run([tmp_path], engine.Options(), tmp_path, progress=lambda done, total, what: seen.append((done, total, what)))
     assert seen[0][2] == "parsing" and seen[-1][0] == seen[-1][1] and seen[-1][2] == "rules"
+
+
+def test_big_tree_in_one_process_runs_project_by_project(tmp_path, monkeypatch):
+    # --jobs 1 on a big tree: one project at a time in this process (so the parses, and the Node
+    # worker's files, of one project are held at a time), with what a single run gives.
+    _tree(tmp_path)
+    options = engine.Options(terraform_version="1.9.0")
+    whole = engine.run([tmp_path], options, tmp_path, jobs=1)
+    runs = []
+    real_run_batch = engine._run_batch
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(engine, "_run_batch", lambda args: runs.append(args[0]) or real_run_batch(args))
+    by_project = engine.run([tmp_path], options, tmp_path, jobs=1)
+    assert len(runs) == 3
+    assert _summary(by_project) == _summary(whole)
+
+
+def test_a_run_lets_the_worker_drop_its_typescript_files(tmp_path):
+    from iacfix.backends.node import WorkerError, get_worker
+
+    (tmp_path / "cdktf.json").write_text('{"language": "typescript", "app": "npx ts-node main.ts"}')
+    (tmp_path / "main.ts").write_text("const x: number = 1;\n")
+    result = engine.run([tmp_path], engine.Options(), tmp_path)
+    assert not result.findings
+    worker = get_worker()
+    try:
+        worker.types(str(tmp_path / "main.ts"), [[18, 19]])
+    except WorkerError as exc:
+        assert "not parsed" in str(exc)
+    else:
+        raise AssertionError("the worker still holds main.ts after the run")

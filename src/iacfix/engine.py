@@ -146,6 +146,21 @@ class Workspace:
     def changed(self) -> list[Path]:
         return [p for p, s in self.sources.items() if self.text[p] != s.text]
 
+    def release(self) -> None:
+        """Done with the parses: the TypeScript worker drops this tree's files (it would keep
+        every file of a long sweep otherwise), and so do the cached views that point at them."""
+        typescript = [p for p in self._parsed if self.sources.get(p) and self.sources[p].language == "typescript"]
+        if not typescript:
+            return
+        from iacfix.backends.node import WorkerError, get_worker
+
+        for path in typescript:
+            del self._parsed[path]
+        try:
+            get_worker().forget(typescript)
+        except WorkerError:
+            pass  # a dead worker holds nothing
+
     def create_file(self, path: Path, language: str, display: str) -> SourceFile:
         """Add a file that is not on disk yet (the variables.tf a fix declares a variable in).
 
@@ -381,11 +396,11 @@ def _run(paths, options, cwd, rules, jobs, progress) -> RunResult:
     from iacfix.fixers import all_rules
 
     workspace, errors = load(paths, cwd, parse=False)
-    if rules is None and jobs != 1:
+    if rules is None and not workspace.answers:
         projects = group_projects(workspace)
         workers = _jobs(jobs, workspace, projects)
-        if workers > 1:
-            return _run_parallel(workspace, errors, projects, options, cwd, workers, progress)
+        if workers > 1 or (len(projects) > 1 and _big(workspace)):
+            return _run_projects(workspace, errors, projects, options, cwd, workers, progress)
     if any(s.language == "typescript" for s in workspace.sources.values()):
         from iacfix.backends.node import get_worker
 
@@ -411,6 +426,7 @@ def _run(paths, options, cwd, rules, jobs, progress) -> RunResult:
     findings.sort(key=lambda f: (str(f.path), f.line, f.col, f.code))
     if progress:
         progress(len(ordered), len(ordered), "rules")
+    workspace.release()
     return RunResult(workspace, findings, errors)
 
 
@@ -446,10 +462,14 @@ def _jobs(jobs: int | None, workspace: Workspace, projects: list[Project]) -> in
     if len(projects) < 2 or workspace.answers:
         return 1
     if jobs is None:
-        if sum(len(t) for t in workspace.text.values()) < PARALLEL_MIN_BYTES:
+        if not _big(workspace):
             return 1
         jobs = os.cpu_count() or 1
     return max(1, min(jobs, len(projects)))
+
+
+def _big(workspace: Workspace) -> bool:
+    return sum(len(t) for t in workspace.text.values()) >= PARALLEL_MIN_BYTES
 
 
 def _run_batch(args) -> tuple[list[Finding], list[InputError], dict[Path, str], list[tuple[Path, str, str]], list[Path]]:
@@ -462,20 +482,17 @@ def _run_batch(args) -> tuple[list[Finding], list[InputError], dict[Path, str], 
     return result.findings, result.errors, {p: ws.text[p] for p in ws.changed()}, created, unparsed
 
 
-def _run_parallel(workspace, errors, projects, options, cwd, workers, progress) -> RunResult:
-    import multiprocessing
-    import threading
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
+def _run_projects(workspace, errors, projects, options, cwd, workers, progress) -> RunResult:
+    """Run each project of a big tree as a run of its own: in `workers` processes, or one after
+    the other in this one. Either way a run holds one project's parses at a time (and so does the
+    Node worker, which a run tells to drop its files), not the whole tree's."""
     # biggest first, so that the last project to finish is a small one
     ordered = sorted(projects, key=lambda p: -sum(len(workspace.text[f]) for f in p.files))
-    # fork is cheap and safe while this process runs no other thread (no Node worker yet)
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 else "spawn"
+    batches = [(p.files, options, cwd) for p in ordered]
     findings: list[Finding] = []
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        futures = [pool.submit(_run_batch, (p.files, options, cwd)) for p in ordered]
-        for done, future in enumerate(as_completed(futures), 1):
-            batch_findings, batch_errors, texts, created, unparsed = future.result()
+    with _batch_results(batches, workers) as results:
+        for done, result in enumerate(results, 1):
+            batch_findings, batch_errors, texts, created, unparsed = result
             findings += batch_findings
             errors += batch_errors
             for path in unparsed:  # left out, as load() leaves out what does not parse
@@ -486,10 +503,26 @@ def _run_parallel(workspace, errors, projects, options, cwd, workers, progress) 
             for path, text in texts.items():
                 workspace.text[path] = text
             if progress:
-                progress(done, len(futures), "projects")
+                progress(done, len(batches), "projects")
     findings.sort(key=lambda f: (str(f.path), f.line, f.col, f.code))
     errors.sort(key=lambda e: (str(e.path), e.line))
     return RunResult(workspace, findings, errors)
+
+
+@contextmanager
+def _batch_results(batches: list, workers: int) -> Iterator[Iterator]:
+    """_run_batch of every batch, as they finish: in a process pool, or here, one by one."""
+    if workers == 1:
+        yield map(_run_batch, batches)
+        return
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # fork is cheap and safe while this process runs no other thread (no Node worker yet)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+        yield (future.result() for future in as_completed([pool.submit(_run_batch, b) for b in batches]))
 
 
 # Safe fixes first (imports repaired, names resolved), then scaffolds that add infrastructure to

@@ -249,6 +249,12 @@ class TsWorker:
         response = self.request("types", path=str(path), spans=[[int(s), int(e)] for s, e in spans])
         return response["types"]
 
+    def forget(self, paths: Sequence[str]) -> None:
+        """Let the worker drop these parsed files (a run is done with them). Nothing to do when
+        no process runs: a worker that is not running holds no file."""
+        if self._process is not None and paths:
+            self.request("forget", paths=[str(p) for p in paths])
+
     def fmt(self, text: str) -> str:
         """`text` laid out by hclwrite, the formatter of `terraform fmt` (spacing, indentation,
         `=` alignment). It does not parse: send HCL that parses. The first call loads the
