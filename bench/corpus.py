@@ -561,17 +561,26 @@ def _time_process(command: list[str]) -> tuple[float, int, str]:
     return seconds, code, out
 
 
+# GNU time measures the peak RSS: a child forked from this (large) process reports this process's
+# memory as its own peak until it execs, so os.wait4's figure is at least the benchmark's size.
+GNU_TIME = Path("/usr/bin/time")
+
+
 def _time_process_rss(command: list[str]) -> tuple[float, int, str, float]:
     """Wall seconds, exit code, stdout and peak RSS in MB (the largest of the process and the
-    children it waited for, e.g. iacfix's Node worker: os.wait4's figure)."""
-    with tempfile.TemporaryFile() as out:
+    children it waited for, e.g. iacfix's Node worker)."""
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss:
+        if GNU_TIME.exists():
+            command = [str(GNU_TIME), "-f", "%M", "-o", rss.name, *command]
         start = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
-        return seconds, proc.returncode, out.read().decode("utf-8", "replace"), usage.ru_maxrss / 1024
+        kb = rss.read().strip().splitlines()[-1:] if GNU_TIME.exists() else []
+        peak = int(kb[0]) / 1024 if kb and kb[0].isdigit() else usage.ru_maxrss / 1024
+        return seconds, proc.returncode, out.read().decode("utf-8", "replace"), peak
 
 
 def sample_tasks(tasks: Sequence[Path], size: int, seed: int) -> list[Path]:
@@ -609,6 +618,21 @@ def compare_speed(sample: Sequence[Path], checkov: Path | None, progress=None) -
         if progress:
             progress(i + 1, len(sample))
     return rows
+
+
+def compare_whole(sample: Sequence[Path], checkov: Path | None) -> dict:
+    """The whole sample as one command of each tool, as a user scans many trees at once:
+    `iacfix TREE...` (the default dry run, with its default process pool) and `checkov -d TREE
+    -d TREE ...`; checkov first, then iacfix."""
+    figures: dict = {"trees": len(sample)}
+    if checkov is not None:
+        command = checkov_command(checkov, sample[0])
+        for tree in sample[1:]:
+            command[2:2] = ["-d", str(tree)]
+        figures["checkov"], figures["checkov_exit"], _, _ = _time_process_rss(command)
+    iacfix = str(Path(sys.executable).with_name("iacfix"))
+    figures["iacfix"], figures["iacfix_exit"], _, figures["iacfix_rss_mb"] = _time_process_rss([iacfix, *map(str, sample)])
+    return figures
 
 
 def startup_figures(repeat: int = 5) -> dict:
@@ -871,6 +895,17 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
                 f"| {label} | {len(rows)} | {_s(statistics.median(ia))} | {_s(sum(ia))} | "
                 f"{_s(statistics.median(ck)) if ck else 'n/a'} | {_s(sum(ck)) if ck else 'n/a'} | **{ratio}** | {resources} | {_s(inproc)} |"
             )
+        whole = meta.get("whole_sample")
+        if whole:
+            ratio = f"**{whole['checkov'] / whole['iacfix']:.1f}×**" if whole.get("checkov") else "n/a"
+            w(
+                f"\nThe same {whole['trees']} trees as one command of each tool, as a user scans many trees at once: "
+                f"`iacfix TREE...` (the default dry run, every fix computed, with its default process pool) took "
+                f"{_s(whole['iacfix'])} (peak RSS {whole['iacfix_rss_mb']:.0f} MB); `checkov -d TREE -d TREE ...` took "
+                f"{_s(whole['checkov']) if whole.get('checkov') else 'n/a'}: checkov / iacfix = {ratio}. "
+                f"Against checkov run tree by tree (the table's total, {_s(sum(s['checkov'] for s in speed if 'checkov' in s))}): "
+                f"**{sum(s['checkov'] for s in speed if 'checkov' in s) / whole['iacfix']:.1f}×**.\n"
+            )
         peak = max((s.get("iacfix_rss_mb") or 0.0) for s in speed)
         w(f"\nPeak RSS of an `iacfix --check TREE` run over the sample (the largest of the Python process and its Node worker): {peak:.0f} MB.\n")
         w("Sampled trees: " + ", ".join(f"{s['flavour']}/{s['task']}" for s in speed) + ".\n")
@@ -889,6 +924,13 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
             w(f"| `iacfix {name}` | {_s(fig['median'])} | {_s(fig['min'])} | {fig['rss_mb']:.0f} MB |" if name == "--version"
               else f"| {name} | {_s(fig['median'])} | {_s(fig['min'])} | {fig['rss_mb']:.0f} MB |")
         w("")
+    corpus_run = meta.get("whole_corpus")
+    if corpus_run:
+        w(
+            f"The whole corpus as one command, `iacfix {meta.get('corpus', '../shared/corpus')}` (the default dry run, "
+            f"{meta['tasks']} tasks, three flavours, its default process pool): {_s(corpus_run['seconds'])}, "
+            f"peak RSS {corpus_run['rss_mb']:.0f} MB (the largest of its processes and their Node workers), exit {corpus_run['exit']}.\n"
+        )
     if memory:
         w(
             f"Peak RSS of the benchmark process, which ran every tree of the sweep in turn: {memory['bench_process_mb']:.0f} MB"
@@ -1042,6 +1084,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             meta["checkov"] = subprocess.run([str(checkov), "--version"], capture_output=True, text=True).stdout.strip()
         print(f"timing {len(sample)} trees{' against checkov' if checkov else ''} ...", file=sys.stderr)
         speed = compare_speed(sample, checkov, _progress("sample"))
+        print(f"timing the {len(sample)} trees as one command of each tool ...", file=sys.stderr)
+        meta["whole_sample"] = compare_whole(sample, checkov)
+    if not args.limit:
+        # what a user sees running iacfix over everything at once: wall time and peak memory
+        iacfix_bin = str(Path(sys.executable).with_name("iacfix"))
+        seconds, code, _, rss = _time_process_rss([iacfix_bin, str(args.corpus)])
+        meta["whole_corpus"] = {"seconds": seconds, "exit": code, "rss_mb": rss}
     print("timing start-up ...", file=sys.stderr)
     meta["startup"] = startup_figures()
 
