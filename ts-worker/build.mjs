@@ -4,6 +4,8 @@
 //   ../src/iacfix/backends/ts_worker.js.LICENSE.txt   the licenses of the code bundled into it
 //   ../src/iacfix/backends/hclwrite.wasm.gz           hclwrite (Go WebAssembly) for the `fmt` op,
 //                                                     copied byte for byte from @cdktf/hcl-tools
+//   ../src/iacfix/backends/ts_worker_start.js         src/start.js as is: starts the worker from
+//                                                     V8's code cache (see there)
 // The output is deterministic: the same lock file and sources give byte-identical files.
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outfile = resolve(here, '../src/iacfix/backends/ts_worker.js');
 const licenseFile = `${outfile}.LICENSE.txt`;
 const hclWasm = resolve(here, '../src/iacfix/backends/hclwrite.wasm.gz');
+const startScript = resolve(here, '../src/iacfix/backends/ts_worker_start.js');
 
 /**
  * @ts-morph/common carries the TypeScript lib .d.ts files as string literals (about 2.9 MB, 40 %
@@ -133,6 +136,9 @@ writeFileSync(
 // binary that only the `fmt` op needs). A plain copy, so the same lock gives the same bytes.
 if (!packages.has('@cdktf/hcl-tools')) throw new Error('@cdktf/hcl-tools is not bundled; the fmt op needs it');
 copyFileSync(join(here, 'node_modules/@cdktf/hcl-tools/main.wasm.gz'), hclWasm);
+
+// Not bundled: it must stay small and plain to load the bundle through the code cache.
+copyFileSync(join(here, 'src/start.js'), startScript);
 
 const size = readFileSync(outfile).length;
 console.log(`${relative(process.cwd(), outfile).split(sep).join('/')}: ${size} bytes, ${packages.size} bundled packages`);

@@ -16,12 +16,12 @@ never wrong about a text; a text not in it is sent to the formatter.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from iacfix.backends.hcl import Block, HclFile
+from iacfix.cache import user_cache_dir
 from iacfix.model import Edit
 from iacfix.textedit import line_number
 
@@ -147,8 +147,8 @@ def _first_difference(a: str, b: str) -> int:
 class FmtCache:
     """Texts the formatter left unchanged, one empty file per SHA-256 of the text.
 
-    Folder: $IACFIX_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/iacfix, else the platform's
-    user cache folder; below it hcl-fmt/<formatter>/. A cache that cannot be written is skipped.
+    Folder: hcl-fmt/<formatter>/ in `user_cache_dir()` (none: no cache). A cache that cannot be
+    written is skipped.
     """
 
     _instances: dict[Path | None, FmtCache] = {}
@@ -159,7 +159,7 @@ class FmtCache:
 
     @classmethod
     def default(cls) -> FmtCache:
-        folder = _cache_root()
+        folder = user_cache_dir()
         folder = folder / "hcl-fmt" / FORMATTER if folder is not None else None
         if folder not in cls._instances:
             cls._instances[folder] = cls(folder)
@@ -188,14 +188,3 @@ class FmtCache:
             (self.folder / key[:2] / key).touch()
         except OSError:
             pass  # a read-only home: only this process remembers
-
-
-def _cache_root() -> Path | None:
-    configured = os.environ.get("IACFIX_CACHE_DIR")
-    if configured is not None:
-        return Path(configured) if configured else None
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "iacfix"
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "iacfix" / "Cache"
-    return Path.home() / ".cache" / "iacfix"
