@@ -90,6 +90,20 @@ from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration imp
     assert [f.code for f in result.findings] == ["PRV102"]
 
 
+def test_a_wrapper_whose_contents_are_set_beside_it_is_reported_not_lifted(tmp_path):
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', { bucket: 'logs', rule: [], serverSideEncryptionConfiguration: { rule: [] } });
+""",
+    )
+    assert "serverSideEncryptionConfiguration: { rule: [] }" in text
+    assert [(f.code, f.edits) for f in result.findings] == [("PRV103", [])]
+    assert "has no property `serverSideEncryptionConfiguration`; valid:" in result.findings[0].message
+
+
 def test_python_dict_moved_into_a_list_gets_camel_case_keys(tmp_path):
     _, text = _run(
         tmp_path,
