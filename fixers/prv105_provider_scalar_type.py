@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from iacfix import schema
 from iacfix.fixers.cache101_elasticache_string_flags import covers
@@ -26,6 +27,9 @@ class ProviderScalarType(Rule):
     Why: the CDKTF bindings are typed: TypeScript does not compile ("Type 'number' is not
     assignable to type 'string'"), and the Python app fails at synth with a jsii type error.
 
+    A resource's attribute in `dependsOn` (`[recorder.id]`, a string) becomes the resource
+    (`[recorder]`), which is what the property takes.
+
     Fix (safe): write the same value in the right type.
     """
 
@@ -33,6 +37,19 @@ class ProviderScalarType(Rule):
     name = "provider-scalar-type"
     flavours = ("cdktf-ts", "cdktf-py")
     examples = [
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.subnet import Subnet
+
+Subnet(self, "private", vpc_id=vpc.id, cidr_block="10.0.1.0/24", depends_on=[vpc.id, self.gateway.arn])
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.subnet import Subnet
+
+Subnet(self, "private", vpc_id=vpc.id, cidr_block="10.0.1.0/24", depends_on=[vpc, self.gateway])
+""",
+        ),
         Example(
             "cdktf-ts",
             before="""\
@@ -87,6 +104,9 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
                 spec = typed.spec
                 if spec is None or covers(typed.owner.name, typed.depth, spec, typed.prop.value):
                     continue
+                if spec.type.text == "list<ITerraformDependable>" and typed.prop.value.kind == "array":
+                    yield from self._depends_on(ctx, file, typed.prop)
+                    continue
                 for value, wanted in _literals(spec.type, typed.prop.value):
                     new = _coerce(file, value, wanted)
                     if new is not None:
@@ -95,6 +115,29 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
                             f"`{typed.prop.key}` takes a {wanted}: {value.text} → {new}{schema.version_note(ctx)}",
                             [_replace(file, value, new)],
                         )
+
+    def _depends_on(self, ctx, file, prop):
+        """`dependsOn: [recorder.id]`: a resource's attribute is a string; the resource itself is what it depends on."""
+        for item in prop.value.items:
+            match = _ATTRIBUTE.fullmatch(item.text) if item.kind == "expr" else None
+            if match is None or match.group(2) not in _attributes():
+                continue
+            yield self.finding(
+                Location(file.path, item.line, item.col),
+                f"`{prop.key}` takes resources, not their attributes: {item.text} → {match.group(1)}{schema.version_note(ctx)}",
+                [_replace(file, item, match.group(1))],
+            )
+
+
+_ATTRIBUTE = re.compile(r"((?:this\.|self\.)?[A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=1)
+def _attributes() -> frozenset[str]:
+    """Every attribute a provider resource exposes, in both spellings (`id`, `arn`, `bucketDomainName`)."""
+    s = schema.load()
+    camel = {a for name in s.data["classes"] for a in s.data["classes"][name]["attrs"]}
+    return frozenset(camel | {schema.snake_case(a) for a in camel})
 
 
 def _literals(type_: schema.Type, value: Value):
