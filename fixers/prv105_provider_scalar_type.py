@@ -41,13 +41,19 @@ class ProviderScalarType(Rule):
             "cdktf-py",
             before="""\
 from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
 
-Subnet(self, "private", vpc_id=vpc.id, cidr_block="10.0.1.0/24", depends_on=[vpc.id, self.gateway.arn])
+vpc = Vpc(self, "vpc", cidr_block="10.0.0.0/16")
+self.gateway = Vpc(self, "other", cidr_block="10.1.0.0/16")
+Subnet(self, "private", vpc_id=vpc.id, cidr_block="10.0.1.0/24", depends_on=[vpc.id, self.gateway.arn, self.database, props.listener])
 """,
             after="""\
 from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
 
-Subnet(self, "private", vpc_id=vpc.id, cidr_block="10.0.1.0/24", depends_on=[vpc, self.gateway])
+vpc = Vpc(self, "vpc", cidr_block="10.0.0.0/16")
+self.gateway = Vpc(self, "other", cidr_block="10.1.0.0/16")
+Subnet(self, "private", vpc_id=vpc.id, cidr_block="10.0.1.0/24", depends_on=[vpc, self.gateway, self.database, props.listener])
 """,
         ),
         Example(
@@ -117,10 +123,12 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
                         )
 
     def _depends_on(self, ctx, file, prop):
-        """`dependsOn: [recorder.id]`: a resource's attribute is a string; the resource itself is what it depends on."""
+        """`dependsOn: [recorder.id]`: a resource's attribute is a string; the resource itself, built
+        in this file (`recorder = new ...`, `this.recorder = ...`), is what it depends on."""
+        built = {c.get("var") for c in file.view["constructions"] if c.get("var")}  # names that hold a construct
         for item in prop.value.items:
             match = _ATTRIBUTE.fullmatch(item.text) if item.kind == "expr" else None
-            if match is None or match.group(2) not in _attributes():
+            if match is None or match.group(1) not in built or match.group(2) not in _attributes():
                 continue
             yield self.finding(
                 Location(file.path, item.line, item.col),
@@ -129,7 +137,8 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
             )
 
 
-_ATTRIBUTE = re.compile(r"((?:this\.|self\.)?[A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+# `recorder.id`, `this.recorder.arn`; not `this.recorder` / `self.recorder` (the resource itself)
+_ATTRIBUTE = re.compile(r"((?:this\.|self\.)?(?!(?:this|self)\.)[A-Za-z_]\w*)\.([A-Za-z_]\w*)")
 
 
 @lru_cache(maxsize=1)
