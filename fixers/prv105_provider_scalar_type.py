@@ -124,11 +124,18 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
 
     def _depends_on(self, ctx, file, prop):
         """`dependsOn: [recorder.id]`: a resource's attribute is a string; the resource itself, built
-        in this file (`recorder = new ...`, `this.recorder = ...`), is what it depends on."""
-        built = {c.get("var") for c in file.view["constructions"] if c.get("var")}  # names that hold a construct
+        in this file with a provider class (`recorder = new ...`, `this.recorder = ...`), is what it
+        depends on. `compute.service` of a construct of the answer's own is left alone."""
+        s = schema.load()
+        built = {}  # variable → the provider resource class it holds
+        for cons in file.view["constructions"]:
+            info = s.cls(schema.constructed_name(file, cons["callee"]) or "")
+            if cons.get("var") and info is not None:
+                built[cons["var"]] = info
         for item in prop.value.items:
             match = _ATTRIBUTE.fullmatch(item.text) if item.kind == "expr" else None
-            if match is None or match.group(1) not in built or match.group(2) not in _attributes():
+            info = built.get(match.group(1)) if match else None
+            if info is None or match.group(2) not in _attributes(info.name):
                 continue
             yield self.finding(
                 Location(file.path, item.line, item.col),
@@ -141,11 +148,10 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
 _ATTRIBUTE = re.compile(r"((?:this\.|self\.)?(?!(?:this|self)\.)[A-Za-z_]\w*)\.([A-Za-z_]\w*)")
 
 
-@lru_cache(maxsize=1)
-def _attributes() -> frozenset[str]:
-    """Every attribute a provider resource exposes, in both spellings (`id`, `arn`, `bucketDomainName`)."""
-    s = schema.load()
-    camel = {a for name in s.data["classes"] for a in s.data["classes"][name]["attrs"]}
+@lru_cache(maxsize=256)
+def _attributes(class_name: str) -> frozenset[str]:
+    """The attributes a provider class exposes, in both spellings (`id`, `arn`, `bucketDomainName`)."""
+    camel = set(schema.load().cls(class_name).attrs)
     return frozenset(camel | {schema.snake_case(a) for a in camel})
 
 

@@ -104,6 +104,24 @@ new S3BucketServerSideEncryptionConfigurationA(this, 'sse', { bucket: 'logs', ru
     assert "has no property `serverSideEncryptionConfiguration`; valid:" in result.findings[0].message
 
 
+def test_depends_on_keeps_a_resource_held_by_a_construct_of_the_answer(tmp_path):
+    # `compute.service` is the EcsService a construct of the answer holds, not an attribute
+    # (`service` is one of other resources): only a provider resource's attribute is rewritten.
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+const compute = new ComputeModule(this, 'compute', config);
+const vpc = new Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+new Subnet(this, 's', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24', dependsOn: [compute.service, vpc.id] });
+""",
+    )
+    assert "dependsOn: [compute.service, vpc]" in text
+    assert [f.code for f in result.findings] == ["PRV105"]
+
+
 def test_python_dict_moved_into_a_list_gets_camel_case_keys(tmp_path):
     _, text = _run(
         tmp_path,

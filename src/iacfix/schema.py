@@ -362,9 +362,9 @@ def meant_name(name: str, module: str | None = None) -> str | None:
     return class_name_in_schema(name) or load().meant_class(name, module)
 
 
-def constructed_struct(file, callee: str) -> Struct | None:
-    """The struct whose properties a construction's config holds: the config of a provider
-    class, or a Python struct class built with keywords. None when the callee is not one."""
+def constructed_name(file, callee: str) -> str | None:
+    """The provider class or struct a construction's callee names (`S3Bucket`, `aws.s3Bucket.S3Bucket`,
+    an alias), None when the callee is not the provider's."""
     head, *rest = callee.split(".")
     if head not in file.imported:
         return None
@@ -373,7 +373,13 @@ def constructed_struct(file, callee: str) -> Struct | None:
     if not is_provider:
         return None
     # `S3BucketVersioningA as S3BucketVersioning`: the class is the imported one, not the alias
-    name = class_name_in_schema(imported_name if not rest and imported_name else callee.split(".")[-1])
+    return class_name_in_schema(imported_name if not rest and imported_name else callee.split(".")[-1])
+
+
+def constructed_struct(file, callee: str) -> Struct | None:
+    """The struct whose properties a construction's config holds: the config of a provider
+    class, or a Python struct class built with keywords. None when the callee is not one."""
+    name = constructed_name(file, callee)
     if name is None:
         return None
     s = load()
