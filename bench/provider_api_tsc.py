@@ -253,9 +253,6 @@ for line in sys.stdin:
         if where and str(where).startswith(root):
             del sys.modules[name]
     sys.path[:] = [job["folder"], os.path.dirname(job["entry"])] + base_path
-    if not os.path.exists(os.path.join(job["folder"], "cdktf.json")):  # assets look for the project root
-        with open(os.path.join(job["folder"], "cdktf.json"), "w") as f:
-            json.dump({"language": "python", "app": "python " + os.path.basename(job["entry"])}, f)
     sys.argv[:] = [job["entry"]]
     os.chdir(job["folder"])
     status, reason = "pass", ""
