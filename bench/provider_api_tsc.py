@@ -14,8 +14,9 @@ Then:
   cdktf-cdktf-provider-aws Python packages; a run that ends without an exception passes. An
   answer with no such file but a stack class that takes only (scope, id) gets a small main
   (`_bench_main.py`: `App()`, the stack, `synth()`). The apps run one after the other in one
-  long-lived Python process (two, with --jobs 2+), which loads the provider's 37 MB jsii
-  assembly once; each app's own modules are forgotten before the next.
+  long-lived, niced Python process (two, with --jobs 2+), which loads the provider's 37 MB jsii
+  assembly once and imports only the provider submodules the apps use; each app's own modules
+  are forgotten before the next, and an app gets 90 s.
 
 The toolchain is installed on first use into bench/.cache/ (gitignored): `npm install` of the
 pinned packages, and a venv with the Python packages. Not part of the unit suite.
@@ -24,6 +25,7 @@ pinned packages, and a venv with the Python packages. Not part of the unit suite
     .venv/bin/python bench/provider_api_tsc.py --only ts --limit 20
     .venv/bin/python bench/provider_api_tsc.py --node-modules /tmp/tscheck/node_modules
     .venv/bin/python bench/provider_api_tsc.py --only ts --tasks Pr3203,Pr3225
+    .venv/bin/python bench/provider_api_tsc.py --only py --python ../other/bench/.cache/py/bin/python
 
 Extraction is iacfix's own markdown mode (the blocks named by a heading, bold line or
 first-line comment; a block that does not parse is left out, before and after alike).
@@ -48,7 +50,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 CACHE = HERE / ".cache"
-CORPUS = REPO.parent / "shared" / "corpus"
+# the shared corpus beside the repo, or beside the folder of worktrees (/work/wt/NAME)
+CORPUS = next((p / "shared" / "corpus" for p in (REPO.parent, REPO.parent.parent) if (p / "shared" / "corpus").is_dir()), REPO.parent / "shared" / "corpus")
 IACFIX = [sys.executable, "-m", "iacfix"]
 
 NPM_PACKAGES = ["cdktf@0.21.0", "@cdktf/provider-aws@21.22.1", "constructs@10.4.2", "typescript@5.9.3", "@types/node@20"]
@@ -84,7 +87,9 @@ def node_modules(given: Path | None) -> Path:
     return folder / "node_modules"
 
 
-def python_env() -> Path:
+def python_env(given: Path | None) -> Path:
+    if given:
+        return given
     venv = CACHE / "py"
     python = venv / "bin" / "python"
     if not (venv / "lib").exists() or subprocess.run([python, "-c", "import cdktf_cdktf_provider_aws"], capture_output=True).returncode:
@@ -172,7 +177,8 @@ def entry_point(folder: Path) -> Path | None:
 
 def stack_entry(folder: Path) -> Path | None:
     """For an answer that never builds its App: a main that builds its stack, when the stack
-    class takes nothing but (scope, id) or gives every other parameter a default."""
+    class takes nothing but (scope, id), gives every other parameter a default, or wants a `str`
+    (it gets 'bench')."""
     for path in sorted(folder.rglob("*.py")):
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -182,28 +188,54 @@ def stack_entry(folder: Path) -> Path | None:
             if not isinstance(node, ast.ClassDef) or not any("TerraformStack" in ast.unparse(b) for b in node.bases):
                 continue
             init = next((f for f in node.body if isinstance(f, ast.FunctionDef) and f.name == "__init__"), None)
+            extra = []  # a required `str` parameter after (scope, id) gets a placeholder, as the template's `environment_suffix`
             if init is not None:
                 positional = init.args.args[1:]
-                required = len(positional) - len(init.args.defaults)
-                kw_required = [a for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is None]
-                if required > 2 or kw_required:
+                required = positional[2 : len(positional) - len(init.args.defaults)]
+                required += [a for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is None]
+                if any(a.annotation is None or ast.unparse(a.annotation) != "str" for a in required):
                     continue
+                extra = [f", {a.arg}='bench'" for a in required]
             module = ".".join(path.relative_to(folder).with_suffix("").parts)
             main = folder / "_bench_main.py"
             main.write_text(
                 f"from cdktf import App\nfrom {module} import {node.name}\n\n"
-                f"app = App()\n{node.name}(app, 'bench')\napp.synth()\n"
+                f"app = App()\n{node.name}(app, 'bench'{''.join(extra)})\napp.synth()\n"
             )
             return main
     return None
 
 
-# Runs every app in one Python process: importing the provider's bindings loads its 37 MB jsii
-# assembly into a Node kernel, which costs more than all the synths together. Each job's own
-# modules (those under the work folder) are forgotten before the next job.
+# Runs every app in one long-lived Python process (one jsii kernel per process). The provider's
+# package root imports all its 2,215 submodules, which takes minutes; the runner executes the
+# root's own code without those imports instead and lets each submodule load when an app first
+# imports it (or reaches it as `aws.s3_bucket`). The 37 MB assembly is still loaded once per
+# process, by the first submodule; jsii imports the module of any type it meets that is not
+# loaded yet. Each job's own modules (those under the work folder) are forgotten before the next.
 RUNNER = r"""
-import json, os, runpy, signal, sys, traceback
-import cdktf, cdktf_cdktf_provider_aws  # noqa: F401  (the assembly, loaded once)
+import importlib, importlib.util, json, os, re, runpy, signal, sys, traceback, types
+import cdktf  # noqa: F401
+
+def lazy_provider(name="cdktf_cdktf_provider_aws"):
+    spec = importlib.util.find_spec(name)
+    module = types.ModuleType(name)
+    module.__file__, module.__path__, module.__package__ = spec.origin, list(spec.submodule_search_locations), name
+    module.__spec__ = spec
+    source = open(spec.origin, encoding="utf-8").read()
+    sys.modules[name] = module
+    exec(compile(re.sub(r"(?m)^from \. import \w+$", "", source), spec.origin, "exec"), module.__dict__)
+
+    def __getattr__(attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        try:
+            return importlib.import_module(f"{name}.{attr}")
+        except ModuleNotFoundError as e:
+            raise AttributeError(f"module '{name}' has no attribute '{attr}'") from e
+
+    module.__getattr__ = __getattr__
+
+lazy_provider()
 
 class Timeout(Exception):
     pass
@@ -212,7 +244,7 @@ def alarm(signum, frame):
     raise Timeout("timeout")
 
 signal.signal(signal.SIGALRM, alarm)
-root, results = sys.argv[1], open(sys.argv[2], "a")
+root, results, limit = sys.argv[1], open(sys.argv[2], "a"), int(sys.argv[3])
 base_path, base_cwd = list(sys.path), os.getcwd()
 for line in sys.stdin:
     job = json.loads(line)
@@ -224,7 +256,7 @@ for line in sys.stdin:
     sys.argv[:] = [job["entry"]]
     os.chdir(job["folder"])
     status, reason = "pass", ""
-    signal.alarm(120)
+    signal.alarm(limit)
     try:
         runpy.run_path(job["entry"], run_name="__main__")
     except SystemExit as e:
@@ -240,11 +272,12 @@ for line in sys.stdin:
     results.write(json.dumps({"id": job["id"], "status": status, "reason": reason[:300]}) + "\n")
     results.flush()
 """
+APP_SECONDS = 90  # one app's import and synth; a runner silent for longer than this plus a margin is killed
 
 
 def synth_all(jobs: list[dict], python: Path, root: Path, work: Path) -> dict[str, tuple[str, str]]:
     """id → ("pass" | "fail", first line of the error) for every job ({id, folder, entry}).
-    A runner that dies takes its current job with it (a failure) and is started again."""
+    A runner that dies or hangs takes its current job with it (a failure) and is started again."""
     work.mkdir(parents=True, exist_ok=True)
     runner, out = work / "runner.py", work / "results.jsonl"
     runner.write_text(RUNNER)
@@ -255,16 +288,30 @@ def synth_all(jobs: list[dict], python: Path, root: Path, work: Path) -> dict[st
     while pending:
         out.unlink(missing_ok=True)
         env = {**os.environ, "CDKTF_OUTDIR": str(scratch / "cdktf.out")}
-        proc = subprocess.run(
-            [str(python), str(runner), str(root), str(out)], input="".join(json.dumps(j) + "\n" for j in pending),
-            capture_output=True, text=True, cwd=scratch, env=env,
-        )
+        stdin = scratch / "jobs.jsonl"
+        stdin.write_text("".join(json.dumps(j) + "\n" for j in pending))
+        with open(stdin) as feed, open(work / "stderr.log", "w") as err:
+            # nice: the machine is shared; the runner is one process plus its Node kernel
+            proc = subprocess.Popen(
+                ["nice", "-n", "10", str(python), str(runner), str(root), str(out), str(APP_SECONDS)],
+                stdin=feed, stdout=subprocess.DEVNULL, stderr=err, cwd=scratch, env=env, start_new_session=True,
+            )
+            seen, quiet_since = 0, time.time()
+            while proc.poll() is None:
+                time.sleep(1)
+                count = len(out.read_text().splitlines()) if out.exists() else 0
+                if count != seen:
+                    seen, quiet_since = count, time.time()
+                elif time.time() - quiet_since > APP_SECONDS + 60:  # stuck outside Python's reach (in the kernel)
+                    os.killpg(proc.pid, 9)
+                    proc.wait()
         got = [json.loads(l) for l in out.read_text().splitlines()] if out.exists() else []
         for g in got:
             done[g["id"]] = (g["status"], g["reason"])
         pending = pending[len(got):]
         if pending:  # the runner died in this job
-            tail = [l for l in proc.stderr.splitlines() if l.strip() and "!!" not in l]
+            lines = (work / "stderr.log").read_text(errors="replace").splitlines()
+            tail = [l for l in lines if l.strip() and "!!" not in l]
             done[pending[0]["id"]] = ("fail", ("runner died: " + (tail[-1] if tail else f"exit {proc.returncode}"))[:300])
             pending = pending[1:]
     return done
@@ -351,16 +398,38 @@ def py_report(results: list[dict]) -> str:
         "",
         f"- synth passes: **{count('before', 'pass')} before, {count('after', 'pass')} after**",
         f"- failures: {count('before', 'fail')} before, {count('after', 'fail')} after; "
-        f"no runnable app (no block calls `synth()` and no stack class buildable as (app, id)): {count('before', 'no-app')}",
+        f"no runnable app (no block calls `synth()` and no stack class buildable from (app, id) and placeholder strings): {count('before', 'no-app')}",
         f"- passed before, fail after: {[r['task'] for r in results if r['before'][0] == 'pass' and r['after'][0] != 'pass']}",
         f"- fail before, pass after: {[r['task'] for r in results if r['before'][0] != 'pass' and r['after'][0] == 'pass']}",
         "",
-        "Remaining failure reasons (first line):",
-        "",
+        "| failure | before | after | change |",
+        "|---|---:|---:|---:|",
     ]
-    reasons = Counter(re.sub(r"'[^']*'", "'…'", r["after"][1])[:140] for r in results if r["after"][0] == "fail")
-    lines += [f"- {n} × `{m}`" for m, n in reasons.most_common(12)]
+    before = Counter(error_class(r["before"][1]) for r in results if r["before"][0] == "fail")
+    after = Counter(error_class(r["after"][1]) for r in results if r["after"][0] == "fail")
+    for cls in sorted(set(before) | set(after), key=lambda c: (-before[c], -after[c], c)):
+        lines.append(f"| {cls} | {before[cls]} | {after[cls]} | {after[cls] - before[cls]:+d} |")
+    lines += ["", "Remaining failure reasons (first line, quoted names and paths elided):", ""]
+    reasons = Counter(
+        re.sub(r"\(/[^)]*(\)|$)", "(…)", re.sub(r"'[^']*'", "'…'", r["after"][1]))[:140] for r in results if r["after"][0] == "fail"
+    )
+    lines += [f"- {n} × `{m}`" for m, n in reasons.most_common(15)]
     return "\n".join(lines) + "\n"
+
+
+def error_class(reason: str) -> str:
+    """The kind of a failure: the exception's class, a jsii error (RuntimeError from the kernel:
+    the provider refused a value), a timeout or a dead runner."""
+    if reason.startswith("runner died"):
+        return "runner died"
+    name = reason.partition(":")[0]
+    if name == "RuntimeError" and "@cdktf/provider-aws" in reason:
+        return "RuntimeError (jsii: a value the provider refuses)"
+    if name == "TypeError" and "type of argument" in reason:
+        return "TypeError (typeguard: a value of the wrong type)"
+    if name == "TypeError" and "unexpected keyword argument" in reason:
+        return "TypeError (an argument the class does not take)"
+    return name or "unknown"
 
 
 def select(args, flavour: str) -> list[Path]:
@@ -378,6 +447,7 @@ def main() -> None:
     parser.add_argument("--tasks", help="only these tasks (comma-separated names)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--node-modules", type=Path, help="an installed node_modules with cdktf, provider-aws, typescript")
+    parser.add_argument("--python", type=Path, help="a Python with cdktf and cdktf-cdktf-provider-aws installed")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "provider-api.md")
     parser.add_argument("--json", type=Path, default=CACHE / "provider-api-results.json")
     parser.add_argument("--work", type=Path, default=CACHE / "work", help="where the answers are extracted")
@@ -395,7 +465,7 @@ def main() -> None:
             raw["ts"] = results
             sections.append(ts_report(results))
         if args.only in (None, "py"):
-            python = python_env()
+            python = python_env(args.python)
             tasks = select(args, "cdktf-py")
             results = run_py(tasks[: args.limit], work / "py", python, pool, min(args.jobs, 2))
             raw["py"] = results

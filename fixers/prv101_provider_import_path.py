@@ -134,7 +134,7 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                             known = groups.get(imp["module"], []) + [n for n, _ in _imported_from(file, imp["module"])]
                             if namespace not in known:
                                 groups.setdefault(imp["module"], []).append(namespace)
-                        moved.append((name, "the classes' own namespaces " + ", ".join(sorted({n for _, n, _ in uses}))))
+                        moved.append((f"`{name}`", "the classes' own namespaces " + ", ".join(sorted({n for _, n, _ in uses}))))
                         callees += [(cons, f"{namespace}.{cls}") for cons, namespace, cls in uses]
                         continue
                     text = name if spec["local"] == name else f"{name} as {spec['local']}"
@@ -145,13 +145,13 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                         groups.setdefault(imp["module"], []).append(text)
                         continue
                     if target != imp["module"]:
-                        moved.append((name, target))
+                        moved.append((_as_meant(name, module), target))
                         if (name, spec["local"]) in _imported_from(file, target):
                             continue  # already imported from there: drop the duplicate
                     groups.setdefault(target, []).append(text)
                 at = Location(file.path, imp["line"])
                 if moved:
-                    where = ", ".join(f"`{n}` from '{t}'" if t.startswith(("@", "cdktf")) else f"`{n}`: {t}" for n, t in moved)
+                    where = ", ".join(f"{n} from '{t}'" if t.startswith(("@", "cdktf")) else f"{n}: {t}" for n, t in moved)
                     edits = file.replace_import(imp, list(groups.items()))
                     edits += [Edit(file.path, *cons["callee_span"], text) for cons, text in callees]
                     yield self.finding(
@@ -175,7 +175,8 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
             if not rest or imported is not None or schema.provider_module(file, module or "") != (True, None):
                 continue
             name = rest[-1]
-            real = schema.class_name_in_schema(name)
+            written = s.module_from_python(rest[0]) if file.language == "python" else schema.snake_case(rest[0]).replace("_", "-")
+            real = schema.meant_name(name, written if len(rest) == 2 else None)
             if real is None or len(rest) > 2:
                 continue
             home = s.module_of(real)
@@ -196,9 +197,11 @@ def _target(s: schema.ProviderSchema, file, module: str | None, name: str) -> st
     if module is None and name[:1].islower():
         return ""  # a namespace of the root: `s3Bucket` / `s3_bucket`
     constructed = any(c["callee"] == name for c in file.view["constructions"])
-    real = schema.class_name_in_schema(name)
+    real = schema.meant_name(name, module)
     if real == name and s.cls(name) is None and s.cls(name + "A") and (module != s.module_of(name) or constructed and file.language == "typescript"):
         real = name + "A"  # `S3BucketVersioning` is also a struct of lib/s3-bucket, but the resource is meant
+    elif real == name and module is not None and name + "A" in s.module_exports(module) and name not in s.module_exports(module):
+        real = name + "A"  # the same for a struct: the module it is imported from has it with an `A`
     if real is not None:
         home = s.module_of(real)
         if module == home and (file.language == "typescript" or s.python_module(home) == _file_module(file, name)):
@@ -207,6 +210,13 @@ def _target(s: schema.ProviderSchema, file, module: str | None, name: str) -> st
     if name in s.cdktf_exports and name[:1].isupper():
         return "cdktf"
     return None
+
+
+def _as_meant(name: str, module: str | None) -> str:
+    """How a finding names an imported name: `CloudtrailTrail (the provider's Cloudtrail)`, which
+    PRV102 renames once it is imported from the right module."""
+    real = schema.meant_name(name, module)
+    return f"`{name}`" if real in (None, name, name + "A") else f"`{name}` (the provider's `{real}`)"
 
 
 def _file_module(file, name: str) -> str | None:
@@ -236,7 +246,7 @@ def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[di
         head, *rest = cons["callee"].split(".")
         if head != local:
             continue
-        real = schema.class_name_in_schema(rest[-1]) if len(rest) == 1 else None
+        real = schema.meant_name(rest[-1]) if len(rest) == 1 else None
         if real is None:
             return None
         uses.append((cons, _namespace(s, file, real), rest[-1]))

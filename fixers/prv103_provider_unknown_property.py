@@ -9,6 +9,7 @@ from iacfix import schema
 from iacfix.backends.hcl_module import replace_attribute
 from iacfix.model import Edit, Location, Prop, Value
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.textedit import indentation_at
 
 # What models write for what the provider calls otherwise (owner struct, wrong name) → right
 # name (camelCase), and the value to write when the old one does not carry over as is. Every
@@ -31,6 +32,9 @@ RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("SqsQueueConfig", "kmsKeyId"): ("kmsMasterKeyId", None),
     ("DataAwsSecretsmanagerRandomPasswordConfig", "length"): ("passwordLength", None),
     ("InstanceConfig", "securityGroupIds"): ("vpcSecurityGroupIds", None),
+    # S3 default encryption, as a resource of its own and as S3Bucket's old inline block
+    ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA", "kmsKeyId"): ("kmsMasterKeyId", None),
+    ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault", "kmsKeyId"): ("kmsMasterKeyId", None),
 }
 # Unknown Terraform arguments that a dedicated rule repairs with more context: PRV103 leaves
 # them to it rather than report them a second time (tests check that the rules exist).
@@ -55,7 +59,10 @@ class ProviderUnknownProperty(Rule):
     `domain: 'vpc'`, `keySpec` → `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on
     FlowLog, `managePassword` → `manageMasterUserPassword`, `name` → `db_name` on aws_db_instance),
     the same name spelled with other case or underscores, or a unique close match whose type
-    fits the value. Anything else is reported with the valid names, closest first. In HCL only
+    fits the value. An unknown key that only wraps properties of the resource itself (another
+    resource's inline block copied whole: `serverSideEncryptionConfiguration: { rule: ... }` in
+    `S3BucketServerSideEncryptionConfigurationA`) gives way to what it holds. Anything else is
+    reported with the valid names, closest first. In HCL only
     the known renames are applied, and the arguments a dedicated rule repairs are left to it
     (`vpc` on aws_eip: TF203; the flow log's destination: TF205; ECS deployment percentages:
     TF206).
@@ -110,6 +117,50 @@ from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetG
 
 DbInstance(self, "db", engine="postgres", instance_class="db.t3.micro", manage_master_user_password=True)
 ElasticacheSubnetGroup(self, "cache", name="cache-subnets", subnet_ids=ids)
+""",
+        ),
+        # The wrapper of S3Bucket's inline block, in the resource of its own.
+        Example(
+            "cdktf-ts",
+            before="""\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', {
+  bucket: 'logs',
+  serverSideEncryptionConfiguration: {
+    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+  },
+});
+""",
+            after="""\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', {
+  bucket: 'logs',
+  rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+});
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import S3BucketServerSideEncryptionConfigurationA
+
+S3BucketServerSideEncryptionConfigurationA(self, "sse", bucket="logs", server_side_encryption_configuration={"rule": []})
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import S3BucketServerSideEncryptionConfigurationA
+
+S3BucketServerSideEncryptionConfigurationA(self, "sse", bucket="logs", rule=[])
+""",
+        ),
+        Example(
+            "cdktf-ts",
+            before="""\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', { bucket: 'logs', rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsKeyId: key.arn } }] });
+""",
+            after="""\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', { bucket: 'logs', rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn } }] });
 """,
         ),
         Example(
@@ -196,6 +247,11 @@ resource "aws_s3_bucket" "logs" {
         elif fix_near:
             target = _near(struct, camel, prop.value)
         note = schema.version_note(ctx)
+        lifted = _lift(file, struct, prop, container, raw, depth) if target is None and fix_near else None
+        if lifted is not None:
+            inner = ", ".join(f"`{p.key}`" for p in prop.value.props)
+            yield self.finding(at, f"`{owner}` has no property `{key}`: what it holds ({inner}) is `{owner}`'s own{note}", lifted)
+            return
         if target is None:
             valid = [_spelled(file, struct.props[n], raw, depth) if n in struct.props else n for n in _closest(struct, camel)]
             yield self.finding(at, f"`{owner}` has no property `{key}`; valid: {', '.join(valid)}{note}")
@@ -210,6 +266,27 @@ resource "aws_s3_bucket" "logs" {
             f"`{owner}` has no property `{key}`: it is {shown}{note}",
             _rename(file, prop, new_key, None if value is None else file.literal(value)),
         )
+
+
+def _lift(file, struct, prop: Prop, container: Value, raw: bool, depth: int) -> list[Edit] | None:
+    """An unknown key whose object holds only properties of the struct itself, none of them set
+    beside it: the wrapper of another resource's inline block (`serverSideEncryptionConfiguration:
+    { rule: ... }` in S3BucketServerSideEncryptionConfigurationA, copied from S3Bucket). The edit
+    puts its contents in its place (as keywords in a Python constructor call)."""
+    value = prop.value
+    if value.kind != "object" or not value.props:
+        return None
+    specs = [struct.prop(p.key) for p in value.props]
+    beside = {struct.prop(p.key).name for p in container.props if p is not prop and struct.prop(p.key)}
+    if any(spec is None or spec.name in beside for spec in specs):
+        return None
+    if file.language == "python" and depth == 0:  # keyword arguments
+        entries = [f"{schema.expected_key(file, spec, raw, depth)}={p.value.text}" for p, spec in zip(value.props, specs)]
+    else:
+        entries = [file.text[p.span[0] : p.span[1]] for p in value.props]
+    multiline = "\n" in file.text[value.span[0] : value.span[1]]
+    separator = ",\n" + indentation_at(file.text, prop.span[0]) if multiline else ", "
+    return [Edit(file.path, prop.span[0], prop.span[1], separator.join(entries))]
 
 
 def _spelled(file, spec, raw: bool, depth: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from iacfix import schema
 from iacfix.model import Edit, Location
 from iacfix.rule import Example, Rule
@@ -22,6 +24,9 @@ class ProviderBlockShape(Rule):
 
     In Python the keys of a dict that moves into a list must then be camelCase (jsii passes it
     as is): PRV106 respells them afterwards.
+
+    The same for a Python struct built with its class (`expiration=...Expiration(days=30)`
+    where the provider wants a list of them).
 
     Fix (safe): add or remove the brackets.
     """
@@ -59,6 +64,23 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 AwsProvider(self, "aws", region="us-east-1", default_tags=[{"tags": {"Project": "tap"}}])
 """,
         ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfigurationRule, S3BucketLifecycleConfigurationRuleExpiration
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA, S3BucketVersioningVersioningConfiguration
+
+S3BucketLifecycleConfigurationRule(id="old", status="Enabled", expiration=S3BucketLifecycleConfigurationRuleExpiration(days=30))
+S3BucketVersioningA(self, "v", bucket="b", versioning_configuration=[S3BucketVersioningVersioningConfiguration(status="Enabled")])
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import S3BucketLifecycleConfigurationRule, S3BucketLifecycleConfigurationRuleExpiration
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA, S3BucketVersioningVersioningConfiguration
+
+S3BucketLifecycleConfigurationRule(id="old", status="Enabled", expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=30)])
+S3BucketVersioningA(self, "v", bucket="b", versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"))
+""",
+        ),
     ]
 
     def check(self, ctx):
@@ -68,16 +90,32 @@ AwsProvider(self, "aws", region="us-east-1", default_tags=[{"tags": {"Project": 
                 if spec is None:
                     continue
                 at = Location(file.path, value.line, value.col)
-                if spec.type.struct_list and value.kind == "object":
+                if spec.type.struct_list and (value.kind == "object" or _struct_call(file, value) == spec.type.struct_list):
                     yield self.finding(
                         at,
                         f"`{typed.prop.key}` is a list of {spec.type.struct_list}: wrap the object in [ ]{schema.version_note(ctx)}",
                         [Edit(file.path, value.span[0], value.span[0], "["), Edit(file.path, value.span[1], value.span[1], "]")],
                     )
-                elif spec.type.struct and value.kind == "array" and len(value.items) == 1 and value.items[0].kind == "object":
+                elif (
+                    spec.type.struct
+                    and value.kind == "array"
+                    and len(value.items) == 1
+                    and (value.items[0].kind == "object" or _struct_call(file, value.items[0]) == spec.type.struct)
+                ):
                     item = value.items[0]
                     yield self.finding(
                         at,
                         f"`{typed.prop.key}` is one {spec.type.struct}, not a list{schema.version_note(ctx)}",
                         [Edit(file.path, value.span[0], value.span[1], item.text)],
                     )
+
+
+def _struct_call(file, value) -> str | None:
+    """The struct a Python value builds with its class (`S3BucketLifecycleConfigurationRuleExpiration(days=30)`)."""
+    if file.language != "python" or value.kind != "expr":
+        return None
+    match = re.match(r"\s*([\w.]+)\s*\(", value.text)
+    if match is None or not value.text.rstrip().endswith(")"):
+        return None
+    struct = schema.constructed_struct(file, match.group(1))
+    return struct.name if struct is not None else None

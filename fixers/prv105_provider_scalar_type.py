@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from iacfix import schema
 from iacfix.fixers.cache101_elasticache_string_flags import covers
@@ -26,6 +27,9 @@ class ProviderScalarType(Rule):
     Why: the CDKTF bindings are typed: TypeScript does not compile ("Type 'number' is not
     assignable to type 'string'"), and the Python app fails at synth with a jsii type error.
 
+    A resource's attribute in `dependsOn` (`[recorder.id]`, a string) becomes the resource
+    (`[recorder]`), which is what the property takes.
+
     Fix (safe): write the same value in the right type.
     """
 
@@ -33,6 +37,25 @@ class ProviderScalarType(Rule):
     name = "provider-scalar-type"
     flavours = ("cdktf-ts", "cdktf-py")
     examples = [
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
+
+vpc = Vpc(self, "vpc", cidr_block="10.0.0.0/16")
+self.gateway = Vpc(self, "other", cidr_block="10.1.0.0/16")
+Subnet(self, "private", vpc_id=vpc.id, cidr_block="10.0.1.0/24", depends_on=[vpc.id, self.gateway.arn, self.database, props.listener])
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
+
+vpc = Vpc(self, "vpc", cidr_block="10.0.0.0/16")
+self.gateway = Vpc(self, "other", cidr_block="10.1.0.0/16")
+Subnet(self, "private", vpc_id=vpc.id, cidr_block="10.0.1.0/24", depends_on=[vpc, self.gateway, self.database, props.listener])
+""",
+        ),
         Example(
             "cdktf-ts",
             before="""\
@@ -87,6 +110,9 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
                 spec = typed.spec
                 if spec is None or covers(typed.owner.name, typed.depth, spec, typed.prop.value):
                     continue
+                if spec.type.text == "list<ITerraformDependable>" and typed.prop.value.kind == "array":
+                    yield from self._depends_on(ctx, file, typed.prop)
+                    continue
                 for value, wanted in _literals(spec.type, typed.prop.value):
                     new = _coerce(file, value, wanted)
                     if new is not None:
@@ -95,6 +121,38 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
                             f"`{typed.prop.key}` takes a {wanted}: {value.text} → {new}{schema.version_note(ctx)}",
                             [_replace(file, value, new)],
                         )
+
+    def _depends_on(self, ctx, file, prop):
+        """`dependsOn: [recorder.id]`: a resource's attribute is a string; the resource itself, built
+        in this file with a provider class (`recorder = new ...`, `this.recorder = ...`), is what it
+        depends on. `compute.service` of a construct of the answer's own is left alone."""
+        s = schema.load()
+        built = {}  # variable → the provider resource class it holds
+        for cons in file.view["constructions"]:
+            info = s.cls(schema.constructed_name(file, cons["callee"]) or "")
+            if cons.get("var") and info is not None:
+                built[cons["var"]] = info
+        for item in prop.value.items:
+            match = _ATTRIBUTE.fullmatch(item.text) if item.kind == "expr" else None
+            info = built.get(match.group(1)) if match else None
+            if info is None or match.group(2) not in _attributes(info.name):
+                continue
+            yield self.finding(
+                Location(file.path, item.line, item.col),
+                f"`{prop.key}` takes resources, not their attributes: {item.text} → {match.group(1)}{schema.version_note(ctx)}",
+                [_replace(file, item, match.group(1))],
+            )
+
+
+# `recorder.id`, `this.recorder.arn`; not `this.recorder` / `self.recorder` (the resource itself)
+_ATTRIBUTE = re.compile(r"((?:this\.|self\.)?(?!(?:this|self)\.)[A-Za-z_]\w*)\.([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=256)
+def _attributes(class_name: str) -> frozenset[str]:
+    """The attributes a provider class exposes, in both spellings (`id`, `arn`, `bucketDomainName`)."""
+    camel = set(schema.load().cls(class_name).attrs)
+    return frozenset(camel | {schema.snake_case(a) for a in camel})
 
 
 def _literals(type_: schema.Type, value: Value):

@@ -43,6 +43,85 @@ new S3BucketVersioningA(this, 'v', { bucket: bucket.id, versioningConfiguration:
     assert sorted(f.code for f in result.findings) == ["PRV101", "PRV102", "PRV105"]
 
 
+def test_a_name_the_provider_does_not_have_is_moved_then_renamed(tmp_path):
+    # PRV101 imports it from the module of the class it stands for, PRV102 renames it there,
+    # PRV103 then checks the config against the real class (s3BucketName is Cloudtrail's).
+    result, text = _run(
+        tmp_path,
+        "cdktf-py",
+        """\
+from cdktf_cdktf_provider_aws.cloudtrail_trail import CloudtrailTrail
+from cdktf_cdktf_provider_aws import S3BucketVersioningV2
+
+CloudtrailTrail(self, "trail", name="audit", s3_bucket_name="logs")
+S3BucketVersioningV2(self, "v", bucket="logs", versioning_configuration={"status": "Enabled"})
+""",
+    )
+    assert result.errors == []
+    assert text == """\
+from cdktf_cdktf_provider_aws.cloudtrail import Cloudtrail
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA
+
+Cloudtrail(self, "trail", name="audit", s3_bucket_name="logs")
+S3BucketVersioningA(self, "v", bucket="logs", versioning_configuration={"status": "Enabled"})
+"""
+    assert sorted(f.code for f in result.findings) == ["PRV101", "PRV101", "PRV102", "PRV102"]
+
+
+def test_struct_imported_without_its_a_stays_in_its_module(tmp_path):
+    # lib/s3-bucket has a struct of the same name (S3Bucket's inline block); moving the import
+    # there gave the resource the wrong struct (typeguard: TypeError at synth). It gets its A.
+    name = "S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault"
+    result, text = _run(
+        tmp_path,
+        "cdktf-py",
+        f"""\
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import {name}
+
+{name}(sse_algorithm="AES256")
+""",
+    )
+    assert result.errors == []
+    assert text == f"""\
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import {name}A
+
+{name}A(sse_algorithm="AES256")
+"""
+    assert [f.code for f in result.findings] == ["PRV102"]
+
+
+def test_a_wrapper_whose_contents_are_set_beside_it_is_reported_not_lifted(tmp_path):
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', { bucket: 'logs', rule: [], serverSideEncryptionConfiguration: { rule: [] } });
+""",
+    )
+    assert "serverSideEncryptionConfiguration: { rule: [] }" in text
+    assert [(f.code, f.edits) for f in result.findings] == [("PRV103", [])]
+    assert "has no property `serverSideEncryptionConfiguration`; valid:" in result.findings[0].message
+
+
+def test_depends_on_keeps_a_resource_held_by_a_construct_of_the_answer(tmp_path):
+    # `compute.service` is the EcsService a construct of the answer holds, not an attribute
+    # (`service` is one of other resources): only a provider resource's attribute is rewritten.
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+const compute = new ComputeModule(this, 'compute', config);
+const vpc = new Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+new Subnet(this, 's', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24', dependsOn: [compute.service, vpc.id] });
+""",
+    )
+    assert "dependsOn: [compute.service, vpc]" in text
+    assert [f.code for f in result.findings] == ["PRV105"]
+
+
 def test_python_dict_moved_into_a_list_gets_camel_case_keys(tmp_path):
     _, text = _run(
         tmp_path,

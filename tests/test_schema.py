@@ -102,3 +102,26 @@ def test_generator_is_deterministic(tmp_path):
     loaded = schema.ProviderSchema(built)
     assert loaded.config("Eip").prop("count").type.text == "number"
     assert loaded.config("Eip").prop("address_line_1").name == "addressLine1"
+
+
+def test_meant_class_of_names_the_provider_does_not_have():
+    s = schema.load()
+    meant = {
+        "CloudtrailTrail": "Cloudtrail",  # the service, then its own noun again
+        "CodepipelinePipeline": "Codepipeline",
+        "ApiGatewayV2Api": "Apigatewayv2Api",  # aws_apigatewayv2_api, in another case
+        "AwsConfigConfigRule": "ConfigConfigRule",  # the Terraform type with its aws_
+        "S3BucketVersioningV2": "S3BucketVersioningA",  # Pulumi's V2
+        "IamPolicyDocument": "DataAwsIamPolicyDocument",  # only a data source has that name
+        "S3BucketCorsConfigurationA": "S3BucketCorsConfiguration",  # an A the provider does not add
+        "S3BucketEncryption": "S3BucketServerSideEncryptionConfigurationA",  # the one class with those words
+        "Ec2Instance": "Instance",  # a service word before a resource
+        "VpcFlowLog": "FlowLog",
+    }
+    assert {name: s.meant_class(name) for name in meant} == meant
+    # the module it is imported from decides between the struct of lib/s3-bucket and the A one
+    wrong_a = "S3BucketServerSideEncryptionConfigurationRuleAApplyServerSideEncryptionByDefault"
+    assert s.meant_class(wrong_a, "s3-bucket-server-side-encryption-configuration") == wrong_a.replace("RuleAApply", "RuleApply") + "A"
+    # the provider's own names, and names that fit several classes or none, mean nothing else
+    for name in ("Cloudtrail", "S3BucketVersioning", "LoadBalancer", "VpcAttachment", "Tag", "subnet", "CodedeployApplication"):
+        assert s.meant_class(name) is None, name

@@ -219,6 +219,83 @@ class ProviderSchema:
     def names(self) -> frozenset[str]:
         return frozenset(self._module_of)
 
+    # -- names the provider does not have ---------------------------------------------------------
+    @cached_property
+    def _by_type_key(self) -> dict[str, str]:
+        """The Terraform type of each class as letters and digits (`aws_cloudtrail` → `cloudtrail`,
+        `data.aws_vpc` → `dataawsvpc`) → the class. No two types share a key."""
+        return {_type_key(c["tf"]): name for name, c in self.data["classes"].items() if c["tf"]}
+
+    def meant_class(self, name: str, module: str | None = None) -> str | None:
+        """The class a name the provider does not export stands for, derived from the schema (no
+        table of names). In this order, the first that gives exactly one class:
+
+        - the Terraform type written as a class name, in any case and with or without `Aws`:
+          `ApiGatewayV2Api` → `Apigatewayv2Api` (aws_apigatewayv2_api), `AwsConfigConfigRule` →
+          `ConfigConfigRule`, `S3BucketVersioning` → `S3BucketVersioningA`; a data source with no
+          resource of that name: `IamPolicyDocument` → `DataAwsIamPolicyDocument`;
+        - the same with a trailing `V2` dropped (Pulumi's names: `S3BucketVersioningV2`);
+        - a one-word service followed by its own last word: `CloudtrailTrail` → `Cloudtrail`,
+          `CodepipelinePipeline` → `Codepipeline`;
+        - a class with an `A` the provider does not add: `S3BucketCorsConfigurationA`;
+        - the only resource class that starts with the same word and has all the name's words in
+          order, preferring the classes of the module it is imported from, then those that start
+          with the same two words: `S3BucketEncryption` → `S3BucketServerSideEncryptionConfigurationA`;
+        - when no one class has those words: a resource named by all but the first word, that word
+          being the first of other classes (a service): `Ec2Instance` → `Instance`, `VpcFlowLog` →
+          `FlowLog`;
+        - a class or struct with the provider's `A` in another place or missing (`...RuleAApply
+          ServerSideEncryptionByDefault` → `...RuleApplyServerSideEncryptionByDefaultA`).
+
+        None when the name is the provider's own, or nothing fits (`LoadBalancer`: many do).
+        """
+        if name in self.names or not name[:1].isupper():
+            return None
+        for candidate in (name, name[:-2] if name.endswith("V2") else None):
+            if candidate:
+                key = re.sub(r"[^a-z0-9]", "", candidate.lower())
+                keys = (key, key[3:]) if key.startswith("aws") else (key,)
+                for k in (*keys, *("dataaws" + k for k in keys)):
+                    if k in self._by_type_key:
+                        return self._by_type_key[k]
+        if name.endswith("A") and self.cls(name[:-1]):
+            return name[:-1]
+        words = re.findall(r"[A-Z][a-z0-9]*", name)
+        if len(words) < 2 or "".join(words) != name:
+            return None
+        if len(words) == 2 and words[0].lower().endswith(words[1].lower()) and self.cls(words[0]):
+            return words[0]
+        pattern = re.compile(r"^" + re.escape(words[0]) + "".join(rf"(?:[A-Z][a-z0-9]*)*?{re.escape(w)}(?![a-z0-9])" for w in words[1:]))
+        found = [n for n, c in self.data["classes"].items() if c["kind"] == "resource" and pattern.match(n)]
+        for narrower in (  # among several: the module's own, then those that start with the first two words
+            [n for n in found if module and self.module_of(n) == module],
+            [n for n in found if n.startswith(words[0] + words[1])],
+        ):
+            if narrower:
+                found = narrower
+        if len(found) == 1:
+            return found[0]
+        # a service word before a resource of the provider: `Ec2Instance`, `VpcFlowLog`
+        rest = name[len(words[0]) :]
+        info = self.cls(rest)
+        if info is not None and info.kind == "resource" and words[0] in self._first_words:
+            return rest
+        # the provider's `A` in another place: `...RuleAApplyServerSideEncryptionByDefault`
+        same = self._without_a.get(_drop_a(name), [])
+        same = [n for n in same if module and self.module_of(n) == module] or same
+        return same[0] if len(same) == 1 else None
+
+    @cached_property
+    def _first_words(self) -> frozenset[str]:
+        return frozenset(re.match(r"[A-Z][a-z0-9]*", n).group() for n in self.data["classes"])
+
+    @cached_property
+    def _without_a(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for name in self.names:
+            out.setdefault(_drop_a(name), []).append(name)
+        return out
+
     # -- structs --------------------------------------------------------------------------------
     def struct(self, name: str) -> Struct | None:
         if name in self._structs:
@@ -266,6 +343,15 @@ def provider_module(file, module: str) -> tuple[bool, str | None]:
     return True, sub
 
 
+def _drop_a(name: str) -> str:
+    """A name without the `A`s the provider inserts between its words (`RuleAApply` → `RuleApply`)."""
+    return re.sub(r"(?<=[a-z0-9])A(?=[A-Z]|$)", "", name)
+
+
+def _type_key(tf_type: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", tf_type.replace("data.aws_", "dataaws").removeprefix("aws_"))
+
+
 def class_name_in_schema(name: str) -> str | None:
     """The schema's class or struct for a name as written: itself, or with the `A` the provider
     adds where a name would clash (`S3BucketVersioning` → `S3BucketVersioningA`)."""
@@ -277,9 +363,16 @@ def class_name_in_schema(name: str) -> str | None:
     return None
 
 
-def constructed_struct(file, callee: str) -> Struct | None:
-    """The struct whose properties a construction's config holds: the config of a provider
-    class, or a Python struct class built with keywords. None when the callee is not one."""
+def meant_name(name: str, module: str | None = None) -> str | None:
+    """The schema's class or struct a name as written stands for: `class_name_in_schema`, else
+    the class a wrong name means (`ProviderSchema.meant_class`: `CloudtrailTrail` → `Cloudtrail`),
+    judged with the module folder it is imported from, if any."""
+    return class_name_in_schema(name) or load().meant_class(name, module)
+
+
+def constructed_name(file, callee: str) -> str | None:
+    """The provider class or struct a construction's callee names (`S3Bucket`, `aws.s3Bucket.S3Bucket`,
+    an alias), None when the callee is not the provider's."""
     head, *rest = callee.split(".")
     if head not in file.imported:
         return None
@@ -288,7 +381,13 @@ def constructed_struct(file, callee: str) -> Struct | None:
     if not is_provider:
         return None
     # `S3BucketVersioningA as S3BucketVersioning`: the class is the imported one, not the alias
-    name = class_name_in_schema(imported_name if not rest and imported_name else callee.split(".")[-1])
+    return class_name_in_schema(imported_name if not rest and imported_name else callee.split(".")[-1])
+
+
+def constructed_struct(file, callee: str) -> Struct | None:
+    """The struct whose properties a construction's config holds: the config of a provider
+    class, or a Python struct class built with keywords. None when the callee is not one."""
+    name = constructed_name(file, callee)
     if name is None:
         return None
     s = load()
