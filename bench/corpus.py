@@ -626,9 +626,8 @@ def compare_whole(sample: Sequence[Path], checkov: Path | None) -> dict:
     -d TREE ...`; checkov first, then iacfix."""
     figures: dict = {"trees": len(sample)}
     if checkov is not None:
-        command = checkov_command(checkov, sample[0])
-        for tree in sample[1:]:
-            command[2:2] = ["-d", str(tree)]
+        command = checkov_command(checkov, sample[0])  # [checkov, -d, TREE, options...]
+        command[3:3] = [arg for tree in sample[1:] for arg in ("-d", str(tree))]
         figures["checkov"], figures["checkov_exit"], _, _ = _time_process_rss(command)
     iacfix = str(Path(sys.executable).with_name("iacfix"))
     figures["iacfix"], figures["iacfix_exit"], _, figures["iacfix_rss_mb"] = _time_process_rss([iacfix, *map(str, sample)])

@@ -262,10 +262,10 @@ class TsWorker:
         formatter's WebAssembly (about 0.15 s), later ones take milliseconds."""
         return self.request("fmt", text=text)["text"]
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
         with self._lock:
             if self._process is not None:
-                self._process.stop()
+                self._process.stop(kill=kill)
                 self._process = None
 
     def _started(self) -> _Process:
@@ -299,4 +299,13 @@ def get_worker() -> TsWorker:
         if _worker is None:
             _worker = TsWorker()
             atexit.register(_worker.close)
+            import multiprocessing
+
+            if multiprocessing.parent_process() is not None:
+                # A process-pool child leaves through os._exit, which skips atexit, and its worker
+                # was measured lingering ~5 s after stdin closed there: multiprocessing's own exit
+                # hook ends it (the run is over, nothing is pending) and waits for it.
+                import multiprocessing.util
+
+                multiprocessing.util.Finalize(None, _worker.close, kwargs={"kill": True}, exitpriority=10)
         return _worker
