@@ -348,7 +348,8 @@ def agreement(task: Path, model_result, ideal_result) -> list[dict]:
                 added, removed = line_delta(source.text, after)
                 name = source.origin.block.name if source.origin else _display(path, task)
                 language = source.language
-                suffix = {v: k for k, v in SOURCE_SUFFIXES.items()}[language]
+                # package.json, a workflow's YAML: compared with final files of the same suffix
+                suffix = {v: k for k, v in SOURCE_SUFFIXES.items()}.get(language, Path(name).suffix)
                 match = same_name(name, finals)
                 if match:
                     final_verdict = judge(added, removed, [finals[match]])
