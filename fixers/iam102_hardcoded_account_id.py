@@ -10,7 +10,7 @@ from iacfix.model import Edit, Location
 from iacfix.rule import FLAVOURS, Example, Rule
 from iacfix.scaffold import New, render
 from iacfix.testcode import is_test_file, project_path
-from iacfix.textedit import line_start
+from iacfix.textedit import line_col, line_start
 
 # The account field of an ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:...
 ARN_ACCOUNT = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w${}.-]*:(\d{12}):")
@@ -543,4 +543,4 @@ def _in_comment(text: str, offset: int) -> bool:
 
 
 def _at(file, offset: int) -> Location:
-    return Location(file.path, file.text.count("\n", 0, offset) + 1, offset - file.text.rfind("\n", 0, offset))
+    return Location(file.path, *line_col(file.text, offset))

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from iacfix.backends.base import ParsedFile, SourceSyntaxError
 from iacfix.model import Prop, Value
+from iacfix.textedit import line_col
 
 _SERIALISERS = {
     "hcl": re.compile(r"jsonencode\s*\("),
@@ -86,12 +87,9 @@ def _shift(value: Value, delta: int, text: str) -> Value:
     def span(s):
         return (s[0] + delta, s[1] + delta)
 
-    def at(offset: int) -> tuple[int, int]:
-        return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
-
     def move(v: Value) -> Value:
         new_span = span(v.span)
-        line, col = at(new_span[0])
+        line, col = line_col(text, new_span[0])
         return replace(
             v,
             span=new_span,

@@ -14,7 +14,7 @@ import sys
 
 from iacfix import schema
 from iacfix.model import Edit
-from iacfix.textedit import indentation_at, line_end, line_start
+from iacfix.textedit import PY_LINE_LENGTH, indentation_at, line_end, line_start
 
 CDKTF = "cdktf"
 
@@ -113,9 +113,6 @@ def import_edits(file, wanted: dict[str, list[str]]) -> list[Edit]:
 
 
 # -- Python: where black and isort put an import ---------------------------------------------------
-
-PY_LINE_LENGTH = 88  # black's
-
 
 def _member_key(name: str) -> tuple:
     """isort's order of the names of a `from` import (order_by_type, case-insensitive):

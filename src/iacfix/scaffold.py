@@ -3,15 +3,16 @@
 A scaffold is a list of `New` resources whose attribute values are already expressions of the
 target language (`Ref` builds references to the new ones). `render` lays them out as HCL
 blocks, TypeScript `const x = new X(scope, 'id', {...});` or Python `x = X(scope, "id", ...)`
-(`python_call` lays a Python call out as black does, for any rule that writes one), and `place` finds where new statements go in a CDKTF function so that everything they refer to
-already exists.
+(`python_call` lays a Python call out as black does, for any rule that writes one), and `place`
+finds where new statements go in a CDKTF function so that everything they refer to already
+exists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from iacfix.textedit import camel_case, line_end, line_start
+from iacfix.textedit import PY_LINE_LENGTH, camel_case, line_end, line_start
 
 
 @dataclass
@@ -81,9 +82,6 @@ def _render_one(file, item: New, indent: str, scope: str) -> str:
         coll, var, index = item.each
         return f"{indent}for {index}, {var} in enumerate({coll}):\n{stmt}"
     return stmt
-
-
-PY_LINE_LENGTH = 88  # black's
 
 
 def python_call(indent: str, callee: str, args: list[str]) -> str:

@@ -55,6 +55,14 @@ def line_number(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of `offset` (where a finding points)."""
+    return line_number(text, offset), offset - text.rfind("\n", 0, offset)
+
+
+PY_LINE_LENGTH = 88  # black's: Python that a fix writes is laid out to it
+
+
 def _whole_lines(text: str, start: int, end: int, comment_prefixes: tuple[str, ...]) -> tuple[int, int] | None:
     """The lines of text[start:end], newline included, when it is alone on them (only blanks
     before it, only blanks or a trailing comment after it); None when it shares them with code."""

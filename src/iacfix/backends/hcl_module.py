@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from iacfix.backends.hcl import Attribute, Block, HclFile
 from iacfix.model import Edit, Location
+from iacfix.textedit import line_col
 
 VARIABLES_FILE = "variables.tf"
 
@@ -170,7 +171,7 @@ def resources(module: Module, rtype: str) -> list[Declared]:
 def location(file: HclFile, item: Attribute | Block) -> Location:
     """Where a finding about an attribute or a block points: its first character."""
     start = item.prop.key_span[0] if isinstance(item, Attribute) else item.span[0]
-    return Location(file.path, file.text.count("\n", 0, start) + 1, start - file.text.rfind("\n", 0, start))
+    return Location(file.path, *line_col(file.text, start))
 
 
 def pipeline_region(ctx) -> str | None:

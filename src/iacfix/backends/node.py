@@ -4,8 +4,9 @@ CDKTF TypeScript with ts-morph (the protocol and the View it returns: docs/cdktf
 `ts_worker.js` is one self-contained file built from ts-worker/ (scripts/build-ts-worker.sh) and
 shipped as package data, so using it takes a `node` binary and nothing from npm. Which node:
 `find_node`. It is started through `ts_worker_start.js`, which loads it from V8's code cache kept
-in ts-worker/ of the user's cache folder (`iacfix.cache`): 0.1 s instead of 0.5 s. One worker serves the whole process (`get_worker`); it starts on the first request,
-so importing this module costs nothing.
+in ts-worker/ of the user's cache folder (`iacfix.cache`): 0.1 s instead of 0.5 s. One worker
+serves the whole process (`get_worker`); it starts on the first request, so importing this
+module costs nothing.
 """
 
 from __future__ import annotations
