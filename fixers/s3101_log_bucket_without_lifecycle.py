@@ -238,7 +238,6 @@ resource "aws_s3_bucket" "assets" {
             yield self.finding(bucket, message, edits)
 
 
-
 def _hcl(ctx, bucket, declare_variable: bool) -> list[Edit]:
     """The lifecycle configuration after the bucket's block, and the retention variable."""
     if "count" in bucket.attrs or "for_each" in bucket.attrs:
