@@ -225,10 +225,9 @@ def _file_module(file, name: str) -> str | None:
     return module.rsplit(".", 1)[-1] if module and "." in module else None
 
 
-def _namespaces(s: schema.ProviderSchema, file) -> set[str]:
+def _namespaces(s: schema.ProviderSchema, file) -> frozenset[str]:
     """The namespaces the package root exports: `s3Bucket` (TypeScript), `s3_bucket` (Python)."""
-    py = set(s.python_modules)
-    return py if file.language == "python" else {schema.camel_case(m) for m in py}
+    return s.namespaces["python" if file.language == "python" else "typescript"]
 
 
 def _namespace(s: schema.ProviderSchema, file, cls: str) -> str:

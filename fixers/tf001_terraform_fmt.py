@@ -95,7 +95,7 @@ resource "aws_sqs_queue" "jobs" {
 
         for file in ctx.files("hcl"):
             try:
-                result = canonical(file)
+                result = canonical(file, original=ctx.original_text(file.path))
             except (NodeUnavailable, WorkerError, FormatterError) as exc:
                 yield self.finding(Location(file.path, 1), f"cannot check the layout: {exc}")
                 return

@@ -99,6 +99,87 @@ def test_what_tf001_writes_is_known_canonical_for_the_next_run(tmp_path, monkeyp
     assert engine.run([module], engine.Options(), cwd=tmp_path, rules=[TF001]).findings == []
 
 
+ORIGINAL = """\
+# network
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+} # the VPC
+
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.1.0/24"
+}
+
+variable "name" {
+  type = string
+}
+"""
+
+
+class CountingWorker:
+    def __init__(self):
+        self.sent: list[str] = []
+
+    def fmt(self, text: str) -> str:
+        self.sent.append(text)
+        return get_worker().fmt(text)
+
+
+def test_after_a_fix_only_the_blocks_it_touched_go_to_the_formatter():
+    """A canonical file that a rule edited: the blocks the edit left alone are not sent again,
+    and the result is what formatting the whole file gives."""
+    FmtCache.default().remember(ORIGINAL)
+    edited = ORIGINAL.replace('  cidr_block = "10.0.1.0/24"\n', '  cidr_block = "10.0.1.0/24"\n  map_public_ip_on_launch = "${var.public}"\n')
+    file = hcl.parse(Path("main.tf"), edited)
+    worker = CountingWorker()
+    result = canonical(file, worker, original=ORIGINAL)
+    assert result.text == get_worker().fmt(rewritten(edited))
+    assert "  vpc_id                  = aws_vpc.main.id\n  cidr_block              = \"10.0.1.0/24\"\n  map_public_ip_on_launch = var.public\n" in result.text
+    # the subnet's block, then the same laid out (the cache takes only what the formatter kept)
+    assert len(worker.sent) == 2 and all(t.startswith('\nresource "aws_subnet"') for t in worker.sent)
+    assert FmtCache.default().known(result.text)
+
+
+def test_an_original_the_cache_does_not_know_is_formatted_whole():
+    edited = ORIGINAL.replace("type = string", "type    = string")
+    worker = CountingWorker()
+    result = canonical(hcl.parse(Path("main.tf"), edited), worker, original=ORIGINAL)
+    assert result.text == ORIGINAL and worker.sent[0] == edited
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="needs ../shared/corpus")
+def test_top_level_blocks_are_laid_out_independently_on_corpus_files():
+    """What the chunked path relies on: formatting a file whole and piece by piece agree (over
+    a sample of the corpus's files, with their alignment undone so the formatter has work)."""
+    import re
+
+    files = sorted((SHARED / "corpus" / "tf-hcl").glob("*/lib/*.tf"))
+    for path in random.Random(1).sample(files, 60):
+        text = re.sub(r"[ \t]+=", " =", path.read_text(encoding="utf-8"))
+        file = hcl.parse(path, text)
+        pieces = [text[a:b] for a, b in zip([0, *hcl_format.top_level_chunks(file)], [*hcl_format.top_level_chunks(file), len(text)])]
+        assert "".join(get_worker().fmt(p) for p in pieces) == get_worker().fmt(text), path
+
+
+def test_the_formatters_answer_for_an_unformatted_file_is_remembered(monkeypatch):
+    """A file nobody fixes: the next process gets its layout from the cache, without Node."""
+    text = 'resource "a" "b" {\n  x=1\n    yy = "${var.y}"\n}\n'
+    first = canonical(hcl.parse(Path("main.tf"), text))
+    assert first.changed and first.text == 'resource "a" "b" {\n  x  = 1\n  yy = var.y\n}\n'
+    monkeypatch.setattr(FmtCache, "_instances", {})  # a new process: only the folder remembers
+    assert canonical(hcl.parse(Path("main.tf"), text), worker=object()) == first  # object(): no fmt
+
+
+def test_a_damaged_cache_entry_is_asked_again():
+    cache = FmtCache.default()
+    cache.remember("a=1\n", "a = 1\n")
+    key = cache.key("a=1\n")
+    (cache.folder / key[:2] / key).write_bytes(b"not zlib")
+    fresh = FmtCache(cache.folder)  # a new process
+    assert fresh.formatted("a=1\n") is None
+    assert fresh.formatted("a=2\n") is None
+
+
 def test_without_a_cache_folder_the_process_still_remembers(monkeypatch):
     monkeypatch.setenv("IACFIX_CACHE_DIR", "")
     cache = FmtCache.default()

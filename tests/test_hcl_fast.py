@@ -67,3 +67,27 @@ def test_a_broken_text_is_lark_s_to_report():
     with pytest.raises(SourceSyntaxError) as lark:
         hcl.parse_lark(Path("main.tf"), broken)
     assert (fast.value.line, fast.value.message) == (lark.value.line, lark.value.message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"${var.x}"', '"${ var.x  }"', '"a${var.x}"', '"${a}${b}"', '"${a}b"', '"%{ if x }y%{ endif }"', '"${f(1, "s")}"'],
+)
+def test_sole_interpolation_matches_lark(text):
+    """terraform fmt's `"${x}"` → `x` asks whether a string is one interpolation and nothing else:
+    tree-sitter answers as lark does."""
+    if not hcl_fast.available():
+        pytest.skip("tree-sitter-hcl not installed")
+    from iacfix.backends.hcl_format import _sole_interpolation_lark
+
+    assert hcl_fast.sole_interpolation(text) == _sole_interpolation_lark(text)
+    assert hcl_fast.sole_interpolation(text) == (text in ('"${var.x}"', '"${ var.x  }"', '"${f(1, "s")}"'))
+
+
+def test_byte_offsets_map_to_characters_after_non_ascii_text():
+    text = 'locals {\n  a = "é—ü" # 𝄞\n  b = "x"\n}\n'
+    (block,) = hcl_fast.blocks(text, hcl.Block, hcl.Attribute, hcl._string_value) or [None]
+    a, b = block.attributes
+    assert text[slice(*a.prop.value.span)] == '"é—ü"'
+    assert text[slice(*b.prop.span)] == 'b = "x"'
+    assert (b.prop.value.line, b.prop.value.col) == (3, 7)

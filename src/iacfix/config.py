@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ class ConfigError(Exception):
 def project_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
     """The first config found walking up from `folder`: (settings, file it came from).
 
-    Not cached: a long-lived process (the bot, tests) must see a config file that changed.
+    A relative folder is made absolute first: the parents of `../x` are `..` and `.`, and `.` is
+    not above it.
     """
+    folder = Path(os.path.abspath(folder))
     for candidate in (folder, *folder.parents):
         dotfile = candidate / ".iacfix.toml"
         if dotfile.is_file():
@@ -35,8 +38,20 @@ def project_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
     return {}, None
 
 
+# path → (mtime, size, settings): a run asks once per project, and a big tree's projects share
+# their config file. Keyed by the file's stamp, so a long-lived process (the bot, the tests) sees
+# a file that changed.
+_loaded: dict[Path, tuple[int, int, dict[str, Any]]] = {}
+
+
 def _load(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        stat = path.stat()
+        cached = _loaded.get(path)
+        if cached is not None and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+            return cached[2]
+        settings = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config: {exc}") from None
+    _loaded[path] = (stat.st_mtime_ns, stat.st_size, settings)
+    return settings

@@ -211,6 +211,10 @@ class Context:
     def file(self, path: Path) -> ParsedFile:
         return self.workspace.parsed(path)
 
+    def original_text(self, path: Path) -> str:
+        """The file's text before this run's fixes ("" for a file a fix creates)."""
+        return self.workspace.sources[path].text
+
     def resources(self, *types: str) -> list[Resource]:
         return [r for f in self.files() for r in f.resources() if not types or r.type in types]
 

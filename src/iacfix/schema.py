@@ -185,6 +185,13 @@ class ProviderSchema:
         """Every Python submodule (the snake_case of each jsii namespace)."""
         return list(self._py_modules)
 
+    @cached_property
+    def namespaces(self) -> dict[str, frozenset[str]]:
+        """The namespaces the package root exports, by language: `s3_bucket` (Python),
+        `s3Bucket` (TypeScript)."""
+        python = frozenset(self._py_modules)
+        return {"python": python, "typescript": frozenset(camel_case(m) for m in python)}
+
     def has_module(self, module: str) -> bool:
         return module in self._modules
 

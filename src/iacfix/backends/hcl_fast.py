@@ -18,6 +18,7 @@ from typing import Any
 from iacfix.model import Prop, Value
 
 _INT = re.compile(r"-?[0-9]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # python-hcl2's NL_OR_COMMENT, with the blanks its lexer ignores before it
 _NL_OR_COMMENT = re.compile(r"[ \t]*(?:\n[ \t]*|#.*\n|//.*\n|/\*(?:.|\n)*?\*/)")
 _FLOAT = re.compile(r"-?[0-9]+(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+)")
@@ -77,20 +78,22 @@ class _Builder:
         while i >= 0:
             self.line_starts.append(i + 1)
             i = find("\n", i + 1)
-        self.char_of: list[int] | None = None
-        if len(data) != len(text):  # non-ASCII: map byte offsets to code points
-            char_of = [0] * (len(data) + 1)
-            b = 0
-            for c, ch in enumerate(text):
-                n = len(ch.encode("utf-8"))
-                for k in range(n):
-                    char_of[b + k] = c
-                b += n
-            char_of[b] = len(text)
-            self.char_of = char_of
+        # Non-ASCII text: tree-sitter gives byte offsets, the model wants code points. Each
+        # non-ASCII character shifts what follows by its extra bytes; a bisect over those
+        # characters maps an offset (a per-byte table cost a Python loop over every character).
+        self.shift_at: list[int] | None = None
+        if len(data) != len(text):
+            shift_at, shifts, total = [], [0], 0
+            for match in _NON_ASCII.finditer(text):
+                total += len(match.group().encode("utf-8")) - 1
+                shift_at.append(match.start() + total + 1)  # byte offset just after this character
+                shifts.append(total)
+            self.shift_at, self.shifts = shift_at, shifts
 
     def _pos(self, byte: int) -> int:
-        return byte if self.char_of is None else self.char_of[byte]
+        if self.shift_at is None:
+            return byte
+        return byte - self.shifts[bisect.bisect_right(self.shift_at, byte)]
 
     def _span(self, node) -> tuple[int, int]:
         return self._pos(node.start_byte), self._pos(node.end_byte)
@@ -274,3 +277,29 @@ class _Builder:
             value=value,
             span=(start, value.span[1]),
         )
+
+
+def sole_interpolation(text: str) -> bool | None:
+    """Whether a quoted template is exactly one interpolation, `"${x}"` (no literal text, no
+    directive, no strip marker); None when tree-sitter cannot tell."""
+    try:
+        parser = _get_parser()
+    except Exception:
+        return None
+    root = parser.parse(f"x = {text}\n".encode("utf-8")).root_node
+    if root.has_error:
+        return None
+    try:
+        (attribute,) = root.children[0].children
+        template = attribute.children[2].children[0].children[0]
+    except (IndexError, ValueError):
+        return None
+    if template.type != "quoted_template":
+        return None
+    parts = template.children[1:-1]
+    return (
+        len(parts) == 1
+        and parts[0].type == "template_interpolation"
+        and not text.startswith('"${~')
+        and not text.endswith('~}"')
+    )

@@ -6,17 +6,21 @@ alignment). The layout is HashiCorp's own code: hclwrite compiled to WebAssembly
 worker (`TsWorker.fmt`, docs/cdktf-view.md). The rewrites are small and done here, on the HCL
 backend's spans: `terraform_rewrites`.
 
-Starting the worker costs about half a second, so a text already known to be canonical is not
-sent again: `FmtCache` remembers the texts the formatter left unchanged (by SHA-256, one empty
-file each under the user's cache folder), and a run over files that are canonical and that no
-rule changed never starts Node. Only the formatter's own verdict goes into the cache, so it is
-never wrong about a text; a text not in it is sent to the formatter.
+Starting the worker costs about half a second and formatting a big file tens of milliseconds,
+so the formatter is asked about a text once: `FmtCache` keeps its answers (by SHA-256, under the
+user's cache folder), and a run over files whose every text it has answered never starts Node.
+Only the formatter's own answers go into the cache, so it is never wrong about a text. After a
+fix, only the top-level blocks it touched are sent (`top_level_chunks`): hclwrite lays each out
+on its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,20 +72,30 @@ def _unwrapped(text: str) -> str | None:
     """`x` for a string that is exactly one interpolation `"${x}"`, else None."""
     if not (text.startswith('"${') and text.endswith('}"')):
         return None
+    from iacfix.backends import hcl_fast
+
+    sole = hcl_fast.sole_interpolation(text)
+    if sole is None:
+        sole = _sole_interpolation_lark(text)
+    if not sole:
+        return None  # literal text, several interpolations or a directive: kept as a template
+    inner = text[3:-2].strip(" \t\n")  # the blanks hclwrite would lay out again
+    if "\n" in inner and not (inner.lstrip().startswith("(") and inner.rstrip().endswith(")")):
+        return f"({inner})"
+    return inner
+
+
+def _sole_interpolation_lark(text: str) -> bool:
+    """sole_interpolation by python-hcl2, where tree-sitter is not installed (about 10 ms)."""
     import hcl2
     from lark import Tree
 
     try:
         string = hcl2.parses_to_tree(f"x = {text}\n").children[0].children[0].children[2].children[0]
     except Exception:
-        return None
+        return False
     parts = [c for c in string.children if isinstance(c, Tree)]
-    if len(parts) != 1 or not parts[0].children or getattr(parts[0].children[0], "data", None) != "interpolation":
-        return None  # literal text, several interpolations or a directive: kept as a template
-    inner = text[3:-2].strip(" \t\n")  # the blanks hclwrite would lay out again
-    if "\n" in inner and not (inner.lstrip().startswith("(") and inner.rstrip().endswith(")")):
-        return f"({inner})"
-    return inner
+    return len(parts) == 1 and bool(parts[0].children) and getattr(parts[0].children[0], "data", None) == "interpolation"
 
 
 def _label_edits(file: HclFile, block: Block) -> list[Edit]:
@@ -108,8 +122,13 @@ class Formatted:
     line: int  # first line that differs (1 when unchanged)
 
 
-def canonical(file: HclFile, worker=None) -> Formatted:
-    """The file as `terraform fmt` would write it (the worker is started when needed)."""
+def canonical(file: HclFile, worker=None, original: str | None = None) -> Formatted:
+    """The file as `terraform fmt` would write it (the worker is started when needed).
+
+    `original` is the file's text before this run's fixes. When the cache knows it canonical,
+    only the top-level blocks that changed since are sent to the formatter: hclwrite lays out
+    each top-level block on its own (`top_level_chunks`), so the others are canonical already.
+    """
     from iacfix.textedit import apply_edits
 
     cache = FmtCache.default()
@@ -119,16 +138,91 @@ def canonical(file: HclFile, worker=None) -> Formatted:
         from iacfix.backends.node import get_worker
 
         worker = get_worker()
-    rewritten = apply_edits(file.text, terraform_rewrites(file))
-    text = worker.fmt(rewritten)
-    if _blanks_removed(text) != _blanks_removed(rewritten):
-        raise FormatterError("the formatter changed more than blanks; file left as it is")
+    rewrites = terraform_rewrites(file)
+    settled = _settled_chunks(original, cache)
+    chunks = _rewritten_chunks(file, rewrites) if settled else None
+    if chunks is None:
+        chunks, settled = [apply_edits(file.text, rewrites)], set()
+    laid_out, verify = [], []
+    for chunk in chunks:
+        out = chunk if chunk in settled else cache.formatted(chunk)
+        if out is None:
+            out = worker.fmt(chunk)
+            if _blanks_removed(out) != _blanks_removed(chunk):
+                raise FormatterError("the formatter changed more than blanks; file left as it is")
+            cache.remember(chunk, out)
+        if out != chunk and not cache.known(out):
+            verify.append(out)
+        laid_out.append(out)
+    text = "".join(laid_out)
+    # What the formatter made is canonical once it leaves it as it is: asked once, remembered.
+    for out in verify:
+        again = worker.fmt(out)
+        cache.remember(out, again)
+        if again != out:
+            break
+    else:
+        cache.remember(text)
     if text == file.text:
-        cache.remember(text)
         return Formatted(text, False, 1)
-    if worker.fmt(text) == text:  # canonical now: the next run need not ask again
-        cache.remember(text)
     return Formatted(text, True, _first_difference(file.text, text))
+
+
+def top_level_chunks(file: HclFile) -> list[int]:
+    """Where the file splits into pieces hclwrite lays out independently: after the line that
+    ends each top-level block (its closing brace and any comment after it). The corpus's 8,250
+    .tf texts (final sources, answer blocks, and the same with alignment removed) each came out
+    the same formatted whole and formatted piece by piece."""
+    text, bounds = file.text, []
+    starts = [b.span[0] for b in file.blocks[1:]] + [len(text) + 1]
+    for block, next_start in zip(file.blocks, starts):
+        newline = text.find("\n", block.span[1])
+        if 0 <= newline < next_start:
+            bounds.append(newline + 1)
+    return bounds
+
+
+def _split(text: str, bounds: list[int]) -> list[str]:
+    return [text[a:b] for a, b in zip([0, *bounds], [*bounds, len(text)])]
+
+
+_settled: dict[str, frozenset[str]] = {}  # a canonical original text → its chunks
+
+
+def _settled_chunks(original: str | None, cache: FmtCache) -> frozenset[str]:
+    """The chunks of `original` when the cache knows it canonical (each is canonical then)."""
+    if original is None or not original or not cache.known(original):
+        return frozenset()
+    if original not in _settled:
+        from pathlib import Path
+
+        from iacfix.backends.base import SourceSyntaxError
+        from iacfix.backends.hcl import parse
+
+        try:
+            parsed = parse(Path("original.tf"), original)
+        except SourceSyntaxError:
+            return frozenset()
+        _settled.clear()  # one file at a time: keep no more than the last
+        _settled[original] = frozenset(_split(original, top_level_chunks(parsed)))
+    return _settled[original]
+
+
+def _rewritten_chunks(file: HclFile, rewrites: list[Edit]) -> list[str] | None:
+    """The file's chunks with terraform fmt's rewrites applied (each lies inside one block), or
+    None when a rewrite crosses a chunk boundary."""
+    from iacfix.textedit import apply_edits
+
+    bounds = top_level_chunks(file)
+    if any(e.start < b < e.end for e in rewrites for b in bounds):
+        return None
+    edges, end_of_text = [0, *bounds, len(file.text)], len(file.text)
+    pieces = []
+    for start, end in zip(edges, edges[1:]):
+        inside = [e for e in rewrites if start <= e.start < end or e.start == end == end_of_text]
+        shifted = [Edit(e.path, e.start - start, e.end - start, e.text) for e in inside]
+        pieces.append(apply_edits(file.text[start:end], shifted))
+    return pieces
 
 
 class FormatterError(RuntimeError):
@@ -145,17 +239,19 @@ def _first_difference(a: str, b: str) -> int:
 
 
 class FmtCache:
-    """Texts the formatter left unchanged, one empty file per SHA-256 of the text.
+    """The formatter's answers: for each text it was given (by SHA-256), what it made of it.
 
-    Folder: hcl-fmt/<formatter>/ in `user_cache_dir()` (none: no cache). A cache that cannot be
-    written is skipped.
+    One file per text under hcl-fmt/<formatter>/ in `user_cache_dir()` (none: this process
+    only): empty when the text was canonical, else the formatted text, zlib-compressed. Written
+    by atomic rename, so a process running beside this one never reads half a file. A cache that
+    cannot be written is skipped.
     """
 
     _instances: dict[Path | None, FmtCache] = {}
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self._known: set[str] = set()
+        self._answers: dict[str, str | None] = {}  # key → formatted text (None: unchanged)
 
     @classmethod
     def default(cls) -> FmtCache:
@@ -169,22 +265,36 @@ class FmtCache:
     def key(text: str) -> str:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def known(self, text: str) -> bool:
+    def formatted(self, text: str) -> str | None:
+        """What the formatter made of `text`, or None when it never saw it."""
         key = self.key(text)
-        if key in self._known:
-            return True
-        if self.folder is not None and (self.folder / key[:2] / key).is_file():
-            self._known.add(key)
-            return True
-        return False
+        if key not in self._answers:
+            if self.folder is None:
+                return None
+            try:
+                data = (self.folder / key[:2] / key).read_bytes()
+                self._answers[key] = zlib.decompress(data).decode("utf-8") if data else None
+            except (OSError, zlib.error, UnicodeDecodeError):
+                return None
+        answer = self._answers[key]
+        return text if answer is None else answer
 
-    def remember(self, text: str) -> None:
+    def known(self, text: str) -> bool:
+        """The formatter left `text` as it was."""
+        return self.formatted(text) == text
+
+    def remember(self, text: str, formatted: str | None = None) -> None:
+        """The formatter made `formatted` of `text` (None or the same text: left it as it was)."""
         key = self.key(text)
-        self._known.add(key)
+        answer = None if formatted is None or formatted == text else formatted
+        self._answers[key] = answer
         if self.folder is None:
             return
+        folder = self.folder / key[:2]
         try:
-            (self.folder / key[:2]).mkdir(parents=True, exist_ok=True)
-            (self.folder / key[:2] / key).touch()
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-", delete=False) as tmp:
+                tmp.write(zlib.compress(answer.encode("utf-8")) if answer is not None else b"")
+            os.replace(tmp.name, folder / key)
         except OSError:
             pass  # a read-only home: only this process remembers
