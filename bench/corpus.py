@@ -58,9 +58,12 @@ def setup_worker() -> None:
     """Make results independent of the machine: no terraform binary is consulted for the target
     Terraform version (tests/conftest.py does the same for the test suite). Also times each rule
     (what the rules cost, apart from reading and parsing)."""
-    from iacfix import engine, tfversion
+    from iacfix import engine, parse_cache, tfversion
 
     tfversion.installed_version = lambda: None
+    # Every tree is parsed: the sweep measures the engine, not what earlier runs left in the
+    # parse cache (repeat_medians measures that apart).
+    parse_cache._folder = lambda: None
     if not getattr(engine._run_rule, "timed", False):
         run_rule = engine._run_rule
 
@@ -567,14 +570,21 @@ def _time_process(command: list[str]) -> tuple[float, int, str]:
 GNU_TIME = Path("/usr/bin/time")
 
 
-def _time_process_rss(command: list[str]) -> tuple[float, int, str, float]:
-    """Wall seconds, exit code, stdout and peak RSS in MB (the largest of the process and the
-    children it waited for, e.g. iacfix's Node worker)."""
+def _time_process_rss(command: list[str], keep_output: bool = True, env: dict | None = None) -> tuple[float, int, str, float]:
+    """Wall seconds, exit code, stdout ("" unless `keep_output`: checkov's JSON for the whole
+    corpus runs to gigabytes) and peak RSS in MB (the largest of the process and the children it
+    waited for, e.g. iacfix's Node worker)."""
     with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile("r") as rss:
         if GNU_TIME.exists():
             command = [str(GNU_TIME), "-f", "%M", "-o", rss.name, *command]
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            command,
+            stdout=out if keep_output else subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            env=None if env is None else {**os.environ, **env},
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -632,6 +642,48 @@ def compare_whole(sample: Sequence[Path], checkov: Path | None) -> dict:
         figures["checkov"], figures["checkov_exit"], _, _ = _time_process_rss(command)
     iacfix = str(Path(sys.executable).with_name("iacfix"))
     figures["iacfix"], figures["iacfix_exit"], _, figures["iacfix_rss_mb"] = _time_process_rss([iacfix, *map(str, sample)])
+    with tempfile.TemporaryDirectory() as empty:
+        figures["iacfix_cold"], _, _, _ = _time_process_rss([iacfix, *map(str, sample)], env={"IACFIX_CACHE_DIR": empty})
+    return figures
+
+
+def repeat_medians(tasks: Sequence[Path]) -> dict[str, dict[str, float]]:
+    """Each task's final sources run twice with the parse cache on (an empty folder at first):
+    the second run is what a repeat run over unchanged files costs (pre-commit, or CI with its
+    cache kept). Median wall and CPU milliseconds of the second runs, per flavour."""
+    from iacfix import parse_cache
+
+    times: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    with tempfile.TemporaryDirectory() as folder:
+        parse_cache._folder = lambda: Path(folder)
+        try:
+            for task in tasks:
+                _timed_run([task], task)
+                _, seconds, _ = _timed_run([task], task)
+                times[task.parent.name].append((seconds, _last_cpu))
+        finally:
+            parse_cache._folder = lambda: None
+    return {
+        flavour: {"median": statistics.median(w for w, _ in rows), "cpu_median": statistics.median(c for _, c in rows), "trees": len(rows)}
+        for flavour, rows in times.items()
+    }
+
+
+def compare_corpus(tasks: Sequence[Path], corpus: Path, checkov: Path | None) -> dict:
+    """What a user sees running iacfix over everything at once (wall time, peak memory): with
+    the user cache as earlier runs left it, and with an empty one (no formatter answers, no
+    compiled worker code); then, when given, checkov over the same trees as one command."""
+    iacfix = str(Path(sys.executable).with_name("iacfix"))
+    seconds, code, _, rss = _time_process_rss([iacfix, str(corpus)], keep_output=False)
+    figures = {"seconds": seconds, "exit": code, "rss_mb": rss}
+    with tempfile.TemporaryDirectory() as empty:
+        figures["cold_seconds"], _, _, figures["cold_rss_mb"] = _time_process_rss(
+            [iacfix, str(corpus)], keep_output=False, env={"IACFIX_CACHE_DIR": empty}
+        )
+    if checkov is not None:
+        command = checkov_command(checkov, tasks[0])
+        command[3:3] = [arg for tree in tasks[1:] for arg in ("-d", str(tree))]
+        figures["checkov"], figures["checkov_exit"], _, figures["checkov_rss_mb"] = _time_process_rss(command, keep_output=False)
     return figures
 
 
@@ -856,6 +908,20 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
         if recs:
             w(f"| **all** | {part} | {cells(recs)} |")
     w(f"\nThe whole sweep (all parts, second runs, agreement and mining included) took {_s(meta['sweep_seconds'])} of wall time.\n")
+    repeat = meta.get("repeat")
+    if repeat:
+        w(
+            "Every tree above was parsed (the parse cache off). A repeat run over unchanged files reads its parses from the "
+            "parse cache instead (TypeScript excepted: the Node worker parses it). Each task's final sources run twice with "
+            "the cache on, an empty folder at first; the second runs:\n"
+        )
+        w("| flavour | trees | median | CPU median |")
+        w("|---|---|---|---|")
+        for flavour in FLAVOURS:
+            if flavour in repeat:
+                r = repeat[flavour]
+                w(f"| {flavour} | {r['trees']} | {_s(r['median'])} | {_s(r['cpu_median'])} |")
+        w("")
     per_rule: Counter[str] = Counter()
     runs = [rec for r in records for rec in r["parts"].values() if not rec.get("missing")]
     for rec in runs:
@@ -902,9 +968,20 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
                 f"\nThe same {whole['trees']} trees as one command of each tool, as a user scans many trees at once: "
                 f"`iacfix TREE...` (the default dry run, every fix computed, with its default process pool) took "
                 f"{_s(whole['iacfix'])} (peak RSS {whole['iacfix_rss_mb']:.0f} MB); `checkov -d TREE -d TREE ...` took "
-                f"{_s(whole['checkov']) if whole.get('checkov') else 'n/a'}: checkov / iacfix = {ratio}. "
-                f"Against checkov run tree by tree (the table's total, {_s(sum(s['checkov'] for s in speed if 'checkov' in s))}): "
-                f"**{sum(s['checkov'] for s in speed if 'checkov' in s) / whole['iacfix']:.1f}×**.\n"
+                f"{_s(whole['checkov']) if whole.get('checkov') else 'n/a'}: checkov / iacfix = {ratio}"
+                + (
+                    f" (iacfix with an empty user cache, every text parsed and formatted afresh: {_s(whole['iacfix_cold'])}"
+                    + (f", **{whole['checkov'] / whole['iacfix_cold']:.1f}×**" if whole.get("checkov") else "")
+                    + ")"
+                    if "iacfix_cold" in whole else ""
+                )
+                + ". "
+                + (
+                    f"Against checkov run tree by tree (the table's total, {_s(sum(s['checkov'] for s in speed if 'checkov' in s))}): "
+                    f"**{sum(s['checkov'] for s in speed if 'checkov' in s) / whole['iacfix']:.1f}×**."
+                    if whole.get("checkov") else ""
+                )
+                + "\n"
             )
         peak = max((s.get("iacfix_rss_mb") or 0.0) for s in speed)
         w(f"\nPeak RSS of an `iacfix --check TREE` run over the sample (the largest of the Python process and its Node worker): {peak:.0f} MB.\n")
@@ -929,8 +1006,22 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
         w(
             f"The whole corpus as one command, `iacfix {meta.get('corpus', '../shared/corpus')}` (the default dry run, "
             f"{meta['tasks']} tasks, three flavours, its default process pool): {_s(corpus_run['seconds'])}, "
-            f"peak RSS {corpus_run['rss_mb']:.0f} MB (the largest of its processes and their Node workers), exit {corpus_run['exit']}.\n"
+            f"peak RSS {corpus_run['rss_mb']:.0f} MB (the largest of its processes and their Node workers), exit {corpus_run['exit']}"
+            + (
+                f"; with an empty user cache (every .tf text sent to the formatter, the worker's code compiled afresh): "
+                f"{_s(corpus_run['cold_seconds'])}, peak RSS {corpus_run['cold_rss_mb']:.0f} MB"
+                if "cold_seconds" in corpus_run else ""
+            )
+            + ".\n"
         )
+        if corpus_run.get("checkov"):
+            w(
+                f"checkov over the same {meta['tasks']} trees as one command (`checkov -d TREE -d TREE ...`, the options above, "
+                f"its JSON sent to /dev/null): {_s(corpus_run['checkov'])}, exit {corpus_run['checkov_exit']}, peak RSS "
+                f"{corpus_run['checkov_rss_mb']:.0f} MB. checkov / iacfix = **{corpus_run['checkov'] / corpus_run['seconds']:.1f}×**"
+                + (f" (**{corpus_run['checkov'] / corpus_run['cold_seconds']:.1f}×** with iacfix's cache empty)" if "cold_seconds" in corpus_run else "")
+                + ".\n"
+            )
     if memory:
         w(
             f"Peak RSS of the benchmark process, which ran every tree of the sweep in turn: {memory['bench_process_mb']:.0f} MB"
@@ -1028,6 +1119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--sample", type=int, default=60, help="trees timed against checkov (default 60, split evenly across flavours)")
     parser.add_argument("--seed", type=int, default=8, help="seed of the sample (default 8)")
+    parser.add_argument(
+        "--checkov-whole",
+        action="store_true",
+        help="also time checkov over the whole corpus as one command (about 20 minutes), against iacfix's whole-corpus run",
+    )
     parser.add_argument("--no-checkov", action="store_true", help="skip the checkov comparison")
     parser.add_argument("--jobs", type=int, default=1, help="processes for the sweep (default 1: clean timings)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N tasks of each flavour (a quick look)")
@@ -1073,6 +1169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     records = sweep(tasks, jobs=args.jobs, progress=_progress("tasks"), extend_select=meta["extend_select"])
     meta["sweep_seconds"] = time.perf_counter() - start
+    print("repeat runs with the parse cache ...", file=sys.stderr)
+    meta["repeat"] = repeat_medians(tasks)
     meta["memory"] = memory_figures()
 
     speed = []
@@ -1087,10 +1185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"timing the {len(sample)} trees as one command of each tool ...", file=sys.stderr)
         meta["whole_sample"] = compare_whole(sample, checkov)
     if not args.limit:
-        # what a user sees running iacfix over everything at once: wall time and peak memory
-        iacfix_bin = str(Path(sys.executable).with_name("iacfix"))
-        seconds, code, _, rss = _time_process_rss([iacfix_bin, str(args.corpus)])
-        meta["whole_corpus"] = {"seconds": seconds, "exit": code, "rss_mb": rss}
+        meta["whole_corpus"] = compare_corpus(tasks, args.corpus, checkov_bin() if args.checkov_whole else None)
     print("timing start-up ...", file=sys.stderr)
     meta["startup"] = startup_figures()
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from syrupy.extensions.amber import AmberSnapshotExtension
 
-from iacfix import tfversion
+from iacfix import parse_cache, tfversion
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -16,6 +16,13 @@ SHARED = REPO.parent / "shared"
 def no_terraform_on_path(monkeypatch):
     """Results must not depend on whether this machine has a terraform binary."""
     monkeypatch.setattr(tfversion, "installed_version", lambda: None)
+
+
+@pytest.fixture(autouse=True)
+def parse_every_text(monkeypatch):
+    """Tests exercise the parsers themselves: no parse comes from the cache of an earlier test
+    (tests/test_parse_cache.py turns it on where it is the subject)."""
+    monkeypatch.setattr(parse_cache, "_folder", lambda: None)
 
 
 class RepoSnapshots(AmberSnapshotExtension):

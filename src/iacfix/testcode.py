@@ -116,21 +116,25 @@ def _ts_statements(body: str) -> int:
 
 
 @lru_cache(maxsize=8)
-def _line_starts(text: str) -> list[int]:
+def _layout(text: str) -> tuple[list[int], bool, bool]:
+    """(where each line starts, whether the text is ASCII, whether it has a \\r): asked once
+    per text, not at every segment."""
     starts = [0]
     i = text.find("\n")
     while i >= 0:
         starts.append(i + 1)
         i = text.find("\n", i + 1)
-    return starts
+    return starts, text.isascii(), "\r" in text
 
 
 def _segment(text: str, node: ast.AST) -> str | None:
     """ast.get_source_segment(text, node), without splitting the whole text into lines at every
     call (which made a big test file quadratic: seconds per file)."""
-    if "\r" in text or getattr(node, "end_lineno", None) is None:
+    starts, ascii_only, has_cr = _layout(text)
+    if has_cr or getattr(node, "end_lineno", None) is None:
         return ast.get_source_segment(text, node)
-    starts = _line_starts(text)
+    if ascii_only:  # byte columns are character columns
+        return text[starts[node.lineno - 1] + node.col_offset : starts[node.end_lineno - 1] + node.end_col_offset]
 
     def offset(line: int, byte_col: int) -> int:
         start = starts[line - 1]

@@ -1,8 +1,9 @@
 """CDK for Terraform in TypeScript and Python: one view, two syntaxes.
 
 Both languages are parsed into the same view (docs/cdktf-view.md): TypeScript by the ts-morph
-worker, Python by libcst. Everything built on the view — resources, Terraform settings, imports,
-edit placement — is shared; the subclasses only say how each language spells things.
+worker, Python by CPython's ast (libcst where ast cannot read it). Everything built on the view
+— resources, Terraform settings, imports, edit placement — is shared; the subclasses only say
+how each language spells things.
 """
 
 from __future__ import annotations
@@ -29,22 +30,7 @@ _PY_PROVIDER = re.compile(r"cdktf_cdktf_provider_(?P<provider>[a-z0-9]+)(?:\.(?P
 
 def parse(language: str, path: Path, text: str) -> CdktfFile:
     if language == "python":
-        from iacfix import testcode
-        from iacfix.backends.python_view import PythonSyntaxError, read
-
-        try:
-            view, tree = read(text)
-        except PythonSyntaxError as exc:
-            raise SourceSyntaxError(exc.line, exc.col, exc.message) from None
-        file = PythonFile(path, text, view)
-        if tree is not None and testcode.is_test_file(path.name) and not text.startswith("\ufeff"):
-            # The TEST rules read a test file's cases from the tree the view was built from,
-            # rather than parse the file again (the tree is not kept: it is 40 times the text).
-            try:
-                file.derived("test_cases", lambda f: testcode.python_cases(text, tree))
-            except Exception:  # noqa: BLE001 - asked again by the TEST rule, which reports it
-                pass
-        return file
+        return _parse_python(path, text)
     from iacfix.backends.node import NodeUnavailable, WorkerError, get_worker
 
     try:
@@ -55,6 +41,33 @@ def parse(language: str, path: Path, text: str) -> CdktfFile:
         first = errors[0]
         raise SourceSyntaxError(first["line"], first["col"], first["message"])
     return TypeScriptFile(path, text, view)
+
+
+def _parse_python(path: Path, text: str) -> PythonFile:
+    from iacfix import parse_cache, testcode
+    from iacfix.backends.python_view import PythonSyntaxError, read
+
+    kept = parse_cache.recall("python", text)
+    if kept is not None:  # (view, test cases or None: the TEST rules then read them as they would)
+        file = PythonFile(path, text, kept[0])
+        if kept[1] is not None:
+            file.derived("test_cases", lambda f: kept[1])
+        return file
+    try:
+        view, tree = read(text)
+    except PythonSyntaxError as exc:
+        raise SourceSyntaxError(exc.line, exc.col, exc.message) from None
+    file = PythonFile(path, text, view)
+    cases = None
+    if tree is not None and testcode.is_test_file(path.name) and not text.startswith("\ufeff"):
+        # The TEST rules read a test file's cases from the tree the view was built from,
+        # rather than parse the file again (the tree is not kept: it is 40 times the text).
+        try:
+            cases = file.derived("test_cases", lambda f: testcode.python_cases(text, tree))
+        except Exception:  # noqa: BLE001 - asked again by the TEST rule, which reports it
+            pass
+    parse_cache.keep("python", text, (view, cases))
+    return file
 
 
 def _terraform_type(provider: str, submodule: str | None) -> str | None:

@@ -50,12 +50,16 @@ class Block:
 
 
 def parse(path: Path, text: str) -> HclFile:
+    from iacfix import parse_cache
     from iacfix.backends import hcl_fast
 
-    blocks = hcl_fast.blocks(text, Block, Attribute, _string_value)
+    blocks = parse_cache.recall("hcl", text)
     if blocks is not None:
         return HclFile(path, text, None, blocks)
-    return parse_lark(path, text)
+    blocks = hcl_fast.blocks(text, Block, Attribute, _string_value)
+    file = HclFile(path, text, None, blocks) if blocks is not None else parse_lark(path, text)
+    parse_cache.keep("hcl", text, file.blocks)
+    return file
 
 
 def parse_lark(path: Path, text: str) -> HclFile:

@@ -24,6 +24,14 @@ _NL_OR_COMMENT = re.compile(r"[ \t]*(?:\n[ \t]*|#.*\n|//.*\n|/\*(?:.|\n)*?\*/)")
 _FLOAT = re.compile(r"-?[0-9]+(?:\.[0-9]+(?:[eE][+-]?[0-9]+)?|[eE][+-]?[0-9]+)")
 
 
+def _same(offset: int) -> int:
+    return offset
+
+
+def _byte_span(node) -> tuple[int, int]:
+    return node.start_byte, node.end_byte
+
+
 class _Unsupported(Exception):
     pass
 
@@ -89,6 +97,9 @@ class _Builder:
                 shift_at.append(match.start() + total + 1)  # byte offset just after this character
                 shifts.append(total)
             self.shift_at, self.shifts = shift_at, shifts
+        else:  # ASCII (most files): offsets are the bytes tree-sitter gives, no call to map them
+            self._pos = _same  # type: ignore[method-assign]
+            self._span = _byte_span  # type: ignore[method-assign]
 
     def _pos(self, byte: int) -> int:
         if self.shift_at is None:

@@ -79,6 +79,8 @@ class Scope:
 # over ast.iter_fields, another generator): each node class's child fields are looked up once.
 # Operators and load/store contexts are no children here: they sit only in the fields named below.
 _NOT_CHILDREN = frozenset({"ctx", "op", "ops"})
+# What can stand between an expression and a parenthesis wrapped around it.
+_MAY_PRECEDE_PARENTHESIS = frozenset(" \t\f\r\n\\(")
 # node class → (_Builder's visit_<Class> or None, its child fields, whether to sort its children)
 _VISITS: dict[type, tuple[Any, tuple[str, ...], bool]] = {}
 # Nodes whose children ast lists in another order than the source's.
@@ -198,6 +200,9 @@ class _Builder(ViewParts):
         return start + len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
 
     def _raw(self, node: ast.AST) -> tuple[int, int]:
+        if self.ascii and not self.bom:  # columns are characters: no decoding (most files)
+            starts = self.line_starts
+            return starts[node.lineno - 1] + node.col_offset, starts[node.end_lineno - 1] + node.end_col_offset
         return self._offset(node.lineno, node.col_offset), self._offset(node.end_lineno, node.end_col_offset)
 
     def _skip_back(self, i: int) -> int:
@@ -234,6 +239,8 @@ class _Builder(ViewParts):
         """Widen (start, end) over the parentheses wrapped around it. An opening parenthesis that
         belongs to a parent (a call's own, a class's bases') is never taken."""
         while True:
+            if start and self.text[start - 1] not in _MAY_PRECEDE_PARENTHESIS:
+                return start, end  # `x=`, `[`, `,` ...: nothing wraps it (most values)
             before = self._skip_back(start)
             if before == 0 or self.text[before - 1] != "(" or before - 1 in self.owned:
                 return start, end
@@ -364,7 +371,21 @@ class _Builder(ViewParts):
         if reorder and len(children) > 1:
             children.sort(key=_pos_key)
         for child in children:
-            self.visit(child)
+            self._visit_child(child)
+
+    def _visit_child(self, node: ast.AST) -> None:
+        """visit(), with names and constants (half of all nodes, and leaves) done in line: a
+        call less for each."""
+        cls = type(node)
+        if cls is ast.Name:
+            counts = self.identifier_counts
+            counts[node.id] = counts.get(node.id, 0) + 1
+        elif cls is ast.Constant:
+            value = node.value
+            if value is None or value is True or value is False:
+                self._count(repr(value))  # True, False and None are names to libcst
+        else:
+            self.visit(node)
 
     def _count(self, name: str) -> None:
         self.identifier_counts[name] = self.identifier_counts.get(name, 0) + 1
@@ -377,11 +398,11 @@ class _Builder(ViewParts):
             self._count(repr(node.value))  # True, False and None are names to libcst
 
     def visit_Attribute(self, node: ast.Attribute) -> bool:
-        self.visit(node.value)  # `.attr` is no identifier reference
+        self._visit_child(node.value)  # `.attr` is no identifier reference
         return False
 
     def visit_keyword(self, node: ast.keyword) -> bool:
-        self.visit(node.value)
+        self._visit_child(node.value)
         return False
 
     # -- imports ----------------------------------------------------------------------------
