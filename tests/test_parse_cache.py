@@ -60,7 +60,7 @@ def test_a_run_from_the_cache_finds_and_fixes_the_same(cache_folder, monkeypatch
     findings, the same fixes (the fixed texts were kept too: the same fixes make them)."""
     from iacfix.backends import python_view
 
-    roots = [SAMPLES / "terraform", SAMPLES / "cdktf-py"]
+    roots = [SAMPLES / "terraform", SAMPLES / "cdktf-py", SAMPLES / "cdktf-ts"]
     first = [engine.run([root], engine.Options(unsafe_fixes=True), root) for root in roots]
     monkeypatch.setattr(hcl_fast, "blocks", lambda *a: pytest.fail("parsed again"))
     monkeypatch.setattr(python_view, "read", lambda text: pytest.fail("parsed again"))
@@ -94,3 +94,28 @@ def test_folders_of_other_iacfix_versions_go_once_stale(tmp_path):
     parse_cache._used(parse / "mine")
     assert sorted(p.name for p in parse.iterdir()) == ["mine", "recent"]
     assert (parse / "mine" / "last-used").exists()
+
+
+def test_typescript_from_the_cache_spares_node_until_types_are_asked(cache_folder, monkeypatch):
+    """A TypeScript view read back does not start the worker; a question about types first
+    gives the worker every such file, as a run that parsed them would have."""
+    from iacfix.backends import node
+
+    cdktf._unsent.clear()  # what earlier tests' runs left
+    helper = "export const port = 8080;\n"
+    stack = "import { port } from './config';\nconst x = port;\nnew Foo(this, 'f', { size: port });\n"
+    cdktf.parse("typescript", Path("/p/lib/config.ts"), helper)
+    cdktf.parse("typescript", Path("/p/lib/stack.ts"), stack)
+    node.get_worker().forget(["/p/lib/config.ts", "/p/lib/stack.ts"])
+    asked = []
+    real_parse = type(node.get_worker()).parse
+    monkeypatch.setattr(type(node.get_worker()), "parse", lambda self, path, text: asked.append(path) or real_parse(self, path, text))
+    again = cdktf.parse("typescript", Path("/p/lib/stack.ts"), stack)
+    cdktf.parse("typescript", Path("/p/lib/config.ts"), helper)
+    assert asked == []
+    [construction] = again.view["constructions"]
+    size = construction["config"]["props"][0]["value"]
+    from iacfix.model import Value
+
+    assert again.value_type(Value.from_view(size)) == "number"  # the worker knew config.ts
+    assert sorted(asked) == ["/p/lib/config.ts", "/p/lib/stack.ts"]

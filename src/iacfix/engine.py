@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from iacfix import tfversion
+from iacfix import parse_cache, tfversion
 from iacfix.backends.base import BackendError, ParsedFile, Setting, SourceSyntaxError
 from iacfix.config import project_config
 from iacfix.files import SourceFile, cdktf_language, cdktf_root, discover, is_workflow, read_markdown, read_source
@@ -152,8 +152,10 @@ class Workspace:
         typescript = [p for p in self._parsed if self.sources.get(p) and self.sources[p].language == "typescript"]
         if not typescript:
             return
+        from iacfix.backends.cdktf import forget_unsent
         from iacfix.backends.node import WorkerError, get_worker
 
+        forget_unsent(typescript)
         for path in typescript:
             del self._parsed[path]
         try:
@@ -405,7 +407,7 @@ def _run(paths, options, cwd, rules, jobs, progress) -> RunResult:
         workers = _jobs(jobs, workspace, projects)
         if workers > 1 or (len(projects) > 1 and _big(workspace)):
             return _run_projects(workspace, errors, projects, options, cwd, workers, progress)
-    if any(s.language == "typescript" for s in workspace.sources.values()):
+    if any(s.language == "typescript" and not parse_cache.known("typescript", s.text) for s in workspace.sources.values()):
         from iacfix.backends.node import get_worker
 
         get_worker().start()  # Node boots while the rules are imported

@@ -5,8 +5,8 @@ Parsing is most of a run (tree-sitter and the walk that builds an HCL file's blo
 code only. So it is kept under the user's cache folder, in parse/<fingerprint of iacfix's code>/,
 one file per text (keyed by the SHA-256 of language and text), and read back when the same text
 comes again: the next run over unchanged files, or the same fixes made again. Reading a pickle is
-3 (HCL) to 15 (Python) times faster than parsing. TypeScript is not kept: the Node worker must
-hold a file itself to answer questions about its types.
+3 (HCL) to 15 (Python) times faster than parsing; a TypeScript view read back spares the Node
+worker, which is given the files only if a rule asks it about types (cdktf.send_unsent).
 
 Any change to iacfix's code changes the fingerprint, so an entry is only ever read by the code
 that wrote it. An entry that cannot be read is parsed again; one that cannot be written is
@@ -31,7 +31,6 @@ from typing import Any
 
 from iacfix.cache import user_cache_dir
 
-LANGUAGES = ("hcl", "python")
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +84,12 @@ def _entry(language: str, text: str) -> Path | None:
         return None
     key = hashlib.sha256(f"{language}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
     return folder / key[:2] / key
+
+
+def known(language: str, text: str) -> bool:
+    """Whether the text has an entry (without reading it)."""
+    entry = _entry(language, text)
+    return entry is not None and entry.is_file()
 
 
 def recall(language: str, text: str) -> Any | None:

@@ -31,6 +31,29 @@ _PY_PROVIDER = re.compile(r"cdktf_cdktf_provider_(?P<provider>[a-z0-9]+)(?:\.(?P
 def parse(language: str, path: Path, text: str) -> CdktfFile:
     if language == "python":
         return _parse_python(path, text)
+    return _parse_typescript(path, text)
+
+
+# TypeScript files whose view came from the parse cache, by path: the worker has not seen them.
+# Before it answers a question about types, it gets every one (as it would have parsed them all),
+# so that what it knows of the other files is the same.
+_unsent: dict[Path, str] = {}
+
+
+def _parse_typescript(path: Path, text: str) -> TypeScriptFile:
+    from iacfix import parse_cache
+
+    view = parse_cache.recall("typescript", text)
+    if view is not None:
+        _unsent[path] = text
+        return TypeScriptFile(path, text, view)
+    _unsent.pop(path, None)
+    view = _worker_parse(path, text)
+    parse_cache.keep("typescript", text, view)
+    return TypeScriptFile(path, text, view)
+
+
+def _worker_parse(path: Path, text: str) -> dict[str, Any]:
     from iacfix.backends.node import NodeUnavailable, WorkerError, get_worker
 
     try:
@@ -40,7 +63,20 @@ def parse(language: str, path: Path, text: str) -> CdktfFile:
     if errors:
         first = errors[0]
         raise SourceSyntaxError(first["line"], first["col"], first["message"])
-    return TypeScriptFile(path, text, view)
+    return view
+
+
+def send_unsent() -> None:
+    """Give the worker the TypeScript files it has not parsed (their views came from the cache)."""
+    while _unsent:
+        path, text = _unsent.popitem()
+        _worker_parse(path, text)
+
+
+def forget_unsent(paths) -> None:
+    """A run is done with these files: the worker need never see them."""
+    for path in paths:
+        _unsent.pop(path, None)
 
 
 def _parse_python(path: Path, text: str) -> PythonFile:
@@ -448,6 +484,7 @@ class TypeScriptFile(CdktfFile):
         if value.type is None and value.kind == "expr":
             from iacfix.backends.node import get_worker
 
+            send_unsent()
             value.type = get_worker().types(str(self.path), [value.span])[0]
         return value.type
 
