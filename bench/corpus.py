@@ -914,8 +914,8 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
     if repeat:
         w(
             "Every tree above was parsed (the parse cache off). A repeat run over unchanged files reads its parses from the "
-            "parse cache instead (TypeScript excepted: the Node worker parses it). Each task's final sources run twice with "
-            "the cache on, an empty folder at first; the second runs:\n"
+            "parse cache instead (TypeScript views too: the Node worker then parses a file only if a rule asks it about types). "
+            "Each task's final sources run twice with the cache on, an empty folder at first; the second runs:\n"
         )
         w("| flavour | trees | median | CPU median |")
         w("|---|---|---|---|")
@@ -1010,18 +1010,25 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
             f"{meta['tasks']} tasks, three flavours, its default process pool): {_s(corpus_run['seconds'])}, "
             f"peak RSS {corpus_run['rss_mb']:.0f} MB (the largest of its processes and their Node workers), exit {corpus_run['exit']}"
             + (
-                f"; with an empty user cache (every .tf text sent to the formatter, the worker's code compiled afresh): "
+                f"; with an empty user cache (every text parsed, every .tf text formatted, the worker's code compiled afresh): "
                 f"{_s(corpus_run['cold_seconds'])}, peak RSS {corpus_run['cold_rss_mb']:.0f} MB"
                 if "cold_seconds" in corpus_run else ""
             )
             + ".\n"
         )
         if corpus_run.get("checkov"):
+            finished = corpus_run["checkov_exit"] in (0, 1)
+            at_least = "" if finished else "at least "
             w(
                 f"checkov over the same {meta['tasks']} trees as one command (`checkov -d TREE -d TREE ...`, the options above, "
-                f"its JSON sent to /dev/null): {_s(corpus_run['checkov'])}, exit {corpus_run['checkov_exit']}, peak RSS "
-                f"{corpus_run['checkov_rss_mb']:.0f} MB. checkov / iacfix = **{corpus_run['checkov'] / corpus_run['seconds']:.1f}×**"
-                + (f" (**{corpus_run['checkov'] / corpus_run['cold_seconds']:.1f}×** with iacfix's cache empty)" if "cold_seconds" in corpus_run else "")
+                f"its JSON sent to /dev/null): "
+                + (
+                    f"{_s(corpus_run['checkov'])}, exit {corpus_run['checkov_exit']}"
+                    if finished
+                    else f"**did not finish**: stopped by hand after {_s(corpus_run['checkov'])} (exit {corpus_run['checkov_exit']})"
+                )
+                + f", peak RSS {corpus_run['checkov_rss_mb']:.0f} MB. checkov / iacfix = {at_least}**{corpus_run['checkov'] / corpus_run['seconds']:.1f}×**"
+                + (f" ({at_least}**{corpus_run['checkov'] / corpus_run['cold_seconds']:.1f}×** with iacfix's cache empty)" if "cold_seconds" in corpus_run else "")
                 + ".\n"
             )
     if memory:
