@@ -1,9 +1,11 @@
-"""The user's cache folder, shared by everything iacfix remembers between runs (TF001's canonical
-texts, the TypeScript worker's compiled code)."""
+"""The user's cache folder, shared by everything iacfix remembers between runs (parses, the
+formatter's answers for TF001, the TypeScript worker's compiled code)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -18,3 +20,19 @@ def user_cache_dir() -> Path | None:
     if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "iacfix" / "Cache"
     return Path.home() / ".cache" / "iacfix"
+
+
+def store(entry: Path, data: bytes) -> None:
+    """Write a cache entry by atomic rename, so a process running beside this one never reads
+    half of it. A cache that cannot be written is skipped: only this process remembers."""
+    written = None
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=entry.parent, prefix=".tmp-", delete=False) as tmp:
+            written = tmp.name
+            tmp.write(data)
+        os.replace(written, entry)
+    except OSError:
+        if written is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(written)

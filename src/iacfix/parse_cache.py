@@ -17,19 +17,16 @@ half of one. The folder of another fingerprint is removed once unused for a week
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import pickle
 import shutil
-import tempfile
 import time
 import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from iacfix.cache import user_cache_dir
+from iacfix.cache import store, user_cache_dir
 
 
 
@@ -99,9 +96,7 @@ def recall(language: str, text: str) -> Any | None:
         return None
     try:
         return pickle.loads(zlib.decompress(entry.read_bytes()))
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - a damaged or foreign entry: parse again
+    except Exception:  # noqa: BLE001 - none yet, or a damaged one: parse
         return None
 
 
@@ -110,16 +105,9 @@ def keep(language: str, text: str, parsed: Any) -> None:
     entry = _entry(language, text)
     if entry is None:
         return
-    written = None
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=entry.parent, prefix=".tmp-", delete=False) as tmp:
-            written = tmp.name
-            # zlib at its fastest: a third of the size (a Python view is 2.5 times its text)
-            tmp.write(zlib.compress(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), 1))
-        os.replace(written, entry)
-    except (OSError, pickle.PicklingError, RecursionError):
-        # a read-only home, or a parse too deep to pickle: only this run has it
-        if written is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(written)
+        # zlib at its fastest: a third of the size (a Python view is 2.5 times its text)
+        data = zlib.compress(pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    except (pickle.PicklingError, RecursionError):
+        return  # a parse too deep to pickle: only this run has it
+    store(entry, data)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from iacfix.backends.base import ParsedFile
 from iacfix.backends.python_ast_view import walk_statements
+from iacfix.textedit import line_starts
 
 TEST_CALLEES = frozenset({"test", "it", "test.only", "it.only", "test.concurrent"})
 _TS_TEST_FILE = re.compile(r"\.(test|spec)\.[jt]sx?$")
@@ -119,12 +120,7 @@ def _ts_statements(body: str) -> int:
 def _layout(text: str) -> tuple[list[int], bool, bool]:
     """(where each line starts, whether the text is ASCII, whether it has a \\r): asked once
     per text, not at every segment."""
-    starts = [0]
-    i = text.find("\n")
-    while i >= 0:
-        starts.append(i + 1)
-        i = text.find("\n", i + 1)
-    return starts, text.isascii(), "\r" in text
+    return line_starts(text), text.isascii(), "\r" in text
 
 
 def _segment(text: str, node: ast.AST) -> str | None:

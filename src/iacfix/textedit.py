@@ -51,6 +51,16 @@ def indentation_at(text: str, offset: int) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
+def line_starts(text: str) -> list[int]:
+    """The offset where each line starts (for bisect: many offsets of one text to lines)."""
+    starts = [0]
+    i = text.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    return starts
+
+
 def line_number(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from iacfix.model import Prop, Value
+from iacfix.textedit import line_starts
 
 _INT = re.compile(r"-?[0-9]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -80,16 +81,10 @@ class _Builder:
         self.block_cls = block_cls
         self.attribute_cls = attribute_cls
         self.string_value = string_value
-        self.line_starts = [0]
-        find = text.find
-        i = find("\n")
-        while i >= 0:
-            self.line_starts.append(i + 1)
-            i = find("\n", i + 1)
+        self.line_starts = line_starts(text)
         # Non-ASCII text: tree-sitter gives byte offsets, the model wants code points. Each
         # non-ASCII character shifts what follows by its extra bytes; a bisect over those
         # characters maps an offset (a per-byte table cost a Python loop over every character).
-        self.shift_at: list[int] | None = None
         if len(data) != len(text):
             shift_at, shifts, total = [], [0], 0
             for match in _NON_ASCII.finditer(text):
@@ -101,9 +96,7 @@ class _Builder:
             self._pos = _same  # type: ignore[method-assign]
             self._span = _byte_span  # type: ignore[method-assign]
 
-    def _pos(self, byte: int) -> int:
-        if self.shift_at is None:
-            return byte
+    def _pos(self, byte: int) -> int:  # non-ASCII text (an ASCII one has _same)
         return byte - self.shifts[bisect.bisect_right(self.shift_at, byte)]
 
     def _span(self, node) -> tuple[int, int]:

@@ -17,15 +17,13 @@ on its own.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from iacfix.backends.hcl import Block, HclFile
-from iacfix.cache import user_cache_dir
+from iacfix.cache import store, user_cache_dir
 from iacfix.model import Edit
 from iacfix.textedit import line_number
 
@@ -182,8 +180,14 @@ def top_level_chunks(file: HclFile) -> list[int]:
     return bounds
 
 
+def _pieces(text: str, bounds: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of each piece of `text` cut at `bounds`."""
+    edges = [0, *bounds, len(text)]
+    return list(zip(edges, edges[1:]))
+
+
 def _split(text: str, bounds: list[int]) -> list[str]:
-    return [text[a:b] for a, b in zip([0, *bounds], [*bounds, len(text)])]
+    return [text[a:b] for a, b in _pieces(text, bounds)]
 
 
 _settled: dict[str, frozenset[str]] = {}  # a canonical original text → its chunks
@@ -191,11 +195,9 @@ _settled: dict[str, frozenset[str]] = {}  # a canonical original text → its ch
 
 def _settled_chunks(original: str | None, cache: FmtCache) -> frozenset[str]:
     """The chunks of `original` when the cache knows it canonical (each is canonical then)."""
-    if original is None or not original or not cache.known(original):
+    if not original or not cache.known(original):
         return frozenset()
     if original not in _settled:
-        from pathlib import Path
-
         from iacfix.backends.base import SourceSyntaxError
         from iacfix.backends.hcl import parse
 
@@ -216,9 +218,9 @@ def _rewritten_chunks(file: HclFile, rewrites: list[Edit]) -> list[str] | None:
     bounds = top_level_chunks(file)
     if any(e.start < b < e.end for e in rewrites for b in bounds):
         return None
-    edges, end_of_text = [0, *bounds, len(file.text)], len(file.text)
+    end_of_text = len(file.text)
     pieces = []
-    for start, end in zip(edges, edges[1:]):
+    for start, end in _pieces(file.text, bounds):
         inside = [e for e in rewrites if start <= e.start < end or e.start == end == end_of_text]
         shifted = [Edit(e.path, e.start - start, e.end - start, e.text) for e in inside]
         pieces.append(apply_edits(file.text[start:end], shifted))
@@ -242,9 +244,8 @@ class FmtCache:
     """The formatter's answers: for each text it was given (by SHA-256), what it made of it.
 
     One file per text under hcl-fmt/<formatter>/ in `user_cache_dir()` (none: this process
-    only): empty when the text was canonical, else the formatted text, zlib-compressed. Written
-    by atomic rename, so a process running beside this one never reads half a file. A cache that
-    cannot be written is skipped.
+    only): empty when the text was canonical, else the formatted text, zlib-compressed (written
+    by `cache.store`).
     """
 
     _instances: dict[Path | None, FmtCache] = {}
@@ -290,11 +291,4 @@ class FmtCache:
         self._answers[key] = answer
         if self.folder is None:
             return
-        folder = self.folder / key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=folder, prefix=".tmp-", delete=False) as tmp:
-                tmp.write(zlib.compress(answer.encode("utf-8")) if answer is not None else b"")
-            os.replace(tmp.name, folder / key)
-        except OSError:
-            pass  # a read-only home: only this process remembers
+        store(self.folder / key[:2] / key, zlib.compress(answer.encode("utf-8")) if answer is not None else b"")

@@ -21,6 +21,8 @@ import warnings
 from collections import deque
 from typing import Any, Iterator
 
+from iacfix.textedit import line_starts
+
 ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
 _IDENT = re.compile(r"\w+")
 _STRING_PREFIX = re.compile(r"[rRbBuUfF]{0,2}")
@@ -166,16 +168,6 @@ class ViewParts:
 
     def _plain_value(self, kind: str, start: int, end: int) -> dict[str, Any]:
         return self._located(start, end, kind=kind, text=self.text[start:end])
-
-
-def line_starts(text: str) -> list[int]:
-    """The offset where each line starts."""
-    starts = [0]
-    i = text.find("\n")
-    while i >= 0:
-        starts.append(i + 1)
-        i = text.find("\n", i + 1)
-    return starts
 
 
 class _Builder(ViewParts):
@@ -381,9 +373,7 @@ class _Builder(ViewParts):
             counts = self.identifier_counts
             counts[node.id] = counts.get(node.id, 0) + 1
         elif cls is ast.Constant:
-            value = node.value
-            if value is None or value is True or value is False:
-                self._count(repr(value))  # True, False and None are names to libcst
+            self.visit_Constant(node)
         else:
             self.visit(node)
 

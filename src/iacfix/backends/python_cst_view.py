@@ -16,8 +16,9 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from iacfix.backends.python_ast_view import ANNOTATION_TYPES, Scope, ViewParts, line_starts
+from iacfix.backends.python_ast_view import ANNOTATION_TYPES, Scope, ViewParts
 from iacfix.backends.python_view import PythonSyntaxError
+from iacfix.textedit import line_starts
 
 
 def extract_view_libcst(text: str) -> dict[str, Any]:
