@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iacfix.embedded import objects
-from iacfix.model import Edit, Resource, Value
+from iacfix.model import Edit, Resource
 from iacfix.rule import FLAVOURS, Example, Rule
 from iacfix.textedit import snake_case
 
@@ -198,7 +198,7 @@ def _struct(file, value):
     if value is None or value.kind != "expr" or file.language != "python":
         return []
     return [
-        Value.from_view(c["config"])
+        file.config_value(c)
         for c in file.view["constructions"]
         if tuple(c["span"]) == tuple(value.span) and c.get("config") is not None
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from iacfix.model import Edit, Location, Value
+from iacfix.model import Edit, Location
 from iacfix.rule import Example, Rule
 from iacfix.textedit import indentation_at, line_end, line_number, line_start
 
@@ -204,7 +204,7 @@ export class TapStack extends TerraformStack {
                 if config["kind"] != "object" or "..." in config["text"] or "**" in config["text"]:
                     continue  # spread / **splat: what is passed is not known
                 stack_file, cls = stacks[name][0]
-                passed = Value.from_view(config).props
+                passed = file.config_value(cons).props
                 if stack_file.language == "python":
                     yield from self._python(stack_file, cls, passed)
                 else:

@@ -303,7 +303,7 @@ def _cdktf_providers(ctx):
         for cons in file.view["constructions"]:
             if cons["callee"].split(".")[-1] != "AwsProvider" or cons.get("config") is None:
                 continue
-            config = Value.from_view(cons["config"])
+            config = file.config_value(cons)
             has = any(p.key in ("defaultTags", "default_tags") for p in config.props)
 
             def insert(pairs, file=file, config=config):

@@ -170,5 +170,5 @@ def _as_object(file, item: Value) -> Value | None:
         return None
     for cons in view["constructions"]:
         if tuple(cons["span"]) == tuple(item.span) and cons.get("config") is not None:
-            return Value.from_view(cons["config"])
+            return file.config_value(cons)
     return None

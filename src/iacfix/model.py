@@ -38,16 +38,19 @@ class Value:
 
     @classmethod
     def from_view(cls, data: dict[str, Any]) -> Value:
+        # positional, and no list built for a leaf: this runs for every value of every config
+        get = data.get
+        props, items = get("props"), get("items")
         return cls(
-            kind=data["kind"],
-            text=data["text"],
-            span=tuple(data["span"]),
-            line=data.get("line", 0),
-            col=data.get("col", 0),
-            value=data.get("value"),
-            props=[Prop.from_view(p) for p in data.get("props", [])],
-            items=[cls.from_view(i) for i in data.get("items", [])],
-            type=data.get("type"),
+            data["kind"],
+            data["text"],
+            tuple(data["span"]),
+            get("line", 0),
+            get("col", 0),
+            get("value"),
+            [Prop.from_view(p) for p in props] if props else [],
+            [cls.from_view(i) for i in items] if items else [],
+            get("type"),
         )
 
     def prop(self, key: str) -> Prop | None:
@@ -65,12 +68,7 @@ class Prop:
 
     @classmethod
     def from_view(cls, data: dict[str, Any]) -> Prop:
-        return cls(
-            key=data["key"],
-            key_span=tuple(data["key_span"]),
-            value=Value.from_view(data["value"]),
-            span=tuple(data["span"]),
-        )
+        return cls(data["key"], tuple(data["key_span"]), Value.from_view(data["value"]), tuple(data["span"]))
 
 
 @dataclass

@@ -50,28 +50,29 @@ class Type:
 
     text: str
 
-    @property
+    # Cached: the PRV rules ask these of every property of every config.
+    @cached_property
     def is_list(self) -> bool:
         return self.text.startswith("list<")
 
-    @property
+    @cached_property
     def is_map(self) -> bool:
         return self.text.startswith("map<")
 
-    @property
+    @cached_property
     def element(self) -> Type | None:
         return Type(self.text[self.text.index("<") + 1 : -1]) if self.is_list or self.is_map else None
 
-    @property
+    @cached_property
     def is_scalar(self) -> bool:
         return self.text in SCALARS
 
-    @property
+    @cached_property
     def struct(self) -> str | None:
         """The struct name when the type is a struct (not a list of one)."""
         return None if self.is_list or self.is_map or self.is_scalar or self.text == "any" else self.text
 
-    @property
+    @cached_property
     def struct_list(self) -> str | None:
         """The element struct name when the type is a list of structs."""
         return self.element.struct if self.is_list and self.element else None
@@ -87,7 +88,7 @@ class Property:
     required: bool
     terraform: str  # the Terraform attribute / block name
 
-    @property
+    @cached_property
     def python(self) -> str:
         return python_name(self.name)
 
@@ -132,6 +133,7 @@ class ProviderSchema:
         self.terraform_provider: str | None = data.get("terraform_provider")
         self.cdktf_version: str = data["cdktf"]["version"]
         self.cdktf_exports: frozenset[str] = frozenset(data["cdktf"]["exports"])
+        self._classes: dict[str, ClassInfo | None] = {}
         self._structs: dict[str, Struct] = {}
 
     @property
@@ -140,10 +142,16 @@ class ProviderSchema:
 
     # -- classes --------------------------------------------------------------------------------
     def cls(self, name: str) -> ClassInfo | None:
+        try:
+            return self._classes[name]  # asked for every construction by several rules
+        except KeyError:
+            pass
         raw = self.data["classes"].get(name)
-        if raw is None:
-            return None
-        return ClassInfo(name, raw["module"], raw["py"], raw["kind"], raw["tf"], raw["config"], tuple(raw["attrs"]))
+        info = None if raw is None else ClassInfo(
+            name, raw["module"], raw["py"], raw["kind"], raw["tf"], raw["config"], tuple(raw["attrs"])
+        )
+        self._classes[name] = info
+        return info
 
     @cached_property
     def _by_terraform_type(self) -> dict[str, str]:
@@ -429,7 +437,7 @@ def _typed_props(file) -> Iterator[TypedProp]:
         struct = constructed_struct(file, cons["callee"])
         if struct is None:
             continue
-        yield from _walk(Value.from_view(cons["config"]), struct, False, 0)
+        yield from _walk(file.config_value(cons), struct, False, 0)
 
 
 def _walk(obj: Value, struct: Struct, raw: bool, depth: int) -> Iterator[TypedProp]:

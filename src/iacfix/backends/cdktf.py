@@ -171,6 +171,18 @@ class CdktfFile(ParsedFile):
         return _terraform_type(match.group("provider"), submodule)
 
     # -- the neutral view ------------------------------------------------------------------------
+    def config_value(self, cons: dict[str, Any]) -> Value:
+        """A construction's config as a Value, built once per parse: the resources, the PRV
+        rules' typed props and others read the same one (treat it as read-only)."""
+        try:
+            return self._config_values[id(cons)]
+        except AttributeError:
+            self._config_values: dict[int, Value] = {}
+        except KeyError:
+            pass
+        value = self._config_values[id(cons)] = Value.from_view(cons["config"])
+        return value
+
     def resources(self) -> list[Resource]:
         # Built once per parse (a parse is one version of the file's text); rules get a copy.
         if self._resources is None:
@@ -184,7 +196,7 @@ class CdktfFile(ParsedFile):
             # a resource is always built as (scope, id, config)
             if rtype is None or cons.get("config") is None or len(cons["args"]) < 2:
                 continue
-            body = Value.from_view(cons["config"])
+            body = self.config_value(cons)
             args = cons["args"]
             name = args[1].get("value") if len(args) > 1 and args[1]["kind"] == "string" else None
             attrs = {snake_case(p.key): p for p in body.props}

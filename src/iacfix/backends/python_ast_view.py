@@ -83,6 +83,7 @@ class Scope:
 _NOT_CHILDREN = frozenset({"ctx", "op", "ops"})
 # What can stand between an expression and a parenthesis wrapped around it.
 _MAY_PRECEDE_PARENTHESIS = frozenset(" \t\f\r\n\\(")
+_MAY_FOLLOW_PARENTHESIS = frozenset(" \t\f\r\n\\#)")
 # node class → (_Builder's visit_<Class> or None, its child fields, whether to sort its children)
 _VISITS: dict[type, tuple[Any, tuple[str, ...], bool]] = {}
 # Nodes whose children ast lists in another order than the source's.
@@ -167,13 +168,15 @@ class ViewParts:
         return {**fields, "span": [start, end], "line": line, "col": col}
 
     def _plain_value(self, kind: str, start: int, end: int) -> dict[str, Any]:
-        return self._located(start, end, kind=kind, text=self.text[start:end])
+        starts = self.line_starts  # _located, written out: one value per expression of a call
+        line = bisect.bisect_right(starts, start)
+        return {"kind": kind, "text": self.text[start:end], "span": [start, end], "line": line,
+                "col": start - starts[line - 1] + 1}
 
 
 class _Builder(ViewParts):
     def __init__(self, text: str, bom: bool) -> None:
         super().__init__(text, line_starts(text))
-        self.lines = text.split("\n")
         self.bom = 1 if bom else 0
         self.ascii = text.isascii()
         self.assigned_to: dict[int, str] = {}
@@ -186,7 +189,7 @@ class _Builder(ViewParts):
             start += self.bom
         if self.ascii:
             return start + byte_col
-        text = self.lines[line - 1][self.bom if line == 1 else 0 :]
+        text = self.text[start : self.line_starts[line] if line < len(self.line_starts) else len(self.text)]
         if text.isascii():
             return start + byte_col
         return start + len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
@@ -198,21 +201,21 @@ class _Builder(ViewParts):
         return self._offset(node.lineno, node.col_offset), self._offset(node.end_lineno, node.end_col_offset)
 
     def _skip_back(self, i: int) -> int:
-        """The index just after the last character before i that is no blank or comment."""
+        """The index just after the last character before i that is no blank or comment.
+        Line by line (rstrip), not character by character: most values start a line."""
         text = self.text
-        while i > 0:
-            ch = text[i - 1]
-            if ch in " \t\f\r\\":
-                i -= 1
-            elif ch == "\n":
-                i -= 1
-                line_start = text.rfind("\n", 0, i) + 1
-                hash_at = _comment_start(text, line_start, i)
-                if hash_at is not None:
-                    i = hash_at
-            else:
-                break
-        return i
+        line_start = text.rfind("\n", 0, i) + 1
+        while True:
+            kept = text[line_start:i].rstrip(" \t\f\r\\")
+            if kept:
+                return line_start + len(kept)
+            if line_start == 0:
+                return 0
+            i = line_start - 1  # the line before, up to the comment that may end it
+            line_start = text.rfind("\n", 0, i) + 1
+            hash_at = _comment_start(text, line_start, i)
+            if hash_at is not None:
+                i = hash_at
 
     def _skip_fwd(self, i: int) -> int:
         text, n = self.text, len(self.text)
@@ -230,9 +233,12 @@ class _Builder(ViewParts):
     def _wrap(self, start: int, end: int) -> tuple[int, int]:
         """Widen (start, end) over the parentheses wrapped around it. An opening parenthesis that
         belongs to a parent (a call's own, a class's bases') is never taken."""
+        text = self.text
         while True:
-            if start and self.text[start - 1] not in _MAY_PRECEDE_PARENTHESIS:
+            if start and text[start - 1] not in _MAY_PRECEDE_PARENTHESIS:
                 return start, end  # `x=`, `[`, `,` ...: nothing wraps it (most values)
+            if end >= len(text) or text[end] not in _MAY_FOLLOW_PARENTHESIS:
+                return start, end  # `,`, `]`, `.` ...: nothing wraps it (most of the others)
             before = self._skip_back(start)
             if before == 0 or self.text[before - 1] != "(" or before - 1 in self.owned:
                 return start, end
@@ -241,8 +247,8 @@ class _Builder(ViewParts):
                 return start, end
             start, end = before - 1, after + 1
 
-    def _span(self, node: ast.AST) -> tuple[int, int]:
-        start, end = self._raw(node)
+    def _span(self, node: ast.AST, raw: tuple[int, int] | None = None) -> tuple[int, int]:
+        start, end = raw or self._raw(node)
         if isinstance(node, ast.Tuple) and self.text[start] == "(":
             return start, end  # ast's tuple position has its parentheses already
         if isinstance(node, ast.GeneratorExp):
@@ -260,30 +266,33 @@ class _Builder(ViewParts):
 
     # -- values -----------------------------------------------------------------------------
     def _value(self, node: ast.expr) -> dict[str, Any]:
-        value = self._plain_value("expr", *self._span(node))
-        if isinstance(node, ast.Constant):
+        raw = self._raw(node)
+        value = self._plain_value("expr", *self._span(node, raw))
+        cls = type(node)
+        if cls is ast.Constant:
             v = node.value
             if isinstance(v, str):
-                if self._single_string(node):
-                    value.update(kind="string", value=v)
+                if _string_end(self.text, raw[0]) == raw[1]:  # one literal, not several concatenated
+                    value["kind"] = "string"
+                    value["value"] = v
             elif isinstance(v, bool):
                 value.update(kind="bool", value=v)
             elif v is None:
                 value.update(kind="null", value=None)
             elif isinstance(v, (int, float)):
                 value.update(kind="number", value=v)
-        elif isinstance(node, ast.JoinedStr):
-            if self._single_string(node):
+        elif cls is ast.Name:
+            self.untyped_names.append((value, node.id, self.scopes[-1]))
+        elif cls is ast.JoinedStr:
+            if _string_end(self.text, raw[0]) == raw[1]:
                 value["kind"] = "template"
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)) and _is_number(node.operand):
+        elif cls is ast.Dict:
+            value.update(kind="object", props=self._dict_props(node))
+        elif cls is ast.List or cls is ast.Tuple:
+            value.update(kind="array", items=[self._value(el) for el in node.elts])
+        elif cls is ast.UnaryOp and isinstance(node.op, (ast.USub, ast.UAdd)) and _is_number(node.operand):
             magnitude = node.operand.value
             value.update(kind="number", value=-magnitude if isinstance(node.op, ast.USub) else magnitude)
-        elif isinstance(node, ast.Dict):
-            value.update(kind="object", props=self._dict_props(node))
-        elif isinstance(node, (ast.List, ast.Tuple)):
-            value.update(kind="array", items=[self._value(el) for el in node.elts])
-        elif isinstance(node, ast.Name):
-            self.untyped_names.append((value, node.id, self.scopes[-1]))
         return value
 
     def _single_string(self, node: ast.expr) -> bool:
@@ -302,15 +311,21 @@ class _Builder(ViewParts):
         return props
 
     def _call_fields(self, call: ast.Call) -> dict[str, Any]:
-        opening = self._opening(call)
+        """What a Call records (with the callee's span, which only a Construction keeps: the
+        TypeScript worker gives a Call none). The call's own parenthesis is owned already."""
         callee_start, callee_end = self._span(call.func)
-        span = self._span(call)
-        args = []
-        for arg in call.args:
-            if isinstance(arg, ast.Starred):
-                args.append(self._plain_value("expr", *self._raw(arg)))
-            else:
-                args.append(self._value(arg))
+        start, end = self._span(call)
+        args = [self._plain_value("expr", *self._raw(arg)) if type(arg) is ast.Starred else self._value(arg)
+                for arg in call.args]
+        line = bisect.bisect_right(self.line_starts, start)
+        return {"callee": self.text[callee_start:callee_end], "callee_span": [callee_start, callee_end], "args": args,
+                "span": [start, end], "line": line, "col": start - self.line_starts[line - 1] + 1,
+                "enclosing_class": self.class_names[-1] if self.class_names else None}
+
+    def _construction(self, call: ast.Call, opening: int) -> dict[str, Any]:
+        """What a Construction records besides a Call's fields: the keyword arguments as one
+        object, the callee's span, the function it is built in and what it is assigned to."""
+        record = self._call_fields(call)
         props = []
         for kw in call.keywords:
             if kw.arg is None:
@@ -323,16 +338,12 @@ class _Builder(ViewParts):
         config = None
         if props:
             closing = self._raw(call)[1] - 1
-            config = {**self._plain_value("object", opening + 1, closing), "props": props}
-        return self._located(
-            *span,
-            callee=self.text[callee_start:callee_end],
-            callee_span=[callee_start, callee_end],
-            args=args,
-            config=config,
-            enclosing_class=self.class_names[-1] if self.class_names else None,
-            enclosing_function=self.function_names[-1] if self.function_names else None,
-        )
+            config = self._plain_value("object", opening + 1, closing)
+            config["props"] = props
+        record["config"] = config
+        record["enclosing_function"] = self.function_names[-1] if self.function_names else None
+        record["var"] = self.assigned_to.get(id(call))
+        return record
 
     # -- the walk, in source order ------------------------------------------------------------
     def visit_body(self, body: list[ast.stmt]) -> None:
@@ -351,29 +362,63 @@ class _Builder(ViewParts):
             )
         if method is not None and method(self, node) is False:
             return
-        if not fields:
+        if cls is ast.Call:  # out of order only when a keyword comes before a positional argument
+            visit_child = self._visit_child
+            visit_child(node.func)
+            args, keywords = node.args, node.keywords
+            if args and keywords and _pos_key(args[-1]) > _pos_key(keywords[0]):
+                for child in sorted([*args, *keywords], key=_pos_key):
+                    visit_child(child)
+                return
+            for child in args:
+                visit_child(child)
+            for child in keywords:
+                visit_child(child)
             return
-        children: list[ast.AST] = []
-        for name in fields:
+        if cls is ast.Dict:  # each key (None for `**x`) before its value
+            visit_child = self._visit_child
+            for key, value in zip(node.keys, node.values):
+                if key is not None:
+                    visit_child(key)
+                visit_child(value)
+            return
+        if reorder:
+            children: list[ast.AST] = []
+            for name in fields:
+                value = getattr(node, name)
+                if isinstance(value, list):
+                    children += [item for item in value if isinstance(item, ast.AST)]
+                elif isinstance(value, ast.AST):
+                    children.append(value)
+            if len(children) > 1:
+                children.sort(key=_pos_key)
+            for child in children:
+                self._visit_child(child)
+            return
+        for name in fields:  # ast lists these nodes' fields in source order
             value = getattr(node, name)
-            if isinstance(value, list):
-                children += [item for item in value if isinstance(item, ast.AST)]
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self._visit_child(item)
             elif isinstance(value, ast.AST):
-                children.append(value)
-        if reorder and len(children) > 1:
-            children.sort(key=_pos_key)
-        for child in children:
-            self._visit_child(child)
+                self._visit_child(value)
 
     def _visit_child(self, node: ast.AST) -> None:
-        """visit(), with names and constants (half of all nodes, and leaves) done in line: a
-        call less for each."""
+        """visit(), with the commonest nodes done in line (names and constants are half of all
+        nodes): a call less for each."""
         cls = type(node)
         if cls is ast.Name:
             counts = self.identifier_counts
             counts[node.id] = counts.get(node.id, 0) + 1
         elif cls is ast.Constant:
-            self.visit_Constant(node)
+            value = node.value
+            if value is None or value is True or value is False:  # names to libcst
+                counts = self.identifier_counts
+                name = repr(value)
+                counts[name] = counts.get(name, 0) + 1
+        elif cls is ast.Attribute or cls is ast.keyword:  # `.attr` and `arg=` are no references
+            self._visit_child(node.value)
         else:
             self.visit(node)
 
@@ -509,13 +554,17 @@ class _Builder(ViewParts):
         return opening
 
     def visit_Call(self, node: ast.Call) -> None:
-        self._opening(node)
+        opening = self._opening(node)
         if _last_name(node.func)[:1].isupper():
-            self.constructions.append({**self._call_fields(node), "var": self.assigned_to.get(id(node))})
+            self.constructions.append(self._construction(node, opening))
 
     def visit_Expr(self, node: ast.Expr) -> None:
-        if isinstance(node.value, ast.Call):
-            self.calls.append({**self._call_fields(node.value), "statement_span": self._statement_span(node)})
+        if type(node.value) is ast.Call:
+            self._opening(node.value)
+            call = self._call_fields(node.value)
+            del call["callee_span"]
+            call["statement_span"] = self._statement_span(node)
+            self.calls.append(call)
 
     # -- bindings -----------------------------------------------------------------------------
     def visit_Assign(self, node: ast.Assign) -> None:

@@ -233,8 +233,11 @@ class _ViewBuilder(cst.CSTVisitor, ViewParts):
 
     def visit_Expr(self, node: cst.Expr) -> None:
         if isinstance(node.value, cst.Call):
-            self.calls.append({**self._call_fields(node.value),
-                               "statement_span": self._statement_span(node)})
+            call = node.value
+            self.calls.append(self._located(*self._span(call), callee=self._text(call.func),
+                                            args=self._positional_args(call),
+                                            enclosing_class=self.class_names[-1] if self.class_names else None,
+                                            statement_span=self._statement_span(node)))
 
     # -- bindings: every way a name gets (re)bound, so a type is only claimed when all agree --
     def visit_Assign(self, node: cst.Assign) -> None:
