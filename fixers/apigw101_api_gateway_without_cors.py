@@ -124,7 +124,8 @@ resource "aws_api_gateway_integration" "post" {
     ]
 
     def check(self, ctx):
-        if not any(BROWSER.search(f.text) for f in ctx.files()):
+        apis = ctx.resources("aws_api_gateway_rest_api", "aws_apigatewayv2_api")
+        if not apis or not any(BROWSER.search(f.text) for f in ctx.files()):
             return
         proxies = [r for r in ctx.resources("aws_api_gateway_integration") if _string(r, "type") == "AWS_PROXY"]
         # an ANY method hands OPTIONS to the Lambda too, which can answer the preflight itself

@@ -218,11 +218,11 @@ resource "aws_secretsmanager_secret_rotation" "db" {
     ]
 
     def check(self, ctx):
-        if ctx.resources("aws_secretsmanager_secret_rotation"):
+        databases = ctx.resources(*DATABASES)
+        if not databases or ctx.resources("aws_secretsmanager_secret_rotation"):
             return
-        files = ctx.files()
-        wants_rotation = any(_mentions_rotation(f.text) for f in files)
-        for db in ctx.resources(*DATABASES):
+        wants_rotation = any(_mentions_rotation(f.text) for f in ctx.files())
+        for db in databases:
             # aws_db_instance spells it `password`; CDKTF's DbInstance too, RdsCluster `master_password`
             key = "master_password" if "master_password" in db.attrs else "password" if db.type == "aws_db_instance" else None
             prop = db.attrs.get(key) if key else None

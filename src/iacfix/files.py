@@ -215,6 +215,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
     language that are not in SKIP_DIRS or git-ignored. TypeScript and Python files count only
     inside a CDKTF project (a cdktf.json above them) or when they mention cdktf.
     """
+    _cdktf_roots.clear()
     found: dict[Path, None] = {}
     errors: list[InputError] = []
     ignore = GitIgnore()
@@ -272,12 +273,21 @@ def _walk(root: Path, ignore: GitIgnore) -> Iterator[Path]:
                 yield path
 
 
+# folder → its cdktf_root: asked of every source file several times a run (discovery, project
+# grouping), each a walk up the folders. Emptied when a run's discovery starts: a run sees the
+# folders as they are then.
+_cdktf_roots: dict[Path, Path | None] = {}
+
+
 def cdktf_root(path: Path) -> Path | None:
     """The nearest folder above `path` holding a cdktf.json."""
-    for folder in path.parents:
-        if (folder / "cdktf.json").is_file():
-            return folder
-    return None
+    try:
+        return _cdktf_roots[path.parent]
+    except KeyError:
+        pass
+    root = next((folder for folder in path.parents if (folder / "cdktf.json").is_file()), None)
+    _cdktf_roots[path.parent] = root
+    return root
 
 
 @lru_cache(maxsize=None)

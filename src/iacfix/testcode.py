@@ -42,7 +42,6 @@ class TestCase:
     name: str
     line: int
     col: int
-    body: str  # the test's code without comments
     assertions: list[Assertion] = field(default_factory=list)
     other_statements: int = 0  # statements besides assertions, logging and `pass`
 
@@ -82,14 +81,14 @@ def _ts_cases(file: ParsedFile) -> list[TestCase]:
         fn = args[1]
         start, end = fn["span"]
         inner = [c for c in calls if start <= c["span"][0] and c["span"][1] <= end]
-        case = TestCase(str(args[0].get("value") or args[0]["text"]), call["line"], call["col"], "")
-        case.body = code_without_comments("typescript", file.text[start:end])
+        case = TestCase(str(args[0].get("value") or args[0]["text"]), call["line"], call["col"])
+        body = code_without_comments("typescript", file.text[start:end])
         for c in inner:
             match = _EXPECT.match(c["callee"])
             if match:
                 subject = match.group("subject")
                 case.assertions.append(Assertion(file.text[slice(*c["span"])], subject, match.group("matcher"), bool(_TS_LITERAL.match(subject))))
-        case.other_statements = _ts_statements(case.body) - len(case.assertions)
+        case.other_statements = _ts_statements(body) - len(case.assertions)
         cases.append(case)
     return cases
 
@@ -157,8 +156,7 @@ def python_cases(text: str, tree: ast.Module) -> list[TestCase]:
     for node in walk_statements(tree):
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.name.startswith("test"):
             continue
-        body = "\n".join(_segment(text, s) or "" for s in node.body)
-        case = TestCase(node.name, node.lineno, node.col_offset + 1, code_without_comments("python", body))
+        case = TestCase(node.name, node.lineno, node.col_offset + 1)
         for stmt in node.body:
             assertion = _py_assertion(text, stmt)
             if assertion is not None:
