@@ -70,6 +70,30 @@ def test_a_broken_text_is_lark_s_to_report():
 
 
 @pytest.mark.parametrize(
+    ("value", "fast"),
+    [
+        ('"arn:aws:s3:::b/$${aws:username}/*"', True),  # IAM policy variables: a literal to both
+        ('"$${a}${b}"', True),
+        ('"%%{if}"', True),
+        ('["$${a}", { k = "$${v}" }]', True),
+        ('"$$${x}"', False),  # tree-sitter reads an interpolation here, lark a literal
+        ('"%%%{x}"', False),
+        ('"$${a"', False),  # lark refuses an escape left open; tree-sitter does not
+    ],
+)
+def test_escaped_interpolations(value, fast):
+    """The fast path reads an escaped `$${...}` as lark does and leaves lark the shapes where the
+    two parsers part."""
+    if not hcl_fast.available():
+        pytest.skip("tree-sitter-hcl not installed")
+    text = f"locals {{\n  v = {value}\n}}\n"
+    blocks = hcl_fast.blocks(text, hcl.Block, hcl.Attribute, hcl._string_value)
+    assert (blocks is not None) == fast
+    if fast:
+        assert blocks == hcl.parse_lark(Path("main.tf"), text).blocks
+
+
+@pytest.mark.parametrize(
     "text",
     ['"${var.x}"', '"${ var.x  }"', '"a${var.x}"', '"${a}${b}"', '"${a}b"', '"%{ if x }y%{ endif }"', '"${f(1, "s")}"'],
 )

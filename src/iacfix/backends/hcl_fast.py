@@ -75,6 +75,20 @@ def blocks(text: str, block_cls: type, attribute_cls: type, string_value) -> lis
         return None
 
 
+_ESCAPED_TEMPLATE = re.compile(r"(?:\$\$|%%)\{[^}]*\}")
+
+
+def _check_escapes(text: str) -> None:
+    """An escaped `$${...}` / `%%{...}` is a literal to both parsers (IAM policy variables:
+    `$${aws:username}`); a run of three signs, or an escape left open, they read differently
+    (or lark refuses it): lark decides those."""
+    if "$$" not in text and "%%" not in text:
+        return
+    rest = _ESCAPED_TEMPLATE.sub("", text)
+    if "$$$" in text or "%%%" in text or "$${" in rest or "%%{" in rest:
+        raise _Unsupported("string escapes")
+
+
 class _Builder:
     def __init__(self, text: str, data: bytes, block_cls: type, attribute_cls: type, string_value) -> None:
         self.text = text
@@ -204,6 +218,7 @@ class _Builder:
         elif inner_type == "template_expr":
             template = inner.children[0]
             if template.type == "quoted_template":
+                _check_escapes(text)
                 if any(c.type in ("template_interpolation", "template_directive") for c in template.children):
                     kind = "template"
                 else:
@@ -263,8 +278,7 @@ class _Builder:
         raise _Unsupported(f"number {text!r}")
 
     def _string(self, text: str) -> str:
-        if "$${" in text or "%%{" in text:
-            raise _Unsupported("string escapes")
+        _check_escapes(text)
         return self.string_value(text)
 
     def _object_elem(self, elem) -> Prop:
