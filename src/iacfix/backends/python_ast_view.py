@@ -240,10 +240,10 @@ class _Builder(ViewParts):
             if end >= len(text) or text[end] not in _MAY_FOLLOW_PARENTHESIS:
                 return start, end  # `,`, `]`, `.` ...: nothing wraps it (most of the others)
             before = self._skip_back(start)
-            if before == 0 or self.text[before - 1] != "(" or before - 1 in self.owned:
+            if before == 0 or text[before - 1] != "(" or before - 1 in self.owned:
                 return start, end
             after = self._skip_fwd(end)
-            if after >= len(self.text) or self.text[after] != ")":
+            if after >= len(text) or text[after] != ")":
                 return start, end
             start, end = before - 1, after + 1
 
@@ -272,7 +272,7 @@ class _Builder(ViewParts):
         if cls is ast.Constant:
             v = node.value
             if isinstance(v, str):
-                if _string_end(self.text, raw[0]) == raw[1]:  # one literal, not several concatenated
+                if self._single_string(*raw):
                     value["kind"] = "string"
                     value["value"] = v
             elif isinstance(v, bool):
@@ -284,7 +284,7 @@ class _Builder(ViewParts):
         elif cls is ast.Name:
             self.untyped_names.append((value, node.id, self.scopes[-1]))
         elif cls is ast.JoinedStr:
-            if _string_end(self.text, raw[0]) == raw[1]:
+            if self._single_string(*raw):
                 value["kind"] = "template"
         elif cls is ast.Dict:
             value.update(kind="object", props=self._dict_props(node))
@@ -295,15 +295,15 @@ class _Builder(ViewParts):
             value.update(kind="number", value=-magnitude if isinstance(node.op, ast.USub) else magnitude)
         return value
 
-    def _single_string(self, node: ast.expr) -> bool:
-        """One string literal, not several concatenated (libcst's SimpleString/FormattedString)."""
-        start, end = self._raw(node)
+    def _single_string(self, start: int, end: int) -> bool:
+        """Whether the string node at text[start:end] (ast's own span) is one literal, not
+        several concatenated (libcst's SimpleString/FormattedString)."""
         return _string_end(self.text, start) == end
 
     def _dict_props(self, node: ast.Dict) -> list[dict]:
         props = []
         for key, val in zip(node.keys, node.values):
-            if isinstance(key, ast.Constant) and isinstance(key.value, str) and self._single_string(key):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) and self._single_string(*self._raw(key)):
                 key_start, key_end = self._span(key)
                 value = self._value(val)
                 props.append({"key": key.value, "key_span": [key_start, key_end], "value": value,
