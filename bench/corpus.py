@@ -93,6 +93,18 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
+def machine_pace(repeat: int = 3) -> float:
+    """Seconds of a fixed pure-Python loop (fastest of `repeat`), which no iacfix change moves:
+    this shared machine runs the same work up to 1.8 times slower at some hours, CPU time
+    included, so each report says how fast the machine was while it ran."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        sum(i * i for i in range(3_000_000))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def all_tasks(corpus: Path = CORPUS) -> list[Path]:
     return [t for f in FLAVOURS if (corpus / f).is_dir() for t in sorted((corpus / f).iterdir()) if t.is_dir()]
 
@@ -771,7 +783,9 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
         f"iacfix {meta['iacfix']} at commit `{meta['commit']}`; {len(rules)} rules; {meta['tasks']} tasks "
         f"({', '.join(f'{f} {n}' for f, n in meta['per_flavour'].items())}); machine: {meta['machine']}. "
         f"Load average (1 min) at start and end: {', '.join(f'{x:.1f}' for x in meta.get('load', []))}. "
-        f"Command: `{meta['command']}`. What each figure means: [bench/README.md](../README.md).\n"
+        + (f"Machine pace (a fixed Python loop, fastest of 3; lower is faster) at start and end: "
+           f"{', '.join(_s(x) for x in meta['pace'])}. " if meta.get("pace") else "")
+        + f"Command: `{meta['command']}`. What each figure means: [bench/README.md](../README.md).\n"
     )
     states = meta.get("rules", {})
     if any(v != "committed" for v in states.values()):
@@ -1174,6 +1188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rules": rule_states(),
         "extend_select": [c.strip().upper() for c in args.extend_select.split(",") if c.strip()],
         "load": [os.getloadavg()[0]],
+        "pace": [machine_pace()],
     }
     print(f"warming up ...", file=sys.stderr)
     meta["cold_start"] = warm_up()
@@ -1202,6 +1217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     meta["startup"] = startup_figures()
 
     meta["load"].append(os.getloadavg()[0])
+    meta["pace"].append(machine_pace())
     CACHE.mkdir(parents=True, exist_ok=True)
     (CACHE / "last-run.json").write_text(json.dumps({"meta": meta, "records": records, "speed": speed}, indent=1))
     out = args.out or RESULTS / f"corpus-{now.strftime('%Y-%m-%d')}.md"
