@@ -6,19 +6,29 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 
 def user_cache_dir() -> Path | None:
     """$IACFIX_CACHE_DIR (empty: None, no caching), else $XDG_CACHE_HOME/iacfix, else the
     platform's user cache folder. Not created here: a cache that cannot be written is skipped."""
-    configured = os.environ.get("IACFIX_CACHE_DIR")
+    environ = os.environ
+    return _cache_dir(environ.get("IACFIX_CACHE_DIR"), environ.get("XDG_CACHE_HOME"),
+                      environ.get("LOCALAPPDATA") if os.name == "nt" else None, environ.get("HOME"))
+
+
+@lru_cache(maxsize=8)
+def _cache_dir(configured: str | None, xdg: str | None, local_app_data: str | None, home: str | None) -> Path | None:
+    # Asked for every .tf text TF001 formats: the folder (Path.home() and its joins) is worked
+    # out once per set of variables it depends on.
+    # `home` is only part of the key: Path.home() reads $HOME.
     if configured is not None:
         return Path(configured) if configured else None
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "iacfix"
-    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "iacfix" / "Cache"
+    if xdg:
+        return Path(xdg) / "iacfix"
+    if local_app_data:
+        return Path(local_app_data) / "iacfix" / "Cache"
     return Path.home() / ".cache" / "iacfix"
 
 
