@@ -197,11 +197,8 @@ def _struct(file, value):
     target_value=70)`): its keyword arguments, as the construction the view lists."""
     if value is None or value.kind != "expr" or file.language != "python":
         return []
-    return [
-        file.config_value(c)
-        for c in file.view["constructions"]
-        if tuple(c["span"]) == tuple(value.span) and c.get("config") is not None
-    ]
+    config = file.config_at(value.span)
+    return [config] if config is not None else []
 
 
 def _entries(file, config) -> tuple[str, str]:

@@ -165,10 +165,6 @@ def _as_object(file, item: Value) -> Value | None:
     constructor call (`Wafv2WebAclRule(name=..., priority=1)`)."""
     if item.kind == "object":
         return item
-    view = getattr(file, "view", None)
-    if item.kind != "expr" or view is None:
+    if item.kind != "expr" or getattr(file, "view", None) is None:  # HCL has no constructions
         return None
-    for cons in view["constructions"]:
-        if tuple(cons["span"]) == tuple(item.span) and cons.get("config") is not None:
-            return file.config_value(cons)
-    return None
+    return file.config_at(item.span)

@@ -29,7 +29,6 @@ from typing import Any
 from iacfix.cache import store, user_cache_dir
 
 
-
 @lru_cache(maxsize=1)
 def _fingerprint() -> str:
     """Of every module of the iacfix package (name, size, modification time): what builds a

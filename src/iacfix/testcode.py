@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from iacfix.backends.base import ParsedFile
-from iacfix.backends.python_ast_view import walk_statements
+from iacfix.backends.python_ast_view import char_offset, walk_statements
 from iacfix.textedit import line_starts
 
 TEST_CALLEES = frozenset({"test", "it", "test.only", "it.only", "test.concurrent"})
@@ -130,16 +130,8 @@ def _segment(text: str, node: ast.AST) -> str | None:
         return ast.get_source_segment(text, node)
     if ascii_only:  # byte columns are character columns
         return text[starts[node.lineno - 1] + node.col_offset : starts[node.end_lineno - 1] + node.end_col_offset]
-
-    def offset(line: int, byte_col: int) -> int:
-        start = starts[line - 1]
-        end = starts[line] - 1 if line < len(starts) else len(text)
-        prefix = text[start:end]
-        if prefix.isascii():
-            return start + byte_col
-        return start + len(prefix.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
-
-    return text[offset(node.lineno, node.col_offset) : offset(node.end_lineno, node.end_col_offset)]
+    start = char_offset(text, starts, node.lineno, node.col_offset)
+    return text[start : char_offset(text, starts, node.end_lineno, node.end_col_offset)]
 
 
 def _py_cases(file: ParsedFile) -> list[TestCase]:

@@ -135,6 +135,7 @@ class CdktfFile(ParsedFile):
     def __init__(self, path: Path, text: str, view: dict[str, Any]):
         super().__init__(path, text)
         self.view = view
+        self._config_values: dict[int, Value] = {}  # id of a construction → config_value's answer
 
     # -- imports -------------------------------------------------------------------------------
     @cached_property
@@ -174,14 +175,18 @@ class CdktfFile(ParsedFile):
     def config_value(self, cons: dict[str, Any]) -> Value:
         """A construction's config as a Value, built once per parse: the resources, the PRV
         rules' typed props and others read the same one (treat it as read-only)."""
-        try:
-            return self._config_values[id(cons)]
-        except AttributeError:
-            self._config_values: dict[int, Value] = {}
-        except KeyError:
-            pass
-        value = self._config_values[id(cons)] = Value.from_view(cons["config"])
+        value = self._config_values.get(id(cons))
+        if value is None:
+            value = self._config_values[id(cons)] = Value.from_view(cons["config"])
         return value
+
+    def config_at(self, span: tuple[int, int]) -> Value | None:
+        """The config of the construction written at `span` (a Python struct class's keyword
+        arguments: `Wafv2WebAclRule(name=..., priority=1)`), None when none is there."""
+        for cons in self.view["constructions"]:
+            if tuple(cons["span"]) == tuple(span) and cons.get("config") is not None:
+                return self.config_value(cons)
+        return None
 
     def resources(self) -> list[Resource]:
         # Built once per parse (a parse is one version of the file's text); rules get a copy.

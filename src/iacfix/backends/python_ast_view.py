@@ -86,8 +86,9 @@ _MAY_PRECEDE_PARENTHESIS = frozenset(" \t\f\r\n\\(")
 _MAY_FOLLOW_PARENTHESIS = frozenset(" \t\f\r\n\\#)")
 # node class → (_Builder's visit_<Class> or None, its child fields, whether to sort its children)
 _VISITS: dict[type, tuple[Any, tuple[str, ...], bool]] = {}
-# Nodes whose children ast lists in another order than the source's.
-_OUT_OF_ORDER = (ast.Dict, ast.Call, ast.IfExp, ast.arguments, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+# Nodes whose children ast lists in another order than the source's (Call and Dict too, which
+# `visit` puts in order without sorting).
+_OUT_OF_ORDER = (ast.IfExp, ast.arguments, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
 def _child_fields(cls: type) -> tuple[str, ...]:
@@ -184,15 +185,10 @@ class _Builder(ViewParts):
 
     # -- positions --------------------------------------------------------------------------
     def _offset(self, line: int, byte_col: int) -> int:
-        start = self.line_starts[line - 1]
-        if line == 1:
-            start += self.bom
+        skip = self.bom if line == 1 else 0
         if self.ascii:
-            return start + byte_col
-        text = self.text[start : self.line_starts[line] if line < len(self.line_starts) else len(self.text)]
-        if text.isascii():
-            return start + byte_col
-        return start + len(text.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
+            return self.line_starts[line - 1] + skip + byte_col
+        return char_offset(self.text, self.line_starts, line, byte_col, skip)
 
     def _raw(self, node: ast.AST) -> tuple[int, int]:
         if self.ascii and not self.bom:  # columns are characters: no decoding (most files)
@@ -412,11 +408,7 @@ class _Builder(ViewParts):
             counts = self.identifier_counts
             counts[node.id] = counts.get(node.id, 0) + 1
         elif cls is ast.Constant:
-            value = node.value
-            if value is None or value is True or value is False:  # names to libcst
-                counts = self.identifier_counts
-                name = repr(value)
-                counts[name] = counts.get(name, 0) + 1
+            self.visit_Constant(node)
         elif cls is ast.Attribute or cls is ast.keyword:  # `.attr` and `arg=` are no references
             self._visit_child(node.value)
         else:
@@ -429,8 +421,9 @@ class _Builder(ViewParts):
         self._count(node.id)
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if node.value is None or isinstance(node.value, bool):
-            self._count(repr(node.value))  # True, False and None are names to libcst
+        value = node.value
+        if value is None or value is True or value is False:
+            self._count(repr(value))  # True, False and None are names to libcst
 
     def visit_Attribute(self, node: ast.Attribute) -> bool:
         self._visit_child(node.value)  # `.attr` is no identifier reference
@@ -638,6 +631,16 @@ class _Builder(ViewParts):
     def _text(self, node: ast.AST) -> str:
         start, end = self._span(node)
         return self.text[start:end]
+
+
+def char_offset(text: str, starts: list[int], line: int, byte_col: int, skip: int = 0) -> int:
+    """Where `ast`'s (line, UTF-8 byte column) is in the text, as a code-point offset; `skip`:
+    characters at the line's start that ast did not see (a byte-order mark)."""
+    start = starts[line - 1] + skip
+    prefix = text[start : starts[line] if line < len(starts) else len(text)]
+    if prefix.isascii():
+        return start + byte_col
+    return start + len(prefix.encode("utf-8")[:byte_col].decode("utf-8", errors="replace"))
 
 
 def _comment_start(text: str, line_start: int, end: int) -> int | None:
