@@ -83,23 +83,20 @@ def _parse_literal(file: ParsedFile, inner: str) -> tuple[Value, int] | None:
 
 def _shift(value: Value, delta: int, text: str) -> Value:
     """The value with every span moved by `delta` (and lines/columns recomputed from `text`)."""
+    start, end = value.span[0] + delta, value.span[1] + delta
+    line, col = line_col(text, start)
+    return replace(
+        value,
+        span=(start, end),
+        line=line,
+        col=col,
+        props=[Prop(p.key, _moved(p.key_span, delta), _shift(p.value, delta, text), _moved(p.span, delta)) for p in value.props],
+        items=[_shift(i, delta, text) for i in value.items],
+    )
 
-    def span(s):
-        return (s[0] + delta, s[1] + delta)
 
-    def move(v: Value) -> Value:
-        new_span = span(v.span)
-        line, col = line_col(text, new_span[0])
-        return replace(
-            v,
-            span=new_span,
-            line=line,
-            col=col,
-            props=[Prop(p.key, span(p.key_span), move(p.value), span(p.span)) for p in v.props],
-            items=[move(i) for i in v.items],
-        )
-
-    return move(value)
+def _moved(span: tuple[int, int], delta: int) -> tuple[int, int]:
+    return (span[0] + delta, span[1] + delta)
 
 
 def objects(value: Value | None) -> list[Value]:

@@ -17,6 +17,8 @@ from iacfix.model import Edit, Prop, Resource, Value
 from iacfix.textedit import indentation_at, line_end
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from lark import Tree
 
 
@@ -237,33 +239,20 @@ class HclFile(ParsedFile):
 
     def _build_settings(self) -> list[Setting]:
         out: list[Setting] = []
-
-        def walk(block: Block, prefix: str) -> None:
-            for attr in block.attributes:
-                v = attr.prop.value
-                out.append(Setting(self.path, f"{prefix}.{attr.key}", v, attr.prop.span, v.line, attr_col(attr)))
-            for child in block.blocks:
-                walk(child, ".".join([prefix, child.type, *child.labels]))
-
-        def attr_col(attr: Attribute) -> int:
-            start = attr.prop.span[0]
-            return start - self.text.rfind("\n", 0, start)
-
         for block in self.blocks:
             if block.type == "terraform":
-                walk(block, "terraform")
+                for key, attr in _keyed_attributes(block, "terraform"):
+                    v, start = attr.prop.value, attr.prop.span[0]
+                    col = start - self.text.rfind("\n", 0, start)
+                    out.append(Setting(self.path, key, v, attr.prop.span, v.line, col))
         return out
 
     def find_block_of(self, offset: int) -> Block | None:
         """The innermost block whose body holds `offset`."""
-
-        def search(blocks: list[Block]) -> Block | None:
-            for b in blocks:
-                if b.body_span[0] <= offset < b.body_span[1]:
-                    return search(b.blocks) or b
-            return None
-
-        return search(self.blocks)
+        found, blocks = None, self.blocks
+        while (inner := next((b for b in blocks if b.body_span[0] <= offset < b.body_span[1]), None)) is not None:
+            found, blocks = inner, inner.blocks
+        return found
 
     # -- rendering edits -----------------------------------------------------------------------
     def literal(self, value: bool | int | float | str) -> str:
@@ -346,6 +335,17 @@ class HclFile(ParsedFile):
             if self.text[slice(*attr.eq_span)] != wanted:
                 edits.append(Edit(self.path, *attr.eq_span, wanted))
         return edits
+
+
+# Module-level rather than a closure that calls itself: such a closure is a reference cycle
+# holding the file, which only the cycle collector can then free (see engine._age_young_objects).
+def _keyed_attributes(block: Block, prefix: str) -> Iterator[tuple[str, Attribute]]:
+    """Every attribute in the block and its nested blocks, depth first, with its dotted key
+    (`terraform.backend.s3.bucket`)."""
+    for attr in block.attributes:
+        yield f"{prefix}.{attr.key}", attr
+    for child in block.blocks:
+        yield from _keyed_attributes(child, ".".join([prefix, child.type, *child.labels]))
 
 
 def _adjacent(between: str) -> bool:

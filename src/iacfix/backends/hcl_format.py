@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,23 +48,21 @@ def terraform_rewrites(file: HclFile) -> list[Edit]:
       `string` / `list(string)` / `map(string)`, and a bare `list` / `map` / `set` gets `(any)`;
     - block labels are written quoted, with nothing but blanks between them.
     """
-    edits: list[Edit] = []
+    return list(_rewrites(file, file.blocks, top_level=True))
 
-    def walk(blocks: list[Block], outer: list[str]) -> None:
-        for block in blocks:
-            edits.extend(_label_edits(file, block))
-            for attr in block.attributes:
-                value = attr.prop.value
-                if outer == [] and block.type == "variable" and attr.key == "type":
-                    new = _LEGACY_TYPES.get(value.text) or _BARE_COLLECTIONS.get(value.text)
-                else:
-                    new = _unwrapped(value.text) if value.kind == "template" else None
-                if new is not None:
-                    edits.append(Edit(file.path, value.span[0], value.span[1], new))
-            walk(block.blocks, [*outer, block.type])
 
-    walk(file.blocks, [])
-    return edits
+def _rewrites(file: HclFile, blocks: list[Block], top_level: bool) -> Iterator[Edit]:
+    for block in blocks:
+        yield from _label_edits(file, block)
+        for attr in block.attributes:
+            value = attr.prop.value
+            if top_level and block.type == "variable" and attr.key == "type":
+                new = _LEGACY_TYPES.get(value.text) or _BARE_COLLECTIONS.get(value.text)
+            else:
+                new = _unwrapped(value.text) if value.kind == "template" else None
+            if new is not None:
+                yield Edit(file.path, value.span[0], value.span[1], new)
+        yield from _rewrites(file, block.blocks, top_level=False)
 
 
 def _unwrapped(text: str) -> str | None:

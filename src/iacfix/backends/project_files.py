@@ -203,25 +203,26 @@ class YamlFile(ParsedFile):
 
     def scripts(self) -> list[Script]:
         """Every `run:` value of the file, in order."""
-        import yaml
-
-        out: list[Script] = []
-
-        def walk(node: Any) -> None:
-            if isinstance(node, yaml.MappingNode):
-                for key, value in node.value:
-                    if isinstance(key, yaml.ScalarNode) and key.value == "run" and isinstance(value, yaml.ScalarNode):
-                        start, end = value.start_mark.index, value.end_mark.index
-                        out.append(Script(self.text[start:end], (start, end), value.start_mark.line + 1, value.start_mark.column + 1))
-                    else:
-                        walk(value)
-            elif isinstance(node, yaml.SequenceNode):
-                for item in node.value:
-                    walk(item)
-
-        walk(self.root)
+        out = []
+        for node in _run_values(self.root):
+            start, end = node.start_mark.index, node.end_mark.index
+            out.append(Script(self.text[start:end], (start, end), node.start_mark.line + 1, node.start_mark.column + 1))
         return out
 
     def offset_location(self, offset: int) -> tuple[int, int]:
         return line_number(self.text, offset), offset - line_start(self.text, offset) + 1
 
+
+def _run_values(node: Any) -> Iterator[Any]:
+    """The scalar nodes under a `run:` key, anywhere in a composed YAML document, in order."""
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == "run" and isinstance(value, yaml.ScalarNode):
+                yield value
+            else:
+                yield from _run_values(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _run_values(item)
