@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -10,6 +12,8 @@ from iacfix.cli import app, explain_app, rules_app
 from iacfix.fixers import all_rules
 from iacfix.model import Edit
 from iacfix.rule import Rule
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 runner = CliRunner()
 SERVICE = 'resource "aws_ecs_service" "app" {\n  name = "app"\n}\n'
@@ -253,3 +257,51 @@ def test_a_run_leaves_the_cycle_collector_as_it_found_it(project):
         assert gc.get_threshold() == (1000, 15, 12)
     finally:
         gc.set_threshold(*before)
+
+
+def test_what_a_run_leaves_alive_is_not_left_for_a_young_collection():
+    """The run's survivors (its parsed views) go to the oldest generation, so the next young
+    collection does not look through them; objects the process froze itself stay frozen."""
+    import gc
+
+    root = SAMPLES / "terraform"
+    options = engine.Options(terraform_version="1.9.0")
+    engine.run([root], options, root)  # imports
+    started = []
+
+    def note(phase, info):
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(note)
+    try:
+        result = engine.run([root], options, root)
+        after = [[] for _ in range(300)]  # what the caller allocates next
+    finally:
+        gc.callbacks.remove(note)
+    assert started == [] and after
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        engine.run([root], options, root)
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+    assert result.findings
+
+
+@pytest.mark.parametrize("sample", ["terraform", "cdktf-py"])
+def test_a_run_makes_no_reference_cycles(sample):
+    """Nothing a run builds needs the cycle collector to be freed: a parsed file caught in a
+    cycle (a closure that calls itself, say) would keep all it holds until a full collection."""
+    import gc
+
+    root = SAMPLES / sample
+    engine.run([root], engine.Options(terraform_version="1.9.0"), root)  # imports, caches
+    gc.collect()
+    gc.disable()
+    try:
+        engine.run([root], engine.Options(terraform_version="1.9.0"), root)
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
