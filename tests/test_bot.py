@@ -484,4 +484,4 @@ def test_redact():
 
 def test_iacfix_bot_is_a_subcommand():
     proc = subprocess.run([sys.executable, "-m", "iacfix", "bot", "--help"], capture_output=True, text=True, check=False)
-    assert proc.returncode == 0 and proc.stdout.startswith("Usage: iacfix bot [OPTIONS] [PATH]...")
+    assert proc.returncode == 0 and proc.stdout.startswith("Usage: iacfix bot [OPTIONS] [PATHS]...")

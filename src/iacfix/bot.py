@@ -55,7 +55,7 @@ class BotError(Exception):
 def bot_command(
     paths: Annotated[
         Optional[list[Path]],
-        typer.Argument(help="Files or folders to repair (default: the whole checkout).", show_default=False, metavar="PATH"),
+        typer.Argument(help="Files or folders to repair (default: the whole checkout).", show_default=False),
     ] = None,
     base: Annotated[
         Optional[str], typer.Option("--base", help="The branch to repair (default: the current branch).", metavar="BRANCH")
