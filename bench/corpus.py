@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -330,9 +330,32 @@ def judge(added: list[str], removed: list[str], candidates: list[str]) -> str:
     return "agree" if all(l in lines for l in added) and not any(l in lines for l in removed) else "disagree"
 
 
+def _changes_by_finding(result, apply_edits) -> Iterator[tuple[object, Path, str]]:
+    """(finding, file, the file's text after that finding's edits alone) for each fixable finding
+    of a one-rule run. A rule whose fixes overlap (two that add the same import) makes them in
+    passes, and a later pass's edits are offsets into the text the earlier ones left: applied to
+    the original they land elsewhere. So where the findings' edits together do not rebuild the
+    run's text, the file's whole change is given once, with its first finding."""
+    by_file: dict[Path, list[tuple[object, list]]] = defaultdict(list)
+    for finding in result.findings:
+        for path in sorted({e.path for e in finding.edits}):
+            by_file[path].append((finding, [e for e in finding.edits if e.path == path]))
+    for path, items in sorted(by_file.items()):
+        source = result.workspace.sources[path].text
+        try:
+            one_pass = apply_edits(source, [e for _, edits in items for e in edits]) == result.workspace.text[path]
+        except ValueError:  # overlapping edits: several passes
+            one_pass = False
+        if not one_pass:
+            yield items[0][0], path, result.workspace.text[path]
+            continue
+        for finding, edits in items:
+            yield finding, path, apply_edits(source, edits)
+
+
 def agreement(task: Path, model_result, ideal_result) -> list[dict]:
     """Per fixable MODEL finding: its own change (the rule run alone on the answer, the finding's
-    edits applied to the block as the model wrote it), judged against the final file of the same
+    edits applied to the block as the model wrote it; see _changes_by_finding), judged against the final file of the same
     name (else every final non-test file of the block's language) and the IDEAL block of the same
     name (else every IDEAL block of that language)."""
     from iacfix import engine
@@ -348,47 +371,37 @@ def agreement(task: Path, model_result, ideal_result) -> list[dict]:
     out = []
     for code in sorted({f.code for f in model_result.findings if f.fixable}):
         only = engine.run([answer], engine.Options(unsafe_fixes=True), task, rules=[rules[code]])
-        for finding in only.findings:
-            if not finding.edits:
-                continue
-            by_file = defaultdict(list)
-            for edit in finding.edits:
-                by_file[edit.path].append(edit)
-            for path, edits in sorted(by_file.items()):
-                source = only.workspace.sources[path]
-                try:
-                    after = apply_edits(source.text, edits)
-                except ValueError:  # edits of a later pass, against an already repaired text
-                    after = only.workspace.text[path]
-                added, removed = line_delta(source.text, after)
-                name = source.origin.block.name if source.origin else _display(path, task)
-                language = source.language
-                # package.json, a workflow's YAML: compared with final files of the same suffix
-                suffix = {v: k for k, v in SOURCE_SUFFIXES.items()}.get(language, Path(name).suffix)
-                match = same_name(name, finals)
-                if match:
-                    final_verdict = judge(added, removed, [finals[match]])
-                else:
-                    pool = [t for rel, t in finals.items() if rel.endswith(suffix) and not _is_test(rel)]
-                    final_verdict = judge(added, removed, pool) if pool else "no final file"
-                ideal_match = same_name(name, ideal_blocks)
-                if ideal_match:
-                    ideal_verdict = judge(added, removed, [ideal_blocks[ideal_match].text])
-                else:
-                    pool = [s.text for s in ideal_blocks.values() if s.language == language]
-                    ideal_verdict = judge(added, removed, pool) if pool else "no ideal block"
-                out.append(
-                    {
-                        "code": code,
-                        "block": name,
-                        "line": finding.line,
-                        "final_file": match,
-                        "final": final_verdict,
-                        "ideal": ideal_verdict,
-                        "added": added,
-                        "removed": removed,
-                    }
-                )
+        for finding, path, after in _changes_by_finding(only, apply_edits):
+            source = only.workspace.sources[path]
+            added, removed = line_delta(source.text, after)
+            name = source.origin.block.name if source.origin else _display(path, task)
+            language = source.language
+            # package.json, a workflow's YAML: compared with final files of the same suffix
+            suffix = {v: k for k, v in SOURCE_SUFFIXES.items()}.get(language, Path(name).suffix)
+            match = same_name(name, finals)
+            if match:
+                final_verdict = judge(added, removed, [finals[match]])
+            else:
+                pool = [t for rel, t in finals.items() if rel.endswith(suffix) and not _is_test(rel)]
+                final_verdict = judge(added, removed, pool) if pool else "no final file"
+            ideal_match = same_name(name, ideal_blocks)
+            if ideal_match:
+                ideal_verdict = judge(added, removed, [ideal_blocks[ideal_match].text])
+            else:
+                pool = [s.text for s in ideal_blocks.values() if s.language == language]
+                ideal_verdict = judge(added, removed, pool) if pool else "no ideal block"
+            out.append(
+                {
+                    "code": code,
+                    "block": name,
+                    "line": finding.line,
+                    "final_file": match,
+                    "final": final_verdict,
+                    "ideal": ideal_verdict,
+                    "added": added,
+                    "removed": removed,
+                }
+            )
     return out
 
 
