@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,17 @@ from iacfix import parse_cache, tfversion
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def bench():
+    """bench/corpus.py as a module: the benchmark's own logic is tested too."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    return corpus
 
 
 @pytest.fixture(autouse=True)

@@ -3,28 +3,14 @@ fixes adding the same import) gives later edits as offsets into the text the fir
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
-import pytest
-
-from conftest import REPO
 from iacfix.model import Edit, Finding
 from iacfix.textedit import apply_edits
 
 PATH = Path("stack.py")
 ORIGINAL = 'a = "x.zip"\nb = "y.zip"\nc = "unchanged"\n'
-
-
-@pytest.fixture(scope="module")
-def bench():
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import corpus
-    finally:
-        sys.path.remove(str(REPO / "bench"))
-    return corpus
 
 
 def _result(findings: list[Finding], final: str):

@@ -8,11 +8,9 @@ it runs in two processes and takes a few minutes. Skipped when the corpus is abs
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
-from conftest import REPO, SHARED
+from conftest import SHARED
 
 CORPUS = SHARED / "corpus"
 
@@ -20,16 +18,6 @@ pytestmark = [
     pytest.mark.corpus,
     pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}"),
 ]
-
-
-@pytest.fixture(scope="module")
-def bench():
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        import corpus
-    finally:
-        sys.path.remove(str(REPO / "bench"))
-    return corpus
 
 
 @pytest.fixture(scope="module")

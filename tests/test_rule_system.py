@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
+from conftest import SAMPLES
 from iacfix import engine
 from iacfix.cli import app, explain_app, rules_app
 from iacfix.fixers import all_rules
 from iacfix.model import Edit
 from iacfix.rule import Rule
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 runner = CliRunner()
 SERVICE = 'resource "aws_ecs_service" "app" {\n  name = "app"\n}\n'
