@@ -8,12 +8,13 @@ read it and edit it through the usual span edits.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 
 from iacfix.backends.base import ParsedFile, SourceSyntaxError
 from iacfix.model import Prop, Value
-from iacfix.textedit import line_col
+from iacfix.textedit import line_starts
 
 _SERIALISERS = {
     "hcl": re.compile(r"jsonencode\s*\("),
@@ -44,7 +45,10 @@ def serialised_object(file: ParsedFile, value: Value | None) -> Value | None:
     if parsed is None or parsed[0].kind not in ("object", "array"):
         return None
     found, offset = parsed
-    return _shift(found, inner_start - offset, file.text)
+    # where each of the file's lines starts: a value's line and column by bisection (counting
+    # the newlines before each value was most of the time a long file's policies took)
+    starts = file.derived("line_starts", lambda f: line_starts(f.text))
+    return _shift(found, inner_start - offset, starts)
 
 
 def _parse_literal(file: ParsedFile, inner: str) -> tuple[Value, int] | None:
@@ -81,17 +85,18 @@ def _parse_literal(file: ParsedFile, inner: str) -> tuple[Value, int] | None:
     return (prop.value, len(prefix)) if prop else None
 
 
-def _shift(value: Value, delta: int, text: str) -> Value:
-    """The value with every span moved by `delta` (and lines/columns recomputed from `text`)."""
+def _shift(value: Value, delta: int, starts: list[int]) -> Value:
+    """The value with every span moved by `delta`, lines and columns recomputed from the line
+    `starts` of the text the spans then point into."""
     start, end = value.span[0] + delta, value.span[1] + delta
-    line, col = line_col(text, start)
+    line = bisect.bisect_right(starts, start)
     return replace(
         value,
         span=(start, end),
         line=line,
-        col=col,
-        props=[Prop(p.key, _moved(p.key_span, delta), _shift(p.value, delta, text), _moved(p.span, delta)) for p in value.props],
-        items=[_shift(i, delta, text) for i in value.items],
+        col=start - starts[line - 1] + 1,
+        props=[Prop(p.key, _moved(p.key_span, delta), _shift(p.value, delta, starts), _moved(p.span, delta)) for p in value.props],
+        items=[_shift(i, delta, starts) for i in value.items],
     )
 
 
