@@ -701,8 +701,13 @@ def fastest_of_medians(tasks: Sequence[Path], runs: int = 3) -> dict[str, dict[s
     rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for task, figures in best.items():
         rows[task.parent.name].append(figures)
+    return _medians_by_flavour(rows, runs=runs)
+
+
+def _medians_by_flavour(rows: dict[str, list[tuple[float, float]]], **extra) -> dict[str, dict[str, float]]:
+    """(wall, CPU) seconds of each tree by flavour → each flavour's medians and tree count."""
     return {
-        flavour: {"median": statistics.median(w for w, _ in r), "cpu_median": statistics.median(c for _, c in r), "trees": len(r), "runs": runs}
+        flavour: {"median": statistics.median(w for w, _ in r), "cpu_median": statistics.median(c for _, c in r), "trees": len(r), **extra}
         for flavour, r in rows.items()
     }
 
@@ -723,10 +728,7 @@ def repeat_medians(tasks: Sequence[Path]) -> dict[str, dict[str, float]]:
                 times[task.parent.name].append((seconds, _last_cpu))
         finally:
             parse_cache._folder = lambda: None
-    return {
-        flavour: {"median": statistics.median(w for w, _ in rows), "cpu_median": statistics.median(c for _, c in rows), "trees": len(rows)}
-        for flavour, rows in times.items()
-    }
+    return _medians_by_flavour(times)
 
 
 def compare_corpus(tasks: Sequence[Path], corpus: Path, checkov: Path | None) -> dict:
@@ -965,6 +967,16 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
         if recs:
             w(f"| **all** | {part} | {cells(recs)} |")
     w(f"\nThe whole sweep (all parts, second runs, agreement and mining included) took {_s(meta['sweep_seconds'])} of wall time.\n")
+
+    def medians_table(figures: dict[str, dict], median_label: str) -> None:
+        w(f"| flavour | trees | {median_label} | CPU median |")
+        w("|---|---|---|---|")
+        for flavour in FLAVOURS:
+            if flavour in figures:
+                r = figures[flavour]
+                w(f"| {flavour} | {r['trees']} | {_s(r['median'])} | {_s(r['cpu_median'])} |")
+        w("")
+
     fastest = meta.get("fastest_of")
     if fastest:
         runs = next(iter(fastest.values()))["runs"]
@@ -973,13 +985,7 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
             "each tree's fastest run, and the median of those. Neighbours on this shared machine only ever slow a run, so "
             "this is the figure the per-tree speed targets are checked against; the single runs above show the spread.\n"
         )
-        w("| flavour | trees | median of each tree's fastest run | CPU median |")
-        w("|---|---|---|---|")
-        for flavour in FLAVOURS:
-            if flavour in fastest:
-                r = fastest[flavour]
-                w(f"| {flavour} | {r['trees']} | {_s(r['median'])} | {_s(r['cpu_median'])} |")
-        w("")
+        medians_table(fastest, "median of each tree's fastest run")
     repeat = meta.get("repeat")
     if repeat:
         w(
@@ -987,13 +993,7 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
             "parse cache instead (TypeScript views too: the Node worker then parses a file only if a rule asks it about types). "
             "Each task's final sources run twice with the cache on, an empty folder at first; the second runs:\n"
         )
-        w("| flavour | trees | median | CPU median |")
-        w("|---|---|---|---|")
-        for flavour in FLAVOURS:
-            if flavour in repeat:
-                r = repeat[flavour]
-                w(f"| {flavour} | {r['trees']} | {_s(r['median'])} | {_s(r['cpu_median'])} |")
-        w("")
+        medians_table(repeat, "median")
     per_rule: Counter[str] = Counter()
     runs = [rec for r in records for rec in r["parts"].values() if not rec.get("missing")]
     for rec in runs:
