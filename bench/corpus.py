@@ -330,12 +330,14 @@ def judge(added: list[str], removed: list[str], candidates: list[str]) -> str:
     return "agree" if all(l in lines for l in added) and not any(l in lines for l in removed) else "disagree"
 
 
-def _changes_by_finding(result, apply_edits) -> Iterator[tuple[object, Path, str]]:
+def _changes_by_finding(result) -> Iterator[tuple[object, Path, str]]:
     """(finding, file, the file's text after that finding's edits alone) for each fixable finding
     of a one-rule run. A rule whose fixes overlap (two that add the same import) makes them in
     passes, and a later pass's edits are offsets into the text the earlier ones left: applied to
     the original they land elsewhere. So where the findings' edits together do not rebuild the
     run's text, the file's whole change is given once, with its first finding."""
+    from iacfix.textedit import apply_edits
+
     by_file: dict[Path, list[tuple[object, list]]] = defaultdict(list)
     for finding in result.findings:
         for path in sorted({e.path for e in finding.edits}):
@@ -360,7 +362,6 @@ def agreement(task: Path, model_result, ideal_result) -> list[dict]:
     name (else every IDEAL block of that language)."""
     from iacfix import engine
     from iacfix.fixers import all_rules
-    from iacfix.textedit import apply_edits
 
     finals = final_sources(task)
     ideal_blocks = {}
@@ -371,7 +372,7 @@ def agreement(task: Path, model_result, ideal_result) -> list[dict]:
     out = []
     for code in sorted({f.code for f in model_result.findings if f.fixable}):
         only = engine.run([answer], engine.Options(unsafe_fixes=True), task, rules=[rules[code]])
-        for finding, path, after in _changes_by_finding(only, apply_edits):
+        for finding, path, after in _changes_by_finding(only):
             source = only.workspace.sources[path]
             added, removed = line_delta(source.text, after)
             name = source.origin.block.name if source.origin else _display(path, task)

@@ -22,7 +22,7 @@ def test_fixes_of_one_pass_are_judged_one_by_one(bench):
     first = Finding("X1", "m", PATH, 1, edits=[Edit(PATH, 4, 11, "p(x)")])
     second = Finding("X1", "m", PATH, 2, edits=[Edit(PATH, 16, 23, "p(y)")])
     final = apply_edits(ORIGINAL, first.edits + second.edits)
-    changes = list(bench._changes_by_finding(_result([first, second], final), apply_edits))
+    changes = list(bench._changes_by_finding(_result([first, second], final)))
     assert changes == [(first, PATH, 'a = p(x)\nb = "y.zip"\nc = "unchanged"\n'), (second, PATH, 'a = "x.zip"\nb = p(y)\nc = "unchanged"\n')]
 
 
@@ -35,5 +35,5 @@ def test_a_rule_that_fixed_in_passes_is_judged_by_its_whole_change(bench):
     final = apply_edits(after_first, second.edits)
     assert final == 'import p\na = p(x)\nb = p(y)\nc = "unchanged"\n'
     assert apply_edits(ORIGINAL, second.edits) == 'a = "x.zip"\nb = "y.zipp(y)unchanged"\n'  # was judged by
-    changes = list(bench._changes_by_finding(_result([first, second], final), apply_edits))
+    changes = list(bench._changes_by_finding(_result([first, second], final)))
     assert changes == [(first, PATH, final)]

@@ -8,13 +8,12 @@ read it and edit it through the usual span edits.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import replace
 
 from iacfix.backends.base import ParsedFile, SourceSyntaxError
 from iacfix.model import Prop, Value
-from iacfix.textedit import line_starts
+from iacfix.textedit import line_col_at, line_starts
 
 _SERIALISERS = {
     "hcl": re.compile(r"jsonencode\s*\("),
@@ -88,13 +87,13 @@ def _parse_literal(file: ParsedFile, inner: str) -> tuple[Value, int] | None:
 def _shift(value: Value, delta: int, starts: list[int]) -> Value:
     """The value with every span moved by `delta`, lines and columns recomputed from the line
     `starts` of the text the spans then point into."""
-    start, end = value.span[0] + delta, value.span[1] + delta
-    line = bisect.bisect_right(starts, start)
+    span = _moved(value.span, delta)
+    line, col = line_col_at(starts, span[0])
     return replace(
         value,
-        span=(start, end),
+        span=span,
         line=line,
-        col=start - starts[line - 1] + 1,
+        col=col,
         props=[Prop(p.key, _moved(p.key_span, delta), _shift(p.value, delta, starts), _moved(p.span, delta)) for p in value.props],
         items=[_shift(i, delta, starts) for i in value.items],
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import operator
 from collections.abc import Iterable
 from itertools import accumulate, repeat
@@ -58,6 +59,12 @@ def line_starts(text: str) -> list[int]:
     running sum of the lines' lengths, each with its newline, summed in C (a loop over
     str.find took twice as long)."""
     return list(accumulate(map(operator.add, map(len, text.split("\n")[:-1]), repeat(1)), initial=0))
+
+
+def line_col_at(starts: list[int], offset: int) -> tuple[int, int]:
+    """`line_col` by bisection over the text's `line_starts`: for many offsets into one text."""
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
 
 
 def line_number(text: str, offset: int) -> int:

@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from iacfix.model import Prop, Value
-from iacfix.textedit import line_starts
+from iacfix.textedit import line_col_at, line_starts
 
 _INT = re.compile(r"-?[0-9]+")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -117,8 +117,7 @@ class _Builder:
         return self._pos(node.start_byte), self._pos(node.end_byte)
 
     def _line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        return line_col_at(self.line_starts, offset)
 
     # -- structure ----------------------------------------------------------------------------
     def body(self, root) -> list:

@@ -21,7 +21,7 @@ import warnings
 from collections import deque
 from typing import Any, Iterator
 
-from iacfix.textedit import line_starts
+from iacfix.textedit import line_col_at, line_starts
 
 ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
 _IDENT = re.compile(r"\w+")
@@ -161,8 +161,7 @@ class ViewParts:
         }
 
     def _line_col(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        return line_col_at(self.line_starts, offset)
 
     def _located(self, start: int, end: int, **fields: Any) -> dict[str, Any]:
         line, col = self._line_col(start)
