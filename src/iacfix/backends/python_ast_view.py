@@ -179,7 +179,8 @@ class _Builder(ViewParts):
         super().__init__(text, line_starts(text))
         self.bom = 1 if bom else 0
         self.ascii = text.isascii()
-        self.assigned_to: dict[int, str] = {}
+        # a call's id → the target it is assigned to (its text is read only for a construction)
+        self.assigned_to: dict[int, ast.expr] = {}
         self.owned: set[int] = set()  # offsets of the parentheses of calls and class bases
 
     # -- positions --------------------------------------------------------------------------
@@ -234,7 +235,8 @@ class _Builder(ViewParts):
                 return start, end  # `x=`, `[`, `,` ...: nothing wraps it (most values)
             if end >= len(text) or text[end] not in _MAY_FOLLOW_PARENTHESIS:
                 return start, end  # `,`, `]`, `.` ...: nothing wraps it (most of the others)
-            before = self._skip_back(start)
+            # `f(x)`: the parenthesis right before is found without the line-by-line search
+            before = start if text[start - 1] == "(" else self._skip_back(start)
             if before == 0 or text[before - 1] != "(" or before - 1 in self.owned:
                 return start, end
             after = self._skip_fwd(end)
@@ -337,7 +339,8 @@ class _Builder(ViewParts):
             config["props"] = props
         record["config"] = config
         record["enclosing_function"] = self.function_names[-1] if self.function_names else None
-        record["var"] = self.assigned_to.get(id(call))
+        target = self.assigned_to.get(id(call))
+        record["var"] = None if target is None else self._text(target)
         return record
 
     # -- the walk, in source order ------------------------------------------------------------
@@ -563,12 +566,12 @@ class _Builder(ViewParts):
         for target in node.targets:
             self._bind_target(target, _literal_type(node.value, self))
         if len(node.targets) == 1 and isinstance(node.value, ast.Call):
-            self.assigned_to[id(node.value)] = self._text(node.targets[0])
+            self.assigned_to[id(node.value)] = node.targets[0]
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
         self._bind_target(node.target, _annotation_type(node.annotation))
         if isinstance(node.value, ast.Call):
-            self.assigned_to[id(node.value)] = self._text(node.target)
+            self.assigned_to[id(node.value)] = node.target
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self._bind_target(node.target)
