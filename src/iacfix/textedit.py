@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import operator
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import accumulate, repeat
 
 from iacfix.model import Edit
@@ -159,6 +160,13 @@ def statement_removal_span(text: str, start: int, end: int, comment_prefixes: tu
 
 def snake_case(name: str) -> str:
     """`atRestEncryptionEnabled` → `at_rest_encryption_enabled` (already snake stays as it is)."""
+    if name.islower():  # no capital to split at: every Python keyword argument, for one
+        return name
+    return _split_camel(name)
+
+
+@lru_cache(maxsize=8192)  # a resource's attributes are keyed by it: the same few hundred names
+def _split_camel(name: str) -> str:
     out: list[str] = []
     for i, ch in enumerate(name):
         if ch.isupper():
