@@ -348,12 +348,16 @@ _PY_MODULE = re.compile(r"^cdktf_cdktf_provider_aws(?:\.(?P<module>\w+))?$")
 
 def provider_module(file, module: str) -> tuple[bool, str | None]:
     """(is it the AWS provider package, the module folder it names or None for the root)."""
-    pattern = _PY_MODULE if file.language == "python" else _TS_MODULE
-    match = pattern.match(module)
+    return _provider_module(file.language == "python", module)
+
+
+@lru_cache(maxsize=4096)  # asked for each construction by each PRV rule: a file imports a few modules
+def _provider_module(python: bool, module: str) -> tuple[bool, str | None]:
+    match = (_PY_MODULE if python else _TS_MODULE).match(module)
     if not match:
         return False, None
     sub = match.group("module")
-    if sub and file.language == "python":
+    if sub and python:
         return True, load().module_from_python(sub) or sub.replace("_", "-")
     return True, sub
 
