@@ -683,10 +683,6 @@ def _time_iacfix_warm_and_cold(paths: Sequence[Path]) -> tuple[tuple[float, int,
     return (seconds, code, rss), (cold_seconds, cold_rss)
 
 
-# Passes over every task's final sources for the per-tree speed figure (fastest_medians).
-FASTEST_PASSES = 3
-
-
 def fastest_pass(tasks: Sequence[Path], best: dict[Path, tuple[float, float]]) -> None:
     """One more run of each task's final sources, as the sweep times them (the parse cache off,
     every file parsed), keeping each tree's fastest (wall, CPU) seconds in `best`. The formatter's
@@ -1265,15 +1261,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     records = sweep(tasks, jobs=args.jobs, progress=_progress("tasks"), extend_select=meta["extend_select"])
     meta["sweep_seconds"] = time.perf_counter() - start
+    # The per-tree speed figure: three passes over every task's final sources, minutes apart
+    # (fastest_medians); the machine's pace is noted before each.
     fastest: dict[Path, tuple[float, float]] = {}
     meta["fastest_paces"] = []
 
-    def timing_pass(which: str) -> None:
-        print(f"each tree's final sources again ({which} of {FASTEST_PASSES} passes) ...", file=sys.stderr)
+    def timing_pass() -> None:
+        print(f"each tree's final sources again (timing pass {len(meta['fastest_paces']) + 1} of 3) ...", file=sys.stderr)
         meta["fastest_paces"].append(machine_pace())
         fastest_pass(tasks, fastest)
 
-    timing_pass("first")
+    timing_pass()
     print("repeat runs with the parse cache ...", file=sys.stderr)
     meta["repeat"] = repeat_medians(tasks)
     meta["memory"] = memory_figures()
@@ -1289,13 +1287,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         speed = compare_speed(sample, checkov, _progress("sample"))
         print(f"timing the {len(sample)} trees as one command of each tool ...", file=sys.stderr)
         meta["whole_sample"] = compare_whole(sample, checkov)
-    timing_pass("second")
+    timing_pass()
     if not args.limit:
         meta["whole_corpus"] = compare_corpus(tasks, args.corpus, checkov_bin() if args.checkov_whole else None)
     print("timing start-up ...", file=sys.stderr)
     meta["startup"] = startup_figures()
-    timing_pass("third")
-    meta["fastest_of"] = fastest_medians(fastest, runs=FASTEST_PASSES)
+    timing_pass()
+    meta["fastest_of"] = fastest_medians(fastest, runs=len(meta["fastest_paces"]))
 
     meta["load"].append(os.getloadavg()[0])
     meta["pace"].append(machine_pace())
