@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.textedit import line_col_at, line_starts
 
 DATABASES = ("aws_rds_cluster", "aws_db_instance")
 
@@ -300,10 +301,14 @@ def _readers(ctx, db, prop) -> list[str]:
     pattern = re.compile(rf"(?<![\w$.]){re.escape(root)}(?![\w$-])(?!\s*[:=](?!=))")
     out = []
     for file in ctx.files():
+        if root not in file.text:  # most files: a substring search spares the regex
+            continue
+        starts = None  # of the file's lines, for the line of each match
         for m in pattern.finditer(file.text):
             if file.path == db.path and prop.value.span[0] <= m.start() < prop.value.span[1]:
                 continue
-            out.append(f"{file.path.name}:{file.text.count(chr(10), 0, m.start()) + 1}")
+            starts = starts or line_starts(file.text)
+            out.append(f"{file.path.name}:{line_col_at(starts, m.start())[0]}")
     return out
 
 
