@@ -64,3 +64,38 @@ const handler = `exports.handler = async () => ({ headers: { 'Access-Control-All
 """
     [message] = messages("APIGW101", Example("cdktf-ts", api, api), tmp_path / "apigw101")
     assert "but has no corsConfiguration, so preflight requests fail; add corsConfiguration with" in message
+
+
+def test_rds102_names_each_line_that_reads_the_password(tmp_path):
+    # the secret version reads it on line 8; the database's own attribute (line 14) does not count
+    [message] = messages("RDS102", example("RDS102", "terraform", 1), tmp_path)
+    assert "but main.tf:8 read the current password: make them read the secret" in message
+
+
+IAM102_METHOD = """\
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+
+
+class AppStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        self.grant("app")
+
+    def grant(self, role):
+        IamRolePolicy(self, "raw", role=role, policy='{"Resource": "arn:aws:sqs:us-east-1:123456789012:jobs"}')
+"""
+
+
+@pytest.mark.parametrize(
+    "other_files,fixed",
+    [
+        ({"lib/other.py": "print('no call here')\n"}, True),  # grant is called once: the method makes its own
+        ({"lib/other.py": "def main(stack):\n    stack.grant('b')\n"}, False),  # a second call, in another file
+    ],
+)
+def test_iam102_counts_the_calls_of_a_method_across_the_project(other_files, fixed, tmp_path):
+    result, _ = run_example(RULES["IAM102"], Example("cdktf-py", IAM102_METHOD, files=other_files), tmp_path)
+    [finding] = result.findings
+    assert bool(finding.edits) is fixed
+    assert ("`grant`, which is not called exactly once" in finding.message) is not fixed
