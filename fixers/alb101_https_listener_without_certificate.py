@@ -222,13 +222,15 @@ resource "aws_lb_listener" "admin" {
     ]
 
     def check(self, ctx):
+        module = None  # the Terraform module, read once (it indexes every block)
         for listener in ctx.resources(*LISTENERS):
             protocol = listener.attr_value("protocol")
             cert = listener.attr_value("certificate_arn")
             if protocol is None or protocol.kind != "string" or protocol.value.upper() != "HTTPS" or cert is None:
                 continue
             if listener.language == "hcl":
-                yield from self._terraform(ctx, listener, cert)
+                module = module or Module(ctx)
+                yield from self._terraform(ctx, module, listener, cert)
                 continue
             certificate = _cdktf_certificate(ctx, cert)
             if certificate is not None and _unvalidated(ctx, None, certificate):
@@ -239,10 +241,9 @@ resource "aws_lb_listener" "admin" {
                     "target group by default, HTTPS behind a flag with a certificate ARN input)",
                 )
 
-    def _terraform(self, ctx, listener, cert):
+    def _terraform(self, ctx, module, listener, cert):
         if "count" in listener.attrs or "for_each" in listener.attrs:
             return  # already optional
-        module = Module(ctx)
         declared = opt.variable_of(module, cert.text)
         if declared is not None:
             if not opt.without_default(declared):

@@ -33,12 +33,24 @@ class Module:
     def __init__(self, ctx):
         self.ctx = ctx
         self.files: list[HclFile] = ctx.files("hcl")
+        self._by_type: dict[str, list[Declared]] | None = None
 
     def blocks(self, type_: str) -> list[Declared]:
-        return [Declared(f, b) for f in self.files for b in f.blocks if b.type == type_]
+        return list(self._blocks_by_type().get(type_, ()))
+
+    def _blocks_by_type(self) -> dict[str, list[Declared]]:
+        # Indexed once: a rule asks for each variable it meets, and in a big module going
+        # through every block each time made the rule quadratic. A Module lives for one check
+        # of one rule, while the texts do not change.
+        if self._by_type is None:
+            self._by_type = {}
+            for f in self.files:
+                for b in f.blocks:
+                    self._by_type.setdefault(b.type, []).append(Declared(f, b))
+        return self._by_type
 
     def variable(self, name: str) -> Declared | None:
-        return next((d for d in self.blocks("variable") if d.block.labels == [name]), None)
+        return next((d for d in self._blocks_by_type().get("variable", ()) if d.block.labels == [name]), None)
 
     def locals(self) -> dict[str, tuple[HclFile, Attribute]]:
         return {a.key: (d.file, a) for d in self.blocks("locals") for a in d.block.attributes}
