@@ -302,3 +302,24 @@ def test_a_run_makes_no_reference_cycles(sample):
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+# -- what a rule reads -----------------------------------------------------------------------------
+
+
+def test_resources_of_one_type_follow_a_fix_between_passes(project):
+    # ctx.resources("one type") is answered from an index of the project: a fix applied between
+    # two passes of a rule (a new parse of the file) must show in the next answer.
+    root = project({"main.tf": SERVICE, "other.tf": 'resource "aws_s3_bucket" "logs" {}\n'})
+    workspace, _ = engine.load([root], root)
+    [proj] = engine.group_projects(workspace)
+    ctx = engine.Context(workspace, proj, engine.Options())
+    assert [r.name for r in ctx.resources("aws_ecs_service")] == ["app"]
+    assert ctx.resources("aws_ecs_service") == [r for r in ctx.resources() if r.type == "aws_ecs_service"]
+    main = root / "main.tf"
+    text = SERVICE + SERVICE.replace('"app"', '"web"')
+    workspace.adopt(main, text, engine.parse_source("hcl", main, text))
+    assert [r.name for r in ctx.resources("aws_ecs_service")] == ["app", "web"]
+    assert [r.name for r in ctx.resources("aws_s3_bucket")] == ["logs"]
+    ctx.resources("aws_ecs_service").clear()  # a rule's own copy
+    assert len(ctx.resources("aws_ecs_service")) == 2

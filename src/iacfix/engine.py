@@ -202,6 +202,7 @@ class Context:
         self.workspace = workspace
         self.project = project
         self.options = options
+        self._by_type: tuple[list[ParsedFile], dict[str, list[Resource]]] | None = None
 
     def files(self, *languages: str) -> list[ParsedFile]:
         return [
@@ -218,7 +219,22 @@ class Context:
         return self.workspace.sources[path].text
 
     def resources(self, *types: str) -> list[Resource]:
-        return [r for f in self.files() for r in f.resources() if not types or r.type in types]
+        files = self.files()
+        if len(types) == 1:  # a rule looking one type up per finding: from an index, not every file
+            return list(self._resources_by_type(files).get(types[0], ()))
+        return [r for f in files for r in f.resources() if not types or r.type in types]
+
+    def _resources_by_type(self, files: list[ParsedFile]) -> dict[str, list[Resource]]:
+        """Every resource of the project by type, in file order: built again only when a file's
+        parse is not the one it was built from (a fix between two passes of the rule)."""
+        cached = self._by_type
+        if cached is None or len(cached[0]) != len(files) or any(a is not b for a, b in zip(cached[0], files)):
+            by_type: dict[str, list[Resource]] = {}
+            for f in files:
+                for r in f.resources():
+                    by_type.setdefault(r.type, []).append(r)
+            cached = self._by_type = (files, by_type)
+        return cached[1]
 
     def settings(self) -> list[Setting]:
         return [s for f in self.files() for s in f.settings()]
