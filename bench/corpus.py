@@ -736,6 +736,63 @@ def repeat_medians(tasks: Sequence[Path]) -> dict[str, dict[str, float]]:
     return _medians_by_flavour(times)
 
 
+# How much source the one big project of each flavour gathers (scaling_figures).
+BIG_PROJECT_BYTES = 3_000_000
+
+
+def build_big_project(tasks: Sequence[Path], folder: Path, min_bytes: int = BIG_PROJECT_BYTES) -> list[Path]:
+    """The final sources of the first trees of one flavour as ONE project in `folder`, until it
+    holds min_bytes: CDKTF sources keep their folders with the tree's name below them (lib/Pr1/x.py,
+    tests/unit/Pr1/test_x.py) under one cdktf.json; .tf files side by side in one module (Pr1_main.tf).
+    The trees it took."""
+    taken: list[Path] = []
+    size = 0
+    for task in tasks:
+        if size >= min_bytes:
+            break
+        sources = final_sources(task)
+        if not sources:
+            continue
+        if not (folder / "cdktf.json").exists() and (task / "cdktf.json").is_file() and task.parent.name != "tf-hcl":
+            shutil.copy(task / "cdktf.json", folder / "cdktf.json")
+        for rel, text in sources.items():
+            if task.parent.name == "tf-hcl":
+                target = folder / f"{task.name}_{rel.replace('/', '_')}"
+            else:
+                head, _, name = rel.rpartition("/")
+                target = folder / head / task.name / name if head else folder / task.name / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            size += len(text.encode("utf-8"))
+        taken.append(task)
+    return taken
+
+
+def scaling_figures(tasks: Sequence[Path], fastest: dict[Path, tuple[float, float]]) -> dict[str, dict]:
+    """Whether a run's time grows with the size of ONE project as it does with the number of
+    trees: per flavour, the first trees gathered into one project of about BIG_PROJECT_BYTES
+    (build_big_project), run twice as the sweep runs a tree (the faster run kept), against the
+    sum of the same trees' fastest runs one by one. A rule that compares every file with every other file shows here
+    as a ratio far above 1 (IAM102 once took 13 s over a 2.8 MB Python project)."""
+    out = {}
+    for flavour in FLAVOURS:
+        of_flavour = [t for t in tasks if t.parent.name == flavour]
+        if not of_flavour:
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            taken = build_big_project(of_flavour, folder)
+            files = [p for p in folder.rglob("*") if p.suffix in SOURCE_SUFFIXES]
+            size = sum(p.stat().st_size for p in files)
+            runs = [_timed_run([folder], folder) for _ in range(2)]  # the faster of two, as the trees had three
+            seconds = min(r[1] for r in runs)
+            crash = next((r[2] for r in runs if r[2]), None)
+        one_by_one = sum(fastest[t][0] for t in taken if t in fastest)
+        out[flavour] = {"trees": len(taken), "files": len(files), "bytes": size, "seconds": seconds,
+                        "one_by_one": one_by_one, "crash": crash}
+    return out
+
+
 def compare_corpus(tasks: Sequence[Path], corpus: Path, checkov: Path | None) -> dict:
     """What a user sees running iacfix over everything at once (wall time, peak memory), with
     the user cache warm and empty (_time_iacfix_warm_and_cold); then, when given, checkov over
@@ -1002,6 +1059,24 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
             "Each task's final sources run twice with the cache on, an empty folder at first; the second runs:\n"
         )
         medians_table(repeat, "median")
+    scaling = meta.get("scaling")
+    if scaling:
+        w(
+            "One big project: the final sources of each flavour's first trees gathered into one project (a CDKTF "
+            "project's folders kept, a Terraform module's files side by side), its faster of two runs, against the same trees run "
+            "one by one (each tree's fastest run, summed). About 1 means the time grows with the size of a project "
+            "as it does with the number of trees; a rule that compares every file with every other shows far above.\n"
+        )
+        w("| flavour | trees | files | size | one project | one by one | ratio |")
+        w("|---|---|---|---|---|---|---|")
+        for flavour in FLAVOURS:
+            if flavour in scaling:
+                r = scaling[flavour]
+                ratio = f"{r['seconds'] / r['one_by_one']:.2f}" if r["one_by_one"] else "-"
+                crash = f" (crash: {_md(r['crash'])})" if r.get("crash") else ""
+                w(f"| {flavour} | {r['trees']} | {r['files']} | {r['bytes'] / 1000:.0f} KB | {_s(r['seconds'])}{crash} | "
+                  f"{_s(r['one_by_one'])} | {ratio} |")
+        w("")
     per_rule: Counter[str] = Counter()
     runs = [rec for r in records for rec in r["parts"].values() if not rec.get("missing")]
     for rec in runs:
@@ -1294,6 +1369,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     meta["startup"] = startup_figures()
     timing_pass()
     meta["fastest_of"] = fastest_medians(fastest, runs=len(meta["fastest_paces"]))
+    print("one big project per flavour ...", file=sys.stderr)
+    meta["scaling"] = scaling_figures(tasks, fastest)
 
     meta["load"].append(os.getloadavg()[0])
     meta["pace"].append(machine_pace())
