@@ -683,15 +683,21 @@ def _time_iacfix_warm_and_cold(paths: Sequence[Path]) -> tuple[tuple[float, int,
     return (seconds, code, rss), (cold_seconds, cold_rss)
 
 
+def _timed_run_as_fresh(paths: list[Path], cwd: Path):
+    """_timed_run with the formatter's answers read from the user cache, as a fresh process
+    reads them (not from what this process's earlier runs left in memory)."""
+    from iacfix.backends import hcl_format
+
+    hcl_format.FmtCache._instances.clear()
+    return _timed_run(paths, cwd)
+
+
 def fastest_pass(tasks: Sequence[Path], best: dict[Path, tuple[float, float]]) -> None:
     """One more run of each task's final sources, as the sweep times them (the parse cache off,
     every file parsed), keeping each tree's fastest (wall, CPU) seconds in `best`. The formatter's
     answers are read from the user cache at each run, as a fresh process would."""
-    from iacfix.backends import hcl_format
-
     for task in tasks:
-        hcl_format.FmtCache._instances.clear()
-        _, seconds, _ = _timed_run([task], task)
+        _, seconds, _ = _timed_run_as_fresh([task], task)
         wall, cpu = best.get(task, (float("inf"), float("inf")))
         best[task] = (min(wall, seconds), min(cpu, _last_cpu))
 
@@ -768,12 +774,14 @@ def build_big_project(tasks: Sequence[Path], folder: Path, min_bytes: int = BIG_
     return taken
 
 
-def scaling_figures(tasks: Sequence[Path], fastest: dict[Path, tuple[float, float]]) -> dict[str, dict]:
+def scaling_figures(tasks: Sequence[Path], rounds: int = 2) -> dict[str, dict]:
     """Whether a run's time grows with the size of ONE project as it does with the number of
     trees: per flavour, the first trees gathered into one project of about BIG_PROJECT_BYTES
-    (build_big_project), run twice as the sweep runs a tree (the faster run kept), against the
-    sum of the same trees' fastest runs one by one. A rule that compares every file with every other file shows here
-    as a ratio well above 1 (RDS102 once made the TypeScript one 1.4-1.6)."""
+    (build_big_project), run as the sweep runs a tree, against the same trees run one by one,
+    summed. The two alternate, `rounds` times, and each keeps its fastest: the machine's pace
+    drifts within minutes, so both are timed at the same moments. A rule that compares every
+    file with every other file shows here as a ratio well above 1 (RDS102 once made the
+    TypeScript one 1.18; 0.99 after)."""
     out = {}
     for flavour in FLAVOURS:
         of_flavour = [t for t in tasks if t.parent.name == flavour]
@@ -784,10 +792,12 @@ def scaling_figures(tasks: Sequence[Path], fastest: dict[Path, tuple[float, floa
             taken = build_big_project(of_flavour, folder)
             files = [p for p in folder.rglob("*") if p.suffix in SOURCE_SUFFIXES]
             size = sum(p.stat().st_size for p in files)
-            runs = [_timed_run([folder], folder) for _ in range(2)]  # the faster of two, as the trees had three
-            seconds = min(r[1] for r in runs)
-            crash = next((r[2] for r in runs if r[2]), None)
-        one_by_one = sum(fastest[t][0] for t in taken if t in fastest)
+            seconds = one_by_one = float("inf")
+            crash = None
+            for _ in range(rounds):
+                _, big, big_crash = _timed_run_as_fresh([folder], folder)
+                seconds, crash = min(seconds, big), crash or big_crash
+                one_by_one = min(one_by_one, sum(_timed_run_as_fresh([t], t)[1] for t in taken))
         out[flavour] = {"trees": len(taken), "files": len(files), "bytes": size, "seconds": seconds,
                         "one_by_one": one_by_one, "crash": crash}
     return out
@@ -1063,8 +1073,8 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
     if scaling:
         w(
             "One big project: the final sources of each flavour's first trees gathered into one project (a CDKTF "
-            "project's folders kept, a Terraform module's files side by side), its faster of two runs, against the same trees run "
-            "one by one (each tree's fastest run, summed). About 1 means the time grows with the size of a project "
+            "project's folders kept, a Terraform module's files side by side), against the same trees run one by one, summed; "
+            "the two alternate twice and each keeps its faster. About 1 means the time grows with the size of a project "
             "as it does with the number of trees; a rule that compares every file with every other shows far above.\n"
         )
         w("| flavour | trees | files | size | one project | one by one | ratio |")
@@ -1370,7 +1380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     timing_pass()
     meta["fastest_of"] = fastest_medians(fastest, runs=len(meta["fastest_paces"]))
     print("one big project per flavour ...", file=sys.stderr)
-    meta["scaling"] = scaling_figures(tasks, fastest)
+    meta["scaling"] = scaling_figures(tasks)
 
     meta["load"].append(os.getloadavg()[0])
     meta["pace"].append(machine_pace())
