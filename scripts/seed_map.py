@@ -89,7 +89,7 @@ def _outcome(rule) -> str:
 
 
 def render() -> str:
-    from iacfix.fixers import all_rules
+    from iacfix.rules import all_rules
 
     by_row: dict[str, list] = {}
     for rule in all_rules():
@@ -125,7 +125,7 @@ RULES_START, RULES_END = "<!-- rules:start (scripts/seed_map.py) -->\n", "<!-- r
 
 
 def render_rules_table() -> str:
-    from iacfix.fixers import all_rules
+    from iacfix.rules import all_rules
 
     rows = ["| code | name | outcome | flavours | what it finds |", "|---|---|---|---|---|"]
     for rule in all_rules():

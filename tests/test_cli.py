@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from conftest import SAMPLES
 from iacfix import engine
 from iacfix.cli import app
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 from iacfix.model import Edit
 from iacfix.rule import Rule
 

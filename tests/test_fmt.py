@@ -15,7 +15,7 @@ from iacfix import engine
 from iacfix.backends import hcl, hcl_format
 from iacfix.backends.hcl_format import FmtCache, canonical, terraform_rewrites
 from iacfix.backends.node import get_worker
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 from iacfix.textedit import apply_edits
 
 TF001 = next(r for r in all_rules() if r.code == "TF001")

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from conftest import SAMPLES
 from iacfix.cli import app
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 
 runner = CliRunner()
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())

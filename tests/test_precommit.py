@@ -19,7 +19,7 @@ import pytest
 
 from conftest import REPO, SAMPLES
 
-PACKAGE = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "src/iacfix", "fixers"]
+PACKAGE = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "src/iacfix"]
 
 
 def _git(*args: str, cwd: Path) -> str:

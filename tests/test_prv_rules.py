@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from iacfix import engine, schema
-from iacfix.fixers import all_rules
+from iacfix import engine
+from iacfix.rulekit import schema
+from iacfix.rules import all_rules
 from iacfix.rule import Example
 from iacfix.testing import run_example
 
@@ -244,7 +245,7 @@ def test_each_rule_alone_is_idempotent_on_its_examples(tmp_path):
 
 
 def test_the_rules_prv103_defers_to_exist():
-    from iacfix.fixers.prv103_provider_unknown_property import HCL_DEDICATED
+    from iacfix.rules.prv103_provider_unknown_property import HCL_DEDICATED
 
     codes = {r.code: r for r in all_rules()}
     for code in HCL_DEDICATED.values():

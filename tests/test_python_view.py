@@ -328,7 +328,7 @@ def test_walk_statements_follows_ast_walk():
 def test_test_cases_come_from_the_tree_the_view_was_built_from(tmp_path):
     """A Python test file's cases are read once, at parse time, from the view's own tree: the
     same cases a fresh parse gives. A file with a byte-order mark keeps its old reading."""
-    from iacfix import testcode
+    from iacfix.backends import test_cases as testcode
     from iacfix.backends import cdktf
 
     test_file = cdktf.parse("python", tmp_path / "tests" / "test_stack.py", NESTED_TESTS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from iacfix import engine
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 from iacfix.testing import example_options, run_example
 
 CASES = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 from iacfix.rule import Example
 from iacfix.testing import run_example
 

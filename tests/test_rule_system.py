@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from conftest import SAMPLES
 from iacfix import engine
 from iacfix.cli import app, explain_app, rules_app
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 from iacfix.model import Edit
 from iacfix.rule import Rule
 
@@ -236,18 +236,8 @@ def test_a_run_leaves_the_cycle_collector_as_it_found_it(project):
     gc.set_threshold(1000, 15, 12)
     try:
         seen = []
-        real = engine._run
-
-        def spy(*args):
-            seen.append(gc.get_threshold())
-            return real(*args)
-
-        engine._run, saved = spy, engine._run
-        try:
-            engine.run([root], engine.Options(), root)
-        finally:
-            engine._run = saved
-        assert seen == [engine.GC_THRESHOLD]
+        engine.run([root], engine.Options(), root, rule_timer=lambda code, seconds: seen.append(gc.get_threshold()))
+        assert seen and set(seen) == {engine.GC_THRESHOLD}
         assert gc.get_threshold() == (1000, 15, 12)
         with pytest.raises(AttributeError):  # not a rule: the run fails
             engine.run([root], engine.Options(), root, rules=[object()])

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from conftest import SAMPLES
 from iacfix.cli import app
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 
 SAMPLE_NAMES = ["cdktf-ts", "cdktf-py", "terraform"]
 # The rules each sample exercises, by outcome (samples/README.md says where and why).

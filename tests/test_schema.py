@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from iacfix import schema
+from iacfix.rulekit import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 

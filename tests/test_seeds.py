@@ -25,7 +25,7 @@ from typing import Callable
 import pytest
 
 from iacfix import engine
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"

@@ -74,7 +74,7 @@ def main_command(
     ] = False,
 ) -> None:
     """Find the failures language models make in Terraform and CDK for Terraform code, and fix them."""
-    from iacfix import engine, fixers, tfversion
+    from iacfix import engine, rules, tfversion
     from iacfix.config import ConfigError
     from iacfix.model import InputError
 
@@ -83,7 +83,7 @@ def main_command(
     if terraform_version is not None and tfversion.parse_version(terraform_version) is None:
         raise typer.BadParameter(f"not a version: {terraform_version!r}", param_hint="--terraform-version")
     selected, extended, ignored = _codes(select), _codes(extend_select), _codes(ignore)
-    known = {r.code for r in fixers.all_rules()} if selected or extended or ignored else set()
+    known = {r.code for r in rules.all_rules()} if selected or extended or ignored else set()
     for code in (selected or []) + (extended or []) + (ignored or []):
         if code != "ALL" and not any(k.startswith(code) for k in known):
             raise typer.BadParameter(f"no rule code starts with {code!r}", param_hint="--select/--extend-select/--ignore")
@@ -205,7 +205,7 @@ explain_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_ex
 def rules_command() -> None:
     """List the rules: code, fix (safe, unsafe or none), flavours, name and summary; "(opt-in)"
     marks a rule that runs only when selected (--select CODE or --extend-select CODE)."""
-    from iacfix.fixers import all_rules
+    from iacfix.rules import all_rules
 
     for rule in all_rules():
         flavours = ",".join(rule.flavours)
@@ -216,7 +216,7 @@ def rules_command() -> None:
 @explain_app.command(context_settings={"help_option_names": ["-h", "--help"]})
 def explain_command(code: Annotated[str, typer.Argument(help="A rule code, e.g. ECS101.")]) -> None:
     """Print a rule's documentation and its examples."""
-    from iacfix.fixers import all_rules
+    from iacfix.rules import all_rules
 
     rule = next((r for r in all_rules() if r.code == code.upper()), None)
     if rule is None:

@@ -164,7 +164,7 @@ def as_sarif(outcome: Outcome) -> dict:
     """A SARIF 2.1.0 log of one run: the rules as the driver's reportingDescriptors, the findings
     left as results, unreadable files as tool execution notifications."""
     from iacfix import __version__
-    from iacfix.fixers import all_rules
+    from iacfix.rules import all_rules
 
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}

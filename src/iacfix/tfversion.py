@@ -34,6 +34,31 @@ class TargetVersion:
         return f"Terraform {'.'.join(map(str, self.version))} (from {self.source})"
 
 
+def target_version(explicit: str | None, root: Path, settings) -> TargetVersion:
+    """The version a project's code targets, the first found in the order the module docstring
+    gives. `explicit`: --terraform-version; `settings`: the project's Terraform settings
+    (model `Setting`s: `terraform.required_version` is read from them)."""
+    from iacfix.config import project_config
+
+    if explicit:
+        return TargetVersion(parse_version(explicit), "--terraform-version")
+    config, config_path = project_config(root)
+    if "terraform-version" in config:
+        return TargetVersion(parse_version(str(config["terraform-version"])), config_path.name)
+    for setting in settings:
+        if setting.key == "terraform.required_version" and setting.value and setting.value.kind == "string":
+            bound = lower_bound(setting.value.value)
+            if bound:
+                return TargetVersion(bound, f"required_version in {setting.path.name}")
+    dotfile = dotfile_version(root)
+    if dotfile:
+        return TargetVersion(dotfile, ".terraform-version")
+    installed = installed_version()
+    if installed:
+        return TargetVersion(installed, "`terraform version`")
+    return TargetVersion(None, None)
+
+
 def parse_version(text: str) -> Version | None:
     match = _VERSION.fullmatch(text.strip())
     if not match:
@@ -67,7 +92,6 @@ def dotfile_version(folder: Path) -> Version | None:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=None)
 def installed_version() -> Version | None:
     """`terraform version` of the terraform on PATH, asked once per process. CHECKPOINT_DISABLE
     keeps terraform from asking HashiCorp's server whether a newer version is out."""

@@ -80,7 +80,8 @@ def forget_unsent(paths) -> None:
 
 
 def _parse_python(path: Path, text: str) -> PythonFile:
-    from iacfix import parse_cache, testcode
+    from iacfix import parse_cache
+    from iacfix.backends import test_cases as testcode
     from iacfix.backends.python_view import PythonSyntaxError, read
 
     kept = parse_cache.recall("python", text)
@@ -296,8 +297,8 @@ class CdktfFile(ParsedFile):
         return [Edit(self.path, base_span[0], base_span[1], new_base)]
 
     def add_import(self, module: str, name: str) -> list[Edit]:
-        """Import `name` from `module` unless the file does (provider_imports.import_edits)."""
-        from iacfix.provider_imports import import_edits
+        """Import `name` from `module` unless the file does (cdktf_imports.import_edits)."""
+        from iacfix.backends.cdktf_imports import import_edits
 
         return import_edits(self, {module: [name]})
 

@@ -1,0 +1,261 @@
+"""PRV101: a provider class imported from a module that does not export it."""
+
+from __future__ import annotations
+
+from iacfix.rulekit import schema
+from iacfix.model import Edit, Location
+from iacfix.rule import Example, Rule
+
+
+class ProviderImportPath(Rule):
+    """Import each provider class from the module that exports it.
+
+    What it does: checks every import from `@cdktf/provider-aws` / `cdktf_cdktf_provider_aws`
+    against the provider's real module layout (the bundled schema, generated from the package)
+    and moves each class or struct to its module: from the package root
+    (`import { S3Bucket } from '@cdktf/provider-aws'` → `.../lib/s3-bucket`), from the wrong
+    submodule (`Subnet` from `lib/vpc` → `lib/subnet`), or from a module that does not exist
+    (`lib/iam` → `lib/iam-role`, `lib/iam-policy`). A cdktf core name imported from the provider
+    (`TerraformOutput`, `S3Backend`) moves to `cdktf`. A name the provider does not export at
+    all is reported with the module's real exports.
+
+    The same goes for a class reached through the root namespace: `aws.vpc.Subnet` and
+    `aws.Subnet` become `aws.subnet.Subnet`; and for a namespace the root does not have
+    (`import { iam } from '@cdktf/provider-aws'` with `new iam.IamRole(...)`): its uses move to
+    the classes' own namespaces (`iamRole.IamRole`), imported instead, when the file uses it
+    for nothing else.
+
+    Why: the package root exports only namespaces (`s3Bucket.S3Bucket`), each class lives in its
+    own `lib/<module>`; anything else does not compile ("has no exported member", "Cannot find
+    module") and the Python app dies with ImportError.
+
+    Fix (safe): rewrite the import statement, one statement per module, aliases kept. A name
+    missing its `A` suffix (`S3BucketVersioning`) is moved here and renamed by PRV102.
+    """
+
+    code = "PRV101"
+    name = "provider-import-path"
+    flavours = ("cdktf-ts", "cdktf-py")
+    examples = [
+        Example(
+            "cdktf-ts",
+            before="""\
+import { S3Bucket, S3BucketVersioning } from '@cdktf/provider-aws';
+import { Vpc, Subnet } from '@cdktf/provider-aws/lib/vpc';
+import { IamRole, IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam';
+import { TerraformOutput } from '@cdktf/provider-aws';
+""",
+            after="""\
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { TerraformOutput } from 'cdktf';
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws import AwsProvider
+from cdktf_cdktf_provider_aws.vpc import Vpc, Subnet as PublicSubnet
+from cdktf_cdktf_provider_aws.lexv2models_bot import Lexv2ModelsBot
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.vpc import Vpc
+from cdktf_cdktf_provider_aws.subnet import Subnet as PublicSubnet
+from cdktf_cdktf_provider_aws.lexv2_models_bot import Lexv2ModelsBot
+""",
+        ),
+        Example(
+            "cdktf-ts",
+            before="""\
+import { AwsProvider, iam } from '@cdktf/provider-aws';
+new AwsProvider(this, 'aws', { region: 'us-east-1' });
+const role = new iam.IamRole(this, 'role', { assumeRolePolicy: '{}' });
+new iam.IamRolePolicyAttachment(this, 'attach', { role: role.name, policyArn: 'arn' });
+""",
+            after="""\
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { iamRole, iamRolePolicyAttachment } from '@cdktf/provider-aws';
+new AwsProvider(this, 'aws', { region: 'us-east-1' });
+const role = new iamRole.IamRole(this, 'role', { assumeRolePolicy: '{}' });
+new iamRolePolicyAttachment.IamRolePolicyAttachment(this, 'attach', { role: role.name, policyArn: 'arn' });
+""",
+        ),
+        Example(
+            "cdktf-ts",
+            before="""\
+import * as aws from '@cdktf/provider-aws';
+const vpc = new aws.vpc.Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+new aws.vpc.Subnet(this, 'a', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24' });
+new aws.ec2.SecurityGroup(this, 'sg', { vpcId: vpc.id });
+new aws.S3Bucket(this, 'b', {});
+""",
+            after="""\
+import * as aws from '@cdktf/provider-aws';
+const vpc = new aws.vpc.Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+new aws.subnet.Subnet(this, 'a', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24' });
+new aws.securityGroup.SecurityGroup(this, 'sg', { vpcId: vpc.id });
+new aws.s3Bucket.S3Bucket(this, 'b', {});
+""",
+        ),
+        # Namespaces from the root, OutputReference helpers and the right modules stay.
+        Example(
+            "cdktf-ts",
+            before="""\
+import { s3Bucket, provider } from '@cdktf/provider-aws';
+import * as aws from '@cdktf/provider-aws';
+import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/lib/s3-bucket';
+""",
+        ),
+    ]
+
+    def check(self, ctx):
+        s = schema.load()
+        for file in ctx.files("typescript", "python"):
+            for imp in file.view["imports"]:
+                is_provider, module = schema.provider_module(file, imp["module"])
+                if not is_provider or not imp["names"]:
+                    continue
+                groups: dict[str, list[str]] = {}
+                moved, unknown, callees = [], [], []
+                for spec in imp["names"]:
+                    name = spec["name"]
+                    if module is None and name[:1].islower() and name not in _namespaces(s, file):
+                        uses = _namespace_uses(s, file, spec)
+                        if uses is None:
+                            unknown.append(name)
+                            groups.setdefault(imp["module"], []).append(name if spec["local"] == name else f"{name} as {spec['local']}")
+                            continue
+                        for _, namespace, _ in uses:
+                            known = groups.get(imp["module"], []) + [n for n, _ in _imported_from(file, imp["module"])]
+                            if namespace not in known:
+                                groups.setdefault(imp["module"], []).append(namespace)
+                        moved.append((f"`{name}`", "the classes' own namespaces " + ", ".join(sorted({n for _, n, _ in uses}))))
+                        callees += [(cons, f"{namespace}.{cls}") for cons, namespace, cls in uses]
+                        continue
+                    text = name if spec["local"] == name else f"{name} as {spec['local']}"
+                    target = _target(s, file, module, name)
+                    if not target:
+                        if target is None and (module is None or not s.has_module(module)):
+                            unknown.append(name)
+                        groups.setdefault(imp["module"], []).append(text)
+                        continue
+                    if target != imp["module"]:
+                        moved.append((_as_meant(name, module), target))
+                        if (name, spec["local"]) in _imported_from(file, target):
+                            continue  # already imported from there: drop the duplicate
+                    groups.setdefault(target, []).append(text)
+                at = Location(file.path, imp["line"])
+                if moved:
+                    where = ", ".join(f"{n} from '{t}'" if t.startswith(("@", "cdktf")) else f"{n}: {t}" for n, t in moved)
+                    edits = file.replace_import(imp, list(groups.items()))
+                    edits += [Edit(file.path, *cons["callee_span"], text) for cons, text in callees]
+                    yield self.finding(
+                        at,
+                        f"'{imp['module']}' does not export what is imported from it: import {where}{schema.version_note(ctx)}",
+                        edits,
+                    )
+                elif unknown:
+                    exists = "" if module is None or s.has_module(module) else f"there is no module '{imp['module']}'; "
+                    yield self.finding(
+                        at,
+                        f"{exists}{s.package} {s.version} exports no {', '.join(f'`{n}`' for n in unknown)}{schema.version_note(ctx)}",
+                    )
+            yield from self._namespaced(ctx, s, file)
+
+    def _namespaced(self, ctx, s, file):
+        """`aws.vpc.Subnet` / `aws.Subnet` with `aws` the package root: the class's own namespace."""
+        for cons in file.view["constructions"]:
+            head, *rest = cons["callee"].split(".")
+            module, imported = file.imported.get(head, (None, None))
+            if not rest or imported is not None or schema.provider_module(file, module or "") != (True, None):
+                continue
+            name = rest[-1]
+            written = s.module_from_python(rest[0]) if file.language == "python" else schema.snake_case(rest[0]).replace("_", "-")
+            real = schema.meant_name(name, written if len(rest) == 2 else None)
+            if real is None or len(rest) > 2:
+                continue
+            home = s.module_of(real)
+            namespace = s.python_module(home) if file.language == "python" else schema.camel_case(s.python_module(home))
+            if rest[:-1] == [namespace]:
+                continue
+            start = cons["callee_span"][0]
+            yield self.finding(
+                Location(file.path, cons["line"], cons["col"]),
+                f"`{name}` is in the provider's `{namespace}` namespace: `{head}.{namespace}.{name}`{schema.version_note(ctx)}",
+                [Edit(file.path, start, cons["callee_span"][1], f"{head}.{namespace}.{name}")],
+            )
+
+
+def _target(s: schema.ProviderSchema, file, module: str | None, name: str) -> str | None:
+    """The module string `name` must be imported from, or "" when it is imported right, or None
+    when the provider does not export it."""
+    if module is None and name[:1].islower():
+        return ""  # a namespace of the root: `s3Bucket` / `s3_bucket`
+    constructed = any(c["callee"] == name for c in file.view["constructions"])
+    real = schema.meant_name(name, module)
+    if real == name and s.cls(name) is None and s.cls(name + "A") and (module != s.module_of(name) or constructed and file.language == "typescript"):
+        real = name + "A"  # `S3BucketVersioning` is also a struct of lib/s3-bucket, but the resource is meant
+    elif real == name and module is not None and name + "A" in s.module_exports(module) and name not in s.module_exports(module):
+        real = name + "A"  # the same for a struct: the module it is imported from has it with an `A`
+    if real is not None:
+        home = s.module_of(real)
+        if module == home and (file.language == "typescript" or s.python_module(home) == _file_module(file, name)):
+            return ""  # the right module (PRV102 adds a missing `A`)
+        return s.py_import(home) if file.language == "python" else s.ts_import(home)
+    if name in s.cdktf_exports and name[:1].isupper():
+        return "cdktf"
+    return None
+
+
+def _as_meant(name: str, module: str | None) -> str:
+    """How a finding names an imported name: `CloudtrailTrail (the provider's Cloudtrail)`, which
+    PRV102 renames once it is imported from the right module."""
+    real = schema.meant_name(name, module)
+    return f"`{name}`" if real in (None, name, name + "A") else f"`{name}` (the provider's `{real}`)"
+
+
+def _file_module(file, name: str) -> str | None:
+    """The Python submodule `name` is imported from in the file."""
+    module = file.imported.get(name, (None, None))[0]
+    return module.rsplit(".", 1)[-1] if module and "." in module else None
+
+
+def _namespaces(s: schema.ProviderSchema, file) -> frozenset[str]:
+    """The namespaces the package root exports: `s3Bucket` (TypeScript), `s3_bucket` (Python)."""
+    return s.namespaces["python" if file.language == "python" else "typescript"]
+
+
+def _namespace(s: schema.ProviderSchema, file, cls: str) -> str:
+    py = s.python_module(s.module_of(cls))
+    return py if file.language == "python" else schema.camel_case(py)
+
+
+def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[dict, str, str]] | None:
+    """For a namespace the root does not export (`iam`, `ec2`), used only as `iam.IamRole(...)`:
+    (construction, the class's real namespace, the class) for each use. None when it is used
+    otherwise too, or names a class the provider does not have."""
+    local = spec["local"]
+    uses = []
+    for cons in file.view["constructions"]:
+        head, *rest = cons["callee"].split(".")
+        if head != local:
+            continue
+        real = schema.meant_name(rest[-1]) if len(rest) == 1 else None
+        if real is None:
+            return None
+        uses.append((cons, _namespace(s, file, real), rest[-1]))
+    if not uses or file.view["identifier_counts"].get(local, 0) != len(uses):
+        return None
+    imported = {n["local"] for imp in file.view["imports"] for n in imp["names"]}
+    if any(file.view["identifier_counts"].get(ns) and ns not in imported for _, ns, _ in uses):
+        return None  # `const kmsKey = new kms.KmsKey(...)`: the namespace would be shadowed
+    return uses
+
+
+def _imported_from(file, module: str) -> set[tuple[str, str]]:
+    return {(n["name"], n["local"]) for imp in file.view["imports"] if imp["module"] == module for n in imp["names"]}

@@ -1,0 +1,196 @@
+"""PRV102: a provider class named without the `A` the provider gives it."""
+
+from __future__ import annotations
+
+from iacfix.rulekit import schema
+from iacfix.model import Edit, Location
+from iacfix.rule import Example, Rule
+
+
+class ProviderClassSuffix(Rule):
+    """Name the provider classes as the provider names them: with their `A`, and by their real name.
+
+    What it does: where a resource's class name would clash with a struct of another module,
+    the provider adds an `A`: the resource aws_s3_bucket_versioning is `S3BucketVersioningA`
+    (`S3BucketVersioning` is the struct of S3Bucket's old inline `versioning` block), likewise
+    `S3BucketServerSideEncryptionConfigurationA`, `S3BucketLoggingA`, `S3BucketLifecycleConfigurationA`.
+    Other names the provider does not export are renamed to the class they stand for, derived
+    from the schema and each class's Terraform type (no table of names): `CloudtrailTrail` →
+    `Cloudtrail` (aws_cloudtrail), `ApiGatewayV2Api` → `Apigatewayv2Api`, `AwsConfigConfigRule`
+    → `ConfigConfigRule`, `S3BucketVersioningV2` → `S3BucketVersioningA`, `IamPolicyDocument` →
+    `DataAwsIamPolicyDocument`, `S3BucketEncryption` imported from
+    `lib/s3-bucket-server-side-encryption-configuration` → the class of that module; a name that
+    fits several classes (`LoadBalancer`) is left to PRV101's report. PRV101 first moves the
+    import to the module of the class meant; this rule renames it in that module.
+    The rule renames the import and every `new X(...)` / `X(...)` of it; when the name is used
+    elsewhere too (a type annotation), the import becomes `Real as X` instead. The classes come
+    from the bundled provider schema.
+
+    Why: `S3BucketVersioning` is not exported by `lib/s3-bucket-versioning`, nor `CloudtrailTrail`
+    by anything: TypeScript does not compile ("has no exported member"), and Python fails with
+    ImportError.
+
+    Fix (safe): rename, in TypeScript and Python alike.
+    """
+
+    code = "PRV102"
+    name = "provider-class-suffix"
+    flavours = ("cdktf-ts", "cdktf-py")
+    examples = [
+        Example(
+            "cdktf-ts",
+            before="""\
+import { S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+new S3BucketVersioning(this, 'versioning', {
+  bucket: bucket.id,
+  versioningConfiguration: { status: 'Enabled' },
+});
+""",
+            after="""\
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+new S3BucketVersioningA(this, 'versioning', {
+  bucket: bucket.id,
+  versioningConfiguration: { status: 'Enabled' },
+});
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioning
+from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLogging
+
+versioning: S3BucketVersioning = S3BucketVersioning(self, "v", bucket="b", versioning_configuration={"status": "Enabled"})
+S3BucketLogging(self, "l", bucket="b", target_bucket="logs", target_prefix="b/")
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import S3BucketVersioningA as S3BucketVersioning
+from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
+
+versioning: S3BucketVersioning = S3BucketVersioning(self, "v", bucket="b", versioning_configuration={"status": "Enabled"})
+S3BucketLoggingA(self, "l", bucket="b", target_bucket="logs", target_prefix="b/")
+""",
+        ),
+        Example(
+            "cdktf-ts",
+            before="""\
+import * as aws from '@cdktf/provider-aws';
+new aws.s3BucketLogging.S3BucketLogging(this, 'l', { bucket: 'b', targetBucket: 'logs', targetPrefix: 'b/' });
+""",
+            after="""\
+import * as aws from '@cdktf/provider-aws';
+new aws.s3BucketLogging.S3BucketLoggingA(this, 'l', { bucket: 'b', targetBucket: 'logs', targetPrefix: 'b/' });
+""",
+        ),
+        # Names the provider does not have, renamed to the class they stand for.
+        Example(
+            "cdktf-ts",
+            before="""\
+import { CloudtrailTrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { S3BucketEncryption } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import * as aws from '@cdktf/provider-aws';
+new CloudtrailTrail(this, 'trail', { name: 'audit', s3BucketName: 'logs' });
+new S3BucketEncryption(this, 'sse', { bucket: 'logs', rule: [] });
+new aws.apigatewayv2Api.ApiGatewayV2Api(this, 'api', { name: 'http', protocolType: 'HTTP' });
+""",
+            after="""\
+import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import * as aws from '@cdktf/provider-aws';
+new Cloudtrail(this, 'trail', { name: 'audit', s3BucketName: 'logs' });
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', { bucket: 'logs', rule: [] });
+new aws.apigatewayv2Api.Apigatewayv2Api(this, 'api', { name: 'http', protocolType: 'HTTP' });
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import IamPolicyDocument
+from cdktf_cdktf_provider_aws.config_config_rule import AwsConfigConfigRule
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import S3BucketServerSideEncryptionConfigurationRuleAApplyServerSideEncryptionByDefault as Sse
+
+doc = IamPolicyDocument(self, "doc", statement=[])
+AwsConfigConfigRule(self, "rule", name="r", source={"owner": "AWS", "source_identifier": "S3_BUCKET_VERSIONING_ENABLED"})
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import DataAwsIamPolicyDocument
+from cdktf_cdktf_provider_aws.config_config_rule import ConfigConfigRule
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA as Sse
+
+doc = DataAwsIamPolicyDocument(self, "doc", statement=[])
+ConfigConfigRule(self, "rule", name="r", source={"owner": "AWS", "source_identifier": "S3_BUCKET_VERSIONING_ENABLED"})
+""",
+        ),
+        # A name that fits several classes is not guessed (PRV101 reports it).
+        Example(
+            "cdktf-ts",
+            before="""\
+import { LoadBalancer } from '@cdktf/provider-aws/lib/lb';
+""",
+        ),
+        Example(
+            "cdktf-ts",
+            before="""\
+import { S3Bucket, S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket';
+const versioning: S3BucketVersioning = { enabled: true };
+""",
+        ),
+    ]
+
+    def check(self, ctx):
+        s = schema.load()
+        for file in ctx.files("typescript", "python"):
+            for imp in file.view["imports"]:
+                is_provider, module = schema.provider_module(file, imp["module"])
+                if not is_provider or module is None:
+                    continue
+                for spec in imp["names"]:
+                    name = spec["name"]
+                    real = _real_name(s, name, module)
+                    if real is None:
+                        continue
+                    yield self.finding(
+                        Location(file.path, imp["line"]),
+                        f"'{imp['module']}' exports the class as `{real}`, not `{name}`{schema.version_note(ctx)}",
+                        _rename(file, spec, real),
+                    )
+
+            for cons in file.view["constructions"]:  # `aws.s3BucketVersioning.S3BucketVersioning`
+                head, *rest = cons["callee"].split(".")
+                module, imported = file.imported.get(head, (None, None))
+                if len(rest) != 2 or imported is not None or not schema.provider_module(file, module or "")[0]:
+                    continue
+                sub, name = rest
+                folder = s.module_from_python(sub) if file.language == "python" else schema.snake_case(sub).replace("_", "-")
+                real = _real_name(s, name, folder or "")
+                if real is None:
+                    continue
+                end = cons["callee_span"][1]
+                yield self.finding(
+                    Location(file.path, cons["line"], cons["col"]),
+                    f"the provider's class is `{real}`, not `{name}`{schema.version_note(ctx)}",
+                    [Edit(file.path, end - len(name), end, real)],
+                )
+
+
+def _real_name(s: schema.ProviderSchema, name: str, module: str) -> str | None:
+    """The name `module` exports for what is written as `name`, when that is another name:
+    `name` + `A`, or the class the schema says a wrong name means (`CloudtrailTrail`)."""
+    exports = s.module_exports(module)
+    if name in exports:
+        return None
+    if name + "A" in exports:
+        return name + "A"
+    meant = s.meant_class(name, module)
+    return meant if meant in exports else None
+
+
+def _rename(file, spec: dict, new: str) -> list[Edit]:
+    start, end = spec["span"]
+    name, local = spec["name"], spec["local"]
+    if local != name:  # `X as Y`: only the imported name changes
+        return [Edit(file.path, start, start + len(name), new)]
+    calls = [c for c in file.view["constructions"] if c["callee"] == name]
+    if file.view["identifier_counts"].get(name, 0) > len(calls):
+        return [Edit(file.path, start, end, f"{new} as {name}")]
+    return [Edit(file.path, start, end, new)] + [Edit(file.path, *c["callee_span"], new) for c in calls]

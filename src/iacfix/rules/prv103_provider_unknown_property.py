@@ -1,0 +1,355 @@
+"""PRV103: a property the provider's resource or block does not have."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from iacfix.rulekit import schema
+from iacfix.rulekit.terraform_module import replace_attribute
+from iacfix.model import Edit, Location, Prop, Value
+from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.textedit import indentation_at
+
+# What models write for what the provider calls otherwise (owner struct, wrong name) → right
+# name (camelCase), and the value to write when the old one does not carry over as is. Every
+# target is checked against the schema before it is used.
+RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
+    ("EipConfig", "vpc"): ("domain", {True: "vpc"}),
+    ("KmsKeyConfig", "keySpec"): ("customerMasterKeySpec", None),
+    ("FlowLogConfig", "resourceId"): ("vpcId", None),
+    ("DbInstanceConfig", "managePassword"): ("manageMasterUserPassword", None),
+    ("RdsClusterConfig", "managePassword"): ("manageMasterUserPassword", None),
+    ("Route53RecordConfig", "fullyQualifiedDomainName"): ("fqdn", None),
+    ("LbTargetGroupConfig", "deregistrationDelaySeconds"): ("deregistrationDelay", None),
+    ("CloudwatchLogGroupConfig", "retentionDays"): ("retentionInDays", None),
+    ("DbInstanceConfig", "name"): ("dbName", None),  # removed in provider 5
+    # The replication group's argument, written on the subnet group itself (seed 001#4)
+    ("ElasticacheSubnetGroupConfig", "subnetGroupName"): ("name", None),
+    ("S3BucketConfig", "bucketName"): ("bucket", None),
+    ("S3BucketConfig", "name"): ("bucket", None),
+    ("SnsTopicConfig", "kmsKeyId"): ("kmsMasterKeyId", None),
+    ("SqsQueueConfig", "kmsKeyId"): ("kmsMasterKeyId", None),
+    ("DataAwsSecretsmanagerRandomPasswordConfig", "length"): ("passwordLength", None),
+    ("InstanceConfig", "securityGroupIds"): ("vpcSecurityGroupIds", None),
+    # S3 default encryption, as a resource of its own and as S3Bucket's old inline block
+    ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA", "kmsKeyId"): ("kmsMasterKeyId", None),
+    ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault", "kmsKeyId"): ("kmsMasterKeyId", None),
+}
+# Unknown Terraform arguments that a dedicated rule repairs with more context: PRV103 leaves
+# them to it rather than report them a second time (tests check that the rules exist).
+HCL_DEDICATED: dict[tuple[str, str], str] = {
+    ("aws_eip", "vpc"): "TF203",
+    ("aws_flow_log", "log_destination_arn"): "TF205",
+    ("aws_flow_log", "log_group_name"): "TF205",
+    ("aws_ecs_service", "deployment_configuration"): "TF206",
+}
+# Terraform meta-arguments and blocks that are not the resource's own.
+HCL_META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner", "dynamic"})
+# Python constructors take scope and id positionally; `id_` is the construct id by keyword.
+PY_CONSTRUCT = frozenset({"scope", "id_"})
+
+
+class ProviderUnknownProperty(Rule):
+    """A property the resource (or its nested block) does not have is renamed or reported.
+
+    What it does: checks every key of a provider resource's config, and of its nested blocks,
+    against the provider's schema (bundled, generated from the package). An unknown key is
+    renamed to the property it clearly means: a known rename (`vpc: true` on Eip →
+    `domain: 'vpc'`, `keySpec` → `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on
+    FlowLog, `managePassword` → `manageMasterUserPassword`, `name` → `db_name` on aws_db_instance),
+    the same name spelled with other case or underscores, or a unique close match whose type
+    fits the value. An unknown key that only wraps properties of the resource itself (another
+    resource's inline block copied whole: `serverSideEncryptionConfiguration: { rule: ... }` in
+    `S3BucketServerSideEncryptionConfigurationA`) gives way to what it holds. Anything else is
+    reported with the valid names, closest first. In HCL only
+    the known renames are applied, and the arguments a dedicated rule repairs are left to it
+    (`vpc` on aws_eip: TF203; the flow log's destination: TF205; ECS deployment percentages:
+    TF206).
+
+    Why: TypeScript does not compile ("Object literal may only specify known properties"), the
+    Python app fails at synth ("unexpected keyword argument"), and Terraform stops at
+    `terraform validate` ("An argument named ... is not expected here"). A dict key Python passes
+    through is silently dropped, and the setting with it.
+
+    A key the schema knows under another spelling (`vpc_id` in TypeScript, `vpcId` as a Python
+    keyword) is PRV106's.
+
+    Fix (safe): rename the key (and rewrite the value of a known rename that needs it).
+    """
+
+    code = "PRV103"
+    name = "provider-unknown-property"
+    flavours = FLAVOURS
+    seeds = ("001#4",)
+    examples = [
+        Example(
+            "cdktf-ts",
+            before="""\
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+new Eip(this, 'nat', { vpc: true, tags: { Name: 'nat' } });
+new KmsKey(this, 'key', { keySpec: 'SYMMETRIC_DEFAULT', enableKeyRotaton: true });
+new FlowLog(this, 'flow', { resourceId: vpc.id, trafficType: 'ALL' });
+""",
+            after="""\
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+new Eip(this, 'nat', { domain: 'vpc', tags: { Name: 'nat' } });
+new KmsKey(this, 'key', { customerMasterKeySpec: 'SYMMETRIC_DEFAULT', enableKeyRotation: true });
+new FlowLog(this, 'flow', { vpcId: vpc.id, trafficType: 'ALL' });
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
+
+DbInstance(self, "db", engine="postgres", instance_class="db.t3.micro", manage_password=True)
+ElasticacheSubnetGroup(self, "cache", subnet_group_name="cache-subnets", subnet_ids=ids)
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
+
+DbInstance(self, "db", engine="postgres", instance_class="db.t3.micro", manage_master_user_password=True)
+ElasticacheSubnetGroup(self, "cache", name="cache-subnets", subnet_ids=ids)
+""",
+        ),
+        # The wrapper of S3Bucket's inline block, in the resource of its own.
+        Example(
+            "cdktf-ts",
+            before="""\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', {
+  bucket: 'logs',
+  serverSideEncryptionConfiguration: {
+    rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+  },
+});
+""",
+            after="""\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', {
+  bucket: 'logs',
+  rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+});
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import S3BucketServerSideEncryptionConfigurationA
+
+S3BucketServerSideEncryptionConfigurationA(self, "sse", bucket="logs", server_side_encryption_configuration={"rule": []})
+""",
+            after="""\
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import S3BucketServerSideEncryptionConfigurationA
+
+S3BucketServerSideEncryptionConfigurationA(self, "sse", bucket="logs", rule=[])
+""",
+        ),
+        Example(
+            "cdktf-ts",
+            before="""\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', { bucket: 'logs', rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsKeyId: key.arn } }] });
+""",
+            after="""\
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+new S3BucketServerSideEncryptionConfigurationA(this, 'sse', { bucket: 'logs', rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn } }] });
+""",
+        ),
+        Example(
+            "terraform",
+            before="""\
+resource "aws_db_instance" "db" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  name              = "app"
+  allocated_storage = 20
+}
+""",
+            after="""\
+resource "aws_db_instance" "db" {
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  db_name           = "app"
+  allocated_storage = 20
+}
+""",
+            codes=("PRV103",),
+        ),
+        Example(
+            "terraform",
+            before="""\
+resource "aws_s3_bucket" "logs" {
+  bucket        = "logs"
+  force_destroy = true
+  count         = 2
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+""",
+        ),
+    ]
+
+    def check(self, ctx):
+        s = schema.load()
+        for file in ctx.files("typescript", "python"):
+            for typed in schema.typed_props(file):
+                if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
+                    continue
+                yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, typed.depth, True)
+        for resource in ctx.resources():
+            if resource.language != "hcl":
+                continue
+            struct = s.resource_struct(resource.type)
+            if struct is not None:
+                yield from self._hcl(ctx, ctx.file(resource.path), struct, resource.body, resource.type)
+
+    def _hcl(self, ctx, file, struct, body: Value, rtype: str | None = None):
+        s = schema.load()
+        by_tf = {p.terraform: p for p in struct.props.values()}
+        for prop in body.props:
+            if prop.key in HCL_META or (rtype, prop.key) in HCL_DEDICATED:
+                continue
+            spec = by_tf.get(prop.key)
+            if spec is None:
+                yield from self._unknown(ctx, file, struct, prop, body, False, 0, False)
+                continue
+            nested = s.struct(spec.type.struct or spec.type.struct_list or "")
+            if nested is not None and prop.value.kind in ("array", "object"):
+                items = prop.value.items if prop.value.kind == "array" else [prop.value]
+                for item in items:
+                    if item.kind == "object":
+                        yield from self._hcl(ctx, file, nested, item)
+
+    def _unknown(self, ctx, file, struct, prop: Prop, container: Value, raw: bool, depth: int, fix_near: bool):
+        key = prop.key
+        camel = schema.camel_case(key) if file.language != "typescript" else key
+        owner = struct.name.removesuffix("Config")
+        at = Location(file.path, prop.value.line, _col(file, prop))
+        rename = RENAMES.get((struct.name, camel))
+        target, value = None, None
+        if rename and rename[0] in struct.props:
+            target = struct.props[rename[0]]
+            if rename[1] is not None:
+                if prop.value.kind not in ("bool", "string", "number") or prop.value.value not in rename[1]:
+                    target = None
+                else:
+                    value = rename[1][prop.value.value]
+        elif fix_near:
+            target = _near(struct, camel, prop.value)
+        note = schema.version_note(ctx)
+        lifted = _lift(file, struct, prop, container, raw, depth) if target is None and fix_near else None
+        if lifted is not None:
+            inner = ", ".join(f"`{p.key}`" for p in prop.value.props)
+            yield self.finding(at, f"`{owner}` has no property `{key}`: what it holds ({inner}) is `{owner}`'s own{note}", lifted)
+            return
+        if target is None:
+            valid = [_spelled(file, struct.props[n], raw, depth) if n in struct.props else n for n in _closest(struct, camel)]
+            yield self.finding(at, f"`{owner}` has no property `{key}`; valid: {', '.join(valid)}{note}")
+            return
+        new_key = _spelled(file, target, raw, depth)
+        if any(p.key == new_key for p in container.props):
+            yield self.finding(at, f"`{owner}` has no property `{key}` (it means `{new_key}`, which is set too){note}")
+            return
+        shown = f"`{new_key}`" + (f" = {file.literal(value)}" if value is not None else "")
+        yield self.finding(
+            at,
+            f"`{owner}` has no property `{key}`: it is {shown}{note}",
+            _rename(file, prop, new_key, None if value is None else file.literal(value)),
+        )
+
+
+def _lift(file, struct, prop: Prop, container: Value, raw: bool, depth: int) -> list[Edit] | None:
+    """An unknown key whose object holds only properties of the struct itself, none of them set
+    beside it: the wrapper of another resource's inline block (`serverSideEncryptionConfiguration:
+    { rule: ... }` in S3BucketServerSideEncryptionConfigurationA, copied from S3Bucket). The edit
+    puts its contents in its place (as keywords in a Python constructor call)."""
+    value = prop.value
+    if value.kind != "object" or not value.props:
+        return None
+    specs = [struct.prop(p.key) for p in value.props]
+    beside = {struct.prop(p.key).name for p in container.props if p is not prop and struct.prop(p.key)}
+    if any(spec is None or spec.name in beside for spec in specs):
+        return None
+    if file.language == "python" and depth == 0:  # keyword arguments
+        entries = [f"{schema.expected_key(file, spec, raw, depth)}={p.value.text}" for p, spec in zip(value.props, specs)]
+    else:
+        entries = [file.text[p.span[0] : p.span[1]] for p in value.props]
+    multiline = "\n" in file.text[value.span[0] : value.span[1]]
+    separator = ",\n" + indentation_at(file.text, prop.span[0]) if multiline else ", "
+    return [Edit(file.path, prop.span[0], prop.span[1], separator.join(entries))]
+
+
+def _spelled(file, spec, raw: bool, depth: int) -> str:
+    return spec.terraform if file.language == "hcl" else schema.expected_key(file, spec, raw, depth)
+
+
+def _col(file, prop: Prop) -> int:
+    return prop.key_span[0] - file.text.rfind("\n", 0, prop.key_span[0])
+
+
+def _rename(file, prop: Prop, new_key: str, value_text: str | None) -> list[Edit]:
+    if file.language != "hcl":
+        edits = file.rename_key(prop, new_key)
+        if value_text is not None:
+            edits += file.replace_value(prop, value_text)
+        return edits
+    block = file.find_block_of(prop.key_span[0])
+    attr = next(a for a in block.attributes if a.prop.span == prop.span)
+    return replace_attribute(file, block, attr, new_key, prop.value.text if value_text is None else value_text)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[_-]", "", name).lower()
+
+
+_FITS = {
+    "string": ("string", "template"),
+    "number": ("number",),
+    "bool": ("boolean",),
+    "object": ("struct", "map", "any"),
+    "array": ("list",),
+}
+
+
+def _fits(spec, value: Value) -> bool:
+    if value.kind in ("expr", "null"):
+        return True
+    kind = spec.type.text
+    if spec.type.struct:
+        kind = "struct"
+    elif spec.type.is_list:
+        kind = "list"
+    elif spec.type.is_map:
+        kind = "map"
+    return kind == "any" or kind in _FITS.get(value.kind, ()) or (value.kind == "template" and kind == "string")
+
+
+def _near(struct, camel: str, value: Value):
+    """The property a key clearly means: same name but for case and underscores, or the one
+    close match (no second one nearly as close) whose type fits the value."""
+    same = [p for p in struct.props.values() if _normal(p.name) == _normal(camel)]
+    if len(same) == 1:
+        return same[0]
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, _normal(camel), _normal(p.name)).ratio(), p.name) for p in struct.props.values()),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < 0.85 or (len(scored) > 1 and scored[1][0] > scored[0][0] - 0.05):
+        return None
+    best = struct.props[scored[0][1]]
+    return best if _fits(best, value) else None
+
+
+def _closest(struct, camel: str, n: int = 8) -> list[str]:
+    names = sorted(struct.props, key=lambda p: (-difflib.SequenceMatcher(None, _normal(camel), _normal(p)).ratio(), p))
+    return names[:n] + (["…"] if len(names) > n else [])
