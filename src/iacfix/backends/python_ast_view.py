@@ -21,7 +21,13 @@ import warnings
 from collections import deque
 from typing import Any, Iterator
 
+from iacfix.backends.base import SourceSyntaxError
 from iacfix.textedit import line_col_at, line_starts
+
+
+class PythonSyntaxError(SourceSyntaxError):
+    """The text does not parse; line and col (both 1-based, col in code points) locate it."""
+
 
 ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
 _IDENT = re.compile(r"\w+")

@@ -10,12 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from iacfix.backends.base import SourceSyntaxError
-
-
-
-class PythonSyntaxError(SourceSyntaxError):
-    """The text does not parse; line and col (both 1-based, col in code points) locate it."""
+from iacfix.backends.python_ast_view import PythonSyntaxError  # noqa: F401  (raised by read)
 
 
 def extract_view(text: str) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import ast
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from iacfix.backends.base import ParsedFile
 from iacfix.backends.python_ast_view import char_offset, walk_statements

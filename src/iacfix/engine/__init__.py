@@ -25,7 +25,7 @@ from pathlib import Path
 
 from iacfix import parse_cache
 from iacfix.engine.context import Context
-from iacfix.engine.pool import run_projects, workers_for, is_big
+from iacfix.engine.pool import is_big, run_projects, workers_for
 from iacfix.engine.projects import Project, group_projects
 from iacfix.engine.rule_loop import PHASES, RuleTimer, in_run_order, run_project, suppressed
 from iacfix.engine.selection import Options, ProjectSettings, matches
@@ -95,21 +95,20 @@ def run(
 
 
 def _run(paths, options, cwd, rules, jobs, progress, rule_timer) -> RunResult:
-    from iacfix.rules import all_rules
-
+    select = rules is None  # every rule, as each project's selection says
     workspace, errors = load(paths, cwd, parse=False)
     projects = group_projects(workspace)
-    if rules is None:
+    if select:
         workers = workers_for(jobs, workspace, projects)
         if workers > 1 or (len(projects) > 1 and not workspace.answers and is_big(workspace)):
-            findings, more = run_projects(workspace, projects, options, cwd, workers, progress, rule_timer)
+            findings, more = run_projects(workspace, projects, _registry(), options, cwd, workers, progress, rule_timer)
             more.sort(key=lambda e: (str(e.path), e.line))
             return _result(workspace, findings, errors + more)
     if any(s.language == "typescript" and not parse_cache.known("typescript", s.text) for s in workspace.sources.values()):
         from iacfix.backends.node import get_worker
 
         get_worker().start()  # Node boots while the rules are imported
-    ordered = in_run_order(rules if rules is not None else all_rules())
+    ordered = in_run_order(_registry() if select else rules)
     errors += workspace.parse_all(progress)
     projects = group_projects(workspace)  # without the files that did not parse
     findings: list[Finding] = []
@@ -124,9 +123,16 @@ def _run(paths, options, cwd, rules, jobs, progress, rule_timer) -> RunResult:
     if progress:
         progress(0, total, "rules")
     for project in projects:
-        findings += run_project(workspace, project, ordered, options, errors, rules is None, rule_timer, step)
+        findings += run_project(workspace, project, ordered, options, errors, select, rule_timer, step)
     workspace.release()
     return _result(workspace, findings, errors)
+
+
+def _registry() -> list:
+    """Every rule iacfix has, in run order."""
+    from iacfix.rules import all_rules
+
+    return in_run_order(all_rules())
 
 
 def _result(workspace: Workspace, findings: list[Finding], errors: list[InputError]) -> RunResult:

@@ -5,12 +5,12 @@ the Node worker, which a run tells to drop its files), not the whole tree's."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from iacfix.engine.projects import Project
-from iacfix.engine.rule_loop import RuleTimer, in_run_order, run_project
+from iacfix.engine.rule_loop import RuleTimer, run_project
 from iacfix.engine.selection import Options
 from iacfix.engine.workspace import NewSourceFile, Workspace, load
 from iacfix.model import Finding, InputError
@@ -39,29 +39,30 @@ def is_big(workspace: Workspace) -> bool:
 BatchResult = tuple[list[Finding], list[InputError], dict[Path, str], list[tuple[Path, str, str]], list[Path]]
 
 
-def run_batch(args: tuple[Project, Options, Path, RuleTimer | None]) -> BatchResult:
-    """In a pool process (or this one): read, parse and run every rule over one project, taken
-    as the parent grouped it (never grouped again, so a run here cannot split further)."""
-    from iacfix.rules import all_rules
-
-    project, options, cwd, rule_timer = args
+def run_batch(args: tuple[Project, Sequence, Options, Path, RuleTimer | None]) -> BatchResult:
+    """In a pool process (or this one): read, parse and run the rules the project's selection
+    enables over one project, taken as the parent grouped it (never grouped again, so a run here
+    cannot split further)."""
+    project, rules, options, cwd, rule_timer = args
     workspace, errors = load(project.files, cwd, parse=False)
     errors += workspace.parse_all()
     project = Project(project.root, project.flavour, [p for p in project.files if p in workspace.sources])
-    findings = run_project(workspace, project, in_run_order(all_rules()), options, errors, rule_timer=rule_timer)
+    findings = run_project(workspace, project, rules, options, errors, rule_timer=rule_timer)
     workspace.release()
     created = [(p, s.language, s.display) for p, s in workspace.sources.items() if isinstance(s, NewSourceFile)]
     unparsed = [p for p in args[0].files if p not in workspace.sources]
     return findings, errors, {p: workspace.text[p] for p in workspace.changed()}, created, unparsed
 
 
-def run_projects(workspace: Workspace, projects: list[Project], options: Options, cwd: Path, workers: int, progress, rule_timer=None):
+def run_projects(
+    workspace: Workspace, projects: list[Project], rules: Sequence, options: Options, cwd: Path, workers: int, progress, rule_timer=None
+):
     """Run each project as a run of its own; fold what they changed back into `workspace`.
     Returns (findings, errors). `rule_timer` is told the rule times of the projects run in this
     process (a pool's processes keep theirs)."""
     # biggest first, so that the last project to finish is a small one
     ordered = sorted(projects, key=lambda p: -sum(len(workspace.text[f]) for f in p.files))
-    batches = [(p, options, cwd, rule_timer if workers == 1 else None) for p in ordered]
+    batches = [(p, rules, options, cwd, rule_timer if workers == 1 else None) for p in ordered]
     findings: list[Finding] = []
     errors: list[InputError] = []
     with _batch_results(batches, workers) as results:

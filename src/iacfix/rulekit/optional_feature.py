@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit.terraform_module import Module, attribute
 from iacfix.model import Edit
+from iacfix.rulekit.terraform_module import Module, attribute
 from iacfix.textedit import line_end
 
 _VAR = re.compile(r"^var\.([A-Za-z_][\w-]*)$")

@@ -537,3 +537,24 @@ def version_note(ctx) -> str:
             return ""
         theirs, ours = what, f"{s.package} {s.version}"
     return f" [note: {source} pins {theirs}; iacfix checks against {ours}, so names may differ]"
+
+
+# -- CACHE101's ElastiCache flags (PRV105 leaves what CACHE101 repairs alone) ---------------------------
+ELASTICACHE_REPLICATION_GROUP = "aws_elasticache_replication_group"
+
+
+@lru_cache(maxsize=1)
+def elasticache_string_flags() -> tuple[str, ...]:
+    """The replication group's string-typed properties that read as flags, from the provider
+    schema: at_rest_encryption_enabled and auto_minor_version_upgrade (transit_encryption_enabled,
+    right beside them, is a boolean)."""
+    config = load().resource_struct(ELASTICACHE_REPLICATION_GROUP)
+    return tuple(
+        p.terraform for p in config.props.values() if p.type.text == "string" and p.name.endswith(("Enabled", "Upgrade"))
+    )
+
+
+def cache101_covers(struct_name: str, depth: int, spec: Property, value: Value) -> bool:
+    """Whether CACHE101 repairs this value, so the generic coercion (PRV105) leaves it alone."""
+    config = load().resource_struct(ELASTICACHE_REPLICATION_GROUP)
+    return depth == 0 and struct_name == config.name and spec.terraform in elasticache_string_flags() and value.kind == "bool"

@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit import optional_feature as opt
-from iacfix.rulekit.terraform_module import (
-    Module,
-    attribute,
-    insert_attribute,
-    location,
-    resources,
-)
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rulekit import optional_feature as opt
+from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location, resources
 
 LISTENERS = ("aws_lb_listener", "aws_alb_listener")
 FLAG = "enable_https"

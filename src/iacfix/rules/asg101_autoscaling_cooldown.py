@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.embedded import objects
 from iacfix.model import Edit, Resource
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.textedit import snake_case
+from iacfix.rulekit.embedded import objects
+from iacfix.rulekit.text import snake_case
 
 SCALE_IN, SCALE_OUT = 300, 60
 COOLDOWNS = {"scale_in_cooldown": SCALE_IN, "scale_out_cooldown": SCALE_OUT}

@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from iacfix.rulekit import schema
-from iacfix.model import Location, Value
+from iacfix.model import Location
 from iacfix.rule import Example, Rule
-
-RESOURCE = "aws_elasticache_replication_group"
-
-
-@lru_cache(maxsize=1)
-def string_flags() -> tuple[str, ...]:
-    """The replication group's string-typed properties that read as flags, from the provider
-    schema: at_rest_encryption_enabled and auto_minor_version_upgrade (transit_encryption_enabled,
-    right beside them, is a boolean)."""
-    config = schema.load().resource_struct(RESOURCE)
-    return tuple(
-        p.terraform for p in config.props.values() if p.type.text == "string" and p.name.endswith(("Enabled", "Upgrade"))
-    )
-
-
-def covers(struct_name: str, depth: int, spec: schema.Property, value: Value) -> bool:
-    """Whether CACHE101 repairs this value, so the generic coercion (PRV105) leaves it alone."""
-    config = schema.load().resource_struct(RESOURCE)
-    return depth == 0 and struct_name == config.name and spec.terraform in string_flags() and value.kind == "bool"
+from iacfix.rulekit.schema import ELASTICACHE_REPLICATION_GROUP as RESOURCE
+from iacfix.rulekit.schema import elasticache_string_flags as string_flags
 
 
 class ElasticacheStringFlags(Rule):

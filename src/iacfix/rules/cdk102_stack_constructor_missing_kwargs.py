@@ -7,7 +7,7 @@ import re
 
 from iacfix.model import Edit, Location
 from iacfix.rule import Example, Rule
-from iacfix.textedit import indentation_at, line_end, line_number, line_start
+from iacfix.rulekit.text import indentation_at, line_end, line_number, line_start
 
 PRIMITIVES = ("string", "number", "boolean")
 

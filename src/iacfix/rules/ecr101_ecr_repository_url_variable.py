@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit import optional_feature as opt
-from iacfix.rulekit.terraform_module import Module, location, resources
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
+from iacfix.rulekit import optional_feature as opt
+from iacfix.rulekit.terraform_module import Module, location, resources
 
 _REPOSITORY = re.compile(r"ecr|repository_url|repo_url|registry_url", re.IGNORECASE)
 _IMAGE = re.compile(r"image", re.IGNORECASE)

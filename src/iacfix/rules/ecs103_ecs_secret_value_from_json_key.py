@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit.embedded import objects, serialised_object
 from iacfix.model import Edit, Location
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.textedit import snake_case
+from iacfix.rulekit.embedded import objects, serialised_object
+from iacfix.rulekit.text import snake_case
 
 # `aws_secretsmanager_secret.db.arn`, `${dbSecret.arn}:password::`, f"{db_secret.arn}:password::"
 _ARN = re.compile(

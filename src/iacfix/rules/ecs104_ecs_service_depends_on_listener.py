@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.embedded import objects
 from iacfix.model import Edit, Value
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.textedit import snake_case
+from iacfix.rulekit.embedded import objects
+from iacfix.rulekit.text import snake_case
 
 LISTENERS = ("aws_lb_listener", "aws_lb_listener_rule", "aws_alb_listener", "aws_alb_listener_rule")
 

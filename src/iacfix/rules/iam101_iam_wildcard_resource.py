@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.terraform_module import Module
-from iacfix.rulekit.embedded import objects, serialised_object
 from iacfix.model import Location, Value
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rulekit.embedded import objects, serialised_object
+from iacfix.rulekit.terraform_module import Module
 
 # Actions that act on one secret / one key, so they can be scoped to its ARN (ListSecrets,
 # GetRandomPassword, kms:CreateKey, kms:ListAliases ... cannot and stay on "*").

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit import provider_imports
-from iacfix.rulekit.terraform_module import Module
 from iacfix.model import Edit, Location
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rulekit import provider_imports
 from iacfix.rulekit.scaffold import New, render
+from iacfix.rulekit.terraform_module import Module
 from iacfix.rulekit.testcode import is_test_file, project_path
-from iacfix.textedit import line_col, line_start
+from iacfix.rulekit.text import line_col, line_start
 
 # The account field of an ARN: arn:PARTITION:SERVICE:REGION:ACCOUNT:...
 ARN_ACCOUNT = re.compile(r"arn:aws[\w-]*:[\w-]+:[\w${}.-]*:(\d{12}):")

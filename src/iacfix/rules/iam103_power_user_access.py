@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit.terraform_module import Module
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rulekit.terraform_module import Module
 
 BROAD = re.compile(r":iam::aws:policy/(PowerUserAccess|AdministratorAccess)(?![\w-])")
 # A trust policy naming a service or a federated (OIDC) identity: a workload or a pipeline

@@ -6,7 +6,7 @@ import re
 
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
-from iacfix.textedit import line_end, line_start
+from iacfix.rulekit.text import line_end, line_start
 
 # The resources whose `filename` is a local deployment package.
 PACKAGES = ("aws_lambda_function", "aws_lambda_layer_version")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import re
 
-from iacfix.files import SKIP_DIRS
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.project_files import SKIP_DIRS
 
 ZIP = re.compile(r"[\w.@-]+\.zip\b")
 TYPES = ("aws_lambda_function", "aws_lambda_layer_version")

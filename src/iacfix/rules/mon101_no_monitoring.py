@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.terraform_module import Module
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rulekit.terraform_module import Module
 
 # The production web stack of the seed: containers behind a load balancer, with a database.
 # One tier alone is not enough: about half the reviewed projects with any of these have no

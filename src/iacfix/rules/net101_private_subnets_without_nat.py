@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit import provider_imports
-from iacfix.rulekit.terraform_module import Module
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rulekit import provider_imports
 from iacfix.rulekit.scaffold import New, place, render, statement_indent, unique_label
+from iacfix.rulekit.terraform_module import Module
 
 MESSAGE = (
     "ECS tasks in private subnets cannot pull images: add a NAT gateway (EIP, NAT gateway in a public "

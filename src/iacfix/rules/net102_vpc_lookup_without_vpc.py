@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from iacfix.rule import Example, Rule
 from iacfix.rulekit import optional_feature as opt
 from iacfix.rulekit.terraform_module import Module, location
-from iacfix.rule import Example, Rule
 
 LOOKUPS = ("aws_vpc", "aws_subnets", "aws_subnet", "aws_subnet_ids")
 _VAR = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")

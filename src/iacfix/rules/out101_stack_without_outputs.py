@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from iacfix.rulekit import schema
-from iacfix.rulekit.terraform_module import Module
 from iacfix.model import Edit, Location
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rulekit import schema
 from iacfix.rulekit.scaffold import python_call, unique_label
-from iacfix.textedit import indentation_at, line_end, snake_case
+from iacfix.rulekit.terraform_module import Module
+from iacfix.rulekit.text import indentation_at, line_end, snake_case
 
 OUTPUTS_FILE = "outputs.tf"
 
@@ -180,9 +180,7 @@ class AppStack(TerraformStack):
             "cdktf-py",
             before="""\
 from cdktf import S3Backend, TerraformStack
-from cdktf_cdktf_provider_aws.elasticache_replication_group import (
-    ElasticacheReplicationGroup,
-)
+from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
 from cdktf_cdktf_provider_aws.lb import Lb
 
 
@@ -195,9 +193,7 @@ class WebStack(TerraformStack):
 """,
             after="""\
 from cdktf import S3Backend, TerraformOutput, TerraformStack
-from cdktf_cdktf_provider_aws.elasticache_replication_group import (
-    ElasticacheReplicationGroup,
-)
+from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
 from cdktf_cdktf_provider_aws.lb import Lb
 
 

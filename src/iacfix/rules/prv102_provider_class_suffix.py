@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit import schema
 from iacfix.model import Edit, Location
 from iacfix.rule import Example, Rule
+from iacfix.rulekit import schema
 
 
 class ProviderClassSuffix(Rule):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import difflib
 import re
 
-from iacfix.rulekit import schema
-from iacfix.rulekit.terraform_module import replace_attribute
 from iacfix.model import Edit, Location, Prop, Value
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.textedit import indentation_at
+from iacfix.rulekit import schema
+from iacfix.rulekit.terraform_module import replace_attribute
+from iacfix.rulekit.text import indentation_at
 
 # What models write for what the provider calls otherwise (owner struct, wrong name) → right
 # name (camelCase), and the value to write when the old one does not carry over as is. Every

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit import schema
 from iacfix.model import Edit, Location
 from iacfix.rule import Example, Rule
+from iacfix.rulekit import schema
 
 
 class ProviderBlockShape(Rule):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from iacfix.rulekit import schema
-from iacfix.rules.cache101_elasticache_string_flags import covers
 from iacfix.model import Edit, Location, Value
 from iacfix.rule import Example, Rule
+from iacfix.rulekit import schema
+from iacfix.rulekit.schema import cache101_covers as covers
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit import provider_imports, schema
 from iacfix.model import Location
 from iacfix.rule import Example, Rule
+from iacfix.rulekit import provider_imports, schema
 
 
 class ProviderClassNotImported(Rule):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit import optional_feature as opt
-from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rulekit import optional_feature as opt
+from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location
 
 FLAG = "enable_route53"
 DOMAIN = "domain_name"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.textedit import line_col_at, line_starts
+from iacfix.rulekit.text import line_col_at, line_starts
 
 DATABASES = ("aws_rds_cluster", "aws_db_instance")
 

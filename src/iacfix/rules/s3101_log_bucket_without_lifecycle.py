@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit import optional_feature as opt
-from iacfix.rulekit import provider_imports
-from iacfix.rulekit.terraform_module import Module, resources
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rulekit import optional_feature as opt
+from iacfix.rulekit import provider_imports
 from iacfix.rulekit.scaffold import New, place, render, statement_indent, unique_label
+from iacfix.rulekit.terraform_module import Module, resources
 
 # What writes logs into a bucket, and the attributes of it that name the bucket.
 LOG_WRITERS = {

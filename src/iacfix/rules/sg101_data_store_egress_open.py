@@ -6,7 +6,7 @@ import re
 
 from iacfix.model import Location, Value
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.textedit import line_start, snake_case
+from iacfix.rulekit.text import line_start, snake_case
 
 # Data stores placed in a VPC; any of their attributes (nested ones included) may name the group.
 DATA_STORES = (

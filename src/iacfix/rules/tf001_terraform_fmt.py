@@ -90,13 +90,12 @@ resource "aws_sqs_queue" "jobs" {
     ]
 
     def check(self, ctx):
-        from iacfix.backends.hcl_format import FormatterError, canonical
-        from iacfix.backends.node import NodeUnavailable, WorkerError
+        from iacfix.rulekit.formatting import FORMATTER_UNAVAILABLE, canonical
 
         for file in ctx.files("hcl"):
             try:
                 result = canonical(file, original=ctx.original_text(file.path))
-            except (NodeUnavailable, WorkerError, FormatterError) as exc:
+            except FORMATTER_UNAVAILABLE as exc:
                 yield self.finding(Location(file.path, 1), f"cannot check the layout: {exc}")
                 return
             if result.changed:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.terraform_module import Module, location
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
-
+from iacfix.rulekit.terraform_module import Module, location
 
 
 class S3BackendPartialConfig(Rule):

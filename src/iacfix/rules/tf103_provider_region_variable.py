@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit.terraform_module import Module, attribute, location, pipeline_region
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.terraform_module import Module, attribute, location, pipeline_region
 
 DEFAULT_REGION = "us-east-1"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.terraform_module import Module, attribute, location, pipeline_region
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.terraform_module import Module, attribute, location, pipeline_region
 
 VARIABLE = "aws_region"
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from iacfix.backends.hcl import Block, HclFile
-from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
-from iacfix.textedit import comments_start, line_end
+from iacfix.rulekit.terraform_module import Block, HclFile, Module, attribute, insert_attribute, location
+from iacfix.rulekit.text import comments_start, line_end
 
 PROVIDER_FILE = "provider.tf"
 # The file the convention names: "do not put a provider block in main.tf, that stays in provider.tf".

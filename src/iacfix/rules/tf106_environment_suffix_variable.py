@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from iacfix.rulekit.terraform_module import Module
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.terraform_module import Module
 
 VARIABLE = "environment_suffix"
 SUFFIX = "-${var.environment_suffix}"

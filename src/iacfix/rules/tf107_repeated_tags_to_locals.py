@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.terraform_module import Module
-from iacfix.rules.tag103_missing_common_tags import common_pairs, missing_tags, tag_maps
 from iacfix.rule import Example, Rule
-from iacfix.textedit import indentation_at
+from iacfix.rulekit.tags import common_pairs, missing_tags, tag_maps
+from iacfix.rulekit.terraform_module import Module
+from iacfix.rulekit.text import indentation_at
 
 LOCALS_FILE = "locals.tf"
 LOCAL = "common_tags"

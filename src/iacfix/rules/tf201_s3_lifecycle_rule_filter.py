@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.terraform_module import Module, attribute, insert_nested_block, location, resources
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.terraform_module import Module, attribute, insert_nested_block, location, resources
 
 
 class S3LifecycleRuleFilter(Rule):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit.terraform_module import Module, location
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.terraform_module import Module, location
 
 # Arguments that name a resource or its final snapshot.
 NAMES = re.compile(r"(name|name_prefix|bucket|bucket_prefix|[a-z_]*identifier|identifier_prefix|[a-z_]*_name)")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location, replace_attribute, resources
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location, replace_attribute, resources
 
 # Resources whose destroy takes a final snapshot unless told to skip it, and need its name.
 DATABASES = ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster", "aws_redshift_cluster")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.terraform_module import Module, attribute, location, replace_attribute, resources
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.terraform_module import Module, attribute, location, replace_attribute, resources
 
 
 class FlowLogDestination(Rule):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from iacfix.rulekit.terraform_module import Module, location, resources
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
-from iacfix.textedit import indentation_at, removal_span
+from iacfix.rulekit.terraform_module import Module, location, resources
+from iacfix.rulekit.text import indentation_at, removal_span
 
 RENAMED = {"maximum_percent": "deployment_maximum_percent", "minimum_healthy_percent": "deployment_minimum_healthy_percent"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location, replace_attribute, resources
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location, replace_attribute, resources
 
 # Where a database takes its master password.
 PASSWORD_ARGS = {
