@@ -1,4 +1,4 @@
-"""The base of every rule in fixers/: a code, docs, examples that are also its tests, a check."""
+"""The base of every rule in src/iacfix/rules/: a code, docs, examples that are also its tests, a check."""
 
 from __future__ import annotations
 
