@@ -116,6 +116,8 @@ class Finding:
     edits: list[Edit] = field(default_factory=list)
     # The diff of an unsafe fix (a scaffold) left unapplied because --unsafe-fixes was not given.
     preview: str = ""
+    # "safe" or "unsafe" when this fix's safety is not its rule's usual one (Rule.finding)
+    safety: str | None = None
 
     @property
     def fixable(self) -> bool:

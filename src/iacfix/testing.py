@@ -34,6 +34,6 @@ def run_example(rule: Rule, example: Example, root: Path) -> tuple[engine.RunRes
 def example_options(rule: Rule, example: Example) -> engine.Options:
     """The engine options of an example: its own, and --unsafe-fixes for a scaffold rule."""
     options = dict(example.options)
-    if rule.fix == "unsafe":
+    if rule.fix == "unsafe" or example.unsafe:
         options.setdefault("unsafe_fixes", True)
     return engine.Options(**options)

@@ -92,7 +92,7 @@ def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError]) 
             if _collides_with_itself(finding.edits):  # a rule bug: never half-apply it
                 errors.append(InputError(finding.path, finding.line, f"{finding.code} fix dropped: its edits overlap; please report"))
                 finding.edits = []
-            if rule.fix == "unsafe" and not unsafe_fixes and finding.edits:
+            if (finding.safety or rule.fix) == "unsafe" and not unsafe_fixes and finding.edits:
                 finding.preview = _preview(ctx.workspace, finding.edits)  # shown, not applied
                 finding.edits = []
             if any(overlaps(a, b) for a in finding.edits for f in accepted for b in f.edits):
