@@ -96,14 +96,15 @@ def setup_engine() -> None:
     tfversion.installed_version = lambda: None
 
 
-def run_project(project: HumanProject) -> ProjectRun:
+def run_project(project: HumanProject, extend_select: tuple[str, ...] = ()) -> ProjectRun:
     from iacfix import engine
 
     folder = project.folder
     record = ProjectRun(project.name, project.group, project.pins)
     start = time.perf_counter()
     results = {}
-    for run, options in (("default", engine.Options()), ("--unsafe-fixes", engine.Options(unsafe_fixes=True))):
+    for run, unsafe_fixes in (("default", False), ("--unsafe-fixes", True)):
+        options = engine.Options(unsafe_fixes=unsafe_fixes, extend_select=extend_select or None)
         try:
             results[run] = engine.run([folder], options, folder)
         except Exception as exc:  # escaped the engine's own guard: the user gets no findings at all
@@ -283,7 +284,9 @@ def report(runs: list[ProjectRun], skipped: list[tuple[str, str]], judgements: d
     lines = [
         f"# Precision on human-written code, {meta['date']}",
         "",
-        f"iacfix {meta['version']} at {meta['commit']}; default selection, each project run as `iacfix FOLDER`"
+        f"iacfix {meta['version']} at {meta['commit']}; default selection"
+        + (f" plus {meta['extend_select']}" if meta.get("extend_select") else "")
+        + ", each project run as `iacfix FOLDER`"
         " (and again with `--unsafe-fixes`); no terraform binary consulted. Projects, their commits and why"
         " they were chosen: `bench/human_projects.toml`; judgements: `bench/precision_judgements.toml`;"
         " `bench/README.md` explains the figures.",
@@ -390,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="report file (default: bench/results/precision-<date>.md)")
     parser.add_argument("--report-only", action="store_true", help=f"rewrite the report from {LAST_RUN.relative_to(REPO)}")
     parser.add_argument("--record-unjudged", action="store_true", help="append unjudged findings to the judgement file")
+    parser.add_argument("--extend-select", default="", help="rules added to the default selection (opt-in ones: SG101,S3101)")
     args = parser.parse_args(argv)
 
     if args.report_only:
@@ -405,10 +409,10 @@ def main(argv: list[str] | None = None) -> int:
         setup_engine()
         runs = []
         for project in extraction.extracted:
-            run = run_project(project)
+            run = run_project(project, tuple(c.strip().upper() for c in args.extend_select.split(",") if c.strip()))
             print(f"{project.name}: {len(run.findings)} findings, {len(run.errors)} errors, {run.seconds:.1f} s", file=sys.stderr)
             runs.append(run)
-        meta = _meta()
+        meta = {**_meta(), "extend_select": args.extend_select}
         LAST_RUN.parent.mkdir(parents=True, exist_ok=True)
         LAST_RUN.write_text(json.dumps({"meta": meta, "skipped": skipped, "runs": [asdict(r) for r in runs]}, indent=1))
 
