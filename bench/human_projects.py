@@ -107,7 +107,10 @@ def extract(project: HumanProject, mirror_root: Path = DEFAULT_MIRROR, force: bo
         missing = _MISSING_BLOB.search(error)
         if archive.returncode == 0 or missing is None or len(absent) >= 50:
             break
-        absent.append(missing.group(1))
+        path = missing.group(1)
+        # git archive sometimes reads a folder's blobs though one of them is excluded: then the
+        # whole folder is left out (in practice a folder of data files, not of code)
+        absent.append(path if path not in absent else str(Path(path).parent))
     if archive.returncode != 0:
         return f"git archive {tree} failed in {git_dir}: {error}"
     if absent:
