@@ -345,8 +345,11 @@ def report(runs: list[ProjectRun], skipped: list[tuple[str, str]], judgements: d
     raised = {s.key for r in runs for s in r.findings}
     ran = {r.name for r in runs}
     gone = [j for j in judgements.values() if j.project in ran and j.key not in raised]
-    lines += ["", f"## Judged findings no longer raised ({len(gone)})", ""]
-    lines.append("A rule repaired (or a message reworded: judge the new one and drop the old entry).")
+    lines += ["", f"## Judged findings not raised ({len(gone)})", ""]
+    lines.append(
+        "A rule repaired, a message reworded (judge the new one and drop the old entry), or a project that crashed"
+        " (judged ahead on a copy that does not)."
+    )
     if gone:
         lines += ["", "| project | rule | file | verdict | message |", "|---|---|---|---|---|"]
         for j in gone:

@@ -140,4 +140,4 @@ def test_the_report_lists_false_findings_with_their_why_and_judgements_no_longer
     text = precision.report([run], [], judgements, {"date": "2000-01-01", "version": "0", "commit": "abc"})
     assert "| TF203 | 1 | 1 | 1 | 0 | 0 | 1 | 1 | 0 | 0 |" in text
     assert "### TF203 (1)" in text and "pinned to 4.x | nothing |" in text
-    assert "## Judged findings no longer raised (1)" in text and "| demo | TF999 | x.tf | false | an old message |" in text
+    assert "## Judged findings not raised (1)" in text and "| demo | TF999 | x.tf | false | an old message |" in text
