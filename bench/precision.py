@@ -384,7 +384,7 @@ def _meta() -> dict:
     import iacfix
 
     commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "src", "fixers"], capture_output=True, text=True).stdout
+    dirty = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "src"], capture_output=True, text=True).stdout
     return {"date": date.today().isoformat(), "version": iacfix.__version__, "commit": commit + (" (modified)" if dirty.strip() else "")}
 
 
