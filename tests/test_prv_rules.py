@@ -208,8 +208,8 @@ def test_version_mismatch_is_said_once_per_project(tmp_path):
         "cdktf-ts",
         """\
 import { Vpc, Subnet } from '@cdktf/provider-aws/lib/vpc';
-import { Eip } from '@cdktf/provider-aws/lib/eip';
-new Eip(this, 'e', { vpc: true });
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+new KmsKey(this, 'k', { keySpec: 'SYMMETRIC_DEFAULT' });
 """,
     )
     notes = [f for f in result.findings if "package.json pins @cdktf/provider-aws ^19.0.0" in f.message]
@@ -228,7 +228,7 @@ def test_project_provider_version_sources(tmp_path):
 
 def test_no_version_note_when_the_project_pins_the_bundled_major(tmp_path):
     (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": f"^{schema.load().major}.0.0"}}))
-    result, _ = _run(tmp_path, "cdktf-ts", "import { Eip } from '@cdktf/provider-aws/lib/eip';\nnew Eip(this, 'e', { vpc: true });\n")
+    result, _ = _run(tmp_path, "cdktf-ts", "import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';\nnew KmsKey(this, 'k', { keySpec: 'SYMMETRIC_DEFAULT' });\n")
     assert len(result.findings) == 1 and "note:" not in result.findings[0].message
 
 
@@ -245,11 +245,11 @@ def test_each_rule_alone_is_idempotent_on_its_examples(tmp_path):
 
 
 def test_the_rules_prv103_defers_to_exist():
-    from iacfix.rules.prv103_provider_unknown_property import HCL_DEDICATED
+    from iacfix.rules.prv103_provider_unknown_property import DEDICATED
 
     codes = {r.code: r for r in all_rules()}
-    for code in HCL_DEDICATED.values():
-        assert code in codes and "terraform" in codes[code].flavours
+    for code in DEDICATED.values():
+        assert code in codes and set(codes[code].flavours) == {"terraform", "cdktf-ts", "cdktf-py"}
 
 
 def test_import_from_the_lib_index_is_the_root(tmp_path):

@@ -35,6 +35,13 @@ class Value:
     props: list[Prop] = field(default_factory=list)
     items: list[Value] = field(default_factory=list)
     type: str | None = None  # a static type when the backend knows it ("boolean", "string", ...)
+    # How an object's entries are written, for the edits that add one (ParsedFile.insert_entry):
+    # "block" an HCL block body; "call" Python keyword arguments (a resource's config, a struct
+    # class); "dict" a Python dict jsii converts (keys: Python names); "raw-dict" a Python dict
+    # jsii passes as it is (inside a list: keys camelCase); None: an HCL object or a TypeScript
+    # object literal. Set on the values of a Resource; None on other values.
+    syntax: str | None = None
+    callee: str | None = None  # "call": the struct class built (`S3BucketLifecycleConfigurationRule`)
 
     @classmethod
     def from_view(cls, data: dict[str, Any]) -> Value:
@@ -56,6 +63,13 @@ class Value:
     def prop(self, key: str) -> Prop | None:
         return next((p for p in self.props if p.key == key), None)
 
+    def objects(self) -> list[Value]:
+        """The objects this value holds: itself when it is one, else the objects among its
+        items (a nested block written once, or as a list of blocks)."""
+        if self.kind == "object":
+            return [self]
+        return [i for i in self.items if i.kind == "object"]
+
 
 @dataclass
 class Prop:
@@ -65,6 +79,7 @@ class Prop:
     key_span: Span
     value: Value
     span: Span
+    block: bool = False  # an HCL nested block (`rule { ... }`), not an attribute (`rule = ...`)
 
     @classmethod
     def from_view(cls, data: dict[str, Any]) -> Prop:
@@ -93,6 +108,34 @@ class Resource:
     def attr_value(self, name: str) -> Value | None:
         prop = self.attrs.get(name)
         return prop.value if prop else None
+
+    def blocks(self, name: str) -> list[Value]:
+        """The nested blocks `name` of the resource (`rule` of a lifecycle configuration) as
+        objects, however they are written: HCL blocks, a list of objects, one object."""
+        value = self.attr_value(name)
+        return value.objects() if value is not None else []
+
+    @property
+    def is_data(self) -> bool:
+        """A data source (`type` is `data.aws_vpc`), not a managed resource."""
+        return self.type.startswith("data.")
+
+    @property
+    def address(self) -> str | None:
+        """The Terraform address, `aws_db_instance.main` / `data.aws_vpc.main` (the construct id
+        stands for the name in CDKTF), None when the name is not a literal."""
+        return f"{self.type}.{self.name}" if self.name else None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """An expression that reads one attribute of a resource: `aws_cloudwatch_log_group.app.name`
+    (HCL), `logGroup.name` (TypeScript), `self.log_group.name` (Python)."""
+
+    ref: str  # how the code names the resource (Resource.ref)
+    attribute: str  # the attribute read, Terraform name
+    type: str | None  # the resource's type when known (HCL addresses say it; CDKTF: the resource's)
+    resource: Resource | None  # the resource of the project it reads, when it has one
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,29 @@ def lower_bound(constraint: str) -> Version | None:
     return max(bounds) if bounds else None
 
 
+def highest_major(constraint: str) -> int | None:
+    """The highest major version a constraint admits ("~> 4.9" → 4, "< 5.0" → 4, "= 3.2.1" → 3),
+    None when it admits every later major (">= 4.0", "~> 4" is 4.x and later)."""
+    highest = None
+    for clause in constraint.split(","):
+        match = re.fullmatch(r"\s*(>=|>|~>|=|==|<=|<|!=)?\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?\S*\s*", clause)
+        if not match:
+            continue
+        op, major, minor, patch = match.group(1) or "=", int(match.group(2)), match.group(3), match.group(4)
+        if op in ("=", "=="):
+            bound = major
+        elif op == "~>" and minor is not None:
+            bound = major  # ~> 4.9 and ~> 4.9.1 stay within 4
+        elif op == "<":
+            bound = major - 1 if minor in (None, "0") and patch in (None, "0") else major
+        elif op == "<=":
+            bound = major
+        else:
+            continue
+        highest = bound if highest is None else min(highest, bound)
+    return highest
+
+
 def dotfile_version(folder: Path) -> Version | None:
     for candidate in (folder, *folder.parents):
         dotfile = candidate / ".terraform-version"

@@ -7,6 +7,7 @@ comments and layout outside the edited spans survive untouched.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from iacfix.backends.base import ParsedFile, Setting, SourceSyntaxError
 from iacfix.model import Edit, Prop, Resource, Value
-from iacfix.textedit import indentation_at, line_end
+from iacfix.textedit import indentation_at, line_end, removal_span
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -203,11 +204,14 @@ class HclFile(ParsedFile):
         return list(self._resources)
 
     def _build_resources(self) -> list[Resource]:
+        """`resource` blocks, and `data` blocks as resources of type `data.<type>`."""
         out = []
         for block in self.blocks:
-            if block.type != "resource" or len(block.labels) != 2:
+            if block.type not in ("resource", "data") or len(block.labels) != 2:
                 continue
             rtype, name = block.labels
+            if block.type == "data":
+                rtype = f"data.{rtype}"
             body = self._block_value(block)
             attrs = {p.key: p for p in body.props}
             out.append(Resource(self.path, "hcl", rtype, name, f"{rtype}.{name}", attrs, body, block.line, block.col))
@@ -217,7 +221,7 @@ class HclFile(ParsedFile):
         """A block body as an object: its attributes, and each nested block type as a list of
         objects (Terraform's model of blocks, and how CDKTF writes them), so a rule asking
         `"sms_configuration" in resource.attrs` gets the same answer in every language."""
-        body = Value("object", self.text[slice(*block.body_span)], block.body_span, block.line, block.col)
+        body = Value("object", self.text[slice(*block.body_span)], block.body_span, block.line, block.col, syntax="block")
         body.props = [a.prop for a in block.attributes]
         nested: dict[str, list[Block]] = {}
         for child in block.blocks:
@@ -228,7 +232,7 @@ class HclFile(ParsedFile):
             value = Value("array", self.text[first.span[0] : children[-1].span[1]], first.span, first.line, first.col)
             value.items = items
             key_span = (first.span[0], first.span[0] + len(kind))
-            body.props.append(Prop(kind, key_span, value, (first.span[0], children[-1].span[1])))
+            body.props.append(Prop(kind, key_span, value, (first.span[0], children[-1].span[1]), block=True))
         return body
 
     def settings(self) -> list[Setting]:
@@ -254,6 +258,13 @@ class HclFile(ParsedFile):
             found, blocks = inner, inner.blocks
         return found
 
+    def read_reference(self, value: Value) -> tuple[str, str, str | None] | None:
+        match = _REFERENCE.fullmatch(value.text) if value.kind == "expr" else None
+        if not match or match.group(1).split(".")[0] in _NOT_RESOURCES:
+            return None
+        ref = match.group(1)
+        return ref, match.group(2), ref.rsplit(".", 1)[0]
+
     # -- rendering edits -----------------------------------------------------------------------
     def literal(self, value: bool | int | float | str) -> str:
         if isinstance(value, bool):
@@ -266,8 +277,12 @@ class HclFile(ParsedFile):
     def to_string_expr(self, value: Value) -> str:
         return f"tostring({value.text})"
 
-    def insert_attr(self, resource: Resource, name: str, value_text: str) -> list[Edit]:
-        block = self.find_block_of(resource.body.span[0])
+    def insert_entry(self, container: Value, name: str, value_text: str) -> list[Edit]:
+        """`name = value` in a block (after its first run of one-line attributes, the run's `=`
+        realigned) or in an object literal (after its last entry)."""
+        if container.syntax != "block":
+            return self._insert_into_object(container, f"{name} = {value_text}")
+        block = self.find_block_of(container.span[0])
         assert block is not None
         runs = self._runs(block)
         if runs:
@@ -283,6 +298,64 @@ class HclFile(ParsedFile):
         line = f"{indent}{name}{' ' * (width - len(name))} = {value_text}"
         edits.append(Edit(self.path, line_end(self.text, anchor), line_end(self.text, anchor), "\n" + line))
         return edits
+
+    def _insert_into_object(self, obj: Value, entry: str) -> list[Edit]:
+        inner = self.text[obj.span[0] + 1 : obj.span[1] - 1]
+        if not obj.props:
+            return [Edit(self.path, obj.span[0], obj.span[1], "{ " + entry + " }" if "\n" not in inner else "{\n" + indentation_at(self.text, obj.span[0]) + "  " + entry + "\n" + indentation_at(self.text, obj.span[0]) + "}")]
+        last = obj.props[-1]
+        if "\n" not in inner:
+            return [Edit(self.path, last.span[1], last.span[1], f", {entry}")]
+        end = line_end(self.text, last.span[1])
+        return [Edit(self.path, end, end, "\n" + indentation_at(self.text, last.span[0]) + entry)]
+
+    def insert_block(self, container: Value, name: str, entries: list[tuple[str, str]] = (), as_list: bool = False) -> list[Edit]:
+        """A nested block `name { ... }` after the block's first run of attributes, set off by a
+        blank line (first in the body when it has no attributes); `as_list` means nothing in HCL,
+        where a list of blocks is the block repeated."""
+        block = self.find_block_of(container.span[0])
+        assert block is not None
+        indent = indentation_at(self.text, block.span[0]) + "  "
+        if entries:
+            width = max(len(k) for k, _ in entries)
+            body = "".join(f"{indent}  {k.ljust(width)} = {v}\n" for k, v in entries)
+            text = f"{name} {{\n{body}{indent}}}"
+        else:
+            text = f"{name} {{}}"
+        runs = self._runs(block)
+        if runs:
+            at = line_end(self.text, runs[0][-1].prop.span[1])
+            return [Edit(self.path, at, at, f"\n\n{indent}{text}")]
+        at = line_end(self.text, block.body_span[0])
+        return [Edit(self.path, at, at, f"\n{indent}{text}\n" if block.items else f"\n{indent}{text}")]
+
+    def rename_entry(self, container: Value, prop: Prop, name: str) -> list[Edit]:
+        """The attribute spelled `name`, its run's `=` realigned (what `terraform fmt` keeps)."""
+        edits = [Edit(self.path, *prop.key_span, name)]
+        block = self.find_block_of(prop.span[0]) if container.syntax == "block" else None
+        for run in self._runs(block) if block is not None else []:
+            attr = next((a for a in run if a.prop.span == prop.span), None)
+            if attr is not None:
+                width = max(len(name) if a is attr else len(a.key) for a in run)
+                for a in run:
+                    wanted = " " * (width - (len(name) if a is attr else len(a.key))) + " ="
+                    if self.text[slice(*a.eq_span)] != wanted:
+                        edits.append(Edit(self.path, *a.eq_span, wanted))
+        return edits
+
+    def replace_entry(self, container: Value, prop: Prop, entries: list[tuple[str, str]]) -> list[Edit]:
+        span = _outer_block_span(self.text, prop.value.items[0]) if prop.block else prop.span
+        indent = indentation_at(self.text, span[0])
+        width = max(len(k) for k, _ in entries)
+        lines = [f"{indent}{k.ljust(width)} = {v}" for k, v in entries]
+        start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
+        return [Edit(self.path, start, end, "\n".join(lines) + "\n")]
+
+    def remove_entry(self, container: Value, prop: Prop) -> list[Edit]:
+        if prop.block:  # each block of the name, with its line
+            value = prop.value
+            return [e for item in value.items for e in self.remove_statement(_outer_block_span(self.text, item))]
+        return self._remove_spans([prop.span])
 
     def remove_span(self, span) -> list[Edit]:
         return self._remove_spans([span])
@@ -346,6 +419,17 @@ def _keyed_attributes(block: Block, prefix: str) -> Iterator[tuple[str, Attribut
         yield f"{prefix}.{attr.key}", attr
     for child in block.blocks:
         yield from _keyed_attributes(child, ".".join([prefix, child.type, *child.labels]))
+
+
+# `aws_x.name.attr` / `data.aws_x.name.attr`: an attribute of a resource of this module
+_NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
+_REFERENCE = re.compile(r"((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\.([a-z_][a-z0-9_]*)")
+
+
+def _outer_block_span(text: str, body: Value) -> tuple[int, int]:
+    """A nested block's whole span (`name {` to `}`) from its body's."""
+    start = text.rfind("\n", 0, body.span[0]) + 1
+    return start + (len(text[start:]) - len(text[start:].lstrip(" \t"))), body.span[1] + 1
 
 
 def _adjacent(between: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from iacfix.backends.base import ParsedFile, Setting
 from iacfix.engine.projects import Project
 from iacfix.engine.selection import Options
 from iacfix.engine.workspace import Workspace
-from iacfix.model import Resource
+from iacfix.model import Prop, Reference, Resource, Value
 
 
 class Context:
@@ -55,8 +56,51 @@ class Context:
             cached = self._by_type = (files, by_type)
         return cached[1]
 
+    def resource_of(self, ref: str, near: Path | None = None) -> Resource | None:
+        """The resource other code refers to as `ref` (`Resource.ref`): in a Terraform module any
+        file's, in a CDKTF app the variable of the same file (`near`)."""
+        for r in self.resources():
+            if r.ref == ref and (near is None or r.language == "hcl" or r.path == near):
+                return r
+        return None
+
+    def referenced(self, path: Path, value: Value) -> Reference | None:
+        """What an expression of the file at `path` reads when it is just a resource's
+        attribute (`aws_cloudwatch_log_group.app.name`, `logGroup.name`): None otherwise, and
+        None in CDKTF when the variable is no resource of the file."""
+        read = self.file(path).read_reference(value)
+        if read is None:
+            return None
+        ref, attribute, rtype = read
+        resource = self.resource_of(ref, path)
+        if resource is None and rtype is None:
+            return None
+        return Reference(ref, attribute, resource.type if resource else rtype, resource)
+
+    def refs_to(self, resource: Resource) -> list[tuple[Resource, Prop]]:
+        """The arguments of the project's resources whose value mentions `resource` (its
+        address in HCL, its variable in CDKTF), at any depth, as (resource, top-level argument)."""
+        if not resource.ref:
+            return []
+        pattern = re.compile(r"(?<![\w.$])" + re.escape(resource.ref) + r"(?![\w$])")
+        out = []
+        for r in self.resources():
+            if r.language != "hcl" and r.path != resource.path:
+                continue  # a CDKTF variable is the file's own
+            for prop in r.attrs.values():
+                if resource.ref in prop.value.text and pattern.search(prop.value.text):
+                    out.append((r, prop))
+        return out
+
     def settings(self) -> list[Setting]:
         return [s for f in self.files() for s in f.settings()]
+
+    def follows(self, convention: str) -> bool:
+        """Whether the project follows a convention (iacfix.conventions): a rule that encodes
+        one acts fully only there."""
+        from iacfix import conventions
+
+        return conventions.follows(self.project.root, convention)
 
     @cached_property
     def terraform_version(self) -> tfversion.TargetVersion:

@@ -162,6 +162,14 @@ class ProviderSchema:
         name = self._by_terraform_type.get(tf_type)
         return self.cls(name) if name else None
 
+    @cached_property
+    def _type_of_config(self) -> dict[str, str]:
+        return {c["config"]: c["tf"] for c in self.data["classes"].values() if c["config"] and c["tf"]}
+
+    def terraform_type_of_config(self, struct_name: str) -> str | None:
+        """The Terraform type whose config struct this is (`EipConfig` → aws_eip)."""
+        return self._type_of_config.get(struct_name)
+
     def config(self, class_name: str) -> Struct | None:
         info = self.cls(class_name)
         return self.struct(info.config) if info and info.config else None
@@ -558,3 +566,49 @@ def cache101_covers(struct_name: str, depth: int, spec: Property, value: Value) 
     """Whether CACHE101 repairs this value, so the generic coercion (PRV105) leaves it alone."""
     config = load().resource_struct(ELASTICACHE_REPLICATION_GROUP)
     return depth == 0 and struct_name == config.name and spec.terraform in elasticache_string_flags() and value.kind == "bool"
+
+
+# -- nested blocks as the CDKTF bindings type them -----------------------------------------------------
+def block_is_list(tf_type: str, *path: str) -> bool | None:
+    """Whether the nested block at `path` (Terraform names: "rule", "filter") of a resource type
+    is typed as a list of objects (True) or as one object (False) by the provider's CDKTF
+    bindings; None when the schema does not know it. HCL writes both the same way."""
+    struct = load().resource_struct(tf_type)
+    for i, name in enumerate(path):
+        spec = struct.prop(name) if struct is not None else None
+        if spec is None:
+            return None
+        if i == len(path) - 1:
+            return True if spec.type.struct_list else False if spec.type.struct else None
+        struct = load().struct(spec.type.struct_list or spec.type.struct or "")
+    return None
+
+
+# -- the Terraform provider version a project's code declares -------------------------------------------
+def terraform_provider_constraint(ctx, provider: str = "aws") -> str | None:
+    """The version constraint the project declares for a Terraform provider: HCL
+    `required_providers` (`aws = { version = "~> 4.9" }` or `aws = "~> 4.9"`), a CDKTF app's
+    cdktf.json `terraformProviders` (`aws@~> 4.0`); None when it declares none."""
+    for setting in ctx.settings():
+        if setting.key != f"terraform.required_providers.{provider}" or setting.value is None:
+            continue
+        value = setting.value
+        if value.kind == "string":
+            return value.value
+        version = value.prop("version")
+        if version is not None and version.value.kind == "string":
+            return version.value.value
+    found = project_provider_version(ctx.project.root)
+    if found is not None and found[0] == "cdktf.json" and found[1].startswith(f"{provider} "):
+        return found[1].split(" ", 1)[1]
+    return None
+
+
+def provider_major_below(ctx, major: int, provider: str = "aws") -> bool:
+    """Whether the project pins the provider to versions before `major` (`~> 4.9` is before 5):
+    a fix that writes what `major` introduced would break it there."""
+    from iacfix.tfversion import highest_major
+
+    constraint = terraform_provider_constraint(ctx, provider)
+    highest = highest_major(constraint) if constraint else None
+    return highest is not None and highest < major

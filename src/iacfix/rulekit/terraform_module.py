@@ -127,7 +127,7 @@ def insert_attribute(file: HclFile, block: Block, name: str, value_text: str) ->
     HclFile.insert_attr places it: after the block's first run of one-line attributes."""
     from iacfix.model import Resource, Value
 
-    body = Value("object", "", block.body_span, block.line, block.col)
+    body = Value("object", "", block.body_span, block.line, block.col, syntax="block")
     return file.insert_attr(Resource(file.path, "hcl", block.type, None, None, {}, body, block.line, block.col), name, value_text)
 
 

@@ -15,7 +15,6 @@ from iacfix.rulekit.text import indentation_at
 # name (camelCase), and the value to write when the old one does not carry over as is. Every
 # target is checked against the schema before it is used.
 RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
-    ("EipConfig", "vpc"): ("domain", {True: "vpc"}),
     ("KmsKeyConfig", "keySpec"): ("customerMasterKeySpec", None),
     ("FlowLogConfig", "resourceId"): ("vpcId", None),
     ("DbInstanceConfig", "managePassword"): ("manageMasterUserPassword", None),
@@ -36,9 +35,10 @@ RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA", "kmsKeyId"): ("kmsMasterKeyId", None),
     ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault", "kmsKeyId"): ("kmsMasterKeyId", None),
 }
-# Unknown Terraform arguments that a dedicated rule repairs with more context: PRV103 leaves
-# them to it rather than report them a second time (tests check that the rules exist).
-HCL_DEDICATED: dict[tuple[str, str], str] = {
+# Unknown arguments (Terraform type, Terraform name) that a dedicated rule repairs with more
+# context, in every flavour: PRV103 leaves them to it rather than report them a second time
+# (tests check that the rules exist).
+DEDICATED: dict[tuple[str, str], str] = {
     ("aws_eip", "vpc"): "TF203",
     ("aws_flow_log", "log_destination_arn"): "TF205",
     ("aws_flow_log", "log_group_name"): "TF205",
@@ -55,16 +55,15 @@ class ProviderUnknownProperty(Rule):
 
     What it does: checks every key of a provider resource's config, and of its nested blocks,
     against the provider's schema (bundled, generated from the package). An unknown key is
-    renamed to the property it clearly means: a known rename (`vpc: true` on Eip →
-    `domain: 'vpc'`, `keySpec` → `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on
-    FlowLog, `managePassword` → `manageMasterUserPassword`, `name` → `db_name` on aws_db_instance),
+    renamed to the property it clearly means: a known rename (`keySpec` →
+    `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on FlowLog, `managePassword` → `manageMasterUserPassword`, `name` → `db_name` on aws_db_instance),
     the same name spelled with other case or underscores, or a unique close match whose type
     fits the value. An unknown key that only wraps properties of the resource itself (another
     resource's inline block copied whole: `serverSideEncryptionConfiguration: { rule: ... }` in
     `S3BucketServerSideEncryptionConfigurationA`) gives way to what it holds. Anything else is
-    reported with the valid names, closest first. In HCL only
-    the known renames are applied, and the arguments a dedicated rule repairs are left to it
-    (`vpc` on aws_eip: TF203; the flow log's destination: TF205; ECS deployment percentages:
+    reported with the valid names, closest first. In HCL only the known renames are applied.
+    The arguments a dedicated rule repairs are left to it, in every flavour (`vpc` on aws_eip:
+    TF203; the flow log's destination: TF205; ECS deployment percentages:
     TF206).
 
     Why: TypeScript does not compile ("Object literal may only specify known properties"), the
@@ -86,18 +85,14 @@ class ProviderUnknownProperty(Rule):
         Example(
             "cdktf-ts",
             before="""\
-import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
-new Eip(this, 'nat', { vpc: true, tags: { Name: 'nat' } });
 new KmsKey(this, 'key', { keySpec: 'SYMMETRIC_DEFAULT', enableKeyRotaton: true });
 new FlowLog(this, 'flow', { resourceId: vpc.id, trafficType: 'ALL' });
 """,
             after="""\
-import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
-new Eip(this, 'nat', { domain: 'vpc', tags: { Name: 'nat' } });
 new KmsKey(this, 'key', { customerMasterKeySpec: 'SYMMETRIC_DEFAULT', enableKeyRotation: true });
 new FlowLog(this, 'flow', { vpcId: vpc.id, trafficType: 'ALL' });
 """,
@@ -205,6 +200,8 @@ resource "aws_s3_bucket" "logs" {
             for typed in schema.typed_props(file):
                 if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
                     continue
+                if typed.depth == 0 and (s.terraform_type_of_config(typed.owner.name), schema.snake_case(typed.prop.key)) in DEDICATED:
+                    continue
                 yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, typed.depth, True)
         for resource in ctx.resources():
             if resource.language != "hcl":
@@ -217,7 +214,7 @@ resource "aws_s3_bucket" "logs" {
         s = schema.load()
         by_tf = {p.terraform: p for p in struct.props.values()}
         for prop in body.props:
-            if prop.key in HCL_META or (rtype, prop.key) in HCL_DEDICATED:
+            if prop.key in HCL_META or (rtype, prop.key) in DEDICATED:
                 continue
             spec = by_tf.get(prop.key)
             if spec is None:

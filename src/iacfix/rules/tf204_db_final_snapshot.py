@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from iacfix.rule import Example, Rule
-from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location, replace_attribute, resources
+from iacfix.model import Location
+from iacfix.rule import FLAVOURS, Invalid, Reported, Rule, Valid
 
 # Resources whose destroy takes a final snapshot unless told to skip it, and need its name.
 DATABASES = ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster", "aws_redshift_cluster")
+# The argument that names each one (a final snapshot's name is derived from it).
+IDENTIFIERS = ("identifier", "cluster_identifier")
 
 
 class DbFinalSnapshot(Rule):
     """A database either names its final snapshot or skips it.
 
     What it does: on `aws_db_instance`, `aws_rds_cluster`, `aws_docdb_cluster`,
-    `aws_neptune_cluster` and `aws_redshift_cluster` without `final_snapshot_identifier`, sets
-    `skip_final_snapshot = true` (adding it, or replacing a literal `false`). A value that is an
-    expression is left to a human.
+    `aws_neptune_cluster` and `aws_redshift_cluster` (CDKTF: `DbInstance`, `RdsCluster` ...)
+    without `final_snapshot_identifier` and without deletion protection:
+
+    - `skip_final_snapshot` not set: sets `skip_final_snapshot = true`. A safe fix where the
+      project deploys ephemeral stacks (the pipeline convention, see `iacfix.conventions`);
+      elsewhere an unsafe one (`--unsafe-fixes`), since a database of a lasting stack wants
+      its data kept: name the snapshot instead.
+    - `skip_final_snapshot = false`, a choice to keep a snapshot: names it,
+      `final_snapshot_identifier = "<identifier>-final"`, when the identifier is a literal (an
+      unsafe fix: the name is a guess); reported otherwise. Only in a pipeline project is the
+      snapshot skipped instead, as there.
+    - an expression: left to a human.
+
+    A database with `deletion_protection = true` is left alone: destroying it is refused on
+    purpose.
 
     Why: `skip_final_snapshot` defaults to false, and then the provider needs a snapshot name at
     destroy time: `terraform destroy` fails with "final_snapshot_identifier is required when
@@ -23,25 +37,24 @@ class DbFinalSnapshot(Rule):
 
     Code scheme: TF2xx: a resource's arguments (TF0xx: layout).
 
-    Fix (safe): skip the snapshot; name one instead (`final_snapshot_identifier`) for data that
-    must outlive the stack.
+    Fix (safe in a pipeline project, unsafe elsewhere): skip the snapshot, or name it.
     """
 
     code = "TF204"
     name = "db-final-snapshot"
-    flavours = ("terraform",)
+    flavours = FLAVOURS
     seeds = ("002#10",)
     examples = [
-        Example(
+        Invalid(
             "terraform",
-            before="""\
+            """\
 resource "aws_db_instance" "main" {
   identifier     = "orders"
   engine         = "postgres"
   instance_class = "db.t3.micro"
 }
 """,
-            after="""\
+            """\
 resource "aws_db_instance" "main" {
   identifier          = "orders"
   engine              = "postgres"
@@ -49,25 +62,73 @@ resource "aws_db_instance" "main" {
   skip_final_snapshot = true
 }
 """,
+            files={"metadata.json": '{"platform": "tf", "language": "hcl"}'},
+            message="`aws_db_instance.main` has no final_snapshot_identifier and does not skip the final snapshot, "
+            "so `terraform destroy` fails; set skip_final_snapshot = true",
+            line=1,
         ),
-        Example(
+        Invalid(  # outside the pipeline: the same fix, unsafe
             "terraform",
-            before="""\
+            """\
+resource "aws_db_instance" "main" {
+  identifier = "orders"
+}
+""",
+            """\
+resource "aws_db_instance" "main" {
+  identifier          = "orders"
+  skip_final_snapshot = true
+}
+""",
+            unsafe=True,
+        ),
+        Invalid(  # a pipeline project skips it
+            "terraform",
+            """\
 resource "aws_rds_cluster" "main" {
   cluster_identifier  = "orders"
   skip_final_snapshot = false
 }
 """,
-            after="""\
+            """\
 resource "aws_rds_cluster" "main" {
   cluster_identifier  = "orders"
   skip_final_snapshot = true
 }
 """,
+            files={"metadata.json": '{"platform": "tf", "language": "hcl"}'},
         ),
-        Example(
+        Invalid(  # elsewhere the chosen snapshot is named
             "terraform",
-            before="""\
+            """\
+resource "aws_rds_cluster" "main" {
+  cluster_identifier  = "orders"
+  skip_final_snapshot = false
+}
+""",
+            """\
+resource "aws_rds_cluster" "main" {
+  cluster_identifier        = "orders"
+  skip_final_snapshot       = false
+  final_snapshot_identifier = "orders-final"
+}
+""",
+            message="`aws_rds_cluster.main` keeps a final snapshot (skip_final_snapshot = false) but does not name it, "
+            "so `terraform destroy` fails; name it in final_snapshot_identifier",
+            unsafe=True,
+        ),
+        Reported(
+            "terraform",
+            """\
+resource "aws_rds_cluster" "main" {
+  cluster_identifier  = var.name
+  skip_final_snapshot = false
+}
+""",
+        ),
+        Valid(
+            "terraform",
+            """\
 resource "aws_db_instance" "main" {
   identifier                = "orders"
   final_snapshot_identifier = "orders-final"
@@ -76,25 +137,77 @@ resource "aws_db_instance" "main" {
 resource "aws_rds_cluster" "other" {
   skip_final_snapshot = var.skip_snapshot
 }
+
+resource "aws_docdb_cluster" "kept" {
+  deletion_protection = true
+}
 """,
+        ),
+        Invalid(
+            "cdktf-ts",
+            """\
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+
+new DbInstance(this, "db", {
+  identifier: "orders",
+  engine: "postgres",
+  instanceClass: "db.t3.micro",
+});
+""",
+            """\
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+
+new DbInstance(this, "db", {
+  identifier: "orders",
+  engine: "postgres",
+  instanceClass: "db.t3.micro",
+  skipFinalSnapshot: true,
+});
+""",
+            files={"metadata.json": '{"platform": "cdktf", "language": "ts"}'},
+            message="`aws_db_instance.db` has no final_snapshot_identifier and does not skip the final snapshot, "
+            "so `terraform destroy` fails; set skip_final_snapshot = true",
+            line=3,
+        ),
+        Invalid(
+            "cdktf-py",
+            """\
+from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
+
+RdsCluster(self, "aurora", cluster_identifier="orders", engine="aurora-postgresql", skip_final_snapshot=False)
+""",
+            """\
+from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
+
+RdsCluster(self, "aurora", cluster_identifier="orders", engine="aurora-postgresql", skip_final_snapshot=False, final_snapshot_identifier="orders-final")
+""",
+            unsafe=True,
         ),
     ]
 
     def check(self, ctx):
-        for rtype in DATABASES:
-            for d in resources(Module(ctx), rtype):
-                if attribute(d.block, "final_snapshot_identifier") is not None:
-                    continue
-                skip = attribute(d.block, "skip_final_snapshot")
-                if skip is None:
-                    edits = insert_attribute(d.file, d.block, "skip_final_snapshot", "true")
-                elif skip.prop.value.kind == "bool" and not skip.prop.value.value:
-                    edits = replace_attribute(d.file, d.block, skip, "skip_final_snapshot", "true")
-                else:
-                    continue
-                yield self.finding(
-                    location(d.file, d.block),
-                    f"`{'.'.join(d.block.labels)}` has no final_snapshot_identifier and does not skip the final "
-                    "snapshot, so `terraform destroy` fails; set skip_final_snapshot = true",
-                    edits,
+        pipeline = ctx.follows("pipeline")
+        for db in ctx.resources(*DATABASES):
+            file = ctx.file(db.path)
+            protection = file.entry(db.body, "deletion_protection")
+            if file.entry(db.body, "final_snapshot_identifier") is not None or (
+                protection is not None and protection.value.kind == "bool" and protection.value.value
+            ):
+                continue
+            skip = file.entry(db.body, "skip_final_snapshot")
+            what = f"`{db.address or db.type}`"
+            if skip is None or pipeline and skip.value.kind == "bool" and not skip.value.value:
+                edits = file.set_entry(db.body, "skip_final_snapshot", file.literal(True))
+                message = (
+                    f"{what} has no final_snapshot_identifier and does not skip the final snapshot, "
+                    "so `terraform destroy` fails; set skip_final_snapshot = true"
                 )
+                yield self.finding(Location(db.path, db.line, db.col), message, edits, safety="safe" if pipeline else "unsafe")
+            elif skip.value.kind == "bool" and not skip.value.value:
+                name = next((v.value for n in IDENTIFIERS if (v := db.attr_value(n)) is not None and v.kind == "string"), None)
+                edits = file.insert_entry(db.body, "final_snapshot_identifier", file.literal(f"{name}-final")) if name else []
+                message = (
+                    f"{what} keeps a final snapshot (skip_final_snapshot = false) but does not name it, "
+                    "so `terraform destroy` fails; name it in final_snapshot_identifier"
+                )
+                yield self.finding(Location(db.path, db.line, db.col), message, edits, safety="unsafe")

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from iacfix.model import Edit
-from iacfix.rule import Example, Rule
-from iacfix.rulekit.terraform_module import Module, location, resources
-from iacfix.rulekit.text import indentation_at, removal_span
+from iacfix.model import Location
+from iacfix.rule import FLAVOURS, Example, Invalid, Rule
 
 RENAMED = {"maximum_percent": "deployment_maximum_percent", "minimum_healthy_percent": "deployment_minimum_healthy_percent"}
+MESSAGE = (
+    "aws_ecs_service has no `deployment_configuration { maximum_percent ... }`: the percentages are "
+    "`deployment_maximum_percent` and `deployment_minimum_healthy_percent` of the service"
+)
 
 
 class EcsDeploymentPercent(Rule):
     """An ECS service sets its deployment percentages as arguments of the service.
 
     What it does: replaces a `deployment_configuration { maximum_percent = ...
-    minimum_healthy_percent = ... }` block of an `aws_ecs_service` (CloudFormation's shape) by
-    the service's own `deployment_maximum_percent` / `deployment_minimum_healthy_percent`. A block
-    holding anything else is reported only.
+    minimum_healthy_percent = ... }` block of an `aws_ecs_service` (CloudFormation's shape; CDKTF:
+    `deploymentConfiguration: { maximumPercent: ... }` on `EcsService`) by the service's own
+    `deployment_maximum_percent` / `deployment_minimum_healthy_percent`. A block holding anything
+    else is reported only.
 
     Why: the AWS provider has no such arguments in that block (provider 5 has no block at all,
     provider 6's is for the deployment strategy), so `terraform validate` fails with
@@ -29,7 +32,7 @@ class EcsDeploymentPercent(Rule):
 
     code = "TF206"
     name = "ecs-deployment-percent"
-    flavours = ("terraform",)
+    flavours = FLAVOURS
     examples = [
         Example(
             "terraform",
@@ -64,28 +67,67 @@ resource "aws_ecs_service" "app" {
 }
 """,
         ),
+        Invalid(
+            "cdktf-ts",
+            """\
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+
+new EcsService(this, "app", {
+  name: "app",
+  desiredCount: 2,
+  deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 50 },
+});
+""",
+            """\
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+
+new EcsService(this, "app", {
+  name: "app",
+  desiredCount: 2,
+  deploymentMaximumPercent: 200,
+  deploymentMinimumHealthyPercent: 50,
+});
+""",
+            message=MESSAGE,
+            line=6,
+        ),
+        Invalid(
+            "cdktf-py",
+            """\
+from cdktf_cdktf_provider_aws.ecs_service import EcsService
+
+EcsService(self, "app", name="app", deployment_configuration={"maximum_percent": 200, "minimum_healthy_percent": 50})
+""",
+            """\
+from cdktf_cdktf_provider_aws.ecs_service import EcsService
+
+EcsService(self, "app", name="app", deployment_maximum_percent=200, deployment_minimum_healthy_percent=50)
+""",
+            message=MESSAGE,
+            line=3,
+        ),
     ]
 
     def check(self, ctx):
-        for d in resources(Module(ctx), "aws_ecs_service"):
-            for block in d.block.blocks:
-                if block.type != "deployment_configuration":
-                    continue
-                keys = [a.key for a in block.attributes]
-                fixable = keys and not block.blocks and set(keys) <= set(RENAMED) and not any(
-                    a.key == RENAMED[k] for a in d.block.attributes for k in keys
+        for service in ctx.resources("aws_ecs_service"):
+            file = ctx.file(service.path)
+            prop = file.entry(service.body, "deployment_configuration")
+            blocks = prop.value.objects() if prop is not None else []
+            for block in blocks:
+                keys = [_terraform_name(p.key) for p in block.props]
+                fixable = (
+                    len(blocks) == 1
+                    and keys
+                    and set(keys) <= set(RENAMED)
+                    and not any(file.entry(service.body, RENAMED[k]) for k in keys)
                 )
                 edits = []
                 if fixable:
-                    text = d.file.text
-                    indent = indentation_at(text, block.span[0])
-                    width = max(len(RENAMED[k]) for k in keys)
-                    lines = [f"{indent}{RENAMED[a.key].ljust(width)} = {a.prop.value.text}" for a in block.attributes]
-                    start, end = removal_span(text, *block.span, comment_prefixes=d.file.comment_prefixes)
-                    edits = [Edit(d.file.path, start, end, "\n".join(lines) + "\n")]
-                yield self.finding(
-                    location(d.file, block),
-                    "aws_ecs_service has no `deployment_configuration { maximum_percent ... }`: the percentages are "
-                    "`deployment_maximum_percent` and `deployment_minimum_healthy_percent` of the service",
-                    edits,
-                )
+                    entries = [(RENAMED[k], p.value.text) for k, p in zip(keys, block.props)]
+                    edits = file.replace_entry(service.body, prop, entries)
+                yield self.finding(Location(service.path, block.line, block.col), MESSAGE, edits)
+
+
+def _terraform_name(key: str) -> str:
+    """`maximumPercent` and `maximum_percent` alike (the model's names, in any flavour)."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in key)
