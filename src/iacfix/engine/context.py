@@ -77,9 +77,10 @@ class Context:
             return None
         return Reference(ref, attribute, resource.type if resource else rtype, resource)
 
-    def refs_to(self, resource: Resource) -> list[tuple[Resource, Prop]]:
+    def refs_to(self, resource: Resource) -> list[tuple[Resource, str, Prop]]:
         """The arguments of the project's resources whose value mentions `resource` (its
-        address in HCL, its variable in CDKTF), at any depth, as (resource, top-level argument)."""
+        address in HCL, its variable in CDKTF), at any depth: (resource, Terraform name of the
+        top-level argument, the argument)."""
         if not resource.ref:
             return []
         pattern = re.compile(r"(?<![\w.$])" + re.escape(resource.ref) + r"(?![\w$])")
@@ -87,9 +88,9 @@ class Context:
         for r in self.resources():
             if r.language != "hcl" and r.path != resource.path:
                 continue  # a CDKTF variable is the file's own
-            for prop in r.attrs.values():
+            for name, prop in r.attrs.items():
                 if resource.ref in prop.value.text and pattern.search(prop.value.text):
-                    out.append((r, prop))
+                    out.append((r, name, prop))
         return out
 
     def settings(self) -> list[Setting]:

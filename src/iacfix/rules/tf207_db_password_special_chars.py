@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
-from iacfix.rule import Example, Rule
-from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location, replace_attribute, resources
+from iacfix.model import Location
+from iacfix.rule import FLAVOURS, Example, Invalid, Rule
 
 # Where a database takes its master password.
 PASSWORD_ARGS = {
@@ -22,8 +20,8 @@ SPECIAL = "!#$%&*()-_=+[]{}<>:?"  # random_password's own default set without / 
 class DbPasswordSpecialChars(Rule):
     """A `random_password` used as a database password draws only characters RDS accepts.
 
-    What it does: finds each `random_password` whose `.result` is the master password of an
-    RDS, Aurora, DocumentDB, Neptune or Redshift resource and that may produce `/`, `@`, `"` or a
+    What it does: finds each `random_password` (CDKTF: the random provider's `Password`) whose
+    `.result` is the master password of an RDS, Aurora, DocumentDB, Neptune or Redshift resource and that may produce `/`, `@`, `"` or a
     space (special characters on, the default, with no `override_special` or one that holds them),
     and sets `override_special = "!#$%&*()-_=+[]{}<>:?"`.
 
@@ -39,7 +37,7 @@ class DbPasswordSpecialChars(Rule):
 
     code = "TF207"
     name = "db-password-special-chars"
-    flavours = ("terraform",)
+    flavours = FLAVOURS
     examples = [
         Example(
             "terraform",
@@ -84,33 +82,62 @@ resource "aws_rds_cluster" "main" {
 }
 """,
         ),
+        Invalid(
+            "cdktf-ts",
+            """\
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { Password } from "@cdktf/provider-random/lib/password";
+
+const dbPassword = new Password(this, "db-password", { length: 24 });
+new DbInstance(this, "db", { identifier: "orders", password: dbPassword.result });
+""",
+            """\
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { Password } from "@cdktf/provider-random/lib/password";
+
+const dbPassword = new Password(this, "db-password", { length: 24, overrideSpecial: "!#$%&*()-_=+[]{}<>:?" });
+new DbInstance(this, "db", { identifier: "orders", password: dbPassword.result });
+""",
+            message='`random_password.db-password` is a database master password and may contain / @ " or a space, '
+            "which RDS refuses; limit its special characters",
+            line=4,
+        ),
+        Invalid(
+            "cdktf-py",
+            """\
+from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
+from cdktf_cdktf_provider_random.password import Password
+
+db_password = Password(self, "db-password", length=24, special=True)
+RdsCluster(self, "aurora", cluster_identifier="orders", master_password=db_password.result)
+""",
+            """\
+from cdktf_cdktf_provider_aws.rds_cluster import RdsCluster
+from cdktf_cdktf_provider_random.password import Password
+
+db_password = Password(self, "db-password", length=24, special=True, override_special="!#$%&*()-_=+[]{}<>:?")
+RdsCluster(self, "aurora", cluster_identifier="orders", master_password=db_password.result)
+""",
+        ),
     ]
 
     def check(self, ctx):
-        module = Module(ctx)
-        used = set()
-        for rtype, arg in PASSWORD_ARGS.items():
-            for d in resources(module, rtype):
-                attr = attribute(d.block, arg)
-                if attr is not None:
-                    used |= set(re.findall(r"\brandom_password\.([\w-]+)\.result\b", attr.prop.value.text))
-        for d in resources(module, "random_password"):
-            if d.block.labels[1] not in used:
+        for password in ctx.resources("random_password"):
+            file = ctx.file(password.path)
+            result = file.reference(password.ref, "result") if password.ref else None
+            if result is None or not any(
+                PASSWORD_ARGS.get(db.type) == name and result in prop.value.text for db, name, prop in ctx.refs_to(password)
+            ):
                 continue
-            special = attribute(d.block, "special")
-            if special is not None and special.prop.value.text == "false":
+            special = file.entry(password.body, "special")
+            if special is not None and special.value.kind == "bool" and not special.value.value:
                 continue
-            override = attribute(d.block, "override_special")
-            literal = f'"{SPECIAL}"'
-            if override is None:
-                edits = insert_attribute(d.file, d.block, "override_special", literal)
-            elif override.prop.value.kind == "string" and FORBIDDEN & set(override.prop.value.value):
-                edits = replace_attribute(d.file, d.block, override, "override_special", literal)
-            else:
+            override = file.entry(password.body, "override_special")
+            if override is not None and not (override.value.kind == "string" and FORBIDDEN & set(override.value.value)):
                 continue
             yield self.finding(
-                location(d.file, d.block),
-                f"`random_password.{d.block.labels[1]}` is a database master password and may contain / @ \" or a "
+                Location(password.path, password.line, password.col),
+                f"`random_password.{password.name}` is a database master password and may contain / @ \" or a "
                 "space, which RDS refuses; limit its special characters",
-                edits,
+                file.set_entry(password.body, "override_special", file.literal(SPECIAL)),
             )
