@@ -483,39 +483,17 @@ _VERSION = re.compile(r"(\d+)(?:\.(\d+|x|\*))?")
 
 
 def project_provider_version(root) -> tuple[str, str, int] | None:
-    """(file, what it pins, major) of the provider the project builds against, first found of:
-    package.json (@cdktf/provider-aws), requirements*.txt / Pipfile / pyproject.toml
-    (cdktf-cdktf-provider-aws), cdktf.json (`aws@~> 6.0`, the Terraform provider)."""
-    from pathlib import Path
+    """(file, what it pins, major) of the AWS provider bindings the project builds against, first
+    found of: package.json (@cdktf/provider-aws), requirements*.txt / Pipfile / pyproject.toml
+    (cdktf-cdktf-provider-aws): the package's major; cdktf.json (`aws@~> 6.0`): the Terraform
+    provider's major, negated. `iacfix.provider_pins` reads every kind of pin, for any provider."""
+    from iacfix import provider_pins
 
-    root = Path(root)
-    package = root / "package.json"
-    if package.is_file():
-        try:
-            data = json.loads(package.read_text(encoding="utf-8"))
-        except (ValueError, OSError):
-            data = {}
-        for section in ("dependencies", "devDependencies", "peerDependencies"):
-            spec = (data.get(section) or {}).get(TS_PACKAGE)
-            if isinstance(spec, str) and _VERSION.search(spec):
-                return "package.json", f"{TS_PACKAGE} {spec}", int(_VERSION.search(spec).group(1))
-    for name in ("requirements.txt", "requirements-dev.txt", "Pipfile", "pyproject.toml"):
-        path = root / name
-        if path.is_file():
-            match = re.search(r"cdktf[-_]cdktf[-_]provider[-_]aws[\"']?\s*(?:=\s*[\"'])?\s*([~=<>!^ ]*\d[\w.*]*)", path.read_text(encoding="utf-8", errors="replace"))
-            if match:
-                return name, f"cdktf-cdktf-provider-aws {match.group(1).strip()}", int(_VERSION.search(match.group(1)).group(1))
-    cdktf_json = root / "cdktf.json"
-    if cdktf_json.is_file():
-        try:
-            providers = json.loads(cdktf_json.read_text(encoding="utf-8")).get("terraformProviders") or []
-        except (ValueError, OSError, AttributeError):
-            providers = []
-        for entry in providers:
-            name = entry if isinstance(entry, str) else (entry or {}).get("name", "")
-            version = entry.split("@", 1)[1] if isinstance(entry, str) and "@" in entry else (entry or {}).get("version", "") if isinstance(entry, dict) else ""
-            if name.split("@")[0].endswith("aws") and _VERSION.search(version or ""):
-                return "cdktf.json", f"aws {version}", -int(_VERSION.search(version).group(1))
+    for pin in provider_pins.project_pins(root).get("hashicorp/aws", []):
+        if pin.package_major is not None:
+            return pin.file, pin.declared, pin.package_major
+        if pin.via == "cdktf.json" and pin.constraint and _VERSION.search(pin.constraint):
+            return "cdktf.json", f"aws {pin.constraint}", -int(_VERSION.search(pin.constraint).group(1))
     return None
 
 
