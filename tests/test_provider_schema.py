@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from iacfix import provider_pins, provider_schema, schema
+from iacfix import provider_pins, provider_schema
+from iacfix.rulekit import schema
 from iacfix.provider_schema import Constraint, CtyType
 
 ROOT = Path(__file__).resolve().parent.parent
