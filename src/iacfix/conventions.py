@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
 from pathlib import Path
 
 PIPELINE = "pipeline"
@@ -35,7 +34,6 @@ def _pipeline_task(root: Path) -> bool:
     return any(_task_metadata(folder) for folder in [root, *list(root.parents)[:2]])
 
 
-@lru_cache(maxsize=256)
 def _task_metadata(folder: Path) -> bool:
     try:
         data = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))

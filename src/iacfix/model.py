@@ -104,6 +104,7 @@ class Resource:
     body: Value  # the object / kwargs / block body the attributes live in (insertion point)
     line: int
     col: int
+    label: str | None = None  # the name as written: an HCL label, a CDKTF construct id's text (a template too)
 
     def attr_value(self, name: str) -> Value | None:
         prop = self.attrs.get(name)

@@ -208,8 +208,9 @@ class CdktfFile(ParsedFile):
             args = cons["args"]
             name = args[1].get("value") if len(args) > 1 and args[1]["kind"] == "string" else None
             attrs = {snake_case(p.key): p for p in body.props}
+            label = args[1]["text"] if len(args) > 1 else None
             out.append(
-                Resource(self.path, self.language, rtype, name, cons.get("var"), attrs, body, cons["line"], cons["col"])
+                Resource(self.path, self.language, rtype, name, cons.get("var"), attrs, body, cons["line"], cons["col"], label)
             )
         return out
 
