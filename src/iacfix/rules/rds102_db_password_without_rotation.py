@@ -324,9 +324,4 @@ def _secret_arn_ref(db) -> str:
 def _rename(file, db, old: str, new: str, value_text: str):
     """Replace attribute `old` by `new = value`, in the file's own spelling and alignment."""
     prop = db.attrs[old]
-    if file.language == "hcl":
-        from iacfix.rulekit.terraform_module import attribute, replace_attribute
-
-        block = file.find_block_of(db.body.span[0])
-        return replace_attribute(file, block, attribute(block, old), new, value_text)
-    return file.rename_key(prop, file.attr_key(new)) + file.replace_value(prop, value_text)
+    return file.rename_entry(db.body, prop, new) + file.replace_value(prop, value_text)
