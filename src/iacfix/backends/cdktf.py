@@ -244,9 +244,11 @@ class CdktfFile(ParsedFile):
         match = _MEMBER.fullmatch(value.text) if value.kind == "expr" else None
         return (match.group(1), snake_case(match.group(2)), None) if match else None
 
-    def reference(self, ref: str, attribute: str) -> str:
-        name = camel_case(attribute)
-        return f"{ref}.{_python_keyword(snake_case(name)) if self.language == 'python' else name}"
+    def reference(self, ref: str, *path: str | int) -> str:
+        """An element of a list attribute is `.get(i)` (cdktf's complex lists)."""
+        python = self.language == "python"
+        parts = [f".get({p})" if isinstance(p, int) else "." + (_python_keyword(snake_case(camel_case(p))) if python else camel_case(p)) for p in path]
+        return ref + "".join(parts)
 
     def entry_key(self, container: Value, name: str) -> str:
         """camelCase in TypeScript and in a Python dict jsii passes as it is; elsewhere in
