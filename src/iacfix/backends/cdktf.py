@@ -218,15 +218,15 @@ class CdktfFile(ParsedFile):
         """A resource's config as the model gives it: a copy of the view's value in which each
         object says how its entries are written (Value.syntax) and a Python struct class
         (`S3BucketLifecycleConfigurationRule(id="x")`) is the object of its keyword arguments."""
-        python = self.language == "python"
-        syntax = None
+        if self.language != "python":
+            return value  # TypeScript writes every object alike (syntax None): the view's own
         if value.kind == "object":
-            syntax = ("call" if top else "raw-dict" if raw else "dict") if python else None
+            syntax = "call" if top else "raw-dict" if raw else "dict"
             props = [replace(p, value=self._resolved(p.value, raw=raw)) for p in value.props]
             return replace(value, props=props, syntax=syntax)
         if value.kind == "array":
             return replace(value, items=[self._resolved(i, raw=True) for i in value.items])
-        if python and value.kind == "expr":
+        if value.kind == "expr":
             cons = self._struct_calls.get(value.span)
             if cons is not None:
                 inner = self.config_value(cons) if cons.get("config") is not None else None
