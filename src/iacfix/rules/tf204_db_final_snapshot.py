@@ -186,7 +186,7 @@ RdsCluster(self, "aurora", cluster_identifier="orders", engine="aurora-postgresq
     ]
 
     def check(self, ctx):
-        pipeline = ctx.follows("pipeline")
+        pipeline = None
         for db in ctx.resources(*DATABASES):
             file = ctx.file(db.path)
             protection = file.entry(db.body, "deletion_protection")
@@ -196,6 +196,8 @@ RdsCluster(self, "aurora", cluster_identifier="orders", engine="aurora-postgresq
                 continue
             skip = file.entry(db.body, "skip_final_snapshot")
             what = f"`{db.address or db.type}`"
+            if pipeline is None:
+                pipeline = ctx.follows("pipeline")
             if skip is None or pipeline and skip.value.kind == "bool" and not skip.value.value:
                 edits = file.set_entry(db.body, "skip_final_snapshot", file.literal(True))
                 message = (
