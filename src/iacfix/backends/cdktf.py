@@ -13,7 +13,7 @@ import io
 import keyword
 import re
 import tokenize
-from dataclasses import replace
+from copy import copy
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -221,18 +221,24 @@ class CdktfFile(ParsedFile):
         if self.language != "python":
             return value  # TypeScript writes every object alike (syntax None): the view's own
         if value.kind == "object":
-            syntax = "call" if top else "raw-dict" if raw else "dict"
-            props = [replace(p, value=self._resolved(p.value, raw=raw)) for p in value.props]
-            return replace(value, props=props, syntax=syntax)
+            out = copy(value)
+            out.props = [Prop(p.key, p.key_span, self._resolved(p.value, raw=raw), p.span) for p in value.props]
+            out.syntax = "call" if top else "raw-dict" if raw else "dict"
+            return out
         if value.kind == "array":
-            return replace(value, items=[self._resolved(i, raw=True) for i in value.items])
+            out = copy(value)
+            out.items = [self._resolved(i, raw=True) for i in value.items]
+            return out
         if value.kind == "expr":
             cons = self._struct_calls.get(value.span)
             if cons is not None:
                 inner = self.config_value(cons) if cons.get("config") is not None else None
-                props = [replace(p, value=self._resolved(p.value)) for p in inner.props] if inner else []
-                span = inner.span if inner else _call_interior(self.text, value.span)
-                return replace(value, kind="object", props=props, syntax="call", callee=cons["callee"], span=span, text=self.text[span[0] : span[1]])
+                out = copy(value)
+                out.kind, out.syntax, out.callee = "object", "call", cons["callee"]
+                out.props = [Prop(p.key, p.key_span, self._resolved(p.value), p.span) for p in inner.props] if inner else []
+                out.span = inner.span if inner else _call_interior(self.text, value.span)
+                out.text = self.text[out.span[0] : out.span[1]]
+                return out
         return value
 
     @cached_property
