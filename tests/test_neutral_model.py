@@ -159,3 +159,21 @@ def test_the_pipeline_convention_is_told_by_the_task_folder(tmp_path):
     assert conventions.follows(tmp_path / "lib" / "MODEL_RESPONSE.md", "pipeline")
     (tmp_path / ".iacfix.toml").write_text("conventions = []\n")
     assert not conventions.follows(tmp_path, "pipeline")
+
+
+def test_a_comment_is_no_reference():
+    from iacfix.rulekit import optional_feature
+    from iacfix.rulekit.terraform_module import Module
+
+    class Ctx:  # what Module reads of a Context
+        def __init__(self, files):
+            self._files = files
+
+        def files(self, *languages):
+            return self._files
+
+    text = 'resource "aws_lb_listener" "https" {\n  port = 443\n}\n\n# output "l" { value = aws_lb_listener.https.arn }\n'
+    module = Module(Ctx([_parse("hcl", text)]))
+    assert not optional_feature.referenced(module, "aws_lb_listener.https")
+    module = Module(Ctx([_parse("hcl", text + 'output "l" {\n  value = aws_lb_listener.https.arn\n}\n')]))
+    assert optional_feature.referenced(module, "aws_lb_listener.https")
