@@ -13,6 +13,7 @@ two are read by machines that would choke on it.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,11 @@ class Outcome:
         shown, line, col_ = known.locate(line, col or 1)
         return shown, line, col_ if col is not None else None
 
+    def message(self, finding: Finding) -> str:
+        """The finding's message as the user reads it: rules word their fix as done ("added 3
+        outputs"), which an unsafe fix left unapplied is not ("would add 3 outputs")."""
+        return unapplied_wording(finding.message) if finding.preview else finding.message
+
     def ordered(self, findings: list[Finding]) -> list[Finding]:
         return sorted(findings, key=lambda f: (self.locate(f.path, f.line, f.col), f.code))
 
@@ -85,6 +91,28 @@ class Outcome:
         if unsafe:
             text += f" {unsafe} more fixable with --unsafe-fixes."
         return text + (" Run with --write to apply the fixes." if fixable else "")
+
+
+# The past tense the rules' messages give their fixes in, and the verb it comes from.
+_DONE = {
+    "added": "add", "declared": "declare", "made": "make", "moved": "move", "put": "put", "removed": "remove",
+    "renamed": "rename", "replaced": "replace", "scoped": "scope", "set": "set", "turned": "turn", "used": "use",
+    "wrapped": "wrap",
+}  # fmt: skip
+_FIX_CLAUSE = re.compile(r"(?:(?<=; )|(?<=: )|^)(" + "|".join(_DONE) + r")\b")
+_MORE_DONE = re.compile(r"\b(and|then) (" + "|".join(_DONE) + r")\b")
+
+
+def unapplied_wording(message: str) -> str:
+    """`...; added 3 outputs and used them` → `...; would add 3 outputs and use them`: the clause
+    that says what the fix did (the last clause that starts with a verb of _DONE), said of a fix
+    that was not applied."""
+    clauses = list(_FIX_CLAUSE.finditer(message))
+    if not clauses:
+        return message
+    found = clauses[-1]
+    rest = _MORE_DONE.sub(lambda m: f"{m[1]} {_DONE[m[2]]}", message[found.end() :])
+    return message[: found.start()] + f"would {_DONE[found[1]]}{rest}"
 
 
 def report(outcome: Outcome, fmt: str = "text") -> None:
@@ -163,7 +191,7 @@ def _json(outcome: Outcome) -> None:
 def as_sarif(outcome: Outcome) -> dict:
     """A SARIF 2.1.0 log of one run: the rules as the driver's reportingDescriptors, the findings
     left as results, unreadable files as tool execution notifications."""
-    from iacfix import __version__
+    from iacfix import __version__, rule_docs
     from iacfix.rules import all_rules
 
     rules = all_rules()
@@ -197,6 +225,7 @@ def as_sarif(outcome: Outcome) -> dict:
             "shortDescription": {"text": r.summary()},
             "fullDescription": {"text": r.docs() or r.summary()},
             "help": {"text": f"{r.docs()}\n\nFix: {r.fix} (`iacfix explain {r.code}`)."},
+            "helpUri": rule_docs.url(r.code),
             "defaultConfiguration": {"level": "warning"},
             "properties": {"fix": r.fix, "flavours": list(r.flavours), "tags": ["infrastructure-as-code", *r.flavours]},
         }

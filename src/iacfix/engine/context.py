@@ -60,4 +60,4 @@ class Context:
 
     @cached_property
     def terraform_version(self) -> tfversion.TargetVersion:
-        return tfversion.target_version(self.options.terraform_version, self.project.root, self.settings())
+        return tfversion.target_version(self.options.terraform_version, self.project.root, self.settings(), self.options.config)

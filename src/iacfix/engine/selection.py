@@ -19,6 +19,7 @@ class Options:
     extend_select: Sequence[str] | None = None  # added to the selection (rules or config) without replacing it
     ignore: Sequence[str] | None = None
     unsafe_fixes: bool | None = None  # apply the "unsafe" fixes (scaffolds) too
+    config: Path | None = None  # --config: this file's settings for every project, not the nearest
 
 
 def matches(code: str, prefixes: Sequence[str]) -> bool:
@@ -42,7 +43,7 @@ class ProjectSettings:
 
     @classmethod
     def resolve(cls, options: Options, root: Path) -> ProjectSettings:
-        config, _ = project_config(root)
+        config, _ = project_config(root, options.config)
 
         def codes(value) -> tuple[str, ...] | None:
             if isinstance(value, str):  # `select = "SG101,S3"` in a config: one list, not its letters
