@@ -413,6 +413,8 @@ def test_an_edited_branch_is_left_alone_without_failing(repo, github, tmp_path, 
     assert again.exit_code == 0 and repo.refs() == before
     assert len(github.writes()) == calls  # said once
     assert github.pulls[1]["body"].count("iacfix-bot:edited") == 1
+    [(number, comment)] = github.comments
+    assert number == 1 and "is not a commit of iacfix's, so iacfix no longer updates `iacfix/fixes-main`" in comment
 
 
 def test_ticking_the_box_rebuilds_an_edited_branch(repo, github):

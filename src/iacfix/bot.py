@@ -266,7 +266,14 @@ class Bot:
         if self.dry_run:
             self._say(f"Would say so in pull request #{pull.number}: {pull.url}")
             return
+        # the box in the body, where it stays; the comment so that the people watching hear of it
         github.update_pull(pull.number, body=self.edited_notice(branch) + "\n\n" + pull.body)
+        github.comment(
+            pull.number,
+            f"`{_cell(branch.foreign or '')}` is not a commit of iacfix's, so iacfix no longer updates `{self.branch}`. "
+            "Merge or close this pull request as it is, or tick the Rebuild box in its description to have iacfix "
+            f"rebuild the branch (dropping that commit). {MARKER}",
+        )
         self._say(f"Said so in pull request #{pull.number}: {pull.url}")
 
     def edited_notice(self, branch: BotBranch) -> str:
