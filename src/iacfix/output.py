@@ -8,11 +8,15 @@
 
 The exit code is the same in every format; only text and json carry the diff, because the other
 two are read by machines that would choke on it.
+
+Text is coloured on a terminal (paths, codes, the diff), as ruff colours it: NO_COLOR (any
+value) turns colour off, FORCE_COLOR (any value but 0 or false) on where it would be off (a pipe).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -43,6 +47,13 @@ class Outcome:
     remaining: list[Finding]
     mode: str = "dry-run"
     cwd: Path = field(default_factory=Path.cwd)
+    quiet: bool = False  # --quiet: the findings and the diff, no summary, notes or previews
+
+    @property
+    def read_nothing(self) -> bool:
+        """No file was read: the paths hold none iacfix reads, or every one is ignored."""
+        ws = self.result.workspace
+        return not ws.sources and not ws.answers and not self.result.errors
 
     def locate(self, path: Path, line: int, col: int | None = None) -> tuple[str, int, int | None]:
         """(path, line, col) as the user reads them: relative to the working directory, and a
@@ -79,12 +90,16 @@ class Outcome:
 
     def summary(self) -> str:
         findings, remaining = self.result.findings, self.remaining
-        if self.mode == "write":
-            fixed, files = len(findings) - len(remaining), len(self.changes)
-            text = f"Fixed {fixed} finding{'s' * (fixed != 1)} in {files} file{'s' * (files != 1)}"
-            return text + (f"; {len(remaining)} need a human." if remaining else ".")
+        if self.read_nothing:
+            return "warning: No files found under the given paths."
         if not findings:
             return "No findings."
+        if self.mode == "write":
+            fixed, files = len(findings) - len(remaining), len(self.changes)
+            if not fixed:
+                return f"Nothing fixed; {_plural(len(remaining), 'finding')} need{'s' * (len(remaining) == 1)} a human."
+            text = f"Fixed {_plural(fixed, 'finding')} in {_plural(files, 'file')}"
+            return text + (f"; {len(remaining)} need a human." if remaining else ".")
         fixable = sum(f.fixable for f in findings)
         text = f"Found {len(findings)} finding{'s' * (len(findings) != 1)} ({fixable} fixable)."
         unsafe = sum(bool(f.preview) for f in findings)
@@ -96,8 +111,8 @@ class Outcome:
 # The past tense the rules' messages give their fixes in, and the verb it comes from.
 _DONE = {
     "added": "add", "declared": "declare", "made": "make", "moved": "move", "put": "put", "removed": "remove",
-    "renamed": "rename", "replaced": "replace", "scoped": "scope", "set": "set", "turned": "turn", "used": "use",
-    "wrapped": "wrap",
+    "renamed": "rename", "replaced": "replace", "scoped": "scope", "set": "set", "suffixed": "suffix", "turned": "turn",
+    "used": "use", "wrapped": "wrap",
 }  # fmt: skip
 _FIX_CLAUSE = re.compile(r"(?:(?<=; )|(?<=: )|^)(" + "|".join(_DONE) + r")\b")
 _MORE_DONE = re.compile(r"\b(and|then) (" + "|".join(_DONE) + r")\b")
@@ -124,24 +139,133 @@ def report(outcome: Outcome, fmt: str = "text") -> None:
 
 
 def _text(outcome: Outcome) -> None:
+    style = Style(colour_enabled(sys.stderr))
     for error in outcome.result.errors:
-        _err(f"{_where(outcome, error.path, error.line)}: {error.severity}: {error.message}")
+        severity = style.error(error.severity) if error.severity == "error" else style.note(error.severity)
+        _err(f"{_where(outcome, error.path, error.line, style=style)} {severity}: {error.message}")
     for finding in outcome.ordered(outcome.remaining):
-        _err(f"{_where(outcome, finding.path, finding.line, finding.col)}: {finding.code} {finding.message}")
+        _err(f"{_where(outcome, finding.path, finding.line, finding.col, style)} {style.code(finding.code)} {outcome.message(finding)}")
     previews = [f.preview for f in outcome.remaining if f.preview]
-    if previews and outcome.mode != "check":
+    if previews and outcome.mode != "check" and not outcome.quiet:
         _err("\nUnsafe fixes, not applied (they add infrastructure; apply them with --unsafe-fixes):")
-        _err("".join(previews).rstrip("\n"))
+        _err(style.diff("".join(previews).rstrip("\n")))
     diff = outcome.diff()
     if diff:
+        diff = Style(colour_enabled(sys.stdout)).diff(diff)
         sys.stdout.buffer.write(diff.encode("utf-8"))  # bytes: a CRLF file's diff keeps its \r
         sys.stdout.flush()
-    _err(outcome.summary())
+    if not outcome.quiet:
+        _err(style.summary(outcome.summary()))
 
 
-def _where(outcome: Outcome, path: Path, line: int, col: int | None = None) -> str:
+def _where(outcome: Outcome, path: Path, line: int, col: int | None = None, style: Style | None = None) -> str:
+    """`path:line:col:` (the colon after it included), coloured as ruff colours it."""
+    style = style or Style(False)
     shown, line, col = outcome.locate(path, line, col)
-    return f"{shown}:{line}" + (f":{col}" if col is not None else "")
+    sep = style.separator(":")
+    return f"{style.path(shown)}{sep}{line}" + (f"{sep}{col}" if col is not None else "") + sep
+
+
+def colour_enabled(stream) -> bool:
+    """Colour for `stream`: NO_COLOR (any value) says no; FORCE_COLOR (any value but 0 or false)
+    says yes; else only a terminal gets it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "").lower() not in ("", "0", "false"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+class Style:
+    """ANSI colours for the text format, or none (every method returns its text as it is)."""
+
+    BOLD, RED, GREEN, YELLOW, CYAN, RESET = "\x1b[1m", "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[36m", "\x1b[0m"
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def _paint(self, text: str, *codes: str) -> str:
+        return f"{''.join(codes)}{text}{self.RESET}" if self.enabled and text else text
+
+    def path(self, text: str) -> str:
+        return self._paint(text, self.BOLD)
+
+    def separator(self, text: str) -> str:
+        return self._paint(text, self.CYAN)
+
+    def code(self, text: str) -> str:
+        return self._paint(text, self.BOLD, self.RED)
+
+    def error(self, text: str) -> str:
+        return self._paint(text, self.BOLD, self.RED)
+
+    def note(self, text: str) -> str:
+        return self._paint(text, self.BOLD, self.CYAN)
+
+    def summary(self, text: str) -> str:
+        if text.startswith("warning: "):
+            return self._paint("warning", self.BOLD, self.YELLOW) + text[len("warning") :]
+        return text
+
+    def diff(self, text: str) -> str:
+        """A unified diff with its headers bold, hunks cyan, additions green, removals red;
+        each line's ending (\\r\\n kept) after the colour's end."""
+        if not self.enabled:
+            return text
+        out = []
+        for line in text.splitlines(keepends=True):
+            body = line.rstrip("\r\n")
+            end = line[len(body) :]
+            if body.startswith(("--- ", "+++ ")):
+                body = self._paint(body, self.BOLD)
+            elif body.startswith("@@"):
+                body = self._paint(body, self.CYAN)
+            elif body.startswith("+"):
+                body = self._paint(body, self.GREEN)
+            elif body.startswith("-"):
+                body = self._paint(body, self.RED)
+            out.append(body + end)
+        return "".join(out)
+
+
+# -- statistics -------------------------------------------------------------------------------
+
+
+def statistics(outcome: Outcome) -> list[dict]:
+    """The findings left, per rule, the most frequent first (ruff's --statistics)."""
+    from iacfix.rules import all_rules
+
+    names = {r.code: r.name for r in all_rules()}
+    by_code: dict[str, list[Finding]] = {}
+    for finding in outcome.remaining:
+        by_code.setdefault(finding.code, []).append(finding)
+    rows = [
+        {"code": code, "name": names.get(code, ""), "count": len(found), "fixable": sum(f.fixable for f in found)}
+        for code, found in by_code.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["count"], row["code"]))
+
+
+def report_statistics(outcome: Outcome, fmt: str = "text") -> None:
+    """--statistics: a line per rule (count, code, [*] when every finding of it is fixable, the
+    rule's name) on stdout instead of the findings and the diff; json: the same rows as a list."""
+    rows = statistics(outcome)
+    if fmt == "json":
+        print(json.dumps(rows, indent=2))
+        return
+    style = Style(colour_enabled(sys.stdout))
+    width = max((len(str(row["count"])) for row in rows), default=1)
+    code_width = max((len(row["code"]) for row in rows), default=1)
+    for row in rows:
+        mark = "[*]" if row["fixable"] == row["count"] else "[-]" if row["fixable"] else "   "
+        print(f"{row['count']:>{width}}\t{style.code(row['code'].ljust(code_width))}\t{mark} {row['name']}")
+    for error in outcome.result.errors:
+        _err(f"{_where(outcome, error.path, error.line)} {error.severity}: {error.message}")
+    if not outcome.quiet:
+        if any(row["fixable"] for row in rows):
+            _err("[*]: every finding fixable, [-]: some (run with --write to apply the fixes)")
+        _err(Style(colour_enabled(sys.stderr)).summary(outcome.summary()))
 
 
 # -- json -------------------------------------------------------------------------------------
@@ -160,7 +284,7 @@ def as_json(outcome: Outcome) -> dict:
             "line": line,
             "column": col,
             "code": f.code,
-            "message": f.message,
+            "message": outcome.message(f),
             "fixable": f.fixable,
             "fixed": id(f) in fixed,
             "unsafe_fix": f.preview or None,  # the diff --unsafe-fixes would apply
@@ -210,7 +334,7 @@ def as_sarif(outcome: Outcome) -> dict:
         out = {
             "ruleId": f.code,
             "level": "warning",
-            "message": {"text": f.message},
+            "message": {"text": outcome.message(f)},
             "locations": [location(f.path, f.line, f.col)],
             "properties": {"fixable": f.fixable},
         }
@@ -272,7 +396,7 @@ def github_annotations(outcome: Outcome) -> list[str]:
     for finding in outcome.ordered(outcome.remaining):
         path, line, col = outcome.locate(finding.path, finding.line, finding.col)
         title = f"iacfix {finding.code}" + (" (fixable: iacfix --write)" if finding.fixable else "")
-        lines.append(_command("warning", {"file": path, "line": line, "col": col, "title": title}, finding.message))
+        lines.append(_command("warning", {"file": path, "line": line, "col": col, "title": title}, outcome.message(finding)))
     return lines
 
 
@@ -293,6 +417,10 @@ def _github(outcome: Outcome) -> None:
     for line in github_annotations(outcome):
         print(line)
     _err(outcome.summary())
+
+
+def _plural(n: int, one: str) -> str:
+    return f"{n} {one}{'s' * (n != 1)}"
 
 
 def _err(line: str) -> None:
