@@ -17,6 +17,13 @@ class ConfigError(Exception):
     pass
 
 
+# Keys added by issue 22 (integrations), with the shape their readers expect, for the table of
+# known config keys when it lands (engine.selection reads and checks them).
+INTEGRATION_KEYS: dict[str, type] = {
+    "per-file-ignores": dict,  # { "glob pattern" = ["CODE", "PREFIX"] }, patterns as in .gitignore
+}
+
+
 def project_config(folder: Path, config_file: Path | None = None) -> tuple[dict[str, Any], Path | None]:
     """The first config found walking up from `folder`: (settings, file it came from); with
     `config_file` (--config), that file's, for every folder.
