@@ -57,7 +57,7 @@ def test_the_check_step_writes_sarif_annotations_and_the_job_summary(tmp_path):
     log = json.loads((tmp_path / "iacfix.sarif").read_text())
     jsonschema.validate(log, SCHEMA, cls=jsonschema.Draft4Validator)
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["ECS101"]
-    assert proc.stdout.startswith("::warning file=terraform/ecs.tf,line=55,col=1,title=iacfix ECS101")
+    assert proc.stdout.startswith("::error file=terraform/ecs.tf,line=55,col=1,title=iacfix ECS101")  # it runs no tasks
     text = summary.read_text()
     assert text.startswith("### iacfix: 1 finding (1 fixable)\n")
     assert "| [ECS101](https://github.com/OWNER/iacfix/blob/v0.1.0/docs/rules/ECS101.md) | 1 | 1 | An ECS service without" in text

@@ -72,6 +72,54 @@ class Outcome:
         outputs"), which an unsafe fix left unapplied is not ("would add 3 outputs")."""
         return unapplied_wording(finding.message) if finding.preview else finding.message
 
+    def end(self, finding: Finding) -> tuple[int, int] | None:
+        """(line, col) where what the finding is about ends, as the user reads it (exclusive)."""
+        if finding.end_line is None:
+            return None
+        _, line, col = self.locate(finding.path, finding.end_line, finding.end_col)
+        return line, col
+
+    def fix_edits(self, finding: Finding) -> list[dict] | None:
+        """The finding's fix against the files as read: per edit the file, the range it replaces
+        (1-based lines and columns, the end exclusive) and the new text, newlines as the file has
+        them. None when there is no fix, or it cannot be said that way (it rewrites what an
+        earlier fix wrote, creates a file, or is in a markdown answer's block)."""
+        if not finding.original_edits:
+            return None
+        from iacfix.textedit import line_col
+
+        out = []
+        for edit in finding.original_edits:
+            source = self.result.workspace.sources.get(edit.path)
+            if source is None or source.origin is not None:
+                return None
+            (start_line, start_col), (end_line, end_col) = line_col(source.text, edit.start), line_col(source.text, edit.end)
+            out.append(
+                {
+                    "path": source.display,
+                    "start": {"line": start_line, "column": start_col},
+                    "end": {"line": end_line, "column": end_col},
+                    "content": source.restore(edit.text),
+                }
+            )
+        return out
+
+    def fingerprint(self, finding: Finding, seen: dict) -> str:
+        """A key that follows the finding when lines are added above it: its code, file and the
+        text of its line (not the line number), with a rank among findings that share them."""
+        import hashlib
+
+        path, line, _ = self.locate(finding.path, finding.line, finding.col)
+        ws = self.result.workspace
+        source = ws.sources.get(finding.path)
+        if source is not None and source.origin is not None:
+            source = source.origin.markdown
+        lines = source.text.split("\n") if source is not None else []
+        text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        key = f"{finding.code}\0{path}\0{text}"
+        seen[key] = seen.get(key, 0) + 1
+        return hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()[:32]
+
     def ordered(self, findings: list[Finding]) -> list[Finding]:
         return sorted(findings, key=lambda f: (self.locate(f.path, f.line, f.col), f.code))
 
@@ -277,16 +325,25 @@ def as_json(outcome: Outcome) -> dict:
 
     fixed = {id(f) for f in outcome.fixed()}
 
+    safety = {r.code: r.fix for r in _rules()}
+
     def finding(f: Finding) -> dict:
         path, line, col = outcome.locate(f.path, f.line, f.col)
+        end = outcome.end(f) or (line, col)
+        fix = None
+        if f.fixable:
+            fix = {"safety": f.safety or safety.get(f.code, "safe"), "applied": id(f) in fixed, "edits": outcome.fix_edits(f)}
         return {
             "path": path,
             "line": line,
             "column": col,
+            "end_line": end[0],
+            "end_column": end[1],
             "code": f.code,
             "message": outcome.message(f),
             "fixable": f.fixable,
             "fixed": id(f) in fixed,
+            "fix": fix,  # its edits against the files as read (null: not expressible so)
             "unsafe_fix": f.preview or None,  # the diff --unsafe-fixes would apply
         }
 
@@ -320,26 +377,55 @@ def as_sarif(outcome: Outcome) -> dict:
 
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
+    level = {r.code: r.severity for r in rules}
 
-    def location(path: Path, line: int, col: int | None = None) -> dict:
+    def artifact(shown: str) -> dict:
+        if Path(shown).is_absolute():  # outside the working directory: no base to be relative to
+            return {"uri": Path(shown).as_uri()}
+        return {"uri": quote(shown), "uriBaseId": SRCROOT}
+
+    def location(path: Path, line: int, col: int | None = None, end: tuple[int, int] | None = None) -> dict:
         shown, line, col = outcome.locate(path, line, col)
         region = {"startLine": line} | ({"startColumn": col} if col is not None else {})
-        if Path(shown).is_absolute():  # outside the working directory: no base to be relative to
-            artifact = {"uri": Path(shown).as_uri()}
-        else:
-            artifact = {"uri": quote(shown), "uriBaseId": SRCROOT}
-        return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+        if end is not None and end >= (line, col or 1):
+            region |= {"endLine": end[0], "endColumn": end[1]}
+        return {"physicalLocation": {"artifactLocation": artifact(shown), "region": region}}
+
+    def fixes(f: Finding) -> list[dict]:
+        edits = outcome.fix_edits(f)
+        if not edits:
+            return []
+        by_file: dict[str, list[dict]] = {}
+        for edit in edits:
+            start, end = edit["start"], edit["end"]
+            by_file.setdefault(edit["path"], []).append(
+                {
+                    "deletedRegion": {
+                        "startLine": start["line"], "startColumn": start["column"],
+                        "endLine": end["line"], "endColumn": end["column"],
+                    },
+                    "insertedContent": {"text": edit["content"]},
+                }
+            )  # fmt: skip
+        changes = [{"artifactLocation": artifact(path), "replacements": replacements} for path, replacements in by_file.items()]
+        return [{"description": {"text": f"iacfix {f.code}: {outcome.message(f)}"}, "artifactChanges": changes}]
+
+    seen: dict = {}
 
     def result(f: Finding) -> dict:
         out = {
             "ruleId": f.code,
-            "level": "warning",
+            "level": level.get(f.code, "warning"),
             "message": {"text": outcome.message(f)},
-            "locations": [location(f.path, f.line, f.col)],
+            "locations": [location(f.path, f.line, f.col, outcome.end(f))],
+            "partialFingerprints": {"iacfixFindingHash/v1": outcome.fingerprint(f, seen)},
             "properties": {"fixable": f.fixable},
         }
         if f.code in index:
             out["ruleIndex"] = index[f.code]
+        found_fixes = fixes(f)
+        if found_fixes:
+            out["fixes"] = found_fixes
         return out
 
     descriptors = [
@@ -350,8 +436,15 @@ def as_sarif(outcome: Outcome) -> dict:
             "fullDescription": {"text": r.docs() or r.summary()},
             "help": {"text": f"{r.docs()}\n\nFix: {r.fix} (`iacfix explain {r.code}`)."},
             "helpUri": rule_docs.url(r.code),
-            "defaultConfiguration": {"level": "warning"},
-            "properties": {"fix": r.fix, "flavours": list(r.flavours), "tags": ["infrastructure-as-code", *r.flavours]},
+            "defaultConfiguration": {"level": r.severity},
+            "properties": {
+                "fix": r.fix,
+                "flavours": list(r.flavours),
+                "tags": ["infrastructure-as-code", *r.flavours],
+                # code scanning's severity of a non-security rule comes from the level; this one
+                # orders them (error > warning > note)
+                "problem.severity": {"error": "error", "warning": "warning", "note": "recommendation"}[r.severity],
+            },
         }
         for r in rules
     ]
@@ -386,17 +479,21 @@ def _sarif(outcome: Outcome) -> None:
 
 
 def github_annotations(outcome: Outcome) -> list[str]:
-    """Workflow commands (`::warning file=...,line=...::message`): GitHub turns each into an
-    annotation on that line of the pull request's diff and of the run's summary."""
+    """Workflow commands (`::error file=...,line=...::message`): GitHub turns each into an
+    annotation on those lines of the pull request's diff and of the run's summary; the level is
+    the rule's severity (note: notice)."""
     lines = []
     for error in outcome.result.errors:
         path, line, _ = outcome.locate(error.path, error.line)
         level = "error" if error.severity == "error" else "notice"
         lines.append(_command(level, {"file": path, "line": line, "title": "iacfix"}, error.message))
+    level = {r.code: {"error": "error", "warning": "warning", "note": "notice"}[r.severity] for r in _rules()}
     for finding in outcome.ordered(outcome.remaining):
         path, line, col = outcome.locate(finding.path, finding.line, finding.col)
         title = f"iacfix {finding.code}" + (" (fixable: iacfix --write)" if finding.fixable else "")
-        lines.append(_command("warning", {"file": path, "line": line, "col": col, "title": title}, outcome.message(finding)))
+        # at its first line only: GitHub shows a multi-line annotation at its last line
+        where = {"file": path, "line": line, "col": col, "title": title}
+        lines.append(_command(level.get(finding.code, "warning"), where, outcome.message(finding)))
     return lines
 
 
@@ -417,6 +514,12 @@ def _github(outcome: Outcome) -> None:
     for line in github_annotations(outcome):
         print(line)
     _err(outcome.summary())
+
+
+def _rules():
+    from iacfix.rules import all_rules
+
+    return all_rules()
 
 
 def _plural(n: int, one: str) -> str:

@@ -27,6 +27,7 @@ class FlowLogDestination(Rule):
     code = "TF205"
     name = "flow-log-destination"
     flavours = ("terraform",)
+    severity = "error"
     examples = [
         Example(
             "terraform",

@@ -30,6 +30,7 @@ class EcsDeploymentPercent(Rule):
     code = "TF206"
     name = "ecs-deployment-percent"
     flavours = ("terraform",)
+    severity = "error"
     examples = [
         Example(
             "terraform",

@@ -40,6 +40,7 @@ class DbPasswordSpecialChars(Rule):
     code = "TF207"
     name = "db-password-special-chars"
     flavours = ("terraform",)
+    severity = "error"
     examples = [
         Example(
             "terraform",
