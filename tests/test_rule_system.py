@@ -160,6 +160,20 @@ def test_per_file_ignores_of_the_wrong_shape_are_config_errors(project, value):
     assert result.exit_code == 2 and "per-file-ignores" in result.stderr
 
 
+def test_the_readme_suppression_example_silences_what_it_says(project):
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("**Suppressing findings.**") :]
+    example = section[section.index("```hcl\n") + len("```hcl\n") : section.index("```\n", section.index("```hcl\n") + 7)]
+    root = project({"main.tf": example})
+    assert {"TF203", "ECS101", "RDS101"} <= {r.code for r in all_rules()}
+    bare = project({"bare.tf": example.replace("iacfix: ignore", "a note").replace("checkov:skip", "a note")})
+    assert {"TF203", "ECS101", "RDS101"} <= set(codes(bare, select=["TF203", "ECS101", "RDS101"]))
+    (bare / "bare.tf").unlink()
+    assert codes(root, select=["TF203", "ECS101", "RDS101", "IAC100"]) == []
+
+
 # -- unused suppressions (IAC100) -----------------------------------------------------------------
 
 
