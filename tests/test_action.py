@@ -105,3 +105,18 @@ def test_the_bot_step_passes_the_args_and_the_base_when_given(tmp_path, base, ex
     script = STEPS["Open or update the fix pull request"]["run"]
     proc = subprocess.run(["bash", "-e", "-c", script], env=env, capture_output=True, text=True, check=False)
     assert proc.stdout.splitlines() == args
+
+
+def test_the_job_summary_of_a_clean_run_and_of_unreadable_files():
+    from iacfix import step_summary
+
+    clean = {"runs": [{"tool": {"driver": {"name": "iacfix", "rules": []}}, "results": [], "invocations": []}]}
+    assert step_summary.render(clean) == "### iacfix: no findings\n"
+    notification = {
+        "level": "error",
+        "message": {"text": "not UTF-8 (byte 0xff at offset 5)"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "my%20infra/bad.tf"}, "region": {"startLine": 1}}}],
+    }
+    broken = {"runs": [{**clean["runs"][0], "invocations": [{"toolExecutionNotifications": [notification]}]}]}
+    assert step_summary.render(broken).endswith("**Could not be read** (1):\n\n- `my infra/bad.tf:1`: not UTF-8 (byte 0xff at offset 5)\n")
+    assert step_summary.main(["/nonexistent.sarif"]) == 2

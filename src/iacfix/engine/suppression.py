@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from iacfix.backends.base import BackendError, SourceSyntaxError
 from iacfix.engine.projects import Project
 from iacfix.engine.selection import ProjectSettings, matches
 from iacfix.engine.workspace import Workspace
@@ -180,7 +181,7 @@ class Suppressions:
         """(first line, last line) of every block of the file's parse."""
         try:
             parsed = self.workspace.parsed(path)
-        except Exception:  # a file that does not parse has no blocks: line directives still work
+        except (SourceSyntaxError, BackendError):  # no blocks: its line directives still work
             return []
 
         def last_line(end_offset: int) -> int:
