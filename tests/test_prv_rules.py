@@ -164,6 +164,37 @@ new LambdaFunction(this, 'fn', { functionName: 'f', role: 'r', code: 'x' });
     assert "code: 'x'" in text
 
 
+def test_terraform_messages_speak_terraform(tmp_path):
+    result, _ = _run(
+        tmp_path,
+        "terraform",
+        """\
+resource "aws_lambda_function" "fn" {
+  function_name = "f"
+  role          = "r"
+  code          = "x"
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "l" {
+  bucket = "b"
+
+  rule {
+    id     = "expire"
+    status = "Enabled"
+
+    expiration {
+      dayz = 30
+    }
+  }
+}
+""",
+    )
+    messages = [f.message for f in result.findings if f.code == "PRV103"]
+    assert messages[0].startswith("`aws_lambda_function` has no argument `code`; valid: ")
+    assert messages[1].startswith("the `rule.expiration` block of `aws_s3_bucket_lifecycle_configuration` has no argument `dayz`; valid: days")
+    assert not any("Config" in m or "property" in m or "LambdaFunction" in m for m in messages)
+
+
 def test_struct_class_keywords_are_checked_in_python(tmp_path):
     _, text = _run(
         tmp_path,
@@ -197,8 +228,9 @@ resource "aws_security_group" "web" {
     )
     messages = sorted(f.message for f in result.findings)
     assert len(messages) == 2 and all(not f.fixable for f in result.findings)
-    assert "`SecurityGroupIngress` has no property `cidr`" in messages[0]
-    assert "`SecurityGroup` has no property `vpcId`; valid: vpc_id" in messages[1]
+    assert messages[0].startswith("`aws_security_group` has no argument `vpcId`; valid: vpc_id, id, name_prefix, description")
+    assert messages[1].startswith("the `ingress` block of `aws_security_group` has no argument `cidr`; valid: ")
+    assert not any(meta in messages[0] for meta in ("provider", "depends_on", "connection", "provisioners"))
 
 
 def test_version_mismatch_is_said_once_per_project(tmp_path):

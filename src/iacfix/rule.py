@@ -72,8 +72,14 @@ class Rule:
     # may change meaning, applied only with --unsafe-fixes; "none": reported only, a human decides.
     # It is the rule's usual safety: a finding may carry its own (`finding(..., safety=...)`).
     fix: ClassVar[str] = "safe"
-    # "fix" rules run first, in code order; "scaffold" rules after them; "format" rules last.
-    phase: ClassVar[str] = "fix"  # or "scaffold" (after every fix) or "format"; see engine.PHASES
+    # What a finding means for the code, as SARIF's level (code scanning's severity): "error" the
+    # code does not compile, synth, init, validate or deploy, or deploys something that cannot
+    # work; "warning" it works with a risk or a cost (security, a destroy that fails, deprecated);
+    # "note" style and completeness (layout, tags, outputs, tests).
+    severity: ClassVar[str] = "warning"
+    # "fix" rules run first, in code order; "scaffold" rules after them; then "format" rules, and
+    # "review" rules last, which look at what the others did (IAC100); see engine.PHASES.
+    phase: ClassVar[str] = "fix"
     # The rows of ../shared/seeds this rule answers, as "<seed number>#<row>" ("002#3"); the
     # seed → codes map in docs/seeds.md is generated from them (scripts/seed-map.py).
     seeds: ClassVar[tuple[str, ...]] = ()
@@ -93,7 +99,13 @@ class Rule:
         """A finding at `at` whose `edits` repair it. `safety` ("safe" / "unsafe") is this fix's
         own when it differs from the rule's usual one (`fix`): a rule may rewrite one case
         safely and offer only an unsafe fix for another."""
-        return Finding(self.code, message, at.path, at.line, at.col, list(edits), safety=safety)
+        if isinstance(at, Resource):
+            end = at.body.span[1]
+        elif isinstance(at, Setting):
+            end = at.span[1]
+        else:
+            end = None
+        return Finding(self.code, message, at.path, at.line, at.col, list(edits), safety=safety, end_offset=end)
 
     @classmethod
     def docs(cls) -> str:

@@ -18,10 +18,11 @@ class Context:
     """One project of the tree as a rule sees it: its files (parsed as they are now, after the
     fixes of earlier rules), their resources and Terraform settings, and the run's options."""
 
-    def __init__(self, workspace: Workspace, project: Project, options: Options):
+    def __init__(self, workspace: Workspace, project: Project, options: Options, suppressions=None):
         self.workspace = workspace
         self.project = project
         self.options = options
+        self._suppressions = suppressions  # engine.suppression.Suppressions of the project's run
         self._by_type: tuple[list[ParsedFile], dict[str, list[Resource]]] | None = None
 
     def files(self, *languages: str) -> list[ParsedFile]:
@@ -103,6 +104,12 @@ class Context:
 
         return conventions.follows(self.project.root, convention)
 
+    def unused_suppressions(self) -> list:
+        """The suppression comments of the project that silenced nothing in this run so far
+        (engine.suppression.Unused: the comment, why, the edits that remove it); asked by
+        IAC100, which runs after every other rule."""
+        return self._suppressions.unused() if self._suppressions is not None else []
+
     @cached_property
     def terraform_version(self) -> tfversion.TargetVersion:
-        return tfversion.target_version(self.options.terraform_version, self.project.root, self.settings())
+        return tfversion.target_version(self.options.terraform_version, self.project.root, self.settings(), self.options.config)

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from iacfix.backends.base import BackendError, ParsedFile, SourceSyntaxError
+from iacfix.engine.history import EditHistory
 from iacfix.files import SourceFile, discover, read_markdown, read_source
 from iacfix.model import InputError
 
@@ -36,6 +37,7 @@ class Workspace:
         self.answers: dict[Path, SourceFile] = {a.path: a for a in answers}  # markdown answers whose blocks are in `sources`
         self.text: dict[Path, str] = {p: s.text for p, s in self.sources.items()}
         self._parsed: dict[Path, tuple[str, ParsedFile]] = {}
+        self.history = EditHistory()  # the fixes applied, to state a fix against the files as read
 
     def parsed(self, path: Path) -> ParsedFile:
         text = self.text[path]

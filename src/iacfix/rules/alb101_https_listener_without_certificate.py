@@ -69,6 +69,7 @@ class HttpsListenerWithoutCertificate(Rule):
     code = "ALB101"
     name = "https-listener-without-certificate"
     flavours = FLAVOURS
+    severity = "error"
     fix = "unsafe"
     seeds = ("002#6", "002#12")
     examples = [

@@ -32,6 +32,7 @@ class ElasticacheStringFlags(Rule):
     code = "CACHE101"
     name = "elasticache-string-flags"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("001#3",)
     examples = [
         Example(

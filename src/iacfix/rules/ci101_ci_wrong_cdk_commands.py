@@ -37,6 +37,7 @@ class CiWrongCdkCommands(Rule):
     code = "CI101"
     name = "ci-wrong-cdk-commands"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("004#3",)
     WORKFLOW = "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
     examples = [

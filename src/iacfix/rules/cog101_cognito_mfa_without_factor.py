@@ -25,6 +25,7 @@ class CognitoMfaWithoutFactor(Rule):
     code = "COG101"
     name = "cognito-mfa-without-factor"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("004#5",)
     examples = [
         Example(

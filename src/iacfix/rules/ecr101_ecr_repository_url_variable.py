@@ -48,6 +48,7 @@ class EcrRepositoryUrlVariable(Rule):
     code = "ECR101"
     name = "ecr-repository-url-variable"
     flavours = ("terraform",)
+    severity = "error"
     fix = "unsafe"
     seeds = ("002#2",)
     examples = [

@@ -34,6 +34,7 @@ class LambdaSourceWithoutBuild(Rule):
     code = "LAM102"
     name = "lambda-source-without-build"
     flavours = ("cdktf-ts",)
+    severity = "error"
     fix = "none"
     seeds = ("004#10",)
     FN = (

@@ -79,6 +79,7 @@ class NoMonitoring(Rule):
     code = "MON101"
     name = "no-monitoring"
     flavours = FLAVOURS
+    severity = "note"
     fix = "none"
     seeds = ("002#22", "002#23", "002#24")
     examples = [

@@ -66,6 +66,7 @@ class PrivateSubnetsWithoutNat(Rule):
     code = "NET101"
     name = "private-subnets-without-nat"
     flavours = FLAVOURS
+    severity = "error"
     fix = "unsafe"
     seeds = ("001#1", "002#15")
     examples = [

@@ -54,6 +54,7 @@ class VpcLookupWithoutVpc(Rule):
     code = "NET102"
     name = "vpc-lookup-without-vpc"
     flavours = ("terraform",)
+    severity = "error"
     fix = "none"
     seeds = ("002#1",)
     examples = [

@@ -72,6 +72,7 @@ class StackWithoutOutputs(Rule):
     code = "OUT101"
     name = "stack-without-outputs"
     flavours = FLAVOURS
+    severity = "note"
     fix = "unsafe"
     phase = "scaffold"
     seeds = ("000#3", "004#12")

@@ -76,6 +76,7 @@ class PackageJsonMissingAwsSdk(Rule):
     code = "PKG101"
     name = "package-json-missing-aws-sdk"
     flavours = ("cdktf-ts",)
+    severity = "error"
     seeds = ("000#6", "004#7")
     examples = [
         Example(

@@ -36,6 +36,7 @@ class ProviderImportPath(Rule):
     code = "PRV101"
     name = "provider-import-path"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     examples = [
         Example(
             "cdktf-ts",

@@ -36,6 +36,7 @@ class ProviderClassSuffix(Rule):
     code = "PRV102"
     name = "provider-class-suffix"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     examples = [
         Example(
             "cdktf-ts",

@@ -34,6 +34,7 @@ class ProviderBlockShape(Rule):
     code = "PRV104"
     name = "provider-block-shape"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("004#4",)
     examples = [
         Example(

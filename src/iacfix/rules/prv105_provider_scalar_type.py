@@ -36,6 +36,7 @@ class ProviderScalarType(Rule):
     code = "PRV105"
     name = "provider-scalar-type"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     examples = [
         Example(
             "cdktf-py",

@@ -29,6 +29,7 @@ class ProviderKeySpelling(Rule):
     code = "PRV106"
     name = "provider-key-spelling"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("001#5",)
     examples = [
         Example(

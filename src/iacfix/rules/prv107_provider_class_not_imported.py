@@ -32,6 +32,7 @@ class ProviderClassNotImported(Rule):
     code = "PRV107"
     name = "provider-class-not-imported"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("001#6",)
     examples = [
         Example(

@@ -56,6 +56,7 @@ class Route53WithoutDomain(Rule):
     code = "R53101"
     name = "route53-without-domain"
     flavours = FLAVOURS
+    severity = "error"
     fix = "unsafe"
     seeds = ("002#7",)
     examples = [

@@ -39,6 +39,7 @@ class MissingCommonTags(Rule):
     code = "TAG103"
     name = "missing-common-tags"
     flavours = FLAVOURS
+    severity = "note"
     fix = "unsafe"
     seeds = ("002#21",)
     examples = [

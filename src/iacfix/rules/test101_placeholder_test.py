@@ -26,6 +26,7 @@ class PlaceholderTest(Rule):
     code = "TEST101"
     name = "placeholder-test"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "note"
     fix = "none"
     seeds = ("000#4",)
     TS_STUB = "describe('Stack', () => {\n  test('Dont forget!', async () => {\n    expect(false).toBe(true);\n  });\n});\n"

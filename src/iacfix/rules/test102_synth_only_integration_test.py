@@ -53,6 +53,7 @@ class SynthOnlyIntegrationTest(Rule):
     code = "TEST102"
     name = "synth-only-integration-test"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "note"
     fix = "none"
     seeds = ("001#7",)
     TS_SYNTH = (

@@ -45,6 +45,7 @@ class TemplateUnitTest(Rule):
     code = "TEST103"
     name = "template-unit-test"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "note"
     fix = "none"
     seeds = ("001#8",)
     examples = [

@@ -31,6 +31,7 @@ class S3BackendUseLockfile(Rule):
     code = "TF101"
     name = "s3-backend-use-lockfile"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("000#1", "003#1", "004#2")
     examples = [
         Example(

@@ -51,6 +51,7 @@ class ProviderBlocksInProviderTf(Rule):
     code = "TF105"
     name = "provider-blocks-in-provider-tf"
     flavours = ("terraform",)
+    severity = "error"
     seeds = ("002#3",)
     examples = [
         Example(

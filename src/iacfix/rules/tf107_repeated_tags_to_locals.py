@@ -37,6 +37,7 @@ class RepeatedTagsToLocals(Rule):
     code = "TF107"
     name = "repeated-tags-to-locals"
     flavours = ("terraform",)
+    severity = "note"
     fix = "unsafe"
     seeds = ("002#14",)
     examples = [
