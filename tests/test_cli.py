@@ -117,7 +117,30 @@ def test_missing_path_is_an_error(project):
 def test_select_and_ignore(project):
     project({"main.tf": SERVICE + LOCKFILE})
     assert {l.split()[1] for l in iacfix(".", "--check", "--select", "ECS").stderr.splitlines()[:-1]} == {"ECS101"}
-    assert {l.split()[1] for l in iacfix(".", "--check", "--ignore", "ECS101").stderr.splitlines()[:-1]} == {"TF101", "TF102"}
+    assert {l.split()[1] for l in iacfix(".", "--check", "--ignore", "ECS101").stderr.splitlines()[:-1]} == {"TF101"}
+
+
+def test_a_convention_rule_runs_where_the_project_follows_its_convention(project):
+    # TF102 (partial backend) is the pipeline's convention: silent on a plain module, raised
+    # where the command line, the config or the layout says the project follows it
+    project({"main.tf": LOCKFILE})
+    codes = lambda *args: {l.split()[1] for l in iacfix(".", "--check", *args).stderr.splitlines()[:-1]}
+    assert "TF102" not in codes()
+    assert "TF102" in codes("--conventions", "pipeline")
+    project({".iacfix.toml": 'conventions = ["pipeline"]\n'})
+    assert "TF102" in codes() and "TF102" not in codes("--conventions", "none")
+    project({".iacfix.toml": "", "metadata.json": '{"platform": "tf", "language": "hcl"}', "lib/README": ""})
+    assert "TF102" in codes()
+    project({".iacfix.toml": "conventions = []\n"})
+    assert "TF102" not in codes()
+
+
+def test_an_unknown_convention_is_a_usage_error(project):
+    project({"main.tf": LOCKFILE})
+    assert iacfix(".", "--conventions", "pipelin").exit_code == 2
+    project({".iacfix.toml": 'conventions = ["pipelin"]\n'})
+    result = iacfix(".")
+    assert result.exit_code == 2 and "no convention named 'pipelin'" in result.stderr
 
 
 # -- bad input ------------------------------------------------------------------------------------

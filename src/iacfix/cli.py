@@ -46,6 +46,15 @@ def main_command(
         typer.Option("--extend-select", help="Add these rule codes or prefixes to the selection (opt-in rules, say)."),
     ] = None,
     ignore: Annotated[Optional[str], typer.Option(help="Skip these rule codes or prefixes, comma-separated.")] = None,
+    conventions: Annotated[
+        Optional[str],
+        typer.Option(
+            "--conventions",
+            help="The conventions the projects follow, comma-separated (pipeline), or none; default: as configured, "
+            "else recognised from the layout.",
+            metavar="NAMES",
+        ),
+    ] = None,
     unsafe_fixes: Annotated[
         Optional[bool],
         typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply unsafe fixes (scaffolds that add infrastructure).", show_default=False),
@@ -74,6 +83,7 @@ def main_command(
     ] = False,
 ) -> None:
     """Find the failures language models make in Terraform and CDK for Terraform code, and fix them."""
+    from iacfix import conventions as known_conventions
     from iacfix import engine, rules, tfversion
     from iacfix.config import ConfigError
     from iacfix.model import InputError
@@ -88,6 +98,11 @@ def main_command(
         if code != "ALL" and not any(k.startswith(code) for k in known):
             raise typer.BadParameter(f"no rule code starts with {code!r}", param_hint="--select/--extend-select/--ignore")
 
+    try:
+        followed = sorted(known_conventions.named(conventions)) if conventions is not None else None
+    except known_conventions.UnknownConvention as exc:
+        raise typer.BadParameter(str(exc), param_hint="--conventions") from None
+
     cwd = Path.cwd()
     options = engine.Options(
         terraform_version=terraform_version,
@@ -95,6 +110,7 @@ def main_command(
         extend_select=extended,
         ignore=ignored,
         unsafe_fixes=unsafe_fixes,
+        conventions=followed,
     )
     try:
         with _ProgressBar() as progress:
@@ -204,13 +220,14 @@ explain_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_ex
 @rules_app.command(context_settings={"help_option_names": ["-h", "--help"]})
 def rules_command() -> None:
     """List the rules: code, fix (safe, unsafe or none), flavours, name and summary; "(opt-in)"
-    marks a rule that runs only when selected (--select CODE or --extend-select CODE)."""
+    marks a rule that runs only when selected (--select CODE or --extend-select CODE),
+    "(convention: NAME)" one that runs only on projects that follow that convention."""
     from iacfix.rules import all_rules
 
     for rule in all_rules():
         flavours = ",".join(rule.flavours)
-        opt_in = "" if rule.default else " (opt-in)"
-        print(f"{rule.code:<9} {rule.fix:<6} {flavours:<28} {rule.name}{opt_in}: {rule.summary()}")
+        marks = ("" if rule.default else " (opt-in)") + (f" (convention: {rule.convention})" if rule.convention else "")
+        print(f"{rule.code:<9} {rule.fix:<6} {flavours:<28} {rule.name}{marks}: {rule.summary()}")
 
 
 @explain_app.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -227,6 +244,16 @@ def explain_command(code: Annotated[str, typer.Argument(help="A rule code, e.g. 
             f"Opt-in: not in the default selection. Enable it with `--extend-select {rule.code}` (or "
             f'`extend-select = ["{rule.code}"]` under [tool.iacfix]); `--select {rule.code}` runs it alone.'
         )
+    if rule.convention:
+        from iacfix.conventions import CONVENTIONS
+
+        convention = CONVENTIONS[rule.convention]
+        print(
+            f"Convention: {convention.name}, {convention.summary}. It runs only on projects that follow it: "
+            f"recognised from {convention.recognised}, or named by `conventions = [\"{convention.name}\"]` under "
+            f"[tool.iacfix] or `--conventions {convention.name}`."
+        )
+        print("Why this rule is one:", rule.convention_reason())
     print()
     print(rule.docs())
     for example in rule.examples:

@@ -15,13 +15,20 @@ from iacfix.model import Resource
 
 class Context:
     """One project of the tree as a rule sees it: its files (parsed as they are now, after the
-    fixes of earlier rules), their resources and Terraform settings, and the run's options."""
+    fixes of earlier rules), their resources and Terraform settings, the run's options and the
+    conventions the project follows."""
 
-    def __init__(self, workspace: Workspace, project: Project, options: Options):
+    def __init__(self, workspace: Workspace, project: Project, options: Options, conventions: frozenset[str] = frozenset()):
         self.workspace = workspace
         self.project = project
         self.options = options
+        self.conventions = conventions
         self._by_type: tuple[list[ParsedFile], dict[str, list[Resource]]] | None = None
+
+    def follows(self, convention: str) -> bool:
+        """Whether the project follows a convention (iacfix.conventions): a rule that is right
+        everywhere may do more where it holds (fix safely what is a guess elsewhere)."""
+        return convention in self.conventions
 
     def files(self, *languages: str) -> list[ParsedFile]:
         return [

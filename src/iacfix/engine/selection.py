@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from iacfix.config import project_config
+from iacfix import conventions
+from iacfix.config import ConfigError, project_config
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Options:
     extend_select: Sequence[str] | None = None  # added to the selection (rules or config) without replacing it
     ignore: Sequence[str] | None = None
     unsafe_fixes: bool | None = None  # apply the "unsafe" fixes (scaffolds) too
+    conventions: Sequence[str] | None = None  # --conventions: the ones the projects follow (none: [])
 
 
 def matches(code: str, prefixes: Sequence[str]) -> bool:
@@ -33,16 +35,23 @@ class ProjectSettings:
     As in ruff: `select` replaces the selection (None: the default rules, every rule whose
     `default` is true), `extend-select` adds to it, `ignore` wins over both. A `select` on the
     command line drops the config's selection, its `extend-select` included.
+
+    `conventions`: the conventions the project follows (iacfix.conventions): `--conventions`,
+    else the config's `conventions`, else those its layout shows. A rule of a convention runs
+    only where it holds, however it is selected: selection says which checks a user wants,
+    the convention whether the project is one they apply to (as ruff's preview mode gates its
+    preview rules).
     """
 
     select: tuple[str, ...] | None
     ignore: tuple[str, ...]
     unsafe_fixes: bool
     extend_select: tuple[str, ...] = ()
+    conventions: frozenset[str] = frozenset()
 
     @classmethod
     def resolve(cls, options: Options, root: Path) -> ProjectSettings:
-        config, _ = project_config(root)
+        config, config_path = project_config(root)
 
         def codes(value) -> tuple[str, ...] | None:
             if isinstance(value, str):  # `select = "SG101,S3"` in a config: one list, not its letters
@@ -59,8 +68,27 @@ class ProjectSettings:
             ignore=codes(options.ignore if options.ignore is not None else config.get("ignore")) or (),
             unsafe_fixes=bool(options.unsafe_fixes if options.unsafe_fixes is not None else config.get("unsafe-fixes")),
             extend_select=extend,
+            conventions=_conventions(options, config, config_path, root),
         )
 
     def enables(self, rule) -> bool:
         selected = rule.default if self.select is None else matches(rule.code, self.select)
+        if rule.convention is not None and rule.convention not in self.conventions:
+            return False
         return (selected or matches(rule.code, self.extend_select)) and not matches(rule.code, self.ignore)
+
+
+def _conventions(options: Options, config: dict, config_path: Path | None, root: Path) -> frozenset[str]:
+    """The conventions a project follows: named on the command line, else in its config
+    (`conventions = ["pipeline"]`, `[]` for none), else recognised from its layout."""
+    if options.conventions is not None:
+        return conventions.named(options.conventions)  # the CLI has checked the names
+    if "conventions" in config:
+        value = config["conventions"]
+        if not isinstance(value, list | str):
+            raise ConfigError(f"{config_path}: conventions must be a list of names, not {value!r}")
+        try:
+            return conventions.named(value)
+        except conventions.UnknownConvention as exc:
+            raise ConfigError(f"{config_path}: {exc}") from None
+    return conventions.detect(root)

@@ -62,6 +62,10 @@ class HttpsListenerWithoutCertificate(Rule):
     is never issued, so creating the listener fails (or an `aws_acm_certificate_validation` blocks the
     apply for 75 minutes first); nothing can be tested over HTTP meanwhile.
 
+    Convention (pipeline): the pipeline deploys each stack on its own, with no inputs and no domain
+    of its own. A root module elsewhere takes its certificate as a required input, and an example
+    names example.com on purpose.
+
     Fix (unsafe, applied with --unsafe-fixes): HTTP first, HTTPS when `enable_https = true` and
     `certificate_arn` are set.
     """
@@ -69,6 +73,7 @@ class HttpsListenerWithoutCertificate(Rule):
     code = "ALB101"
     name = "https-listener-without-certificate"
     flavours = FLAVOURS
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#6", "002#12")
     examples = [

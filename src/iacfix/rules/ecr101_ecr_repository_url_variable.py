@@ -41,6 +41,9 @@ class EcrRepositoryUrlVariable(Rule):
     Why: the stack cannot be deployed on its own (`terraform apply` asks for the URL; in CI
     "No value for required variable"), and the repository it names is never created.
 
+    Convention (pipeline): the pipeline deploys each stack on its own, with no inputs. A root module
+    elsewhere takes its image repository as a required input, set by its pipeline or tfvars.
+
     Fix (unsafe, applied with --unsafe-fixes): the repository. It starts empty: push the image
     (tag `latest` unless the definitions say otherwise) before the service can run tasks.
     """
@@ -48,6 +51,7 @@ class EcrRepositoryUrlVariable(Rule):
     code = "ECR101"
     name = "ecr-repository-url-variable"
     flavours = ("terraform",)
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#2",)
     examples = [

@@ -66,12 +66,17 @@ class StackWithoutOutputs(Rule):
     the outputs (`terraform output`, cdktf's outputs file); without any, nothing downstream can
     find the resources.
 
+    Convention (pipeline): the pipeline's integration tests read the deployed ids from the outputs.
+    A library's usage example, a stack that publishes what it creates through SSM parameters or
+    fixed names, a workspace read with tfe_outputs need none.
+
     Fix (unsafe, it adds outputs a human should prune): one output per key attribute.
     """
 
     code = "OUT101"
     name = "stack-without-outputs"
     flavours = FLAVOURS
+    convention = "pipeline"
     fix = "unsafe"
     phase = "scaffold"
     seeds = ("000#3", "004#12")

@@ -49,6 +49,10 @@ class Route53WithoutDomain(Rule):
     does not exist fails ("NoSuchHostedZone"), a zone-id variable without default stops the
     apply: the stack cannot be deployed on its own.
 
+    Convention (pipeline): the pipeline deploys each stack on its own, with no inputs and no domain
+    of its own. A root module elsewhere takes its zone as a required input, and an example names
+    example.com on purpose.
+
     Fix (unsafe, applied with --unsafe-fixes): DNS off by default; set `enable_route53 = true`
     and the domain to use it.
     """
@@ -56,6 +60,7 @@ class Route53WithoutDomain(Rule):
     code = "R53101"
     name = "route53-without-domain"
     flavours = FLAVOURS
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#7",)
     examples = [

@@ -33,12 +33,16 @@ class MissingCommonTags(Rule):
     Why: tags repeated by hand drift: some resources miss them (cost allocation and ownership
     reports then lose them), some get another spelling.
 
+    Convention (pipeline): the pipeline's reviews ask for every resource to carry the common tags.
+    Elsewhere which resources are tagged is the team's choice.
+
     Fix (unsafe, it tags resources that had no tags): the provider's default_tags.
     """
 
     code = "TAG103"
     name = "missing-common-tags"
     flavours = FLAVOURS
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#21",)
     examples = [

@@ -21,12 +21,18 @@ class S3BackendPartialConfig(Rule):
 
     Code scheme: TF1xx: the `terraform` and `provider` blocks and the module's inputs (TF0xx: layout).
 
+    Convention (pipeline): the pipeline completes the backend per deployment (`terraform init
+    -backend-config`), so the code holds `backend "s3" {}`. A project that commits its backend, one
+    state per root module as most do, is configured as intended: emptying it makes every `terraform
+    init` ask for the values.
+
     Fix (safe): `backend "s3" {}`; give the values to `terraform init -backend-config`.
     """
 
     code = "TF102"
     name = "s3-backend-partial-config"
     flavours = ("terraform",)
+    convention = "pipeline"
     examples = [
         Example(
             "terraform",

@@ -44,6 +44,11 @@ class ProviderBlocksInProviderTf(Rule):
 
     Code scheme: TF1xx: the `terraform` and `provider` blocks and the module's inputs.
 
+    Convention (pipeline): the pipeline keeps providers and settings in provider.tf ("Do not put a
+    provider block in main.tf") and, for an answer, brings that provider.tf itself. Terraform reads
+    every .tf file of a folder alike: modules keep these blocks in versions.tf, main.tf or
+    terraform.tf, all correct.
+
     Fix (safe): remove the duplicate (after merging what only it sets) or move the block; the
     resulting configuration is the same.
     """
@@ -51,6 +56,7 @@ class ProviderBlocksInProviderTf(Rule):
     code = "TF105"
     name = "provider-blocks-in-provider-tf"
     flavours = ("terraform",)
+    convention = "pipeline"
     seeds = ("002#3",)
     examples = [
         Example(

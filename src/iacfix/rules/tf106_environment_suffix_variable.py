@@ -74,12 +74,17 @@ class EnvironmentSuffixVariable(Rule):
     request, another environment) fails with "already exists" errors, and the pipeline that
     deploys with `ENVIRONMENT_SUFFIX` cannot keep its stacks apart.
 
+    Convention (pipeline): the pipeline deploys every pull request beside the others in one account,
+    told apart by ENVIRONMENT_SUFFIX. A project that deploys one stack per account or workspace
+    names its resources as it likes.
+
     Fix (unsafe, it renames resources, which replaces them): the variable and the suffixed names.
     """
 
     code = "TF106"
     name = "environment-suffix-variable"
     flavours = ("terraform",)
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#5", "002#20")
     examples = [

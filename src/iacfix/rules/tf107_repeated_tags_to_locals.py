@@ -31,12 +31,16 @@ class RepeatedTagsToLocals(Rule):
     Why: copies drift: the next edit changes one resource's `Environment` and not the others,
     and a new resource copies the wrong block.
 
+    Convention (pipeline): the pipeline's reviews ask for tags written once. Repeating them is a
+    style, and a module may keep them per resource on purpose.
+
     Fix (unsafe, it restructures the module): locals.tf and the references.
     """
 
     code = "TF107"
     name = "repeated-tags-to-locals"
     flavours = ("terraform",)
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#14",)
     examples = [
