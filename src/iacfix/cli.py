@@ -147,7 +147,9 @@ def main_command(
 def _extract(result, folder: Path) -> None:
     """Write the blocks of the markdown answers as files: folder/<block name>, one folder per
     answer when several are given. --check extracts them as written, otherwise as repaired."""
-    tree = result.tree()
+    from iacfix.engine import NewSourceFile
+
+    tree = [(s, t) for s, t in result.tree() if result.fixed_tree or not isinstance(s, NewSourceFile)]
     answers = {s.origin.markdown.path for s, _ in tree}
     for source, text in tree:
         answer = source.origin.markdown
