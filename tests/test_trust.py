@@ -1,0 +1,114 @@
+"""Code nobody here wrote (issue 20): conventions only where a project follows them, versions as
+the project pins them, no safe fix whose intent is a guess."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from iacfix import conventions, engine, tfversion
+from iacfix.model import Value
+from iacfix.backends.base import Setting
+from iacfix.rules import all_rules
+
+RULES = {r.code: r for r in all_rules()}
+
+
+def _run(root: Path, *codes: str, **options) -> engine.RunResult:
+    """The default selection (or `codes`), as `iacfix ROOT` run from ROOT."""
+    select = list(codes) or None
+    return engine.run([root], engine.Options(select=select, **options), cwd=root)
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+# -- conventions -------------------------------------------------------------------------------------
+
+
+def test_every_convention_rule_names_a_known_convention_and_says_why():
+    for rule in all_rules():
+        if rule.convention is not None:
+            assert rule.convention in conventions.CONVENTIONS, rule.code
+            assert len(rule.convention_reason()) > 40, f"{rule.code}: no 'Convention ({rule.convention}):' paragraph"
+        else:
+            assert "Convention (" not in rule.docs(), rule.code
+
+
+def test_the_pipeline_layout_is_recognised_from_its_task_folder(tmp_path):
+    task = tmp_path / "Pr1"
+    _write(task, {"metadata.json": json.dumps({"platform": "tf", "language": "hcl"}), "lib/main.tf": ""})
+    assert conventions.detect(task / "lib") == {"pipeline"}
+    assert conventions.detect(task / "lib" / "MODEL_RESPONSE.md") == {"pipeline"}
+    assert conventions.detect(task) == {"pipeline"}
+    # a metadata.json that names no platform and language, or no lib/: not the layout
+    (task / "metadata.json").write_text(json.dumps({"name": "x"}))
+    assert conventions.detect(task / "lib") == frozenset()
+    (task / "metadata.json").write_text(json.dumps({"platform": "cdktf", "language": "ts"}))
+    (task / "lib" / "main.tf").unlink()
+    (task / "lib").rmdir()
+    assert conventions.detect(task) == frozenset()
+
+
+def test_a_repository_boundary_stops_the_search(tmp_path):
+    _write(tmp_path, {"metadata.json": json.dumps({"platform": "tf", "language": "hcl"}), "lib/x": "", "lib/app/.git/HEAD": ""})
+    assert conventions.detect(tmp_path / "lib" / "app") == frozenset()
+
+
+BACKEND = 'terraform {\n  backend "s3" {\n    bucket = "state"\n    key    = "app.tfstate"\n    region = "eu-west-1"\n  }\n}\n'
+
+
+def test_a_convention_rule_is_silent_on_a_plain_module_even_when_selected(tmp_path):
+    _write(tmp_path, {"main.tf": BACKEND})
+    assert _run(tmp_path, "TF102").findings == []
+    assert [f.code for f in _run(tmp_path, "TF102", conventions=["pipeline"]).findings] == ["TF102"]
+
+
+# -- versions ----------------------------------------------------------------------------------------
+
+
+def _required(constraint: str) -> Setting:
+    value = Value("string", f'"{constraint}"', (0, 0), 1, 1)
+    value.value = constraint
+    return Setting(Path("versions.tf"), "terraform.required_version", value, (0, 0), 1, 1)
+
+
+def test_the_declared_required_version_wins_over_the_terraform_on_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(tfversion, "installed_version", lambda: (1, 11, 4))
+    assert tfversion.target_version(None, tmp_path, [_required(">= 1.5.0")]).version == (1, 5, 0)
+    # no lower bound: the installed 1.11 is the target only where the declared range admits it
+    assert tfversion.target_version(None, tmp_path, [_required("< 2.0")]).version == (1, 11, 4)
+    assert tfversion.target_version(None, tmp_path, [_required("< 1.10")]).version is None
+    assert tfversion.target_version(None, tmp_path, []).version == (1, 11, 4)
+
+
+@pytest.mark.parametrize(
+    "constraint,admitted",
+    [("~> 5.0", False), (">= 5.0", True), (">= 6.42", False), ("~> 6.0", True), ("~> 5.47.0", False),
+     (">= 4.0, < 6.0", False), ("= 6.25.0", True), ("> 6.25", False), ("> 6.24.9", True), ("~> 6", True)],
+)
+def test_terraform_constraints_are_read_as_terraform_reads_them(constraint, admitted):
+    assert tfversion.admits(constraint, (6, 25, 0)) is admitted
+
+
+# -- IAM102: whose account -------------------------------------------------------------------------------
+
+ASSUME = 'resource "aws_iam_policy" "p" {\n  name   = "p"\n  policy = jsonencode({ Resource = "arn:aws:iam::111111111111:role/admin" })\n}\n'
+
+
+def test_a_usage_examples_placeholder_accounts_are_left_alone(tmp_path):
+    _write(tmp_path, {".git/HEAD": "", "examples/cross-account/main.tf": ASSUME, "main.tf": ASSUME})
+    found = _run(tmp_path, "IAM102").findings
+    assert [(f.path.relative_to(tmp_path).as_posix(), f.safety) for f in found] == [("main.tf", "unsafe")]
+    # in the pipeline's tasks the stack deploys into one account: every placeholder is it
+    found = _run(tmp_path, "IAM102", conventions=["pipeline"]).findings
+    assert sorted((f.path.relative_to(tmp_path).as_posix(), f.safety) for f in found) == [
+        ("examples/cross-account/main.tf", "safe"),
+        ("main.tf", "safe"),
+    ]
