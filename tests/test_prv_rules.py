@@ -302,3 +302,12 @@ const kmsKey = new kms.KmsKey(this, 'key', { enableKeyRotation: true });
     result, text = _run(tmp_path, "cdktf-ts", before)
     assert "new kmsKey.KmsKey" not in text and "new kms.KmsKey" in text
     assert "import { AwsProvider } from '@cdktf/provider-aws/lib/provider';" in text
+
+
+def test_tsconfig_paths_to_local_bindings_are_checked_as_the_version_cdktf_json_names(tmp_path):
+    # `@cdktf/provider-aws/lib/*` mapped onto .gen: the bindings of cdktf.json's aws ~> 5.26
+    tsconfig = '{"compilerOptions": {"paths": {"@cdktf/provider-aws/lib/*": ["./.gen/providers/aws/*"]}}}'
+    for providers, raised in ((["aws@~> 5.26"], False), (["hashicorp/aws@~> 6.0"], True), ([], False)):
+        cdktf_json = json.dumps({"language": "typescript", "app": "x", "terraformProviders": providers})
+        result, _ = _run(tmp_path, "cdktf-ts", EIP_TS, files={"tsconfig.json": tsconfig, "cdktf.json": cdktf_json})
+        assert bool(result.findings) == raised, providers

@@ -112,3 +112,19 @@ def test_a_usage_examples_placeholder_accounts_are_left_alone(tmp_path):
         ("examples/cross-account/main.tf", "safe"),
         ("main.tf", "safe"),
     ]
+
+
+# -- TEST rules: the app's tests, not a vendored package's -------------------------------------------
+
+
+def test_the_tests_of_a_package_vendored_into_a_lambda_are_not_the_apps(tmp_path):
+    tests = "def test_x():\n    assert True\n"
+    _write(tmp_path, {
+        "cdktf.json": json.dumps({"language": "python", "app": "python main.py"}),
+        "main.py": "from cdktf import App\n",
+        "lambda/zope/interface/tests/test_x.py": tests,
+        "lambda/zope.interface-5.4.0.egg-info/PKG-INFO": "",
+        "tests/test_app.py": tests,
+    })
+    found = _run(tmp_path, "TEST101", conventions=["pipeline"]).findings
+    assert [f.path.relative_to(tmp_path).as_posix() for f in found] == ["tests/test_app.py"]

@@ -578,12 +578,40 @@ def for_project(ctx) -> ProviderSchema | None:
 
 
 def _fits_project(ctx) -> bool:
+    from pathlib import Path
+
+    from iacfix.rulekit.project_files import mapped, tsconfig_paths
+
     s = load()
     if ctx.project.flavour == "terraform":
         bundled = (s.terraform_provider or "").rsplit(" ", 1)[-1]
         return all(_terraform_admits(constraint, bundled) for _, constraint in terraform_provider_pins(ctx))
-    found = project_provider_version(ctx.project.root)
+    root = Path(ctx.project.root)
+    if ctx.project.flavour == "cdktf-ts" and root.is_dir() and mapped(f"{TS_PACKAGE}/lib/vpc", tsconfig_paths(root)):
+        # tsconfig `paths` send the package's imports to the bindings `cdktf get` generates from
+        # cdktf.json's providers: their version is the Terraform provider's named there
+        bundled = (s.terraform_provider or "").rsplit(" ", 1)[-1]
+        constraint = cdktf_json_provider(root)
+        return constraint is not None and _terraform_admits(constraint, bundled)
+    found = project_provider_version(root)
     return found is None or _package_admits(found[1], s.major)
+
+
+def cdktf_json_provider(root) -> str | None:
+    """The version constraint cdktf.json's `terraformProviders` give hashicorp/aws (`aws@~> 5.26`)."""
+    from pathlib import Path
+
+    providers = _json(Path(root) / "cdktf.json").get("terraformProviders")
+    for entry in providers if isinstance(providers, list) else []:
+        if isinstance(entry, str):
+            name, _, version = entry.partition("@")
+        elif isinstance(entry, dict):
+            name, version = str(entry.get("name", "")), str(entry.get("version", ""))
+        else:
+            continue
+        if name.strip().lower() in ("aws", "hashicorp/aws") and version.strip():
+            return version.strip()
+    return None
 
 
 # -- CACHE101's ElastiCache flags (PRV105 leaves what CACHE101 repairs alone) ---------------------------

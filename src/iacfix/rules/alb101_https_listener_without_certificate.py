@@ -268,7 +268,7 @@ resource "aws_lb_listener" "admin" {
         if edits:
             yield self.finding(
                 location(decl.file, decl.block),
-                f"{what}: made HTTPS optional (`enable_https`, default false) with an HTTP listener forwarding meanwhile",
+                f"{what}: the fix makes HTTPS optional (`enable_https`, default false) with an HTTP listener forwarding meanwhile",
                 edits,
             )
         else:

@@ -65,8 +65,9 @@ class ApiGatewayWithoutCors(Rule):
 
     What it does: reports, once per API, an `aws_api_gateway_rest_api` with a Lambda proxy
     integration (`type = "AWS_PROXY"`) when no `aws_api_gateway_method` of the project
-    answers `OPTIONS` (or `ANY`, which passes the preflight to the Lambda), and an HTTP API (`aws_apigatewayv2_api`, protocol HTTP) with a Lambda
-    proxy integration and no `cors_configuration` — but only when the code shows the API is
+    answers `OPTIONS` (or `ANY`, which passes the preflight to the Lambda, or a method the code
+    computes, which may be either), and an HTTP API (`aws_apigatewayv2_api`, protocol HTTP) with
+    a Lambda proxy integration and no `cors_configuration` — but only when the code shows the API is
     meant for browsers: something sets `Access-Control-Allow-Origin` (usually the Lambda's
     response). A REST API defined by an OpenAPI `body` is left alone (CORS may be in it).
 
@@ -108,6 +109,13 @@ resource "aws_api_gateway_method" "options" {
             + """new ApiGatewayMethod(this, 'any', { restApiId: api.id, httpMethod: 'ANY', authorization: 'NONE' });
 """,
         ),
+        Example(  # a method the code computes may be ANY or OPTIONS: not a finding
+            "cdktf-ts",
+            before="import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';\n"
+            + TS_REPORTED
+            + """new ApiGatewayMethod(this, 'm', { restApiId: api.id, httpMethod: method ?? 'ANY', authorization: 'NONE' });
+""",
+        ),
         Example(  # no browser in sight: a service-to-service API
             "terraform",
             before="""\
@@ -128,9 +136,11 @@ resource "aws_api_gateway_integration" "post" {
         if not apis or not any(BROWSER.search(f.text) for f in ctx.files()):
             return
         proxies = [r for r in ctx.resources("aws_api_gateway_integration") if _string(r, "type") == "AWS_PROXY"]
-        # an ANY method hands OPTIONS to the Lambda too, which can answer the preflight itself
+        # an ANY method hands OPTIONS to the Lambda too, which can answer the preflight itself; a
+        # method computed by the code (`method.method ?? 'ANY'`, a loop) may be either
         preflight = any(
-            (_string(m, "http_method") or "").upper() in ("OPTIONS", "ANY") for m in ctx.resources("aws_api_gateway_method")
+            m.attr_value("http_method") is not None and (_string(m, "http_method") or "ANY").upper() in ("OPTIONS", "ANY")
+            for m in ctx.resources("aws_api_gateway_method")
         )
         for api in ctx.resources("aws_api_gateway_rest_api"):
             if preflight or "body" in api.attrs or not any(self._of(api, p, "rest_api_id") for p in proxies):

@@ -190,8 +190,8 @@ resource "aws_appautoscaling_policy" "step" {
             first, second = _entries(file, config)
             yield self.finding(
                 policy,
-                f"target tracking policy without scale-in / scale-out cooldowns; added `{first}` and `{second}` "
-                "so scaling out is quick and scaling in does not flap",
+                f"target tracking policy without scale-in / scale-out cooldowns; the fix adds `{first}` and "
+                f"`{second}` so scaling out is quick and scaling in does not flap",
                 _insert_pair(file, policy, config),
             )
 

@@ -128,8 +128,8 @@ resource "aws_ecs_task_definition" "app" {
                 seen.add(name)
                 edits = _scaffold(module, task, declared) if _REPOSITORY.search(name) else []
                 if edits:
-                    message = (f"`var.{name}` names an ECR repository nothing creates and has no default: added "
-                               "`aws_ecr_repository` and used its repository_url (push the image before tasks can run)")
+                    message = (f"`var.{name}` names an ECR repository nothing creates and has no default: the fix "
+                               "adds an `aws_ecr_repository` and uses its repository_url (push the image before tasks can run)")
                 else:
                     message = (f"`var.{name}` is the container image and has no default, so the stack cannot deploy on "
                                "its own: create an aws_ecr_repository and use its repository_url, or give a default image")

@@ -391,8 +391,8 @@ resource "aws_db_instance" "db" {
             return
         yield self.finding(
             private[0],
-            "private subnets have no route out, so ECS tasks there cannot pull images: added an EIP, a NAT gateway "
-            "in the first public subnet and a private route table routed through it",
+            "private subnets have no route out, so ECS tasks there cannot pull images: the fix adds an EIP, a "
+            "NAT gateway in the first public subnet and a private route table routed through it",
             edits,
         )
 

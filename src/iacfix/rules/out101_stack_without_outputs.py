@@ -332,7 +332,7 @@ class AppStack extends TerraformStack {
         yield self.finding(
             found[0],
             f"the module creates {_describe(found)} but has no outputs, so tests and pipelines cannot find them; "
-            f"added {len(blocks)} output{'s' * (len(blocks) != 1)} to {OUTPUTS_FILE}",
+            f"the fix adds {len(blocks)} output{'s' * (len(blocks) != 1)} to {OUTPUTS_FILE}",
             edits,
         )
 
@@ -390,7 +390,7 @@ class AppStack extends TerraformStack {
         yield self.finding(
             where,
             f"the stack creates {_describe(found)} but exports no TerraformOutput, so tests and pipelines cannot "
-            f"find them; added {len(outputs)} output{'s' * (len(outputs) != 1)} at the end of the constructor",
+            f"find them; the fix adds {len(outputs)} output{'s' * (len(outputs) != 1)} at the end of the constructor",
             [*file.add_import("cdktf", "TerraformOutput"), Edit(file.path, end, end, text)],
         )
 

@@ -202,7 +202,7 @@ resource "aws_route53_zone" "optional" {
         names = ", ".join(f"`{_address(d)}`" for d in flagged) + (" needs" if len(flagged) == 1 else " need")
         if edits:
             yield self.finding(location(first.file, first.block),
-                               f"{names} a domain the project does not own: put behind `enable_route53` (default false)", edits)
+                               f"{names} a domain the project does not own: the fix puts them behind `enable_route53` (default false)", edits)
         else:
             yield self.finding(location(first.file, first.block),
                                f"{names} a domain the project does not own; make them optional (`enable_route53`, "

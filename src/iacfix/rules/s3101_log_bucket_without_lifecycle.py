@@ -232,7 +232,7 @@ resource "aws_s3_bucket" "assets" {
                 days = str(RETENTION_DAYS)
             what = f"bucket `{bucket.name or bucket.ref}` receives {WRITER_NAMES[writer.type]} and has no lifecycle rule, so it keeps them forever"
             if edits:
-                message = f"{what}; added an aws_s3_bucket_lifecycle_configuration expiring them after {days} days: choose the retention"
+                message = f"{what}; the fix adds an aws_s3_bucket_lifecycle_configuration expiring them after {days} days: choose the retention"
             else:
                 message = f"{what}; add an aws_s3_bucket_lifecycle_configuration expiring them after the retention you need"
             yield self.finding(bucket, message, edits)

@@ -229,7 +229,7 @@ resource "aws_iam_role_policy_attachment" "d" {
             yield self.finding(
                 at,
                 f"resources repeat the tags {listed} by hand, {names} lack them, and the AWS provider has no "
-                f"{default_tags}; added them to the provider's {default_tags} so every resource carries them",
+                f"{default_tags}; the fix adds them to the provider's {default_tags} so every resource carries them",
                 insert(pairs),
             )
 

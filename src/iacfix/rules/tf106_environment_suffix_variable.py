@@ -204,8 +204,8 @@ resource "aws_sqs_queue" "jobs" {
         yield self.finding(
             candidates[0][0],
             f"the project deploys with an environment suffix but the module has no `{VARIABLE}` variable and "
-            f"{names} have fixed names, so a second deployment in the account collides; declared the variable "
-            f"and suffixed {len(candidates)} names",
+            f"{names} have fixed names, so a second deployment in the account collides; the fix declares the "
+            f"variable and suffixes {len(candidates)} names",
             edits,
         )
 

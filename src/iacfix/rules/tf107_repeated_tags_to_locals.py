@@ -190,8 +190,8 @@ resource "aws_sqs_queue" "b" {
         names = ", ".join(f"`{r.ref}`" for r in missing[:3]) + (" ..." if len(missing) > 3 else "")
         yield self.finding(
             tagged[0],
-            f"resources repeat the tags {', '.join(k for k, _ in pairs)} by hand and {names} lack them; declared "
-            f"them once as `local.{LOCAL}` in {LOCALS_FILE} and made every taggable resource use it",
+            f"resources repeat the tags {', '.join(k for k, _ in pairs)} by hand and {names} lack them; the fix "
+            f"declares them once as `local.{LOCAL}` in {LOCALS_FILE} and makes every taggable resource use it",
             edits,
         )
 
