@@ -128,3 +128,34 @@ def test_the_tests_of_a_package_vendored_into_a_lambda_are_not_the_apps(tmp_path
     })
     found = _run(tmp_path, "TEST101", conventions=["pipeline"]).findings
     assert [f.path.relative_to(tmp_path).as_posix() for f in found] == ["tests/test_app.py"]
+
+
+def test_cog101_leaves_a_pool_whose_factor_may_come_from_a_dynamic_block(tmp_path):
+    _write(tmp_path, {"main.tf": 'resource "aws_cognito_user_pool" "p" {\n  name              = "p"\n  mfa_configuration = "OPTIONAL"\n\n'
+                      '  dynamic "software_token_mfa_configuration" {\n    for_each = var.totp ? [1] : []\n'
+                      '    content {\n      enabled = true\n    }\n  }\n}\n'})
+    assert _run(tmp_path, "COG101").findings == []
+
+
+def test_ci101_leaves_the_cdk_commands_of_a_repository_that_also_holds_an_aws_cdk_app(tmp_path):
+    workflow = "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx cdk deploy --all\n"
+    _write(tmp_path, {
+        ".github/workflows/deploy.yml": workflow,
+        "infra/cdk.json": '{"app": "npx ts-node bin/app.ts"}',
+        "app/cdktf.json": json.dumps({"language": "typescript", "app": "npx ts-node main.ts"}),
+        "app/main.ts": "import { App } from 'cdktf';\n",
+    })
+    assert _run(tmp_path, "CI101").findings == []
+    (tmp_path / "infra" / "cdk.json").unlink()
+    assert [f.code for f in _run(tmp_path, "CI101").findings] == ["CI101"]
+
+
+def test_lam102_takes_a_makefile_that_zips_the_handler_for_a_build_step(tmp_path):
+    _write(tmp_path, {
+        "cdktf.json": json.dumps({"language": "typescript", "app": "npx ts-node main.ts"}),
+        "main.ts": "import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';\n"
+        "new LambdaFunction(this, 'fn', { functionName: 'fn', role: 'r', filename: 'dist/fn.zip' });\n",
+    })
+    assert [f.code for f in _run(tmp_path, "LAM102").findings] == ["LAM102"]
+    _write(tmp_path, {"Makefile": "dist/fn.zip:\n\tcd src && zip -r ../dist/fn.zip .\n"})
+    assert _run(tmp_path, "LAM102").findings == []
