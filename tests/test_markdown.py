@@ -261,3 +261,8 @@ def test_extract_writes_a_created_block_only_once_a_fix_wrote_it(task, tmp_path)
     assert (tmp_path / "out" / "provider.tf").read_text().startswith("terraform {")
     runner.invoke(app, ["--check", "--select", "TF105", "--extract", str(tmp_path / "as-written"), str(task)])
     assert not (tmp_path / "as-written" / "provider.tf").exists()
+
+
+def test_the_terraform_blocks_of_a_cdktf_answer_stay_where_they_are(task):
+    task.write_text(TASK_ANSWER + "\n## lib/tap-stack.ts\n\n```typescript\nexport const x = 1;\n```\n")
+    assert runner.invoke(app, ["--check", "--select", "TF105", str(task)]).exit_code == 0

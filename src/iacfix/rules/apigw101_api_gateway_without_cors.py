@@ -10,6 +10,24 @@ from iacfix.rule import FLAVOURS, Example, Rule
 BROWSER = re.compile(r"(?i)access-control-allow-origin")
 
 
+def _may_answer_preflight(method) -> bool:
+    """An OPTIONS or ANY method, or one the code computes that may be either: what it is built
+    from (`method.method ?? 'ANY'`, `each.value` over its `for_each`) names OPTIONS or ANY, or
+    names no method at all (a variable)."""
+    value = method.attr_value("http_method")
+    if value is None:
+        return False
+    if value.kind == "string":
+        return value.value.upper() in ("OPTIONS", "ANY")
+    source = value.text
+    if "each." in source and method.attr_value("for_each") is not None:
+        source += " " + method.attr_value("for_each").text
+    words = set(re.findall(r"[A-Za-z]+", source))
+    if words & {"OPTIONS", "ANY"}:
+        return True
+    return not words & {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
+
+
 def _string(resource, name):
     value = resource.attr_value(name)
     return value.value if value is not None and value.kind == "string" else None
@@ -136,12 +154,8 @@ resource "aws_api_gateway_integration" "post" {
         if not apis or not any(BROWSER.search(f.text) for f in ctx.files()):
             return
         proxies = [r for r in ctx.resources("aws_api_gateway_integration") if _string(r, "type") == "AWS_PROXY"]
-        # an ANY method hands OPTIONS to the Lambda too, which can answer the preflight itself; a
-        # method computed by the code (`method.method ?? 'ANY'`, a loop) may be either
-        preflight = any(
-            m.attr_value("http_method") is not None and (_string(m, "http_method") or "ANY").upper() in ("OPTIONS", "ANY")
-            for m in ctx.resources("aws_api_gateway_method")
-        )
+        # an ANY method hands OPTIONS to the Lambda too, which can answer the preflight itself
+        preflight = any(_may_answer_preflight(m) for m in ctx.resources("aws_api_gateway_method"))
         for api in ctx.resources("aws_api_gateway_rest_api"):
             if preflight or "body" in api.attrs or not any(self._of(api, p, "rest_api_id") for p in proxies):
                 continue

@@ -6,7 +6,7 @@ import re
 
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.rulekit import provider_imports
+from iacfix.rulekit import provider_imports, schema
 from iacfix.rulekit.scaffold import New, place, render, statement_indent, unique_label
 from iacfix.rulekit.terraform_module import Module
 
@@ -497,6 +497,8 @@ def _collection(file, cons) -> tuple[str, bool]:
 
 
 def _cdktf(ctx, public, private) -> list[Edit]:
+    if schema.for_project(ctx) is None:
+        raise Ambiguous  # the classes' imports would be the bundled provider's, not the pinned one's
     vpc, igw = ctx.resources("aws_vpc")[0], ctx.resources("aws_internet_gateway")[0]
     involved = [vpc, igw, *public, *private]
     file = ctx.file(vpc.path)

@@ -37,8 +37,8 @@ class ProviderBlocksInProviderTf(Rule):
     keep their blocks in main.tf, tap_stack.tf, providers.tf), and non-duplicate blocks in files
     other than main.tf (aliased providers in tap_stack.tf, a backend in backend.tf, versions.tf).
 
-    A markdown answer is checked as the files it contains, and there the convention acts in
-    full: the blocks of every file of its root module (its top folder or lib/; not modules/x/)
+    A markdown answer of Terraform code (not a CDKTF app's, whose Terraform blocks are snippets
+    beside it) is checked as the files it contains, and there the convention acts in full: the blocks of every file of its root module (its top folder or lib/; not modules/x/)
     move to the answer's provider.tf, its provider.tf block or a new `provider.tf` block added
     after its last Terraform block. The pipeline deploys an answer into the task's lib/, which
     mostly holds the pipeline's own provider.tf: left where they are, the blocks configure the
@@ -202,7 +202,7 @@ provider "aws" {
     def check(self, ctx):
         module = Module(ctx)
         home = module.file_named(PROVIDER_FILE)
-        if module.in_answer:
+        if module.in_answer and not _cdktf_answer(ctx):
             yield from self._answer(module, home)
             return
         if home is None:
@@ -341,6 +341,15 @@ def _label(block: Block) -> str:
         return "the terraform block"
     key = _provider_key(block)
     return f'provider "{block.labels[0]}"' + (f" (alias {key[1]})" if key[1] else "")
+
+
+def _cdktf_answer(ctx) -> bool:
+    """Whether the answer is a CDKTF app (it has TypeScript or Python blocks): its Terraform
+    blocks are snippets beside the app, which the pipeline does not deploy as a module."""
+    return any(
+        s.origin is not None and s.origin.markdown.path == ctx.project.root and s.language in ("typescript", "python")
+        for s in ctx.workspace.sources.values()
+    )
 
 
 def _is_override(file: HclFile) -> bool:
