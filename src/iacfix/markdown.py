@@ -60,23 +60,27 @@ class Block:
         return "\n".join(self.indent + line if line else line for line in content.split("\n"))
 
 
-def new_block(markdown: str, blocks: list[Block], name: str, language: str) -> Block:
+def new_block(markdown: str, name: str, language: str) -> Block | None:
     """A block to add to an answer, for a fix that creates a file (the provider.tf an answer
-    lacks): it goes after the answer's last block of that language (after its closing fence),
-    with that block's info string, and is named by a bold line above it, which `split_blocks`
-    reads back as its name. Its content starts empty; `render` writes the whole block."""
-    same = [b for b in blocks if b.language == language and not b.created and not b.truncated]
-    last = max(same, key=lambda b: b.end, default=None)
-    if last is None:
-        at, info = len(markdown), next(k for k, v in LANGUAGE_BY_INFO.items() if v == language)
+    lacks): appended after the answer's last fenced block, so that no block before it changes
+    its place or its `block-<n>` name, with the info string of the answer's last block of that
+    language, and named by a bold line above it, which `split_blocks` reads back as its name.
+    Its content starts empty; `render` writes the whole block. None when the answer ends inside
+    a fence that is never closed (a cut-off answer): nothing can be appended after it."""
+    blocks = split_blocks(markdown)
+    if blocks and blocks[-1].truncated:
+        return None
+    info = next((b.info for b in reversed(blocks) if b.language == language and b.info), None)
+    info = info or next(k for k, v in LANGUAGE_BY_INFO.items() if v == language)
+    if blocks:
+        newline = markdown.find("\n", blocks[-1].end)
+        at = len(markdown) if newline < 0 else newline + 1
     else:
-        newline = markdown.find("\n", last.end)
-        at, info = (len(markdown) if newline < 0 else newline + 1), last.info
+        at = len(markdown)
     lead = "\n" if not markdown or markdown.endswith("\n") or at < len(markdown) else "\n\n"
     # the content's first line: after the blank line, the bold name, a blank line and the fence
     first_line = markdown.count("\n", 0, at) + 1 + lead.count("\n") + 3
-    index = max((b.index for b in blocks), default=-1) + 1
-    return Block(index, info, language, name, at, at, first_line, "", False, created=True, lead=lead)
+    return Block(len(blocks), info, language, name, at, at, first_line, "", False, created=True, lead=lead)
 
 
 def split_blocks(markdown: str) -> list[Block]:

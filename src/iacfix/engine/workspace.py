@@ -104,10 +104,11 @@ class Workspace:
         return source
 
 
-    def create_block(self, beside: Path, name: str) -> SourceFile:
+    def create_block(self, beside: Path, name: str) -> SourceFile | None:
         """Add a file to the markdown answer that the block `beside` comes from: a new fenced
         block named `name` (a path relative to the answer, as block names are), in `beside`'s
-        language, after the answer's last block of that language (markdown.new_block).
+        language, appended after the answer's last block (markdown.new_block); None when the
+        answer is cut off inside a block.
 
         As with create_file it starts empty; once edits give it text, RunResult.changes writes
         the whole block into the answer, and a created block nobody writes into is left out.
@@ -117,8 +118,9 @@ class Workspace:
 
         sibling = self.sources[beside]
         answer = sibling.origin.markdown
-        blocks = [s.origin.block for s in self.sources.values() if s.origin is not None and s.origin.markdown is answer]
-        block = new_block(answer.text, blocks, name, sibling.language)
+        block = new_block(answer.text, name, sibling.language)
+        if block is None:
+            return None
         path = answer.path.parent / f"{answer.path.name}.d" / name
         source = NewSourceFile(path, f"{answer.display}:{name}", sibling.language, "", False, False, BlockOrigin(answer, block))
         self.sources[path] = source

@@ -39,8 +39,8 @@ class ProviderBlocksInProviderTf(Rule):
 
     A markdown answer of Terraform code (not a CDKTF app's, whose Terraform blocks are snippets
     beside it) is checked as the files it contains, and there the convention acts in full: the blocks of every file of its root module (its top folder or lib/; not modules/x/)
-    move to the answer's provider.tf, its provider.tf block or a new `provider.tf` block added
-    after its last Terraform block. The pipeline deploys an answer into the task's lib/, which
+    move to the answer's provider.tf, its provider.tf block or a new `provider.tf` block appended
+    after its last block. The pipeline deploys an answer into the task's lib/, which
     mostly holds the pipeline's own provider.tf: left where they are, the blocks configure the
     providers a second time. Where the task brings that file, the corpus's reviewers moved them
     out of nearly every answer (main.tf 57 of 59, providers.tf 19 of 19, versions.tf 16 of 19);
@@ -233,6 +233,8 @@ provider "aws" {
             return
         if home is None:
             home = module.new_file(PROVIDER_FILE, beside=sources[0])
+            if home is None:  # an answer cut off inside a block: nothing can follow it
+                return
         for file in sources:
             yield from self._blocks(home, file, module.name_line_end(file), moving=True)
 
