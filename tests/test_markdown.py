@@ -264,5 +264,16 @@ def test_extract_writes_a_created_block_only_once_a_fix_wrote_it(task, tmp_path)
 
 
 def test_the_terraform_blocks_of_a_cdktf_answer_stay_where_they_are(task):
-    task.write_text(TASK_ANSWER + "\n## lib/tap-stack.ts\n\n```typescript\nexport const x = 1;\n```\n")
+    task.write_text(TASK_ANSWER + "\n## lib/tap-stack.ts\n\n```typescript\nimport { TerraformStack } from 'cdktf';\n```\n")
     assert runner.invoke(app, ["--check", "--select", "TF105", str(task)]).exit_code == 0
+
+
+def test_in_an_answer_cut_off_inside_a_block_the_new_block_goes_before_that_block(task):
+    cut = '```hcl\nresource "aws_sqs_queue" "cut" {\n  name ='
+    task.write_text(TASK_ANSWER + "\n" + cut)
+    runner.invoke(app, ["--write", "--select", "TF105", str(task)])  # exit 2: the cut-off block is an error
+    text = task.read_text()
+    assert text.startswith(TASK_ANSWER.split("```hcl\nterraform {")[0])
+    assert text.endswith("Deploy it with `terraform apply`.\n\n**provider.tf**\n\n```hcl\nterraform {\n" + text.split("**provider.tf**\n\n```hcl\nterraform {\n")[1].split("```\n")[0] + "```\n\n" + cut)
+    blocks = split_blocks(text)
+    assert [b.name for b in blocks if not b.truncated] == ["main.tf", "modules/queue/versions.tf", "provider.tf"]

@@ -40,7 +40,8 @@ class Block:
     indent: str  # the fence's indentation, stripped from and restored to content lines
     truncated: bool  # the fence is never closed: the answer was cut off
     created: bool = False  # a block a fix adds to the answer (`new_block`): start == end, where it goes
-    lead: str = "\n"  # created: what separates it from the text before (a blank line)
+    lead: str = "\n"  # created: what separates it from the text before (a blank line) ...
+    trail: str = ""  # ... and from the text after
 
     def content(self, markdown: str) -> str:
         lines = markdown[self.start : self.end].split("\n")
@@ -54,33 +55,36 @@ class Block:
             body = content if content.endswith("\n") else content + "\n"
             if name_line_end(body):  # a first-line comment naming a file would name the block
                 body = f"{_LINE_COMMENT[self.language]} {self.name}\n{body}"
-            return f"{self.lead}**{self.name}**\n\n{fence}{self.info}\n{body}{fence}\n"
+            return f"{self.lead}**{self.name}**\n\n{fence}{self.info}\n{body}{fence}\n{self.trail}"
         if not self.indent:
             return content
         return "\n".join(self.indent + line if line else line for line in content.split("\n"))
 
 
-def new_block(markdown: str, name: str, language: str) -> Block | None:
+def new_block(markdown: str, name: str, language: str) -> Block:
     """A block to add to an answer, for a fix that creates a file (the provider.tf an answer
     lacks): appended after the answer's last fenced block, so that no block before it changes
-    its place or its `block-<n>` name, with the info string of the answer's last block of that
-    language, and named by a bold line above it, which `split_blocks` reads back as its name.
-    Its content starts empty; `render` writes the whole block. None when the answer ends inside
-    a fence that is never closed (a cut-off answer): nothing can be appended after it."""
+    its place or its `block-<n>` name (an answer cut off inside a block gets it just before that
+    block, whose content is not read anyway), with the info string of the answer's last block of
+    that language, and named by a bold line above it, which `split_blocks` reads back as its
+    name. Its content starts empty; `render` writes the whole block."""
     blocks = split_blocks(markdown)
-    if blocks and blocks[-1].truncated:
-        return None
     info = next((b.info for b in reversed(blocks) if b.language == language and b.info), None)
     info = info or next(k for k, v in LANGUAGE_BY_INFO.items() if v == language)
-    if blocks:
+    lead, trail = "\n", ""
+    if blocks and blocks[-1].truncated:  # before the cut-off block's opening fence
+        at = markdown.rfind("\n", 0, blocks[-1].start - 1) + 1
+        lead, trail = "", "\n"
+    elif blocks:
         newline = markdown.find("\n", blocks[-1].end)
         at = len(markdown) if newline < 0 else newline + 1
     else:
         at = len(markdown)
-    lead = "\n" if not markdown or markdown.endswith("\n") or at < len(markdown) else "\n\n"
-    # the content's first line: after the blank line, the bold name, a blank line and the fence
+    if at == len(markdown) and markdown and not markdown.endswith("\n"):
+        lead = "\n\n"  # the answer's last line has no newline
+    # the content's first line: after the lead, the bold name, a blank line and the fence
     first_line = markdown.count("\n", 0, at) + 1 + lead.count("\n") + 3
-    return Block(len(blocks), info, language, name, at, at, first_line, "", False, created=True, lead=lead)
+    return Block(len(blocks), info, language, name, at, at, first_line, "", False, created=True, lead=lead, trail=trail)
 
 
 def split_blocks(markdown: str) -> list[Block]:

@@ -104,11 +104,10 @@ class Workspace:
         return source
 
 
-    def create_block(self, beside: Path, name: str) -> SourceFile | None:
+    def create_block(self, beside: Path, name: str) -> SourceFile:
         """Add a file to the markdown answer that the block `beside` comes from: a new fenced
         block named `name` (a path relative to the answer, as block names are), in `beside`'s
-        language, appended after the answer's last block (markdown.new_block); None when the
-        answer is cut off inside a block.
+        language, appended after the answer's last block (markdown.new_block).
 
         As with create_file it starts empty; once edits give it text, RunResult.changes writes
         the whole block into the answer, and a created block nobody writes into is left out.
@@ -119,8 +118,6 @@ class Workspace:
         sibling = self.sources[beside]
         answer = sibling.origin.markdown
         block = new_block(answer.text, name, sibling.language)
-        if block is None:
-            return None
         path = answer.path.parent / f"{answer.path.name}.d" / name
         source = NewSourceFile(path, f"{answer.display}:{name}", sibling.language, "", False, False, BlockOrigin(answer, block))
         self.sources[path] = source

@@ -122,19 +122,15 @@ class Module:
         origin = self.ctx.workspace.sources[file.path].origin
         return name_line_end(file.text) if origin is not None else 0
 
-    def new_file(self, file_name: str, beside: HclFile) -> HclFile | None:
+    def new_file(self, file_name: str, beside: HclFile) -> HclFile:
         """A new, empty file of the module in `beside`'s folder: on disk (Workspace.create_file),
         or in a markdown answer a new block named like `beside`'s folder plus `file_name`
-        (Workspace.create_block; None for an answer cut off inside a block). Written only once
-        an edit gives it text."""
+        (Workspace.create_block). Written only once an edit gives it text."""
         ctx = self.ctx
         sibling = ctx.workspace.sources[beside.path]
         if sibling.origin is not None:
             name = str(PurePosixPath(sibling.origin.block.name).parent / file_name).removeprefix("./")
-            created = ctx.workspace.create_block(beside.path, name)
-            if created is None:
-                return None
-            path = created.path
+            path = ctx.workspace.create_block(beside.path, name).path
         else:
             path = Path(beside.path).parent / file_name
             display = str(PurePosixPath(sibling.display).parent / file_name)

@@ -233,8 +233,6 @@ provider "aws" {
             return
         if home is None:
             home = module.new_file(PROVIDER_FILE, beside=sources[0])
-            if home is None:  # an answer cut off inside a block: nothing can follow it
-                return
         for file in sources:
             yield from self._blocks(home, file, module.name_line_end(file), moving=True)
 
@@ -346,12 +344,19 @@ def _label(block: Block) -> str:
 
 
 def _cdktf_answer(ctx) -> bool:
-    """Whether the answer is a CDKTF app (it has TypeScript or Python blocks): its Terraform
-    blocks are snippets beside the app, which the pipeline does not deploy as a module."""
+    """Whether the answer is a CDKTF app (TypeScript or Python blocks that import cdktf, not a
+    Lambda's handler): its Terraform blocks are snippets beside the app, which the pipeline does
+    not deploy as a module."""
     return any(
-        s.origin is not None and s.origin.markdown.path == ctx.project.root and s.language in ("typescript", "python")
+        s.origin is not None
+        and s.origin.markdown.path == ctx.project.root
+        and s.language in ("typescript", "python")
+        and _IMPORTS_CDKTF.search(s.text)
         for s in ctx.workspace.sources.values()
     )
+
+
+_IMPORTS_CDKTF = re.compile(r"""from\s+['"]cdktf['"]|^\s*from\s+cdktf\b|^\s*import\s+cdktf\b""", re.M)
 
 
 def _is_override(file: HclFile) -> bool:
