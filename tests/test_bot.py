@@ -524,17 +524,17 @@ def test_bad_options_are_usage_errors(repo, github):
 
 
 def test_unsafe_fixes_are_not_said_to_be_done(repo, github):
-    repo.commit({".iacfix.toml": 'select = ["ECS101", "ASG101"]\n'}, "Cooldowns too")  # ASG101: a scaffold
+    repo.commit({".iacfix.toml": 'select = ["ECS101", "ASG101"]\nconventions = ["pipeline"]\n'}, "Cooldowns too")  # ASG101: a scaffold (of the pipeline convention)
     assert repo.bot().exit_code == 0
     body = github.pulls[1]["body"]
     unapplied = body[body.index("**Unsafe fixes, not applied** (1)") :]
-    assert "| `ecs.tf` | 91 | [ASG101]" in unapplied and "would add `scale_in_cooldown = 300`" in unapplied
+    assert "| `ecs.tf` | 91 | [ASG101]" in unapplied and "the fix adds `scale_in_cooldown = 300`" in unapplied
     assert "added" not in unapplied.split("<sub>")[0]
     assert "ecs.tf" in _git("diff", "--name-only", f"main..{BRANCH}", cwd=repo.remote)
     assert "scale_in_cooldown" not in _git("show", f"{BRANCH}:ecs.tf", cwd=repo.remote)
     assert repo.bot("--unsafe-fixes").exit_code == 0  # asked for: applied, and said to be done
     body = github.pulls[1]["body"]
-    assert "Unsafe fixes, not applied" not in body and "added `scale_in_cooldown = 300`" in body
+    assert "Unsafe fixes, not applied" not in body and "the fix adds `scale_in_cooldown = 300`" in body
     assert "scale_in_cooldown" in _git("show", f"{BRANCH}:ecs.tf", cwd=repo.remote)
 
 

@@ -118,7 +118,30 @@ def test_missing_path_is_an_error(project):
 def test_select_and_ignore(project):
     project({"main.tf": SERVICE + LOCKFILE})
     assert {l.split()[1] for l in iacfix(".", "--check", "--select", "ECS").stderr.splitlines()[:-1]} == {"ECS101"}
-    assert {l.split()[1] for l in iacfix(".", "--check", "--ignore", "ECS101").stderr.splitlines()[:-1]} == {"TF101", "TF102"}
+    assert {l.split()[1] for l in iacfix(".", "--check", "--ignore", "ECS101").stderr.splitlines()[:-1]} == {"TF101"}
+
+
+def test_a_convention_rule_runs_where_the_project_follows_its_convention(project):
+    # TF102 (partial backend) is the pipeline's convention: silent on a plain module, raised
+    # where the command line, the config or the layout says the project follows it
+    project({"main.tf": LOCKFILE})
+    codes = lambda *args: {l.split()[1] for l in iacfix(".", "--check", *args).stderr.splitlines()[:-1]}
+    assert "TF102" not in codes()
+    assert "TF102" in codes("--conventions", "pipeline")
+    project({".iacfix.toml": 'conventions = ["pipeline"]\n'})
+    assert "TF102" in codes() and "TF102" not in codes("--conventions", "none")
+    project({".iacfix.toml": "", "metadata.json": '{"platform": "tf", "language": "hcl"}', "lib/README": ""})
+    assert "TF102" in codes()
+    project({".iacfix.toml": "conventions = []\n"})
+    assert "TF102" not in codes()
+
+
+def test_an_unknown_convention_is_a_usage_error(project):
+    project({"main.tf": LOCKFILE})
+    assert iacfix(".", "--conventions", "pipelin").exit_code == 2
+    project({".iacfix.toml": 'conventions = ["pipelin"]\n'})
+    result = iacfix(".")
+    assert result.exit_code == 2 and "no convention named 'pipelin'" in result.stderr
 
 
 # -- bad input ------------------------------------------------------------------------------------
@@ -190,7 +213,7 @@ def test_diff_applies_with_git_apply_even_without_final_newline(project, crlf):
     text = LOCKFILE.rstrip("\n")  # the last hunk reaches the last line, which has no newline
     if crlf:
         text = text.replace("\n", "\r\n")
-    root = project({"main.tf": text.encode()})
+    root = project({"main.tf": text.encode(), ".iacfix.toml": 'conventions = ["pipeline"]\n'})  # TF102 empties the backend
     diff = iacfix(".").stdout_bytes  # not .stdout: click's runner folds \r\n into \n there
     assert diff.endswith(b"\\ No newline at end of file\n")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
@@ -333,7 +356,7 @@ def test_quiet_prints_the_findings_and_the_diff_only(project):
 def test_statistics(project):
     pool = 'resource "aws_cognito_user_pool" "p" {\n  name              = "p"\n  mfa_configuration = "ON"\n}\n'
     project({"main.tf": SERVICE, "b.tf": SERVICE.replace('"app"', '"b"'), "pool.tf": pool, **{"lock.tf": LOCKFILE}})
-    result = iacfix(".", "--statistics", "--select", "ECS101,COG101,TF101")
+    result = iacfix(".", "--statistics", "--select", "ECS101,COG101,TF101", "--terraform-version", "1.9.0")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         "2\tECS101\t[*] ecs-service-desired-count",
@@ -351,7 +374,9 @@ def test_config_file_named_on_the_command_line(project):
     assert {l.split()[1] for l in iacfix(".", "--check").stderr.splitlines()[:-1]} == {"ECS101"}
     result = iacfix(".", "--check", "--config", "ci/iacfix.toml")
     assert {l.split()[1] for l in result.stderr.splitlines()[:-1]} == {"TF101"}
-    (root / "ci" / "pyproject.toml").write_text('[tool.iacfix]\nselect = ["TF102"]\nterraform-version = "1.10.0"\n')
+    (root / "ci" / "pyproject.toml").write_text(
+        '[tool.iacfix]\nselect = ["TF102"]\nterraform-version = "1.10.0"\nconventions = ["pipeline"]\n'  # TF102 is the pipeline's
+    )
     result = iacfix(".", "--check", "--config", "ci/pyproject.toml", "--extend-select", "TF101")
     assert {l.split()[1] for l in result.stderr.splitlines()[:-1]} == {"TF102"}  # 1.10: the lockfile is fine
     missing = iacfix(".", "--config", "nope.toml")

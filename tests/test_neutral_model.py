@@ -150,15 +150,16 @@ def test_a_comment_does_not_make_a_service_public(tmp_path):
     assert engine.run([tmp_path], engine.Options(), tmp_path, rules=[RULES["NET101"]]).findings == []
 
 
-def test_the_pipeline_convention_is_told_by_the_task_folder(tmp_path):
-    from iacfix import conventions
-
-    assert not conventions.follows(tmp_path, "pipeline")
-    (tmp_path / "metadata.json").write_text(json.dumps({"platform": "tf", "language": "hcl"}))
+def test_a_database_is_made_destroyable_safely_only_in_a_pipeline_task(tmp_path):
+    # TF204 skips the final snapshot as the pipeline's ephemeral stacks want, and offers it as an
+    # unsafe fix elsewhere (a lasting database wants its data kept)
     (tmp_path / "lib").mkdir()
-    assert conventions.follows(tmp_path / "lib" / "MODEL_RESPONSE.md", "pipeline")
-    (tmp_path / ".iacfix.toml").write_text("conventions = []\n")
-    assert not conventions.follows(tmp_path, "pipeline")
+    (tmp_path / "lib" / "main.tf").write_text('resource "aws_db_instance" "db" {\n  identifier = "orders"\n}\n')
+    outside = engine.run([tmp_path / "lib"], engine.Options(), tmp_path, rules=[RULES["TF204"]])
+    assert [(f.code, f.fixable, bool(f.preview)) for f in outside.findings] == [("TF204", False, True)]
+    (tmp_path / "metadata.json").write_text(json.dumps({"platform": "tf", "language": "hcl"}))
+    inside = engine.run([tmp_path / "lib"], engine.Options(), tmp_path, rules=[RULES["TF204"]])
+    assert [(f.code, f.fixable) for f in inside.findings] == [("TF204", True)]
 
 
 def test_a_comment_is_no_reference():

@@ -89,6 +89,7 @@ def bot_command(
     unsafe_fixes: cli_options.UnsafeFixes = None,
     config: cli_options.ConfigFile = None,
     no_cache: cli_options.NoCache = False,
+    conventions: cli_options.Conventions = None,
     jobs: cli_options.Jobs = None,
 ) -> None:
     """Open (or update) a pull request with iacfix's fixes for a branch, on iacfix/fixes-BRANCH.
@@ -99,7 +100,9 @@ def bot_command(
     GITHUB_REPOSITORY (owner/name), else taken from the remote's URL.
     """
     token = os.environ.get("GITHUB_TOKEN", "").strip()
-    options = cli_options.engine_options(select, extend_select, ignore, terraform_version, unsafe_fixes, config, no_cache)
+    options = cli_options.engine_options(
+        select, extend_select, ignore, terraform_version, unsafe_fixes, config, no_cache, conventions
+    )
     try:
         Bot(Path.cwd(), paths or [Path(".")], base, remote, dry_run, token, options, jobs).run()
     except (BotError, GitHubError) as exc:

@@ -48,6 +48,7 @@ def main_command(
     ignore: cli_options.Ignore = None,
     unsafe_fixes: cli_options.UnsafeFixes = None,
     config: cli_options.ConfigFile = None,
+    conventions: cli_options.Conventions = None,
     extract: Annotated[
         Optional[Path],
         typer.Option(
@@ -85,7 +86,9 @@ def main_command(
         raise typer.BadParameter("choose one of --dry-run, --write and --check")
     if statistics and output_format not in ("text", "json"):
         raise typer.BadParameter("--statistics is printed as text or json", param_hint="--output-format")
-    options = cli_options.engine_options(select, extend_select, ignore, terraform_version, unsafe_fixes, config, no_cache)
+    options = cli_options.engine_options(
+        select, extend_select, ignore, terraform_version, unsafe_fixes, config, no_cache, conventions
+    )
 
     cwd = Path.cwd()
     try:
@@ -127,7 +130,9 @@ def main_command(
 def _extract(result, folder: Path, quiet: bool = False) -> None:
     """Write the blocks of the markdown answers as files: folder/<block name>, one folder per
     answer when several are given. --check extracts them as written, otherwise as repaired."""
-    tree = result.tree()
+    from iacfix.engine import NewSourceFile
+
+    tree = [(s, t) for s, t in result.tree() if result.fixed_tree or not isinstance(s, NewSourceFile)]
     answers = {s.origin.markdown.path for s, _ in tree}
     for source, text in tree:
         answer = source.origin.markdown
@@ -202,13 +207,14 @@ explain_app = typer.Typer(add_completion=False, rich_markup_mode=None, pretty_ex
 @rules_app.command(context_settings={"help_option_names": ["-h", "--help"]})
 def rules_command() -> None:
     """List the rules: code, fix (safe, unsafe or none), flavours, name and summary; "(opt-in)"
-    marks a rule that runs only when selected (--select CODE or --extend-select CODE)."""
+    marks a rule that runs only when selected (--select CODE or --extend-select CODE),
+    "(convention: NAME)" one that runs only on projects that follow that convention."""
     from iacfix.rules import all_rules
 
     for rule in all_rules():
         flavours = ",".join(rule.flavours)
-        opt_in = "" if rule.default else " (opt-in)"
-        print(f"{rule.code:<9} {rule.fix:<6} {flavours:<28} {rule.name}{opt_in}: {rule.summary()}")
+        marks = ("" if rule.default else " (opt-in)") + (f" (convention: {rule.convention})" if rule.convention else "")
+        print(f"{rule.code:<9} {rule.fix:<6} {flavours:<28} {rule.name}{marks}: {rule.summary()}")
 
 
 @explain_app.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -225,6 +231,16 @@ def explain_command(code: Annotated[str, typer.Argument(help="A rule code, e.g. 
             f"Opt-in: not in the default selection. Enable it with `--extend-select {rule.code}` (or "
             f'`extend-select = ["{rule.code}"]` under [tool.iacfix]); `--select {rule.code}` runs it alone.'
         )
+    if rule.convention:
+        from iacfix.conventions import CONVENTIONS
+
+        convention = CONVENTIONS[rule.convention]
+        print(
+            f"Convention: {convention.name}, {convention.summary}. It runs only on projects that follow it: "
+            f"recognised from {convention.recognised}, or named by `conventions = [\"{convention.name}\"]` under "
+            f"[tool.iacfix] or `--conventions {convention.name}`."
+        )
+        print("Why this rule is one:", rule.convention_reason())
     print()
     print(rule.docs())
     for example in rule.examples:

@@ -38,6 +38,15 @@ ConfigFile = Annotated[
         metavar="FILE",
     ),
 ]
+Conventions = Annotated[
+    Optional[str],
+    typer.Option(
+        "--conventions",
+        help="The conventions the projects follow, comma-separated (pipeline), or none; default: as configured, "
+        "else recognised from the layout.",
+        metavar="NAMES",
+    ),
+]
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Neither read nor write iacfix's cache (as IACFIX_CACHE_DIR= does).")
 ]
@@ -55,8 +64,10 @@ def engine_options(
     unsafe_fixes: bool | None,
     config: Path | None,
     no_cache: bool,
+    conventions: str | None = None,
 ):
     """The engine's Options for these option values; a bad value is a usage error (exit 2)."""
+    from iacfix import conventions as known_conventions
     from iacfix import engine, rules, tfversion
 
     if terraform_version is not None and tfversion.parse_version(terraform_version) is None:
@@ -66,6 +77,10 @@ def engine_options(
     for code in (selected or []) + (extended or []) + (ignored or []):
         if code != "ALL" and not any(k.startswith(code) for k in known):
             raise typer.BadParameter(f"no rule code starts with {code!r}", param_hint="--select/--extend-select/--ignore")
+    try:
+        followed = sorted(known_conventions.named(conventions)) if conventions is not None else None
+    except known_conventions.UnknownConvention as exc:
+        raise typer.BadParameter(str(exc), param_hint="--conventions") from None
     if config is not None and not config.is_file():
         raise typer.BadParameter(f"no such file: {config}", param_hint="--config")
     if no_cache:
@@ -79,6 +94,7 @@ def engine_options(
         ignore=ignored,
         unsafe_fixes=unsafe_fixes,
         config=config.absolute() if config is not None else None,
+        conventions=followed,
     )
 
 

@@ -88,6 +88,11 @@ class Rule:
     # or config). For rules that are right about what they find but that much correct code
     # does on purpose (the docstring gives the corpus figures that made the rule opt-in).
     default: ClassVar[bool] = True
+    # The convention the rule encodes (a key of iacfix.conventions.CONVENTIONS: "pipeline"), or
+    # None for a failure on any project. A convention rule runs only on projects that follow
+    # its convention (configured, or recognised from their layout); its docstring says why it
+    # is one in a paragraph starting "Convention:".
+    convention: ClassVar[str | None] = None
     examples: ClassVar[list[Example]] = []
 
     def check(self, ctx: Context) -> Iterable[Finding]:
@@ -110,6 +115,16 @@ class Rule:
     @classmethod
     def docs(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def convention_reason(cls) -> str:
+        """The docs' "Convention (NAME): ..." paragraph, without its label: why the rule
+        encodes a convention rather than a failure ("" for a rule of no convention)."""
+        label = f"Convention ({cls.convention}):"
+        for paragraph in cls.docs().split("\n\n"):
+            if cls.convention and paragraph.startswith(label):
+                return " ".join(paragraph[len(label) :].split())
+        return ""
 
     @classmethod
     def summary(cls) -> str:

@@ -68,9 +68,14 @@ class RunResult:
         return [out[p] for p in sorted(out)]
 
     def tree(self) -> list[tuple[SourceFile, str]]:
-        """Every file read from a markdown answer with its text after the fixes (for --extract)."""
+        """Every file read from a markdown answer with its text after the fixes (for --extract),
+        and the blocks the fixes added to an answer (a created block nobody wrote into is left out)."""
         ws = self.workspace
-        return [(s, ws.text[p]) for p, s in sorted(ws.sources.items()) if s.origin is not None]
+        return [
+            (s, ws.text[p])
+            for p, s in sorted(ws.sources.items())
+            if s.origin is not None and not (isinstance(s, NewSourceFile) and not ws.text[p])
+        ]
 
 
 def run(

@@ -57,7 +57,7 @@ def run_project(
         if project.flavour in rule.flavours and (not select or settings.enables(rule)):
             start = time.perf_counter()
             try:
-                ctx = Context(workspace, project, options, suppressions)
+                ctx = Context(workspace, project, options, settings.conventions, suppressions)
                 findings += _run_rule(rule, ctx, settings.unsafe_fixes, errors, suppressions)
                 suppressions.ran.add(rule.code)
             except Exception as exc:  # one broken rule must not cost the user the others

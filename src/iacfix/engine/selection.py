@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from iacfix import conventions
 from iacfix.config import ConfigError, project_config
 
 
@@ -21,6 +22,7 @@ class Options:
     ignore: Sequence[str] | None = None
     unsafe_fixes: bool | None = None  # apply the "unsafe" fixes (scaffolds) too
     config: Path | None = None  # --config: this file's settings for every project, not the nearest
+    conventions: Sequence[str] | None = None  # --conventions: the ones the projects follow (none: [])
 
 
 def matches(code: str, prefixes: Sequence[str]) -> bool:
@@ -35,6 +37,12 @@ class ProjectSettings:
     As in ruff: `select` replaces the selection (None: the default rules, every rule whose
     `default` is true), `extend-select` adds to it, `ignore` wins over both. A `select` on the
     command line drops the config's selection, its `extend-select` included.
+
+    `conventions`: the conventions the project follows (iacfix.conventions): `--conventions`,
+    else the config's `conventions`, else those its layout shows. A rule of a convention runs
+    only where it holds, however it is selected: selection says which checks a user wants,
+    the convention whether the project is one they apply to (as ruff's preview mode gates its
+    preview rules).
     """
 
     select: tuple[str, ...] | None
@@ -45,6 +53,7 @@ class ProjectSettings:
     # `config_folder` (the config file's folder)
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     config_folder: Path | None = None
+    conventions: frozenset[str] = frozenset()
 
     @classmethod
     def resolve(cls, options: Options, root: Path) -> ProjectSettings:
@@ -67,6 +76,7 @@ class ProjectSettings:
             extend_select=extend,
             per_file_ignores=per_file_ignores(config.get("per-file-ignores"), config_file),
             config_folder=config_file.parent if config_file is not None else None,
+            conventions=_conventions(options, config, config_file, root),
         )
 
     def ignores_in_file(self, code: str, path: Path) -> bool:
@@ -81,6 +91,8 @@ class ProjectSettings:
 
     def enables(self, rule) -> bool:
         selected = rule.default if self.select is None else matches(rule.code, self.select)
+        if rule.convention is not None and rule.convention not in self.conventions:
+            return False
         return (selected or matches(rule.code, self.extend_select)) and not matches(rule.code, self.ignore)
 
 
@@ -108,3 +120,19 @@ def _pattern(pattern: str):
     import pathspec
 
     return pathspec.GitIgnoreSpec.from_lines([pattern])
+
+
+def _conventions(options: Options, config: dict, config_file: Path | None, root: Path) -> frozenset[str]:
+    """The conventions a project follows: named on the command line, else in its config
+    (`conventions = ["pipeline"]`, `[]` for none), else recognised from its layout."""
+    if options.conventions is not None:
+        return conventions.named(options.conventions)  # the CLI has checked the names
+    if "conventions" in config:
+        value = config["conventions"]
+        if not isinstance(value, list | str):
+            raise ConfigError(f"{config_file}: conventions must be a list of names, not {value!r}")
+        try:
+            return conventions.named(value)
+        except conventions.UnknownConvention as exc:
+            raise ConfigError(f"{config_file}: {exc}") from None
+    return conventions.detect(root)

@@ -200,7 +200,8 @@ class Suppressions:
     def _judge(self, directive: Directive, registry: Sequence, known: Sequence) -> Unused | None:
         used = self.used.get(directive.key, set())
         if directive.codes is None:
-            default = [r for r in known if r.default]
+            # the default rules that apply here (a convention rule the project does not follow never runs)
+            default = [r for r in known if r.default and (r.convention is None or r.convention in self.settings.conventions)]
             if used or not all(r.code in self.ran for r in default):
                 return None
             return Unused(directive, ("it silenced nothing",), (self._remove(directive),))

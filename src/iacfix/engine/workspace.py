@@ -106,6 +106,27 @@ class Workspace:
         return source
 
 
+    def create_block(self, beside: Path, name: str) -> SourceFile:
+        """Add a file to the markdown answer that the block `beside` comes from: a new fenced
+        block named `name` (a path relative to the answer, as block names are), in `beside`'s
+        language, appended after the answer's last block (markdown.new_block).
+
+        As with create_file it starts empty; once edits give it text, RunResult.changes writes
+        the whole block into the answer, and a created block nobody writes into is left out.
+        """
+        from iacfix.files import BlockOrigin
+        from iacfix.markdown import new_block
+
+        sibling = self.sources[beside]
+        answer = sibling.origin.markdown
+        block = new_block(answer.text, name, sibling.language)
+        path = answer.path.parent / f"{answer.path.name}.d" / name
+        source = NewSourceFile(path, f"{answer.display}:{name}", sibling.language, "", False, False, BlockOrigin(answer, block))
+        self.sources[path] = source
+        self.text[path] = ""
+        return source
+
+
 class NewSourceFile(SourceFile):
     """A file a fix creates: its text before the fixes is no file at all (None in the diff)."""
 

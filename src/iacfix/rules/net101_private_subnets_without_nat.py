@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.rulekit import provider_imports
+from iacfix.rulekit import provider_imports, schema
 from iacfix.rulekit.scaffold import New, place, render, statement_indent, unique_label
 from iacfix.rulekit.terraform_module import Module
 
@@ -389,8 +389,8 @@ resource "aws_db_instance" "db" {
             return
         yield self.finding(
             private[0],
-            "private subnets have no route out, so ECS tasks there cannot pull images: added an EIP, a NAT gateway "
-            "in the first public subnet and a private route table routed through it",
+            "private subnets have no route out, so ECS tasks there cannot pull images: the fix adds an EIP, a "
+            "NAT gateway in the first public subnet and a private route table routed through it",
             edits,
         )
 
@@ -496,6 +496,8 @@ def _collection(file, cons) -> tuple[str, bool]:
 
 
 def _cdktf(ctx, public, private) -> list[Edit]:
+    if schema.for_project(ctx) is None:
+        raise Ambiguous  # the classes' imports would be the bundled provider's, not the pinned one's
     vpc, igw = ctx.resources("aws_vpc")[0], ctx.resources("aws_internet_gateway")[0]
     involved = [vpc, igw, *public, *private]
     file = ctx.file(vpc.path)

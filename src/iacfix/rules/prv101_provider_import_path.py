@@ -115,7 +115,9 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
     ]
 
     def check(self, ctx):
-        s = schema.load()
+        s = schema.for_project(ctx)
+        if s is None:  # the project pins a provider version the bundled schema does not describe
+            return
         for file in ctx.files("typescript", "python"):
             for imp in file.view["imports"]:
                 is_provider, module = schema.provider_module(file, imp["module"])
@@ -157,14 +159,14 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                     edits += [Edit(file.path, *cons["callee_span"], text) for cons, text in callees]
                     yield self.finding(
                         at,
-                        f"'{imp['module']}' does not export what is imported from it: import {where}{schema.version_note(ctx)}",
+                        f"'{imp['module']}' does not export what is imported from it: import {where}",
                         edits,
                     )
                 elif unknown:
                     exists = "" if module is None or s.has_module(module) else f"there is no module '{imp['module']}'; "
                     yield self.finding(
                         at,
-                        f"{exists}{s.package} {s.version} exports no {', '.join(f'`{n}`' for n in unknown)}{schema.version_note(ctx)}",
+                        f"{exists}{s.package} {s.version} exports no {', '.join(f'`{n}`' for n in unknown)}",
                     )
             yield from self._namespaced(ctx, s, file)
 
@@ -187,7 +189,7 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
             start = cons["callee_span"][0]
             yield self.finding(
                 Location(file.path, cons["line"], cons["col"]),
-                f"`{name}` is in the provider's `{namespace}` namespace: `{head}.{namespace}.{name}`{schema.version_note(ctx)}",
+                f"`{name}` is in the provider's `{namespace}` namespace: `{head}.{namespace}.{name}`",
                 [Edit(file.path, start, cons["callee_span"][1], f"{head}.{namespace}.{name}")],
             )
 

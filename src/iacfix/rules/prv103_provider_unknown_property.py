@@ -201,7 +201,9 @@ resource "aws_s3_bucket" "logs" {
     ]
 
     def check(self, ctx):
-        s = schema.load()
+        s = schema.for_project(ctx)
+        if s is None:  # the project pins a provider version the bundled schema does not describe
+            return
         for file in ctx.files("typescript", "python"):
             for typed in schema.typed_props(file):
                 if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
@@ -255,25 +257,24 @@ resource "aws_s3_bucket" "logs" {
                     value = rename[1][prop.value.value]
         elif fix_near:
             target = _near(struct, camel, prop.value)
-        note = schema.version_note(ctx)
         lifted = _lift(file, struct, prop, container, raw, depth) if target is None and fix_near else None
         if lifted is not None:
             inner = ", ".join(f"`{p.key}`" for p in prop.value.props)
-            yield self.finding(at, f"`{owner}` has no property `{key}`: what it holds ({inner}) is `{owner}`'s own{note}", lifted)
+            yield self.finding(at, f"`{owner}` has no property `{key}`: what it holds ({inner}) is `{owner}`'s own", lifted)
             return
         if target is None:
             candidates = _closest(struct, camel, skip=CDKTF_META if hcl_owner else frozenset())
             valid = [_spelled(file, struct.props[n], raw, depth) if n in struct.props else n for n in candidates]
-            yield self.finding(at, f"{subject} has no {noun} `{key}`; valid: {', '.join(valid)}{note}")
+            yield self.finding(at, f"{subject} has no {noun} `{key}`; valid: {', '.join(valid)}")
             return
         new_key = _spelled(file, target, raw, depth)
         if any(p.key == new_key for p in container.props):
-            yield self.finding(at, f"{subject} has no {noun} `{key}` (it means `{new_key}`, which is set too){note}")
+            yield self.finding(at, f"{subject} has no {noun} `{key}` (it means `{new_key}`, which is set too)")
             return
         shown = f"`{new_key}`" + (f" = {file.literal(value)}" if value is not None else "")
         yield self.finding(
             at,
-            f"{subject} has no {noun} `{key}`: it is {shown}{note}",
+            f"{subject} has no {noun} `{key}`: it is {shown}",
             _rename(file, prop, new_key, None if value is None else file.literal(value)),
         )
 

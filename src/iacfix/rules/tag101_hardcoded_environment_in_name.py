@@ -32,12 +32,17 @@ class HardcodedEnvironmentInName(Rule):
     name (`${suffix}-dev-instance` may be a developer's instance), other tags, and words inside
     interpolations.
 
+    Convention (pipeline): the pipeline's suffix names the deployment, so a word beside it is
+    redundant. Elsewhere a suffix variable may carry something else (a region, a colour) and `prod`
+    be the real environment.
+
     Fix (safe): delete the word and its separator.
     """
 
     code = "TAG101"
     name = "hardcoded-environment-in-name"
     flavours = FLAVOURS
+    convention = "pipeline"
     seeds = ("003#2",)
     examples = [
         Example(

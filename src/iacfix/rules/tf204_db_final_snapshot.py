@@ -62,7 +62,7 @@ resource "aws_db_instance" "main" {
   skip_final_snapshot = true
 }
 """,
-            files={"metadata.json": '{"platform": "tf", "language": "hcl"}'},
+            options={"conventions": ["pipeline"]},
             message="`aws_db_instance.main` has no final_snapshot_identifier and does not skip the final snapshot, "
             "so `terraform destroy` fails; set skip_final_snapshot = true",
             line=1,
@@ -96,7 +96,7 @@ resource "aws_rds_cluster" "main" {
   skip_final_snapshot = true
 }
 """,
-            files={"metadata.json": '{"platform": "tf", "language": "hcl"}'},
+            options={"conventions": ["pipeline"]},
         ),
         Invalid(  # elsewhere the chosen snapshot is named
             "terraform",
@@ -164,7 +164,7 @@ new DbInstance(this, "db", {
   skipFinalSnapshot: true,
 });
 """,
-            files={"metadata.json": '{"platform": "cdktf", "language": "ts"}'},
+            options={"conventions": ["pipeline"]},
             message="`aws_db_instance.db` has no final_snapshot_identifier and does not skip the final snapshot, "
             "so `terraform destroy` fails; set skip_final_snapshot = true",
             line=3,
