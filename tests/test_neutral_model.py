@@ -151,8 +151,8 @@ def test_a_comment_does_not_make_a_service_public(tmp_path):
 
 
 def test_a_database_is_made_destroyable_safely_only_in_a_pipeline_task(tmp_path):
-    # TF204 skips the final snapshot as the pipeline's ephemeral stacks want, and offers it as an
-    # unsafe fix elsewhere (a lasting database wants its data kept)
+    # TF204 skips the final snapshot as the pipeline's ephemeral stacks want; elsewhere it offers
+    # to name it, an unsafe fix (a lasting database wants its data kept)
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "main.tf").write_text('resource "aws_db_instance" "db" {\n  identifier = "orders"\n}\n')
     outside = engine.run([tmp_path / "lib"], engine.Options(), tmp_path, rules=[RULES["TF204"]])

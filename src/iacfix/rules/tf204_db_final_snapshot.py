@@ -18,15 +18,12 @@ class DbFinalSnapshot(Rule):
     `aws_neptune_cluster` and `aws_redshift_cluster` (CDKTF: `DbInstance`, `RdsCluster` ...)
     without `final_snapshot_identifier` and without deletion protection:
 
-    - `skip_final_snapshot` not set: sets `skip_final_snapshot = true`. A safe fix where the
-      project deploys ephemeral stacks (the pipeline convention, see `iacfix.conventions`);
-      elsewhere an unsafe one (`--unsafe-fixes`), since a database of a lasting stack wants
-      its data kept: name the snapshot instead.
-    - `skip_final_snapshot = false`, a choice to keep a snapshot: names it,
+    - where the project deploys ephemeral stacks (the pipeline convention, see
+      `iacfix.conventions`): sets `skip_final_snapshot = true` (added, or replacing `false`);
+    - elsewhere a database of a lasting stack wants its data kept: names the snapshot,
       `final_snapshot_identifier = "<identifier>-final"`, when the identifier is a literal (an
-      unsafe fix: the name is a guess); reported otherwise. Only in a pipeline project is the
-      snapshot skipped instead, as there.
-    - an expression: left to a human.
+      unsafe fix: the name is a guess), and reports it otherwise;
+    - a `skip_final_snapshot` that is an expression: left to a human.
 
     A database with `deletion_protection = true` is left alone: destroying it is refused on
     purpose.
@@ -37,7 +34,7 @@ class DbFinalSnapshot(Rule):
 
     Code scheme: TF2xx: a resource's arguments (TF0xx: layout).
 
-    Fix (safe in a pipeline project, unsafe elsewhere): skip the snapshot, or name it.
+    Fix (safe in a pipeline project: skip the snapshot; unsafe elsewhere: name it).
     """
 
     code = "TF204"
@@ -67,7 +64,7 @@ resource "aws_db_instance" "main" {
             "so `terraform destroy` fails; set skip_final_snapshot = true",
             line=1,
         ),
-        Invalid(  # outside the pipeline: the same fix, unsafe
+        Invalid(  # outside the pipeline: the snapshot is named (unsafe: the name is a guess)
             "terraform",
             """\
 resource "aws_db_instance" "main" {
@@ -76,10 +73,12 @@ resource "aws_db_instance" "main" {
 """,
             """\
 resource "aws_db_instance" "main" {
-  identifier          = "orders"
-  skip_final_snapshot = true
+  identifier                = "orders"
+  final_snapshot_identifier = "orders-final"
 }
 """,
+            message="`aws_db_instance.main` does not skip the final snapshot but does not name it, "
+            "so `terraform destroy` fails; name it in final_snapshot_identifier",
             unsafe=True,
         ),
         Invalid(  # a pipeline project skips it
@@ -198,18 +197,16 @@ RdsCluster(self, "aurora", cluster_identifier="orders", engine="aurora-postgresq
             what = f"`{db.address or db.type}`"
             if pipeline is None:
                 pipeline = ctx.follows("pipeline")
-            if skip is None or pipeline and skip.value.kind == "bool" and not skip.value.value:
+            if pipeline and (skip is None or skip.value.kind == "bool" and not skip.value.value):
                 edits = file.set_entry(db.body, "skip_final_snapshot", file.literal(True))
                 message = (
                     f"{what} has no final_snapshot_identifier and does not skip the final snapshot, "
                     "so `terraform destroy` fails; set skip_final_snapshot = true"
                 )
-                yield self.finding(Location(db.path, db.line, db.col), message, edits, safety="safe" if pipeline else "unsafe")
-            elif skip.value.kind == "bool" and not skip.value.value:
+                yield self.finding(Location(db.path, db.line, db.col), message, edits)
+            elif skip is None or skip.value.kind == "bool" and not skip.value.value:
                 name = next((v.value for n in IDENTIFIERS if (v := db.attr_value(n)) is not None and v.kind == "string"), None)
                 edits = file.insert_entry(db.body, "final_snapshot_identifier", file.literal(f"{name}-final")) if name else []
-                message = (
-                    f"{what} keeps a final snapshot (skip_final_snapshot = false) but does not name it, "
-                    "so `terraform destroy` fails; name it in final_snapshot_identifier"
-                )
+                kept = "does not skip the final snapshot" if skip is None else "keeps a final snapshot (skip_final_snapshot = false)"
+                message = f"{what} {kept} but does not name it, so `terraform destroy` fails; name it in final_snapshot_identifier"
                 yield self.finding(Location(db.path, db.line, db.col), message, edits, safety="unsafe")
