@@ -22,6 +22,8 @@ import pickle
 import shutil
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -74,7 +76,24 @@ def _folder() -> Path | None:
     return folder
 
 
+_suspended = 0  # > 0: neither read nor written (see suspended)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No entry is read or written inside: for a parse made with a higher recursion limit
+    (engine.deep_input), whose entry would be read back where that limit no longer holds."""
+    global _suspended
+    _suspended += 1
+    try:
+        yield
+    finally:
+        _suspended -= 1
+
+
 def _entry(language: str, text: str) -> Path | None:
+    if _suspended:
+        return None
     folder = _folder()
     if folder is None:
         return None

@@ -169,7 +169,7 @@ class HclFile(ParsedFile):
             elif token.type == "NULL":
                 kind = "null"
         elif data in ("int_lit", "float_lit"):
-            kind, value = "number", json.loads(text) if data == "int_lit" else float(text)
+            kind, value = "number", int(text) if data == "int_lit" else float(text)
         elif data == "string":
             if any(isinstance(c, Tree) and c.children and isinstance(c.children[0], Tree) for c in inner.children):
                 kind = "template"  # holds ${...} or %{...}

@@ -71,8 +71,10 @@ def blocks(text: str, block_cls: type, attribute_cls: type, string_value) -> lis
         return None
     try:
         return _Builder(text, data, block_cls, attribute_cls, string_value).body(root)
-    except (_Unsupported, RecursionError):
+    except _Unsupported:
         return None
+    # A RecursionError (values nested deeper than the recursion limit allows) is raised: lark
+    # would recurse as deep, and the engine parses such a file again with more room.
 
 
 _ESCAPED_TEMPLATE = re.compile(r"(?:\$\$|%%)\{[^}]*\}")
@@ -268,10 +270,8 @@ class _Builder:
             matched = i = m.end()
 
     def _number(self, text: str) -> tuple[str, Any]:
-        import json
-
         if _INT.fullmatch(text):
-            return "number", json.loads(text)
+            return "number", int(text)  # `0755` too, which HCL reads as 755 (and JSON refuses)
         if _FLOAT.fullmatch(text):
             return "number", float(text)
         raise _Unsupported(f"number {text!r}")

@@ -28,8 +28,9 @@ from iacfix.cache import store, user_cache_dir
 from iacfix.model import Edit
 from iacfix.textedit import line_number
 
-# Part of the cache key: another formatter build may lay text out differently.
-FORMATTER = "hcl-tools-0.21.0"
+# Part of the cache key: another formatter build (or what iacfix does around it) may lay text
+# out differently.
+FORMATTER = "hcl-tools-0.21.0+provider-functions"  # the second part: what _fmt adds to it
 
 # `type = "string"` (Terraform 0.11 syntax) and a bare collection keyword, as terraform fmt
 # rewrites them in a top-level `variable` block.
@@ -144,7 +145,7 @@ def canonical(file: HclFile, worker=None, original: str | None = None) -> Format
     for chunk in chunks:
         out = chunk if chunk in settled else cache.formatted(chunk)
         if out is None:
-            out = worker.fmt(chunk)
+            out = _fmt(worker, chunk)
             if _blanks_removed(out) != _blanks_removed(chunk):
                 raise FormatterError("the formatter changed more than blanks; file left as it is")
             cache.remember(chunk, out)
@@ -154,7 +155,7 @@ def canonical(file: HclFile, worker=None, original: str | None = None) -> Format
     text = "".join(laid_out)
     # What the formatter made is canonical once it leaves it as it is: asked once, remembered.
     for out in verify:
-        again = worker.fmt(out)
+        again = _fmt(worker, out)
         cache.remember(out, again)
         if again != out:
             break
@@ -163,6 +164,29 @@ def canonical(file: HclFile, worker=None, original: str | None = None) -> Format
     if text == file.text:
         return Formatted(text, False, 1)
     return Formatted(text, True, _first_difference(file.text, text))
+
+
+# A provider-defined function, `provider::terraform::encode_expr(...)` (Terraform 1.8): the
+# hclwrite the worker runs predates the `::` token and writes `provider : : terraform : : ...`.
+_PROVIDER_FUNCTION = re.compile(r"\bprovider::[A-Za-z_][\w-]*::[A-Za-z_][\w-]*")
+_FILLERS = ("__", "_9", "9_", "99")  # what stands in for `::`, the same width, so the layout is the same
+
+
+def _fmt(worker, text: str) -> str:
+    """The worker's layout of `text`, with each provider function's name written as one
+    identifier of the same width while hclwrite lays it out, then written back."""
+    names = set(_PROVIDER_FUNCTION.findall(text))
+    if not names:
+        return worker.fmt(text)
+    for filler in _FILLERS:
+        stand_ins = {name.replace("::", filler): name for name in names}
+        if not any(stand_in in text for stand_in in stand_ins):
+            break
+    else:
+        raise FormatterError("cannot lay out its provider function names; file left as it is")
+    pattern = re.compile("|".join(re.escape(s) for s in sorted(stand_ins, key=len, reverse=True)))
+    laid_out = worker.fmt(_PROVIDER_FUNCTION.sub(lambda m: m.group().replace("::", filler), text))
+    return pattern.sub(lambda m: stand_ins[m.group()], laid_out)
 
 
 def top_level_chunks(file: HclFile) -> list[int]:

@@ -10,18 +10,27 @@ from iacfix.backends.base import ParsedFile, Setting
 from iacfix.engine.projects import Project
 from iacfix.engine.selection import Options
 from iacfix.engine.workspace import Workspace
-from iacfix.model import Resource
+from iacfix.model import InputError, Location, Resource
 
 
 class Context:
     """One project of the tree as a rule sees it: its files (parsed as they are now, after the
     fixes of earlier rules), their resources and Terraform settings, and the run's options."""
 
-    def __init__(self, workspace: Workspace, project: Project, options: Options):
+    def __init__(self, workspace: Workspace, project: Project, options: Options, errors: list[InputError] | None = None):
         self.workspace = workspace
         self.project = project
         self.options = options
+        self.errors = errors if errors is not None else []  # the run's errors, which cannot_check adds to
         self._by_type: tuple[list[ParsedFile], dict[str, list[Resource]]] | None = None
+
+    def cannot_check(self, at: Location, message: str) -> None:
+        """Report that a rule could not look at a file (a tool it needs is missing or failed):
+        an error of the run (exit code 2), not a finding, since nothing is known to be wrong
+        with the code."""
+        error = InputError(at.path, at.line, message)
+        if error not in self.errors:
+            self.errors.append(error)
 
     def files(self, *languages: str) -> list[ParsedFile]:
         return [

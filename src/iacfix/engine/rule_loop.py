@@ -54,7 +54,7 @@ def run_project(
         if project.flavour in rule.flavours and (not select or settings.enables(rule)):
             start = time.perf_counter()
             try:
-                findings += _run_rule(rule, Context(workspace, project, options), settings.unsafe_fixes, errors)
+                findings += _run_rule(rule, Context(workspace, project, options, errors), settings.unsafe_fixes, errors)
             except Exception as exc:  # one broken rule must not cost the user the others
                 where = project.files[0] if project.files else project.root
                 errors.append(InputError(where, 1, f"internal error in {rule.code} ({type(exc).__name__}: {exc}); please report"))

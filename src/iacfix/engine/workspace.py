@@ -9,12 +9,36 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from iacfix.backends.base import BackendError, ParsedFile, SourceSyntaxError
+from iacfix.engine import deep_input
 from iacfix.files import SourceFile, discover, read_markdown, read_source
 from iacfix.model import InputError
 
 
 def parse_source(language: str, path: Path, text: str) -> ParsedFile:
-    """The backend's parse of one file's text (raises SourceSyntaxError, BackendError)."""
+    """The backend's parse of one file's text. Raises SourceSyntaxError or BackendError and
+    nothing else: whatever else a parser raises on one file is that file's error, not the run's."""
+    try:
+        return _parse(language, path, text)
+    except (SourceSyntaxError, BackendError):
+        raise
+    except RecursionError:
+        pass  # nested deeper than the recursion limit: once more, with room
+    except Exception as exc:  # noqa: BLE001 - a parser's bug must not stop the other files
+        raise BackendError(f"internal error while parsing it ({type(exc).__name__}: {exc}); please report") from None
+    try:
+        return deep_input.parse_with_room(lambda: _parse(language, path, text))
+    except deep_input.TooDeep:
+        raise BackendError(
+            f"nested more than {deep_input.MAX_NESTING} levels deep (brackets, or operators chained in one "
+            "expression): not read"
+        ) from None
+    except (SourceSyntaxError, BackendError):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise BackendError(f"internal error while parsing it ({type(exc).__name__}: {exc}); please report") from None
+
+
+def _parse(language: str, path: Path, text: str) -> ParsedFile:
     if language == "hcl":
         from iacfix.backends import hcl
 
