@@ -14,6 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from iacfix.cli import app
+from iacfix.engine import pool
+
+_run_batch = pool.run_batch
 
 runner = CliRunner()
 
@@ -137,3 +140,129 @@ def test_a_parser_failing_on_one_file_is_an_error_of_that_file(project, monkeypa
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == "a/main.tf:1: error: internal error while parsing it (KeyError: 'a parser bug'); please report"
     assert ("b/main.tf:2:3: " + EIP_FINDING) in result.stderr
+
+
+# -- 1. project discovery terminates: nested apps and monorepos ----------------------------------
+
+FILLER = "# " + "x" * 97 + "\n"  # a comment line: bytes that count towards a big tree, cheap to parse
+
+
+def _python_stack(name: str, filler_lines: int) -> str:
+    return (
+        FILLER * filler_lines
+        + "from constructs import Construct\n"
+        + "from cdktf_cdktf_provider_aws.ecs_service import EcsService\n\n\n"
+        + f"class {name}(Construct):\n"
+        + "    def __init__(self, scope: Construct, id: str):\n"
+        + "        super().__init__(scope, id)\n"
+        + '        EcsService(self, "service", name="app", launch_type="FARGATE")\n'
+    )
+
+
+def _nested_app(root: Path) -> None:
+    """A CDKTF app over 1.5 MB (so its projects run in a pool) with an example app inside it
+    that has its own cdktf.json and package.json."""
+    files = {
+        "app/cdktf.json": '{"language": "python", "app": "python main.py"}',
+        "app/package.json": '{"name": "app"}',
+        "app/main.py": "from cdktf import App\napp = App()\napp.synth()\n",
+        "app/examples/demo/cdktf.json": '{"language": "python", "app": "python main.py"}',
+        "app/examples/demo/package.json": '{"name": "demo"}',
+        "app/examples/demo/main.py": _python_stack("Demo", 0),
+    }
+    files.update({f"app/lib/stack_{i}.py": _python_stack(f"Stack{i}", 2000) for i in range(8)})
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+
+
+def _monorepo(root: Path) -> None:
+    """Workspaces of CDKTF apps in both languages (one with an example app inside), Terraform
+    modules, a root package.json, workflows and node_modules: 2.5 MB in all."""
+    files = {
+        "package.json": '{"private": true, "workspaces": ["apps/*"]}',
+        ".github/workflows/deploy.yml": "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npx cdktf deploy\n",
+        "apps/web/cdktf.json": '{"language": "typescript", "app": "npx ts-node main.ts"}',
+        "apps/web/package.json": '{"name": "web", "dependencies": {"cdktf": "0.20.0"}}',
+        "apps/web/main.ts": "".join(f"// {'y' * 97}\n" for _ in range(3000))
+        + 'import { App } from "cdktf";\nconst app = new App();\napp.synth();\n',
+        "apps/api/cdktf.json": '{"language": "python", "app": "python main.py"}',
+        "apps/api/main.py": _python_stack("Api", 16000),  # 1.6 MB: the app with an example inside is big
+        "apps/api/examples/minimal/cdktf.json": '{"language": "python", "app": "python main.py"}',
+        "apps/api/examples/minimal/main.py": _python_stack("Minimal", 0),
+        "apps/api/examples/minimal/package.json": '{"name": "minimal"}',
+        "apps/api/node_modules/cdktf/lib/index.ts": "export const x = ;\n",  # never read
+        "modules/vpc/main.tf": "".join(f"# {'z' * 97}\n" for _ in range(6000)) + SERVICE,
+        "modules/vpc/variables.tf": 'variable "name" {\n  type = string\n}\n',
+    }
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+
+
+def _measured_run(root: Path, *args) -> tuple[subprocess.CompletedProcess, float, int]:
+    """iacfix in a process of its own: its result, wall seconds and the peak resident set size
+    (bytes) of the biggest process it ran (itself, a pool process or the Node worker)."""
+    script = textwrap.dedent(
+        """\
+        import resource, subprocess, sys, time
+        start = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "iacfix", *sys.argv[1:]], capture_output=True, text=True)
+        sys.stdout.write(done.stdout)
+        sys.stderr.write(done.stderr)
+        print(f"\\n{done.returncode} {time.monotonic() - start} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        cwd=root, capture_output=True, text=True, timeout=300, env={**os.environ, "IACFIX_CACHE_DIR": ""},
+    )
+    stdout, _, figures = done.stdout.rstrip("\n").rpartition("\n")
+    code, seconds, peak_kib = figures.split()
+    return subprocess.CompletedProcess(done.args, int(code), stdout, done.stderr), float(seconds), int(peak_kib) * 1024
+
+
+@pytest.mark.parametrize("layout", [_nested_app, _monorepo], ids=["nested-app", "monorepo"])
+def test_nested_apps_and_monorepos_run_in_the_pool_and_finish(tmp_path, layout):
+    """The pool's batch split used to group the big app's files again, find the nested app,
+    split again and re-enter run() until RecursionError (a real monorepo: 110 s and 9 GB first).
+    A batch now runs the project the parent grouped. Every app is found once, and the run stays
+    within time and memory any user would accept."""
+    layout(tmp_path)
+    result, seconds, peak = _measured_run(tmp_path, ".", "--check", "--jobs", "2")
+    assert result.returncode == 1, result.stderr
+    assert "error" not in result.stderr
+    findings = [line.split(":")[0] for line in result.stderr.splitlines() if " ECS101 " in line]
+    expected = {
+        _nested_app: ["app/examples/demo/main.py"] + [f"app/lib/stack_{i}.py" for i in range(8)],
+        _monorepo: ["apps/api/examples/minimal/main.py", "apps/api/main.py", "modules/vpc/main.tf"],
+    }[layout]
+    assert sorted(findings) == sorted(expected)
+    assert seconds < 120
+    assert peak < 1_000_000_000
+    one_process, _, _ = _measured_run(tmp_path, ".", "--check", "--jobs", "1")
+    assert one_process.stderr == result.stderr
+
+
+def _dies_on_project_a(args):
+    if args[0].root.name == "a":
+        os._exit(139)  # what a segfault in native code does to the process
+    return _run_batch(args)
+
+
+def test_a_pool_process_that_dies_costs_only_its_project(tmp_path, monkeypatch):
+    import threading
+
+    from iacfix import engine
+
+    for name in ("a", "b", "c"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "main.tf").write_text(SERVICE)
+    monkeypatch.setattr(pool, "run_batch", _dies_on_project_a)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # fork, so the processes see the patch
+    result = engine.run([tmp_path], engine.Options(), tmp_path, jobs=2)
+    assert [(e.path.relative_to(tmp_path).as_posix(), e.message) for e in result.errors] == [
+        ("a/main.tf", "internal error: the process running this project stopped; please report")
+    ]
+    assert sorted(f.path.parent.name for f in result.findings) == ["b", "c"]
+    assert sorted(s.display for s, _ in result.changes()) == ["b/main.tf", "c/main.tf"]
