@@ -63,7 +63,17 @@ def iacfix_process(*args, cwd: Path, **kwargs) -> subprocess.CompletedProcess:
 # -- 2. one unusual but valid file never stops the run ------------------------------------------
 
 
-def test_hcl_value_nested_3000_deep_is_one_error_and_the_other_files_are_processed(project):
+@pytest.fixture
+def default_recursion_limit(monkeypatch):
+    """The limit a process starts with (test_architecture raises this one's): how deep a file
+    is read at once, before engine.deep_input is needed, depends on it."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(1000)
+    yield
+    sys.setrecursionlimit(limit)
+
+
+def test_hcl_value_nested_3000_deep_is_one_error_and_the_other_files_are_processed(project, default_recursion_limit):
     deep = "locals {\n  a = " + "[" * 3000 + "1" + "]" * 3000 + "\n}\n"
     project({"deep/main.tf": deep, "ok/main.tf": EIP})
     result = iacfix(".", "--check")
@@ -266,3 +276,49 @@ def test_a_pool_process_that_dies_costs_only_its_project(tmp_path, monkeypatch):
     ]
     assert sorted(f.path.parent.name for f in result.findings) == ["b", "c"]
     assert sorted(s.display for s, _ in result.changes()) == ["b/main.tf", "c/main.tf"]
+
+
+# -- 10. configuration mistakes are errors -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "config,message",
+    [
+        ('select = ["NOPE1"]\n', ".iacfix.toml: select: no rule code starts with 'NOPE1'"),
+        ('extend-select = "SG101,NOPE"\n', ".iacfix.toml: extend-select: no rule code starts with 'NOPE'"),
+        ('ignore = [101]\n', ".iacfix.toml: ignore must be a list of rule codes, not a list"),
+        ('unsafe-fixes = "false"\n', ".iacfix.toml: unsafe-fixes must be true or false, not the string 'false'"),
+        ('terraform-version = "banana"\n', '.iacfix.toml: terraform-version must be a Terraform version in quotes, such as "1.9.8", not the string \'banana\''),
+        ("terraform-version = 1.10\n", '.iacfix.toml: terraform-version must be a Terraform version in quotes, such as "1.9.8", not a number 1.1'),
+        ('selct = ["ECS"]\n', ".iacfix.toml: unknown key 'selct' (known keys: extend-select, ignore, select, terraform-version, unsafe-fixes)"),
+    ],
+)
+def test_configuration_mistakes_are_errors_naming_file_and_key(project, config, message):
+    """`select = ["NOPE1"]` turned every rule off and exited 0 (a CI gate passed);
+    `unsafe-fixes = "false"` counted as true and applied scaffolds."""
+    root = project({"main.tf": SERVICE, ".iacfix.toml": config})
+    result = iacfix(".", "--write")
+    assert (result.exit_code, result.stderr) == (2, f"error: {message}\n")
+    assert (root / "main.tf").read_text() == SERVICE  # nothing written
+
+
+def test_pyproject_table_is_checked_and_named(project):
+    project({"main.tf": SERVICE, "pyproject.toml": '[tool.black]\nline-length = 100\n\n[tool.iacfix]\nunsafe_fixes = true\n'})
+    result = iacfix(".", "--check")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: pyproject.toml [tool.iacfix]: unknown key 'unsafe_fixes' (known keys: ")
+
+
+def test_valid_configuration_still_applies(project):
+    project({"main.tf": SERVICE + EIP, ".iacfix.toml": 'select = "ECS, TF2"\nunsafe-fixes = false\nterraform-version = "1.10"\n'})
+    result = iacfix(".", "--check")
+    assert result.exit_code == 1
+    assert [line.split()[1] for line in result.stderr.splitlines()[:-1]] == ["ECS101", "TF203"]
+
+
+def test_every_config_key_is_in_one_table():
+    """Another setting is one more row of config.KEYS: the check reads nothing else."""
+    from iacfix import config
+
+    assert set(config.KEYS) == {"select", "extend-select", "ignore", "unsafe-fixes", "terraform-version"}
+    assert all(callable(key.check) and key.meaning for key in config.KEYS.values())

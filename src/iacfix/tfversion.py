@@ -34,17 +34,15 @@ class TargetVersion:
         return f"Terraform {'.'.join(map(str, self.version))} (from {self.source})"
 
 
-def target_version(explicit: str | None, root: Path, settings) -> TargetVersion:
+def target_version(explicit: str | None, configured: tuple[str, str] | None, root: Path, settings) -> TargetVersion:
     """The version a project's code targets, the first found in the order the module docstring
-    gives. `explicit`: --terraform-version; `settings`: the project's Terraform settings
+    gives. `explicit`: --terraform-version; `configured`: the project configuration's
+    `terraform-version` and the name of its file; `settings`: the project's Terraform settings
     (model `Setting`s: `terraform.required_version` is read from them)."""
-    from iacfix.config import project_config
-
     if explicit:
         return TargetVersion(parse_version(explicit), "--terraform-version")
-    config, config_path = project_config(root)
-    if "terraform-version" in config:
-        return TargetVersion(parse_version(str(config["terraform-version"])), config_path.name)
+    if configured:
+        return TargetVersion(parse_version(configured[0]), configured[1])
     for setting in settings:
         if setting.key == "terraform.required_version" and setting.value and setting.value.kind == "string":
             bound = lower_bound(setting.value.value)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from iacfix import tfversion
 from iacfix.backends.base import ParsedFile, Setting
+from iacfix.config import project_config
 from iacfix.engine.projects import Project
 from iacfix.engine.selection import Options
 from iacfix.engine.workspace import Workspace
@@ -69,4 +70,6 @@ class Context:
 
     @cached_property
     def terraform_version(self) -> tfversion.TargetVersion:
-        return tfversion.target_version(self.options.terraform_version, self.project.root, self.settings())
+        config, config_path = project_config(self.project.root)
+        configured = (config["terraform-version"], config_path.name) if "terraform-version" in config else None
+        return tfversion.target_version(self.options.terraform_version, configured, self.project.root, self.settings())
