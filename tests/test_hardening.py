@@ -5,6 +5,7 @@ discovery terminates; diffs apply; configuration mistakes are errors."""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 import textwrap
@@ -55,9 +56,9 @@ def iacfix_process(*args, cwd: Path, **kwargs) -> subprocess.CompletedProcess:
     """iacfix in a process of its own: what would crash it (a segfault, a hang) cannot take
     the test run down with it."""
     env = {**os.environ, "IACFIX_CACHE_DIR": "", **kwargs.pop("env", {})}
-    return subprocess.run(
-        [sys.executable, "-m", "iacfix", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=120, env=env, **kwargs
-    )
+    done = subprocess.run([sys.executable, "-m", "iacfix", *map(str, args)], cwd=cwd, capture_output=True, timeout=120, env=env, **kwargs)
+    # stdout as bytes would be: a CRLF file's diff keeps its \r (text mode would turn it into \n)
+    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
 
 
 # -- 2. one unusual but valid file never stops the run ------------------------------------------
@@ -322,3 +323,293 @@ def test_every_config_key_is_in_one_table():
 
     assert set(config.KEYS) == {"select", "extend-select", "ignore", "unsafe-fixes", "terraform-version"}
     assert all(callable(key.check) and key.meaning for key in config.KEYS.values())
+
+
+# -- 3, 4, 5, 9. writes keep what users have ------------------------------------------------------
+
+EIP_FIXED = 'resource "aws_eip" "a" {\n  domain = "vpc"\n}\n'
+
+
+def _leftovers(root: Path) -> list[str]:
+    from iacfix.files import is_leftover
+
+    return sorted(str(p.relative_to(root)) for p in root.rglob(".*") if is_leftover(p.name))
+
+
+def test_write_fixes_the_file_a_symlink_points_at_and_keeps_hard_links(project):
+    """os.replace on the link path turned the link into a plain file (the target stayed
+    unfixed) and gave a hard-linked file a new inode (the other link kept the old text)."""
+    root = project({"real/eip.tf": EIP, "proj/hard.tf": EIP})
+    (root / "proj/eip.tf").symlink_to("../real/eip.tf")
+    os.link(root / "proj/hard.tf", root / "real/hard_other.tf")
+    result = iacfix("proj", "--write")
+    assert (result.exit_code, result.stderr) == (0, "Fixed 2 findings in 2 files.\n")
+    assert (root / "proj/eip.tf").is_symlink() and os.readlink(root / "proj/eip.tf") == "../real/eip.tf"
+    assert (root / "real/eip.tf").read_text() == EIP_FIXED
+    hard, other = os.stat(root / "proj/hard.tf"), os.stat(root / "real/hard_other.tf")
+    assert (hard.st_ino, hard.st_nlink) == (other.st_ino, 2)
+    assert (root / "real/hard_other.tf").read_text() == EIP_FIXED
+    assert _leftovers(root) == []
+
+
+def test_write_keeps_the_mode_of_the_file(project):
+    root = project({"main.tf": EIP})
+    (root / "main.tf").chmod(0o640)
+    assert iacfix(".", "--write").exit_code == 0
+    assert stat.S_IMODE(os.stat(root / "main.tf").st_mode) == 0o640
+
+
+def test_a_file_edited_during_the_run_is_not_overwritten_nor_its_project(project, monkeypatch):
+    """Nothing checked that a file still held what was read: the edit was lost."""
+    from iacfix import engine
+
+    root = project({"main.tf": SERVICE, "eip.tf": EIP, "other/main.tf": EIP})
+    real_run = engine.run
+
+    def run_then_someone_edits(*args, **kwargs):
+        result = real_run(*args, **kwargs)
+        (root / "main.tf").write_text(SERVICE + "# edited meanwhile\n")
+        return result
+
+    monkeypatch.setattr(engine, "run", run_then_someone_edits)
+    result = iacfix(".", "--write")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == "main.tf:1: error: changed since iacfix read it: not written (nor the rest of its project); run iacfix again"
+    assert lines[-1] == "Fixed 1 finding in 1 file; 2 not written (see the errors above)."
+    assert (root / "main.tf").read_text() == SERVICE + "# edited meanwhile\n"
+    assert (root / "eip.tf").read_text() == EIP  # same module: together or not at all
+    assert (root / "other/main.tf").read_text() == EIP_FIXED  # another module: written
+    assert _leftovers(root) == []
+
+
+def _unwritable(monkeypatch, folder_name: str) -> None:
+    """Creating files in `folder_name` fails as in a read-only folder (the tests may run as
+    root, whom a folder's mode does not stop)."""
+    from iacfix import writes
+
+    real_open = os.open
+
+    def guarded_open(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT and Path(path).parent.name == folder_name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(writes.os, "open", guarded_open)
+
+
+def test_a_failed_write_is_reported_as_not_fixed_in_every_format(project, monkeypatch):
+    """A read-only folder: "cannot write: Permission denied", then "Fixed 1 finding" and
+    `"fixed": true` in the JSON."""
+    import json
+
+    root = project({"ro/main.tf": SERVICE, "rw/main.tf": EIP})
+    _unwritable(monkeypatch, "ro")
+    text = iacfix(".", "--write")
+    assert text.exit_code == 2
+    assert text.stderr.splitlines() == [
+        "ro/main.tf:1: error: cannot write: Permission denied; nothing of its project was written",
+        "ro/main.tf:1:1: ECS101 ECS service `app` has no desired count, so it runs 0 tasks (the provider default); "
+        "set to 2 (two tasks for availability)",
+        "Fixed 1 finding in 1 file; 1 not written (see the errors above).",
+    ]
+    assert (root / "ro/main.tf").read_text() == SERVICE and (root / "rw/main.tf").read_text() == EIP_FIXED
+    (root / "rw/main.tf").write_text(EIP)
+
+    as_json = json.loads(iacfix(".", "--write", "--output-format", "json").stdout)
+    assert {f["path"]: f["fixed"] for f in as_json["findings"]} == {"ro/main.tf": False, "rw/main.tf": True}
+    assert as_json["changed_files"] == ["rw/main.tf"]
+    (root / "rw/main.tf").write_text(EIP)
+
+    sarif = json.loads(iacfix(".", "--write", "--output-format", "sarif").stdout)
+    (run,) = sarif["runs"]
+    assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]] == ["ro/main.tf"]
+    assert run["invocations"][0]["executionSuccessful"] is False
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_is_not_written(project):
+    root = project({"ro/main.tf": SERVICE})
+    (root / "ro").chmod(0o555)
+    try:
+        result = iacfix(".", "--write")
+    finally:
+        (root / "ro").chmod(0o755)
+    assert result.exit_code == 2
+    assert "ro/main.tf:1: error: cannot write: Permission denied" in result.stderr
+    assert result.stderr.splitlines()[-1] == "Fixed 0 findings in 0 files; 1 not written (see the errors above)."
+
+
+def test_the_bot_does_not_count_a_fix_it_could_not_write(monkeypatch, tmp_path):
+    """The bot shares the CLI's writing: a project it could not write has no fixed findings."""
+    from iacfix import engine, writes
+
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro/main.tf").write_text(SERVICE)
+    _unwritable(monkeypatch, "ro")
+    result = engine.run([tmp_path], engine.Options(), tmp_path)
+    applied = writes.apply(result)
+    assert (applied.changes, [f.code for f in applied.unwritten]) == ([], ["ECS101"])
+    assert [e.message for e in applied.errors] == ["cannot write: Permission denied; nothing of its project was written"]
+
+
+KILLED_WRITE = textwrap.dedent(
+    """\
+    import os, sys
+    from iacfix import writes
+    from iacfix.cli import main
+
+    stop_after, how = int(sys.argv[1]), sys.argv[2]
+    real_replace, real_stage = writes._replace, writes._stage
+    done = {"staged": 0, "replaced": 0}
+
+    def replace(replacement):
+        if how == "kill" and done["replaced"] == stop_after:
+            os._exit(137)  # as SIGKILL: no cleanup runs
+        done["replaced"] += 1
+        real_replace(replacement)
+
+    def stage(source, data):
+        if how == "term" and done["staged"] == stop_after:
+            os.kill(os.getpid(), 15)
+        done["staged"] += 1
+        return real_stage(source, data)
+
+    writes._replace, writes._stage = replace, stage
+    sys.argv = ["iacfix", ".", "--write"]
+    main()
+    """
+)
+
+
+def _seven_file_module(root: Path) -> dict[str, str]:
+    files = {f"part{i}.tf": EIP.replace('"a"', f'"a{i}"') for i in range(7)}
+    for name, text in files.items():
+        (root / name).write_text(text)
+    return files
+
+
+def test_a_write_killed_midway_is_finished_by_the_next_run(tmp_path):
+    """A killed --write left 5 of 7 files fixed and stray temporary files."""
+    files = _seven_file_module(tmp_path)
+    killed = subprocess.run([sys.executable, "-c", KILLED_WRITE, "5", "kill"], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "IACFIX_CACHE_DIR": ""})
+    assert killed.returncode == 137
+    fixed = [name for name in files if "domain" in (tmp_path / name).read_text()]
+    assert len(fixed) == 5 and len(_leftovers(tmp_path)) == 3  # the journal and two staged files
+    after = iacfix_process(".", "--check", cwd=tmp_path)
+    assert after.returncode == 0, after.stderr
+    assert after.stderr.count("note: written now: an iacfix run stopped while writing its project's fixes") == 2
+    assert all("domain" in (tmp_path / name).read_text() for name in files)
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_write_terminated_before_its_journal_changes_nothing_and_leaves_nothing(tmp_path):
+    files = _seven_file_module(tmp_path)
+    terminated = subprocess.run([sys.executable, "-c", KILLED_WRITE, "3", "term"], cwd=tmp_path, capture_output=True,
+                                text=True, env={**os.environ, "IACFIX_CACHE_DIR": ""})
+    assert terminated.returncode == -15  # ended by the signal, as without iacfix's handler
+    assert all((tmp_path / name).read_text() == text for name, text in files.items())
+    assert _leftovers(tmp_path) == []
+
+
+def test_what_a_dead_process_staged_is_removed_and_a_live_one_is_left(tmp_path):
+    (tmp_path / "main.tf").write_text(EIP)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stray = tmp_path / f".main.tf.iacfix-{dead.stdout.strip()}-0badcafe.tmp"
+    live = tmp_path / f".main.tf.iacfix-{os.getppid()}-0badcafe.tmp"
+    stray.write_text("half"), live.write_text("busy")
+    assert iacfix_process(".", "--check", cwd=tmp_path).returncode == 1
+    assert (stray.exists(), live.exists()) == (False, True)
+
+
+# -- 6. discovery: special files are never opened, unreadable folders are errors ----------------
+
+
+def test_a_fifo_named_like_a_source_file_is_an_error_and_never_opened(tmp_path):
+    """A FIFO *.tf hung a folder walk forever; named on the command line it was skipped with
+    exit code 0."""
+    (tmp_path / "main.tf").write_text(EIP)
+    os.mkfifo(tmp_path / "pipe.tf")
+    walked = iacfix_process(".", "--check", cwd=tmp_path)
+    named = iacfix_process("pipe.tf", cwd=tmp_path)
+    assert walked.returncode == named.returncode == 2
+    assert walked.stderr.splitlines()[0] == named.stderr.splitlines()[0] == "pipe.tf:1: error: cannot read: a FIFO, not a source file"
+    assert ("main.tf:2:3: " + EIP_FINDING) in walked.stderr
+
+
+def test_an_unreadable_folder_is_an_error(project, monkeypatch):
+    root = project({"ok/main.tf": EIP, "locked/main.tf": EIP})
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = iacfix(".", "--check")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "locked:1: error: cannot read folder: Permission denied"
+    assert ("ok/main.tf:2:3: " + EIP_FINDING) in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any folder")
+def test_a_folder_without_read_permission_is_an_error(project):
+    root = project({"ok/main.tf": EIP, "locked/main.tf": EIP})
+    (root / "locked").chmod(0)
+    try:
+        result = iacfix(".", "--check")
+    finally:
+        (root / "locked").chmod(0o755)
+    assert result.exit_code == 2 and "locked:1: error: cannot read folder: Permission denied" in result.stderr
+
+
+def test_folders_linked_in_a_loop_are_walked_once(project):
+    root = project({"a/main.tf": EIP})
+    (root / "a/loop").symlink_to("..")
+    result = iacfix(".", "--check")
+    assert result.exit_code == 1 and result.stderr.count(EIP_FINDING) == 1
+
+
+# -- 7. diffs git apply accepts --------------------------------------------------------------------
+
+
+def _tricky_tree(root: Path) -> list[Path]:
+    files = {
+        "work/bom.tf": b"\xef\xbb\xbf" + EIP.encode(),
+        "work/crlf.tf": EIP.replace("\n", "\r\n").encode(),
+        "work/bom_crlf.tf": b"\xef\xbb\xbf" + EIP.replace("\n", "\r\n").encode(),
+        "work/no_newline/main.tf": EIP.rstrip("\n").encode(),
+        "work/real/linked.tf": EIP.encode(),
+        "elsewhere/main.tf": EIP.encode(),
+    }
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+    (root / "work/link").mkdir()
+    (root / "work/link/linked.tf").symlink_to("../real/linked.tf")
+    return [Path(rel) for rel in files]
+
+
+@pytest.mark.parametrize("outside", [False, True], ids=["inside", "outside"])
+def test_every_diff_applies_with_git_and_gives_what_write_writes(tmp_path, outside):
+    """Byte-order marks (the context lines dropped them), CRLF, no final newline, a symlink, and
+    files outside the folder iacfix runs in (`a//abs/...`, `a/../x`) made diffs git refused."""
+    previewed, written = tmp_path / "previewed", tmp_path / "written"
+    files = _tricky_tree(previewed)
+    _tricky_tree(written)
+    paths = ["bom.tf", "crlf.tf", "bom_crlf.tf", "no_newline", "link"] + (["../elsewhere"] if outside else [])
+
+    dry_run = iacfix_process(*paths, cwd=previewed / "work")
+    assert dry_run.returncode == 1 and dry_run.stdout.count("diff --git") == len(paths)
+    assert "a//" not in dry_run.stdout and "a/.." not in dry_run.stdout
+    assert ("apply it there, `git -C / apply`" in dry_run.stderr) is outside
+    apply_in = ["git", "-C", "/", "apply", "-"] if outside else ["git", "apply", "-"]
+    applied = subprocess.run(apply_in, input=dry_run.stdout.encode("utf-8"), cwd=previewed / "work", capture_output=True)
+    assert applied.returncode == 0, applied.stderr
+
+    assert iacfix_process(*paths, "--write", cwd=written / "work").returncode == 0
+    for rel in files:
+        assert (previewed / rel).read_bytes() == (written / rel).read_bytes(), rel
+    assert (previewed / "work/link/linked.tf").is_symlink() and (written / "work/link/linked.tf").is_symlink()

@@ -259,8 +259,7 @@ class Bot:
     # -- the fixes ------------------------------------------------------------------------------
 
     def _fix(self, tree: Path) -> Fixes:
-        from iacfix import engine
-        from iacfix.files import write_atomic
+        from iacfix import engine, writes
         from iacfix.output import Outcome
 
         targets = []
@@ -271,12 +270,11 @@ class Bot:
             except ValueError:
                 raise BotError(f"{given} is outside the git checkout {self.top}") from None
         result = engine.run(targets, engine.Options(), tree)
-        changes = result.changes()
-        for source, text in changes:
-            if not self.dry_run:
-                write_atomic(source.path, source.encode(text))
+        applied = writes.apply(result, write=not self.dry_run)
+        changes = applied.changes
+        result.errors += applied.errors
         human = [f for f in result.findings if not f.fixable]
-        outcome = Outcome(result, changes, human, "write", tree)
+        outcome = Outcome(result, changes, human + applied.unwritten, "write", tree)  # a fix not written is no fix
 
         def row(f) -> tuple[str, int, str, str]:
             shown, line, _ = outcome.locate(f.path, f.line, f.col)

@@ -3,8 +3,28 @@
 from __future__ import annotations
 
 import difflib
+import os
+from pathlib import Path
 
 NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+def diff_paths(paths: list[Path], cwd: Path) -> tuple[dict[Path, str], bool]:
+    """How the diff names each file, and whether it names them from the root folder.
+
+    `git apply` and `patch -p1` take a path relative to the folder they run in and refuse one
+    that leaves it (`../x`) or starts at the root (`/x`). So the diff applies from the cwd when
+    every file is below it; otherwise every file is named from the root, as git names an
+    absolute path (`a/home/me/x/main.tf`), and the diff applies there (`git -C / apply`).
+    A symbolic link is named by the file it points at, which is what --write changes (both
+    refuse to patch a link).
+    """
+    resolved = {path: Path(os.path.realpath(path)) for path in paths}
+    base = Path(os.path.realpath(cwd))
+    try:
+        return {path: real.relative_to(base).as_posix() for path, real in resolved.items()}, False
+    except ValueError:
+        return {path: real.as_posix().lstrip("/") for path, real in resolved.items()}, True
 
 
 def unified_diff(display: str, before: str | None, after: str | None) -> str:

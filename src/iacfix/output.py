@@ -59,11 +59,18 @@ class Outcome:
         return sorted(findings, key=lambda f: (self.locate(f.path, f.line, f.col), f.code))
 
     def diff(self) -> str:
-        from iacfix.diff import unified_diff
+        from iacfix.diff import diff_paths, unified_diff
 
         if self.mode != "dry-run":
             return ""
-        return "".join(unified_diff(s.display, s.restore(s.text), s.restore(text)) for s, text in self.changes)
+        shown, _ = diff_paths([s.path for s, _ in self.changes], self.cwd)
+        return "".join(unified_diff(shown[s.path], s.restore(s.text), s.restore(text)) for s, text in self.changes)
+
+    def diff_from_root(self) -> bool:
+        """Whether the diff names its files from the root folder (some are outside the cwd)."""
+        from iacfix.diff import diff_paths
+
+        return self.mode == "dry-run" and diff_paths([s.path for s, _ in self.changes], self.cwd)[1]
 
     def fixed(self) -> list[Finding]:
         if self.mode != "write":
@@ -76,7 +83,11 @@ class Outcome:
         if self.mode == "write":
             fixed, files = len(findings) - len(remaining), len(self.changes)
             text = f"Fixed {fixed} finding{'s' * (fixed != 1)} in {files} file{'s' * (files != 1)}"
-            return text + (f"; {len(remaining)} need a human." if remaining else ".")
+            unwritten = sum(f.fixable for f in remaining)  # their files could not be written
+            if unwritten:
+                text += f"; {unwritten} not written (see the errors above)"
+            human = len(remaining) - unwritten
+            return text + (f"; {human} need a human." if human else ".")
         if not findings:
             return "No findings."
         fixable = sum(f.fixable for f in findings)
@@ -108,6 +119,8 @@ def _text(outcome: Outcome) -> None:
     if diff:
         sys.stdout.buffer.write(diff.encode("utf-8"))  # bytes: a CRLF file's diff keeps its \r
         sys.stdout.flush()
+        if outcome.diff_from_root():
+            _err("The diff names its files from / (some are outside this folder): apply it there, `git -C / apply`.")
     _err(outcome.summary())
 
 

@@ -1,10 +1,9 @@
 """The virtual tree: every file's original and current text, parses of the current text, and
-loading it from the paths a user names. Nothing here touches the disk but reading."""
+loading it from the paths a user names. Nothing here writes, save to finish what a stopped
+`--write` left (iacfix.writes.recover) before anything is read."""
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -122,7 +121,7 @@ class Workspace:
         It starts empty; once edits give it text, the diff shows it as a new file (`--- /dev/null`)
         and --write creates it. A created file nobody writes into is never reported or written.
         """
-        source = NewSourceFile(_UnwrittenPath(path), display, language, "", False, False)
+        source = NewSourceFile(path, display, language, "", False, False)
         self.sources[path] = source
         self.text[path] = ""
         return source
@@ -131,27 +130,21 @@ class Workspace:
 class NewSourceFile(SourceFile):
     """A file a fix creates: its text before the fixes is no file at all (None in the diff)."""
 
+    created = True
+
     def restore(self, text: str) -> str | None:  # type: ignore[override]
         return None if text == "" else super().restore(text)
-
-
-class _UnwrittenPath(type(Path())):  # type: ignore[misc]  # PosixPath or WindowsPath
-    """The path of a file a fix creates. files.write_atomic keeps the mode of the file it
-    replaces; until this one exists, its stat() gives the mode a newly created file gets."""
-
-    def stat(self, *, follow_symlinks: bool = True):
-        try:
-            return super().stat(follow_symlinks=follow_symlinks)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            return os.stat_result((stat.S_IFREG | (0o666 & ~umask), 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
 
 def load(paths: Sequence[Path], cwd: Path, parse: bool = True, progress=None) -> tuple[Workspace, list[InputError]]:
     """Read (and, unless parse=False, parse) every file the paths name; a file that cannot be
     read or parsed is reported and left out. A markdown answer is read as its code blocks."""
-    files, errors = discover(paths)
+    leftovers: list[Path] = []
+    files, errors = discover(paths, leftovers)
+    if leftovers:  # what a stopped --write left: finished before anything is read
+        from iacfix import writes
+
+        errors += writes.recover(leftovers)
     sources, answers = [], []
     for path in files:
         source = read_source(path, cwd)
