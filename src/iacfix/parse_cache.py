@@ -91,8 +91,14 @@ def suspended() -> Iterator[None]:
         _suspended -= 1
 
 
+# A longer text is neither kept nor looked for: pickling a 5 MB Terraform file's parse doubled the
+# memory and the time of each of its parses, and most versions of such a text (one after each
+# rule's fix) are never read again.
+MAX_CHARS = 1_000_000
+
+
 def _entry(language: str, text: str) -> Path | None:
-    if _suspended:
+    if _suspended or len(text) > MAX_CHARS:
         return None
     folder = _folder()
     if folder is None:

@@ -65,6 +65,10 @@ class Context:
             cached = self._by_type = (files, by_type)
         return cached[1]
 
+    def forget_parses(self) -> None:
+        """Drop what was built from the files' parses (the index of resources by type)."""
+        self._by_type = None
+
     def settings(self) -> list[Setting]:
         return [s for f in self.files() for s in f.settings()]
 

@@ -99,6 +99,7 @@ def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError]) 
                 deferred = True  # seen again, on the repaired tree, in the next pass
                 continue
             accepted.append(finding)
+        ctx.forget_parses()  # what it built from the parses an edit replaces is not needed again
         _apply(ctx.workspace, accepted, errors)
         kept += accepted
         if not deferred:
@@ -135,6 +136,9 @@ def _apply(workspace: Workspace, findings: list[Finding], errors: list[InputErro
         reparsed: dict[Path, tuple[str, ParsedFile]] = {}
         for path, edits in by_file.items():
             text = apply_edits(workspace.text[path], edits)
+            # The old parse goes first, so that a big file is not held twice (it is parsed again
+            # from the old text if the new one does not parse).
+            workspace.forget_parse(path)
             try:
                 reparsed[path] = (text, parse_source(workspace.sources[path].language, path, text))
             except SourceSyntaxError as exc:

@@ -68,6 +68,10 @@ class Workspace:
             self._parsed[path] = cached
         return cached[1]
 
+    def forget_parse(self, path: Path) -> None:
+        """Drop the parse of the file's current text (`parsed` makes it again when asked)."""
+        self._parsed.pop(path, None)
+
     def adopt(self, path: Path, text: str, parsed: ParsedFile) -> None:
         self.text[path] = text
         self._parsed[path] = (text, parsed)
@@ -99,9 +103,13 @@ class Workspace:
         return errors
 
     def release(self) -> None:
-        """Done with the parses: the TypeScript worker drops this tree's files (it would keep
-        every file of a long sweep otherwise), and so do the cached views that point at them."""
+        """Done with the parses: they are dropped (`parsed` makes one again if asked: what is
+        left to do, the diff and the writing, needs the texts only), and the TypeScript worker
+        drops this tree's files (it would keep every file of a long sweep otherwise), and so do
+        the cached views that point at them."""
         typescript = [p for p in self._parsed if self.sources.get(p) and self.sources[p].language == "typescript"]
+        for path in [p for p in self._parsed if p not in typescript]:
+            del self._parsed[path]
         if not typescript:
             return
         from iacfix.backends.cdktf import forget_unsent
