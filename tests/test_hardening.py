@@ -135,6 +135,16 @@ def test_tf001_keeps_provider_defined_function_names(project):
     assert (root / "a/main.tf").read_text() == (root / "b/main.tf").read_text() == f"locals {{\n  x  = {call}\n  yy = 2\n}}\n"
 
 
+def test_python_with_lone_carriage_returns_is_an_error_not_a_crash(project):
+    """Found by the fuzz test: CPython breaks lines at a lone CR, iacfix's positions at LF, and
+    the view's offsets ran past the end of the text (IndexError)."""
+    project({"cdktf.json": '{"language": "python"}', "main.py": PY_SERVICE.replace("\n", "\r"), "other/main.tf": EIP})
+    result = iacfix(".", "--check")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "main.py:1: error: a line ends with a lone carriage return (CR), near line 1: not read (use LF or CRLF)"
+    assert ("other/main.tf:2:3: " + EIP_FINDING) in result.stderr
+
+
 def test_a_parser_failing_on_one_file_is_an_error_of_that_file(project, monkeypatch):
     from iacfix.backends import hcl
 
