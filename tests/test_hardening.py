@@ -527,10 +527,12 @@ def test_what_a_dead_process_staged_is_removed_and_a_live_one_is_left(tmp_path):
     (tmp_path / "main.tf").write_text(EIP)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     stray = tmp_path / f".main.tf.iacfix-{dead.stdout.strip()}-0badcafe.tmp"
+    draft = tmp_path / f".iacfix-journal-{dead.stdout.strip()}-0badcafe.json.draft"  # stopped before committing
     live = tmp_path / f".main.tf.iacfix-{os.getppid()}-0badcafe.tmp"
-    stray.write_text("half"), live.write_text("busy")
+    stray.write_text("half"), draft.write_text("{"), live.write_text("busy")
     assert iacfix_process(".", "--check", cwd=tmp_path).returncode == 1
-    assert (stray.exists(), live.exists()) == (False, True)
+    assert (stray.exists(), draft.exists(), live.exists()) == (False, False, True)
+    assert (tmp_path / "main.tf").read_text() == EIP
 
 
 # -- 6. discovery: special files are never opened, unreadable folders are errors ----------------

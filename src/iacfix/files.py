@@ -182,7 +182,7 @@ def read_markdown(answer: SourceFile) -> tuple[list[SourceFile], list[InputError
 # replaces it, and the journal of a project's replacements. A run that stops midway leaves them,
 # and the next run over those folders finds them (discover) and finishes or removes them.
 STAGED = re.compile(r"\.(?P<name>.+)\.iacfix-(?P<pid>\d+)-[0-9a-f]+\.tmp")
-JOURNAL = re.compile(r"\.iacfix-journal-(?P<pid>\d+)-[0-9a-f]+\.json")
+JOURNAL = re.compile(r"\.iacfix-journal-(?P<pid>\d+)-[0-9a-f]+\.json(?P<draft>\.draft)?")  # a draft: not committed
 LEGACY_STAGED = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.iacfix")  # tempfile.mkstemp's, before journals
 
 

@@ -22,6 +22,7 @@ files a dead process staged but never committed are removed.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
@@ -144,6 +145,8 @@ def _stage(source: SourceFile, data: bytes) -> _Replacement:
     else:
         info = os.stat(target)
         mode, in_place = stat.S_IMODE(info.st_mode), info.st_nlink > 1
+        if in_place and not os.access(target, os.W_OK):  # known now, not halfway through the commit
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
     staged = target.parent / f".{target.name}.iacfix-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
@@ -308,14 +311,21 @@ def recover(leftovers: Sequence[Path]) -> list[InputError]:
     for path in sorted(leftovers, key=lambda p: not JOURNAL.fullmatch(p.name)):  # journals first
         journal = JOURNAL.fullmatch(path.name)
         if journal and not _alive(int(journal["pid"])):
-            notes += _finish(path)
+            if journal["draft"]:  # stopped before its commit point: nothing was replaced
+                _remove(path)
+            else:
+                notes += _finish(path)
         staged = STAGED.fullmatch(path.name)
         if staged and not _alive(int(staged["pid"])) or LEGACY_STAGED.fullmatch(path.name) and _older_than(path, LEGACY_AGE_SECONDS):
-            try:
-                path.unlink(missing_ok=True)
-            except OSError:
-                pass
+            _remove(path)
     return notes
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _finish(journal: Path) -> list[InputError]:
