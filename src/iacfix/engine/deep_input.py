@@ -57,16 +57,16 @@ def _with_room(function: Callable[[], Result]) -> Result:
 
     limit = sys.getrecursionlimit()
     previous_stack = threading.stack_size()
-    try:
-        threading.stack_size(DEEP_STACK_BYTES)
-        thread = threading.Thread(target=target, name="iacfix-deep-parse", daemon=True)
-    finally:
-        threading.stack_size(previous_stack)
     sys.setrecursionlimit(max(limit, DEEP_RECURSION_LIMIT))
     try:
-        thread.start()
+        thread = threading.Thread(target=target, name="iacfix-deep-parse", daemon=True)
+        threading.stack_size(DEEP_STACK_BYTES)
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(previous_stack)  # for this thread only (the stack size is the process's)
         thread.join()
-    except RuntimeError:  # no thread of that size here (a strict memory limit): as deep as before
+    except (RuntimeError, ValueError):  # no thread of that size here (a strict memory limit)
         raise RecursionError("no room for a deeper parse") from None
     finally:
         sys.setrecursionlimit(limit)

@@ -65,14 +65,11 @@ def run_projects(
     findings: list[Finding] = []
     errors: list[InputError] = []
     for done, (batch, result) in enumerate(_batch_results(batches, workers), 1):
-        if result is None:
+        if result is None:  # its process died: one error, and nothing of it reported or written
             project = batch[0]
             where = project.files[0] if project.files else project.root
             errors.append(InputError(where, 1, "internal error: the process running this project stopped; please report"))
-            for path in project.files:  # nothing of it is reported or written
-                workspace.sources.pop(path, None)
-                workspace.text.pop(path, None)
-            continue
+            result = [], [], {}, [], project.files
         batch_findings, batch_errors, texts, created, unparsed = result
         findings += batch_findings
         errors += batch_errors
