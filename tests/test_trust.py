@@ -81,11 +81,11 @@ def _required(constraint: str) -> Setting:
 
 def test_the_declared_required_version_wins_over_the_terraform_on_path(tmp_path, monkeypatch):
     monkeypatch.setattr(tfversion, "installed_version", lambda: (1, 11, 4))
-    assert tfversion.target_version(None, tmp_path, [_required(">= 1.5.0")]).version == (1, 5, 0)
+    assert tfversion.target_version(None, None, tmp_path, [_required(">= 1.5.0")]).version == (1, 5, 0)
     # no lower bound: the installed 1.11 is the target only where the declared range admits it
-    assert tfversion.target_version(None, tmp_path, [_required("< 2.0")]).version == (1, 11, 4)
-    assert tfversion.target_version(None, tmp_path, [_required("< 1.10")]).version is None
-    assert tfversion.target_version(None, tmp_path, []).version == (1, 11, 4)
+    assert tfversion.target_version(None, None, tmp_path, [_required("< 2.0")]).version == (1, 11, 4)
+    assert tfversion.target_version(None, None, tmp_path, [_required("< 1.10")]).version is None
+    assert tfversion.target_version(None, None, tmp_path, []).version == (1, 11, 4)
 
 
 @pytest.mark.parametrize(

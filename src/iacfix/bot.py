@@ -407,8 +407,7 @@ class Bot:
     # -- the fixes ------------------------------------------------------------------------------
 
     def _fix(self, tree: Path) -> Fixes:
-        from iacfix import engine
-        from iacfix.files import write_atomic
+        from iacfix import engine, writes
         from iacfix.output import Outcome
 
         targets = [self._in_tree(tree, given) for given in self.paths]
@@ -416,12 +415,11 @@ class Bot:
         if options.config is not None:  # the base's copy of a config file in the checkout
             options = dataclasses.replace(options, config=self._in_tree(tree, options.config))
         result = engine.run(targets, options, tree, jobs=self.jobs)
-        changes = result.changes()
-        for source, text in changes:
-            if not self.dry_run:
-                write_atomic(source.path, source.encode(text))
+        applied = writes.apply(result, write=not self.dry_run)
+        changes = applied.changes
+        result.errors += applied.errors
         human = [f for f in result.findings if not f.fixable]
-        outcome = Outcome(result, changes, human, "write", tree)
+        outcome = Outcome(result, changes, human + applied.unwritten, "write", tree)  # a fix not written is no fix
 
         def row(f) -> tuple[str, int, str, str]:
             shown, line, _ = outcome.locate(f.path, f.line, f.col)

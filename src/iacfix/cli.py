@@ -80,7 +80,6 @@ def main_command(
     """Find the failures language models make in Terraform and CDK for Terraform code, and fix them."""
     from iacfix import engine
     from iacfix.config import ConfigError
-    from iacfix.model import InputError
 
     if dry_run + write + check > 1:
         raise typer.BadParameter("choose one of --dry-run, --write and --check")
@@ -99,17 +98,15 @@ def main_command(
         _err(f"error: {exc}")
         raise typer.Exit(EXIT_ERROR) from None
 
-    changes = result.changes()
+    from iacfix import writes
+
+    applied = writes.apply(result, write=write)
+    changes = applied.changes
     remaining = result.findings
     if write:
-        from iacfix.files import write_atomic
-
-        for source, text in changes:
-            try:
-                write_atomic(source.path, source.encode(text))
-            except OSError as exc:
-                result.errors.append(InputError(source.path, 1, f"cannot write: {exc.strerror or exc}"))
-        remaining = [f for f in result.findings if not f.fixable]
+        result.errors += applied.errors
+        unwritten = {id(f) for f in applied.unwritten}
+        remaining = [f for f in result.findings if not f.fixable or id(f) in unwritten]
 
     if extract is not None:
         _extract(result, extract, quiet)

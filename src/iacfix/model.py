@@ -19,7 +19,29 @@ class Edit:
     text: str
 
 
-@dataclass
+class _NoItems(list):
+    """The props or items of a parsed value that has none, one list shared by all of them (two
+    empty lists per leaf value were a seventh of a parse's memory). Read like any empty list;
+    changing it raises: such a value is given a list of its own first."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("this value's props or items are the shared empty list: assign it a list of its own")
+
+    append = extend = insert = remove = pop = clear = sort = reverse = _refuse
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+
+    def __reduce__(self):
+        return _no_items, ()  # read back (a parse from the cache, a pool's result) as the shared one
+
+
+def _no_items() -> _NoItems:
+    return NO_ITEMS
+
+
+NO_ITEMS = _NoItems()
+
+
+@dataclass(slots=True)
 class Value:
     """An expression as written in the source, with what is known of it.
 
@@ -55,8 +77,8 @@ class Value:
             get("line", 0),
             get("col", 0),
             get("value"),
-            [Prop.from_view(p) for p in props] if props else [],
-            [cls.from_view(i) for i in items] if items else [],
+            [Prop.from_view(p) for p in props] if props else NO_ITEMS,
+            [cls.from_view(i) for i in items] if items else NO_ITEMS,
             get("type"),
         )
 
@@ -71,7 +93,7 @@ class Value:
         return [i for i in self.items if i.kind == "object"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Prop:
     """One `key: value` of an object, keyword argument, or HCL attribute."""
 
@@ -86,7 +108,7 @@ class Prop:
         return cls(data["key"], tuple(data["key_span"]), Value.from_view(data["value"]), tuple(data["span"]))
 
 
-@dataclass
+@dataclass(slots=True)
 class Resource:
     """A provider resource however it is written: an HCL `resource` block or a CDKTF construct.
 

@@ -124,11 +124,18 @@ class Outcome:
         return sorted(findings, key=lambda f: (self.locate(f.path, f.line, f.col), f.code))
 
     def diff(self) -> str:
-        from iacfix.diff import unified_diff
+        from iacfix.diff import diff_paths, unified_diff
 
         if self.mode != "dry-run":
             return ""
-        return "".join(unified_diff(s.display, s.restore(s.text), s.restore(text)) for s, text in self.changes)
+        shown, _ = diff_paths([s.path for s, _ in self.changes], self.cwd)
+        return "".join(unified_diff(shown[s.path], s.restore(s.text), s.restore(text)) for s, text in self.changes)
+
+    def diff_from_root(self) -> bool:
+        """Whether the diff names its files from the root folder (some are outside the cwd)."""
+        from iacfix.diff import diff_paths
+
+        return self.mode == "dry-run" and diff_paths([s.path for s, _ in self.changes], self.cwd)[1]
 
     def fixed(self) -> list[Finding]:
         if self.mode != "write":
@@ -144,10 +151,14 @@ class Outcome:
             return "No findings."
         if self.mode == "write":
             fixed, files = len(findings) - len(remaining), len(self.changes)
-            if not fixed:
-                return f"Nothing fixed; {_plural(len(remaining), 'finding')} need{'s' * (len(remaining) == 1)} a human."
+            unwritten = sum(f.fixable for f in remaining)  # their files could not be written
+            human = len(remaining) - unwritten
+            if not fixed and not unwritten:
+                return f"Nothing fixed; {_plural(human, 'finding')} need{'s' * (human == 1)} a human."
             text = f"Fixed {_plural(fixed, 'finding')} in {_plural(files, 'file')}"
-            return text + (f"; {len(remaining)} need a human." if remaining else ".")
+            if unwritten:
+                text += f"; {unwritten} not written (see the errors above)"
+            return text + (f"; {human} need a human." if human else ".")
         fixable = sum(f.fixable for f in findings)
         text = f"Found {len(findings)} finding{'s' * (len(findings) != 1)} ({fixable} fixable)."
         unsafe = sum(bool(f.preview) for f in findings)
@@ -202,6 +213,8 @@ def _text(outcome: Outcome) -> None:
         diff = Style(colour_enabled(sys.stdout)).diff(diff)
         sys.stdout.buffer.write(diff.encode("utf-8"))  # bytes: a CRLF file's diff keeps its \r
         sys.stdout.flush()
+        if outcome.diff_from_root():
+            _err("The diff names its files from / (some are outside this folder): apply it there, `git -C / apply`.")
     if not outcome.quiet:
         _err(style.summary(outcome.summary()))
 

@@ -22,6 +22,8 @@ import pickle
 import shutil
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -74,7 +76,30 @@ def _folder() -> Path | None:
     return folder
 
 
+_suspended = 0  # > 0: neither read nor written (see suspended)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No entry is read or written inside: for a parse made with a higher recursion limit
+    (engine.deep_input), whose entry would be read back where that limit no longer holds."""
+    global _suspended
+    _suspended += 1
+    try:
+        yield
+    finally:
+        _suspended -= 1
+
+
+# A longer text is neither kept nor looked for: pickling a 5 MB Terraform file's parse doubled the
+# memory and the time of each of its parses, and most versions of such a text (one after each
+# rule's fix) are never read again.
+MAX_CHARS = 1_000_000
+
+
 def _entry(language: str, text: str) -> Path | None:
+    if _suspended or len(text) > MAX_CHARS:
+        return None
     folder = _folder()
     if folder is None:
         return None

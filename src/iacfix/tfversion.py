@@ -36,17 +36,15 @@ class TargetVersion:
         return f"Terraform {'.'.join(map(str, self.version))} (from {self.source})"
 
 
-def target_version(explicit: str | None, root: Path, settings, config_file: Path | None = None) -> TargetVersion:
+def target_version(explicit: str | None, configured: tuple[str, str] | None, root: Path, settings) -> TargetVersion:
     """The version a project's code targets, the first found in the order the module docstring
-    gives. `explicit`: --terraform-version; `settings`: the project's Terraform settings
-    (model `Setting`s: `terraform.required_version` is read from them); `config_file`: --config."""
-    from iacfix.config import project_config
-
+    gives. `explicit`: --terraform-version; `configured`: the project configuration's
+    `terraform-version` and the name of its file; `settings`: the project's Terraform settings
+    (model `Setting`s: `terraform.required_version` is read from them)."""
     if explicit:
         return TargetVersion(parse_version(explicit), "--terraform-version")
-    config, config_path = project_config(root, config_file)
-    if "terraform-version" in config:
-        return TargetVersion(parse_version(str(config["terraform-version"])), config_path.name)
+    if configured:
+        return TargetVersion(parse_version(configured[0]), configured[1])
     declared = [
         s for s in settings if s.key == "terraform.required_version" and s.value and s.value.kind == "string"
     ]

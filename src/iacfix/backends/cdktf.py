@@ -31,6 +31,10 @@ _PY_PROVIDER = re.compile(r"cdktf_cdktf_provider_(?P<provider>[a-z0-9]+)(?:\.(?P
 
 
 def parse(language: str, path: Path, text: str) -> CdktfFile:
+    if "\r" in text.replace("\r\n", ""):
+        # Python and TypeScript break lines at a lone CR too; positions here count "\n" only.
+        line = text.count("\n", 0, text.replace("\r\n", "\n\n").find("\r")) + 1
+        raise BackendError(f"a line ends with a lone carriage return (CR), near line {line}: not read (use LF or CRLF)")
     if language == "python":
         return _parse_python(path, text)
     return _parse_typescript(path, text)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iacfix.backends.base import ParsedFile, Setting, SourceSyntaxError
-from iacfix.model import Edit, Prop, Resource, Value
+from iacfix.model import NO_ITEMS, Edit, Prop, Resource, Value
 from iacfix.textedit import indentation_at, line_end, removal_span
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from lark import Tree
 
 
-@dataclass
+@dataclass(slots=True)
 class Attribute:
     prop: Prop
     eq_span: tuple[int, int]  # the `=` token with the blanks before it (what alignment rewrites)
@@ -33,7 +33,7 @@ class Attribute:
         return self.prop.key
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     type: str
     labels: list[str]
@@ -161,7 +161,7 @@ class HclFile(ParsedFile):
         start, end = node.meta.start_pos, node.meta.end_pos
         text = self.text[start:end]
         inner = node.children[0] if node.data == "expr_term" and len(node.children) == 1 else node
-        kind, value, props, items = "expr", None, [], []
+        kind, value, props, items = "expr", None, NO_ITEMS, NO_ITEMS
         data = inner.data if isinstance(inner, Tree) else None
         if data == "literal_value":
             token = inner.children[0]
@@ -170,14 +170,14 @@ class HclFile(ParsedFile):
             elif token.type == "NULL":
                 kind = "null"
         elif data in ("int_lit", "float_lit"):
-            kind, value = "number", json.loads(text) if data == "int_lit" else float(text)
+            kind, value = "number", int(text) if data == "int_lit" else float(text)
         elif data == "string":
             if any(isinstance(c, Tree) and c.children and isinstance(c.children[0], Tree) for c in inner.children):
                 kind = "template"  # holds ${...} or %{...}
             else:
                 kind, value = "string", _string_value(text)
         elif data == "object":
-            kind = "object"
+            kind, props = "object", []
             for elem in inner.children:
                 if isinstance(elem, Tree) and elem.data == "object_elem":
                     key_node, _, val_node = elem.children[0], elem.children[1], elem.children[2]

@@ -47,20 +47,33 @@ def extract_view(text: str) -> dict[str, Any] | None:
 def parse(text: str) -> ast.Module | None:
     """The text's tree (after a byte-order mark), or None when this Python cannot parse it."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text[1:] if text.startswith("\ufeff") else text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return parse_or_refusal(text)[0]
+    except RecursionError:
         return None
 
 
+def parse_or_refusal(text: str) -> tuple[ast.Module | None, SyntaxError | None]:
+    """(the text's tree, None), or (None, why CPython refuses it). A RecursionError (a chain of
+    operators deeper than the recursion limit allows) is raised: the engine parses such a file
+    again with more room (engine.deep_input)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text[1:] if text.startswith("\ufeff") else text), None
+    except SyntaxError as exc:
+        return None, exc
+    except (ValueError, MemoryError) as exc:  # a NUL byte; "too complex"
+        return None, SyntaxError(str(exc) or type(exc).__name__)
+
+
 def view_of(text: str, tree: ast.Module) -> dict[str, Any] | None:
-    """The View of the text `parse` read into `tree`, or None when libcst must answer."""
+    """The View of the text `parse` read into `tree`, or None when libcst must answer. A
+    RecursionError is raised, as by parse_or_refusal."""
     try:
         builder = _Builder(text, text.startswith("\ufeff"))
         builder.visit_body(tree.body)
         return builder.view()
-    except (_Unsupported, RecursionError):
+    except _Unsupported:
         return None
 
 

@@ -67,6 +67,15 @@ class RunResult:
             out[path] = (answer, apply_edits(answer.text, edits))
         return [out[p] for p in sorted(out)]
 
+    def changes_by_project(self) -> list[list[tuple[SourceFile, str]]]:
+        """`changes()` in groups that are written together or not at all: the files of one
+        project (a markdown answer is one file, and a group of its own)."""
+        project_of = {path: (p.root, p.flavour) for p in group_projects(self.workspace) for path in p.files}
+        groups: dict[object, list[tuple[SourceFile, str]]] = defaultdict(list)
+        for source, text in self.changes():
+            groups[project_of.get(source.path, source.path)].append((source, text))
+        return list(groups.values())
+
     def tree(self) -> list[tuple[SourceFile, str]]:
         """Every file read from a markdown answer with its text after the fixes (for --extract),
         and the blocks the fixes added to an answer (a created block nobody wrote into is left out)."""

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from iacfix import tfversion
 from iacfix.backends.base import ParsedFile, Setting
+from iacfix.config import project_config
 from iacfix.engine.projects import Project
 from iacfix.engine.selection import Options
 from iacfix.engine.workspace import Workspace
-from iacfix.model import Prop, Reference, Resource, Value
+from iacfix.model import InputError, Location, Prop, Reference, Resource, Value
 
 
 class Context:
@@ -20,19 +21,34 @@ class Context:
     conventions the project follows."""
 
     def __init__(
-        self, workspace: Workspace, project: Project, options: Options, conventions: frozenset[str] = frozenset(), suppressions=None
+        self,
+        workspace: Workspace,
+        project: Project,
+        options: Options,
+        conventions: frozenset[str] = frozenset(),
+        suppressions=None,
+        errors: list[InputError] | None = None,
     ):
         self.workspace = workspace
         self.project = project
         self.options = options
         self.conventions = conventions
         self._suppressions = suppressions  # engine.suppression.Suppressions of the project's run
+        self.errors = errors if errors is not None else []  # the run's errors, which cannot_check adds to
         self._by_type: tuple[list[ParsedFile], dict[str, list[Resource]]] | None = None
 
     def follows(self, convention: str) -> bool:
         """Whether the project follows a convention (iacfix.conventions): a rule that is right
         everywhere may do more where it holds (fix safely what is a guess elsewhere)."""
         return convention in self.conventions
+
+    def cannot_check(self, at: Location, message: str) -> None:
+        """Report that a rule could not look at a file (a tool it needs is missing or failed):
+        an error of the run (exit code 2), not a finding, since nothing is known to be wrong
+        with the code."""
+        error = InputError(at.path, at.line, message)
+        if error not in self.errors:
+            self.errors.append(error)
 
     def files(self, *languages: str) -> list[ParsedFile]:
         return [
@@ -103,6 +119,10 @@ class Context:
                     out.append((r, name, prop))
         return out
 
+    def forget_parses(self) -> None:
+        """Drop what was built from the files' parses (the index of resources by type)."""
+        self._by_type = None
+
     def settings(self) -> list[Setting]:
         return [s for f in self.files() for s in f.settings()]
 
@@ -114,4 +134,6 @@ class Context:
 
     @cached_property
     def terraform_version(self) -> tfversion.TargetVersion:
-        return tfversion.target_version(self.options.terraform_version, self.project.root, self.settings(), self.options.config)
+        config, config_path = project_config(self.project.root, self.options.config)
+        configured = (str(config["terraform-version"]), config_path.name) if "terraform-version" in config else None
+        return tfversion.target_version(self.options.terraform_version, configured, self.project.root, self.settings())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 from iacfix.engine.projects import Project
@@ -65,33 +64,62 @@ def run_projects(
     batches = [(p, rules, options, cwd, rule_timer if workers == 1 else None) for p in ordered]
     findings: list[Finding] = []
     errors: list[InputError] = []
-    with _batch_results(batches, workers) as results:
-        for done, (batch_findings, batch_errors, texts, created, unparsed) in enumerate(results, 1):
-            findings += batch_findings
-            errors += batch_errors
-            for path in unparsed:  # left out, as load() leaves out what does not parse
-                workspace.sources.pop(path, None)
-                workspace.text.pop(path, None)
-            for path, language, display in created:
-                workspace.create_file(path, language, display)
-            for path, text in texts.items():
-                workspace.text[path] = text
-            if progress:
-                progress(done, len(batches), "projects")
+    for done, (batch, result) in enumerate(_batch_results(batches, workers), 1):
+        if result is None:  # its process died: one error, and nothing of it reported or written
+            project = batch[0]
+            where = project.files[0] if project.files else project.root
+            errors.append(InputError(where, 1, "internal error: the process running this project stopped; please report"))
+            result = [], [], {}, [], project.files
+        batch_findings, batch_errors, texts, created, unparsed = result
+        findings += batch_findings
+        errors += batch_errors
+        for path in unparsed:  # left out, as load() leaves out what does not parse
+            workspace.sources.pop(path, None)
+            workspace.text.pop(path, None)
+        for path, language, display in created:
+            workspace.create_file(path, language, display)
+        for path, text in texts.items():
+            workspace.text[path] = text
+        if progress:
+            progress(done, len(batches), "projects")
     return findings, errors
 
 
-@contextmanager
-def _batch_results(batches: list, workers: int) -> Iterator[Iterator[BatchResult]]:
-    """run_batch of every batch, as they finish: in a process pool, or here, one by one."""
+def _batch_results(batches: list, workers: int) -> Iterator[tuple[tuple, BatchResult | None]]:
+    """(batch, run_batch of it) for every batch, as they finish: in a process pool, or here, one
+    by one. None for a batch whose process died (a crash in native code): the batches a dying
+    process takes down with it are run again each in a process of its own, so that only the
+    one that kills its process is lost."""
     if workers == 1:
-        yield map(run_batch, batches)
+        yield from ((batch, run_batch(batch)) for batch in batches)
         return
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    crashed = []
+    with _pool(workers) as pool:
+        futures = {pool.submit(run_batch, batch): batch for batch in batches}
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                crashed.append(futures[future])
+                continue
+            yield futures[future], result
+    for batch in crashed:
+        with _pool(1) as pool:
+            try:
+                result = pool.submit(run_batch, batch).result()
+            except BrokenProcessPool:
+                result = None
+        yield batch, result
+
+
+def _pool(workers: int):
     import multiprocessing
     import threading
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
 
     # fork is cheap and safe while this process runs no other thread (no Node worker yet)
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-        yield (future.result() for future in as_completed([pool.submit(run_batch, b) for b in batches]))
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))

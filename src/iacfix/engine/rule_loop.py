@@ -57,7 +57,7 @@ def run_project(
         if project.flavour in rule.flavours and (not select or settings.enables(rule)):
             start = time.perf_counter()
             try:
-                ctx = Context(workspace, project, options, settings.conventions, suppressions)
+                ctx = Context(workspace, project, options, settings.conventions, suppressions, errors)
                 findings += _run_rule(rule, ctx, settings.unsafe_fixes, errors, suppressions)
                 suppressions.ran.add(rule.code)
             except Exception as exc:  # one broken rule must not cost the user the others
@@ -91,6 +91,7 @@ def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError], 
                 deferred = True  # seen again, on the repaired tree, in the next pass
                 continue
             accepted.append(finding)
+        ctx.forget_parses()  # what it built from the parses an edit replaces is not needed again
         _apply(ctx.workspace, accepted, errors)
         kept += accepted
         if not deferred:
@@ -127,6 +128,9 @@ def _apply(workspace: Workspace, findings: list[Finding], errors: list[InputErro
         reparsed: dict[Path, tuple[str, ParsedFile]] = {}
         for path, edits in by_file.items():
             text = apply_edits(workspace.text[path], edits)
+            # The old parse goes first, so that a big file is not held twice (it is parsed again
+            # from the old text if the new one does not parse).
+            workspace.forget_parse(path)
             try:
                 reparsed[path] = (text, parse_source(workspace.sources[path].language, path, text))
             except SourceSyntaxError as exc:

@@ -1,21 +1,44 @@
 """The virtual tree: every file's original and current text, parses of the current text, and
-loading it from the paths a user names. Nothing here touches the disk but reading."""
+loading it from the paths a user names. Nothing here writes, save to finish what a stopped
+`--write` left (iacfix.writes.recover) before anything is read."""
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from iacfix.backends.base import BackendError, ParsedFile, SourceSyntaxError
+from iacfix.engine import deep_input
 from iacfix.engine.history import EditHistory
 from iacfix.files import SourceFile, discover, read_markdown, read_source
 from iacfix.model import InputError
 
 
 def parse_source(language: str, path: Path, text: str) -> ParsedFile:
-    """The backend's parse of one file's text (raises SourceSyntaxError, BackendError)."""
+    """The backend's parse of one file's text. Raises SourceSyntaxError or BackendError and
+    nothing else: whatever else a parser raises on one file is that file's error, not the run's."""
+    try:
+        return _parse(language, path, text)
+    except (SourceSyntaxError, BackendError):
+        raise
+    except RecursionError:
+        pass  # nested deeper than the recursion limit: once more, with room
+    except Exception as exc:  # noqa: BLE001 - a parser's bug must not stop the other files
+        raise BackendError(f"internal error while parsing it ({type(exc).__name__}: {exc}); please report") from None
+    try:
+        return deep_input.parse_with_room(lambda: _parse(language, path, text))
+    except deep_input.TooDeep:
+        raise BackendError(
+            f"nested more than {deep_input.MAX_NESTING} levels deep (brackets, or operators chained in one "
+            "expression): not read"
+        ) from None
+    except (SourceSyntaxError, BackendError):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise BackendError(f"internal error while parsing it ({type(exc).__name__}: {exc}); please report") from None
+
+
+def _parse(language: str, path: Path, text: str) -> ParsedFile:
     if language == "hcl":
         from iacfix.backends import hcl
 
@@ -46,6 +69,10 @@ class Workspace:
             cached = (text, parse_source(self.sources[path].language, path, text))
             self._parsed[path] = cached
         return cached[1]
+
+    def forget_parse(self, path: Path) -> None:
+        """Drop the parse of the file's current text (`parsed` makes it again when asked)."""
+        self._parsed.pop(path, None)
 
     def adopt(self, path: Path, text: str, parsed: ParsedFile) -> None:
         self.text[path] = text
@@ -78,9 +105,13 @@ class Workspace:
         return errors
 
     def release(self) -> None:
-        """Done with the parses: the TypeScript worker drops this tree's files (it would keep
-        every file of a long sweep otherwise), and so do the cached views that point at them."""
+        """Done with the parses: they are dropped (`parsed` makes one again if asked: what is
+        left to do, the diff and the writing, needs the texts only), and the TypeScript worker
+        drops this tree's files (it would keep every file of a long sweep otherwise), and so do
+        the cached views that point at them."""
         typescript = [p for p in self._parsed if self.sources.get(p) and self.sources[p].language == "typescript"]
+        for path in [p for p in self._parsed if p not in typescript]:
+            del self._parsed[path]
         if not typescript:
             return
         from iacfix.backends.cdktf import forget_unsent
@@ -100,7 +131,7 @@ class Workspace:
         It starts empty; once edits give it text, the diff shows it as a new file (`--- /dev/null`)
         and --write creates it. A created file nobody writes into is never reported or written.
         """
-        source = NewSourceFile(_UnwrittenPath(path), display, language, "", False, False)
+        source = NewSourceFile(path, display, language, "", False, False)
         self.sources[path] = source
         self.text[path] = ""
         return source
@@ -130,27 +161,21 @@ class Workspace:
 class NewSourceFile(SourceFile):
     """A file a fix creates: its text before the fixes is no file at all (None in the diff)."""
 
+    created = True
+
     def restore(self, text: str) -> str | None:  # type: ignore[override]
         return None if text == "" else super().restore(text)
-
-
-class _UnwrittenPath(type(Path())):  # type: ignore[misc]  # PosixPath or WindowsPath
-    """The path of a file a fix creates. files.write_atomic keeps the mode of the file it
-    replaces; until this one exists, its stat() gives the mode a newly created file gets."""
-
-    def stat(self, *, follow_symlinks: bool = True):
-        try:
-            return super().stat(follow_symlinks=follow_symlinks)
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            return os.stat_result((stat.S_IFREG | (0o666 & ~umask), 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
 
 def load(paths: Sequence[Path], cwd: Path, parse: bool = True, progress=None) -> tuple[Workspace, list[InputError]]:
     """Read (and, unless parse=False, parse) every file the paths name; a file that cannot be
     read or parsed is reported and left out. A markdown answer is read as its code blocks."""
-    files, errors = discover(paths)
+    leftovers: list[Path] = []
+    files, errors = discover(paths, leftovers)
+    if leftovers:  # what a stopped --write left: finished before anything is read
+        from iacfix import writes
+
+        errors += writes.recover(leftovers)
     sources, answers = [], []
     for path in files:
         source = read_source(path, cwd)

@@ -97,7 +97,7 @@ resource "aws_sqs_queue" "jobs" {
             try:
                 result = canonical(file, original=ctx.original_text(file.path))
             except FORMATTER_UNAVAILABLE as exc:
-                yield self.finding(Location(file.path, 1), f"cannot check the layout: {exc}")
+                ctx.cannot_check(Location(file.path, 1), f"TF001 cannot check the layout: {exc}")
                 return
             if result.changed:
                 yield self.finding(
