@@ -72,8 +72,9 @@ class Rule:
     # may change meaning, applied only with --unsafe-fixes; "none": reported only, a human decides.
     # It is the rule's usual safety: a finding may carry its own (`finding(..., safety=...)`).
     fix: ClassVar[str] = "safe"
-    # "fix" rules run first, in code order; "scaffold" rules after them; "format" rules last.
-    phase: ClassVar[str] = "fix"  # or "scaffold" (after every fix) or "format"; see engine.PHASES
+    # "names" rules (the provider's imports and class names) run first, then "fix" rules, in code
+    # order; "scaffold" rules after them; "format" rules last.
+    phase: ClassVar[str] = "fix"  # or "names", "scaffold" (after every fix), "format"; see engine.PHASES
     # The rows of ../shared/seeds this rule answers, as "<seed number>#<row>" ("002#3"); the
     # seed → codes map in docs/seeds.md is generated from them (scripts/seed-map.py).
     seeds: ClassVar[tuple[str, ...]] = ()

@@ -407,6 +407,24 @@ def constructed_name(file, callee: str) -> str | None:
     return class_name_in_schema(imported_name if not rest and imported_name else callee.split(".")[-1])
 
 
+def qualified_names(file) -> list[dict]:
+    """Every `a.b.C` the file writes with `a` imported, as {text, span, line, col, built}:
+    TypeScript's in any expression or type (the view's chains), Python's classes it builds;
+    `built` is the number of positional arguments where the name is constructed, else None."""
+    built = {tuple(c["callee_span"]): len(c["args"]) for c in file.view["constructions"]}
+    if "chains" in file.view:
+        chains = [c for c in file.view["chains"] if _DOTTED_NAME.fullmatch(c["text"])]
+        return [{**c, "built": built.get(tuple(c["span"]))} for c in chains]
+    return [
+        {"text": c["callee"], "span": c["callee_span"], "line": c["line"], "col": c["col"], "built": len(c["args"])}
+        for c in file.view["constructions"]
+        if "." in c["callee"] and _DOTTED_NAME.fullmatch(c["callee"])
+    ]
+
+
+_DOTTED_NAME = re.compile(r"[\w$]+(?:\.[\w$]+)+")
+
+
 def constructed_struct(file, callee: str) -> Struct | None:
     """The struct whose properties a construction's config holds: the config of a provider
     class, or a Python struct class built with keywords. None when the callee is not one."""

@@ -1,0 +1,42 @@
+"""What a CDKTF TypeScript project's tsconfig.json makes tsc check beyond types."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+# The compiler options `cdktf init --template=typescript` writes (and every corpus task keeps):
+# what a project without a tsconfig.json of its own, or a markdown answer, is compiled with.
+TEMPLATE_OPTIONS = {"noUnusedLocals": True, "noUnusedParameters": True}
+
+
+def compiler_option(root: Path, name: str) -> bool:
+    """Whether tsc reports what option `name` (`noUnusedLocals`) checks in the project at `root`
+    (its folder, or the markdown answer read as one): as its tsconfig.json says; the CDKTF
+    template's value when it has none; False when the file extends another that may set it, or
+    cannot be read."""
+    if not root.is_dir():
+        return TEMPLATE_OPTIONS.get(name, False)
+    return _options(root / "tsconfig.json").get(name, False)
+
+
+def _options(path: Path) -> dict:
+    if not path.is_file():
+        return TEMPLATE_OPTIONS
+    try:
+        config = json.loads(_strict_json(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+    options = config.get("compilerOptions") if isinstance(config, dict) else None
+    if not isinstance(options, dict):
+        return {}
+    if "extends" in config:  # what the base sets is not known here: only what this file says
+        return {k: v for k, v in options.items() if v is True}
+    return options
+
+
+def _strict_json(text: str) -> str:
+    """tsconfig.json as JSON: its comments and trailing commas removed (strings kept)."""
+    token = re.compile(r'"(?:\\.|[^"\\])*"|//[^\n]*|/\*.*?\*/|,(?=\s*[}\]])', re.S)
+    return token.sub(lambda m: m.group() if m.group().startswith('"') else "", text)
