@@ -173,9 +173,12 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                 if not is_provider or not imp["names"]:
                     continue
                 groups: dict[str, list[str]] = {}
-                moved, unknown, callees = [], [], []
+                moved, unknown, callees, dropped = [], [], [], []
                 for spec in imp["names"]:
                     name = spec["name"]
+                    if not file.view["identifier_counts"].get(spec["local"]) and _not_exported(s, file, module, name):
+                        dropped.append(name)  # not the provider's, and never used: the import can only fail
+                        continue
                     if module is None and name[:1].islower() and name not in _namespaces(s, file):
                         uses = _namespace_uses(s, file, spec)
                         if uses is None:
@@ -202,14 +205,19 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                             continue  # already imported from there: drop the duplicate
                     groups.setdefault(target, []).append(text)
                 at = Location(file.path, imp["line"])
-                if moved:
+                if moved or dropped:
                     where = ", ".join(f"{n} from '{t}'" if t.startswith(("@", "cdktf")) else f"{n}: {t}" for n, t in moved)
+                    gone = ", ".join(f"`{n}`" for n in dropped)
+                    what = "; ".join(
+                        part for part in (
+                            f"import {where}" if moved else "",
+                            f"{gone}, which the file never uses, removed" if dropped else "",
+                        ) if part
+                    )
                     edits = file.replace_import(imp, list(groups.items()))
                     edits += [Edit(file.path, *span, text) for span, text in callees]
                     yield self.finding(
-                        at,
-                        f"'{imp['module']}' does not export what is imported from it: import {where}{schema.version_note(ctx)}",
-                        edits,
+                        at, f"'{imp['module']}' does not export what is imported from it: {what}{schema.version_note(ctx)}", edits
                     )
                 elif unknown:
                     exists = "" if module is None or s.has_module(module) else f"there is no module '{imp['module']}'; "
@@ -310,6 +318,14 @@ def _target(s: schema.ProviderSchema, file, module: str | None, name: str) -> st
     if name in s.cdktf_exports and name[:1].isupper():
         return "cdktf"
     return None
+
+
+def _not_exported(s: schema.ProviderSchema, file, module: str | None, name: str) -> bool:
+    """The provider certainly has no such name: the schema does not know it, and it is none of
+    the helper classes the schema does not list (`...OutputReference`, `...List`, `...Map`)."""
+    if module is None and name[:1].islower():
+        return name not in _namespaces(s, file)
+    return _target(s, file, module, name) is None and not re.search(r"(OutputReference|List|Map)$", name)
 
 
 def _as_meant(name: str, module: str | None) -> str:
