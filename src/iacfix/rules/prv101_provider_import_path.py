@@ -154,6 +154,40 @@ subnet.Subnet(self, "a", vpc_id=main.id, cidr_block="10.0.1.0/24")
             message="classes used through a namespace that does not export them: `Subnet`: `subnet.Subnet`",
             line=4,
         ),
+        # The provider's classes imported from cdktf; a namespace the root does not have, whose
+        # class namespace is a variable's name: the class from its module.
+        Example(
+            "cdktf-ts",
+            before="""\
+import { App, TerraformStack, Vpc, Subnet } from 'cdktf';
+import { ec2 } from '@cdktf/provider-aws';
+const vpc = new ec2.Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+const subnet = new ec2.Subnet(this, 'a', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24' });
+""",
+            after="""\
+import { App, TerraformStack } from 'cdktf';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+const vpc = new Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
+const subnet = new Subnet(this, 'a', { vpcId: vpc.id, cidrBlock: '10.0.1.0/24' });
+""",
+        ),
+        Example(
+            "cdktf-py",
+            before="""\
+from cdktf import App, TerraformStack, DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws import lambda_, iam_role
+
+identity = DataAwsCallerIdentity(self, "me")
+""",
+            after="""\
+from cdktf import App, TerraformStack
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws import iam_role
+
+identity = DataAwsCallerIdentity(self, "me")
+""",
+        ),
         # Namespaces from the root, OutputReference helpers and the right modules stay.
         Example(
             "cdktf-ts",
@@ -185,12 +219,15 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                             unknown.append(name)
                             groups.setdefault(imp["module"], []).append(name if spec["local"] == name else f"{name} as {spec['local']}")
                             continue
-                        for _, namespace, _ in uses:
-                            known = groups.get(imp["module"], []) + [n for n, _ in _imported_from(file, imp["module"])]
-                            if namespace not in known:
-                                groups.setdefault(imp["module"], []).append(namespace)
-                        moved.append((f"`{name}`", "the classes' own namespaces " + ", ".join(sorted({n for _, n, _ in uses}))))
-                        callees += [(span, f"{namespace}.{cls}") for span, namespace, cls in uses]
+                        for _, _, module_path, imported_name in uses:
+                            if module_path is None:
+                                continue
+                            known = groups.get(module_path, []) + [n for n, _ in _imported_from(file, module_path)]
+                            if imported_name not in known:
+                                groups.setdefault(module_path, []).append(imported_name)
+                        where = sorted({text.split(".")[0] if "." in text else text for _, text, _, _ in uses})
+                        moved.append((f"`{name}`", "the classes' own namespaces or modules " + ", ".join(where)))
+                        callees += [(span, text) for span, text, _, _ in uses]
                         continue
                     text = name if spec["local"] == name else f"{name} as {spec['local']}"
                     target = _target(s, file, module, name)
@@ -226,6 +263,34 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                         f"{exists}{s.package} {s.version} exports no {', '.join(f'`{n}`' for n in unknown)}{schema.version_note(ctx)}",
                     )
             yield from self._namespaced(ctx, s, file)
+            yield from self._from_core(ctx, s, file)
+
+    def _from_core(self, ctx, s, file):
+        """`import { Vpc, TerraformStack } from 'cdktf'`: what cdktf does not export and the
+        provider does goes to the provider's module."""
+        for imp in file.view["imports"]:
+            if imp["module"] != "cdktf" or not imp["names"]:
+                continue
+            groups: dict[str, list[str]] = {}
+            moved = []
+            for spec in imp["names"]:
+                name = spec["name"]
+                text = name if spec["local"] == name else f"{name} as {spec['local']}"
+                real = schema.class_name_in_schema(name) if name not in s.cdktf_exports else None
+                if real is None:
+                    groups.setdefault("cdktf", []).append(text)
+                    continue
+                module = s.module_of(real)
+                target = s.py_import(module) if file.language == "python" else s.ts_import(module)
+                moved.append((name, target))
+                groups.setdefault(target, []).append(text)  # PRV102 adds a missing `A`
+            if moved:
+                where = ", ".join(f"`{n}` from '{t}'" for n, t in moved)
+                yield self.finding(
+                    Location(file.path, imp["line"]),
+                    f"'cdktf' does not export what is imported from it: import {where}{schema.version_note(ctx)}",
+                    file.replace_import(imp, list(groups.items())),
+                )
 
     def _namespaced(self, ctx, s, file):
         """`aws.vpc.Subnet` / `aws.Subnet` with `aws` the package root: the class's own namespace,
@@ -351,12 +416,16 @@ def _namespace(s: schema.ProviderSchema, file, cls: str) -> str:
     return py if file.language == "python" else schema.camel_case(py)
 
 
-def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[tuple[int, int], str, str]] | None:
+def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[tuple[int, int], str, str, str]] | None:
     """For a namespace the root does not export (`iam`, `ec2`), used only as `iam.IamRole`
-    (built, or a type in TypeScript): (span of `iam.IamRole`, the class's real namespace, the
-    class) for each use. None when it is used otherwise too, or names a class the provider does
-    not have."""
+    (built, or a type in TypeScript): for each use, (span of `iam.IamRole`, what it becomes, the
+    module to import from, the name to import): the class's own namespace (`iamRole.IamRole`,
+    `iamRole` from the root), or, where a variable of the file has that namespace's name
+    (`const subnet = new ec2.Subnet(...)`), the class from its module. None when the namespace
+    is used otherwise too, or names a class the provider does not have."""
     local = spec["local"]
+    counts = file.view["identifier_counts"]
+    imported = {n["local"] for imp in file.view["imports"] for n in imp["names"]}
     uses = []
     for q in schema.qualified_names(file):
         head, *rest = q["text"].split(".")
@@ -366,13 +435,38 @@ def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[tu
         if real is None:
             return None
         start = q["span"][0]
-        uses.append(((start, start + len(head) + 1 + len(rest[0])), _namespace(s, file, real), rest[0]))
-    if not uses or file.view["identifier_counts"].get(local, 0) != len(uses):
+        span = (start, start + len(head) + 1 + len(rest[0]))
+        namespace = _namespace(s, file, real)
+        if not counts.get(namespace) or namespace in imported:
+            uses.append((span, f"{namespace}.{rest[0]}", _root_module(file), namespace))
+        elif real in _importing(s, file):  # already imported, or moved there from cdktf by this rule
+            uses.append((span, real, None, None))
+        elif not counts.get(real) and real not in imported:
+            module = s.module_of(real)
+            uses.append((span, real, s.py_import(module) if file.language == "python" else s.ts_import(module), real))
+        else:
+            return None  # both the namespace and the class name are taken by the file's own names
+    if not uses or counts.get(local, 0) != len(uses):
         return None
-    imported = {n["local"] for imp in file.view["imports"] for n in imp["names"]}
-    if any(file.view["identifier_counts"].get(ns) and ns not in imported for _, ns, _ in uses):
-        return None  # `const kmsKey = new kms.KmsKey(...)`: the namespace would be shadowed
     return uses
+
+
+def _importing(s: schema.ProviderSchema, file) -> set[str]:
+    """The provider classes the file imports by their own name: from the provider, or from cdktf
+    (which does not have them: `_from_core` moves them)."""
+    out = set()
+    for imp in file.view["imports"]:
+        from_core = imp["module"] == "cdktf"
+        if from_core or schema.provider_module(file, imp["module"])[0]:
+            out.update(
+                n["name"] for n in imp["names"]
+                if n["local"] == n["name"] and s.cls(n["name"]) and not (from_core and n["name"] in s.cdktf_exports)
+            )
+    return out
+
+
+def _root_module(file) -> str:
+    return schema.load().python_package if file.language == "python" else schema.TS_PACKAGE
 
 
 def _imported_from(file, module: str) -> set[tuple[str, str]]:

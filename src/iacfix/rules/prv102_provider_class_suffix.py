@@ -20,7 +20,7 @@ class ProviderClassSuffix(Rule):
     → `ConfigConfigRule`, `S3BucketVersioningV2` → `S3BucketVersioningA`, `IamPolicyDocument` →
     `DataAwsIamPolicyDocument`, `S3BucketEncryption` imported from
     `lib/s3-bucket-server-side-encryption-configuration` → the class of that module; a name that
-    fits several classes (`LoadBalancer`) is left to PRV101's report. PRV101 first moves the
+    fits several classes or none (`VpcAttachment`) is left to PRV101's report. PRV101 first moves the
     import to the module of the class meant; this rule renames it in that module.
     The rule renames the import and every `new X(...)` / `X(...)` of it; when the name is used
     elsewhere too (a type annotation), the import becomes `Real as X` instead. A name reached
@@ -130,7 +130,7 @@ ConfigConfigRule(self, "rule", name="r", source={"owner": "AWS", "source_identif
         Example(
             "cdktf-ts",
             before="""\
-import { LoadBalancer } from '@cdktf/provider-aws/lib/lb';
+import { VpcAttachment } from '@cdktf/provider-aws/lib/vpc';
 """,
         ),
         Example(
