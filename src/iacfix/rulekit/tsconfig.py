@@ -8,7 +8,7 @@ from pathlib import Path
 
 # The compiler options `cdktf init --template=typescript` writes (and every corpus task keeps):
 # what a project without a tsconfig.json of its own, or a markdown answer, is compiled with.
-TEMPLATE_OPTIONS = {"noUnusedLocals": True, "noUnusedParameters": True}
+TEMPLATE_OPTIONS = {"noUnusedLocals": True, "noUnusedParameters": True, "strict": True}
 
 
 def compiler_option(root: Path, name: str) -> bool:
@@ -19,6 +19,15 @@ def compiler_option(root: Path, name: str) -> bool:
     if not root.is_dir():
         return TEMPLATE_OPTIONS.get(name, False)
     return _options(root / "tsconfig.json").get(name, False)
+
+
+def strict_property_initialization(root: Path) -> bool:
+    """tsc's check that every property is assigned in the constructor: `strict` turns it on
+    unless `strictPropertyInitialization` says otherwise."""
+    if not root.is_dir():
+        return True
+    options = _options(root / "tsconfig.json")
+    return options.get("strictPropertyInitialization", options.get("strict", False)) is True
 
 
 def _options(path: Path) -> dict:
