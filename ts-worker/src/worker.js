@@ -311,12 +311,40 @@ class ViewBuilder {
         if (clause.token !== K.ExtendsKeyword) continue;
         for (const t of clause.types) bases.push({ name: this.textOf(t.expression), span: this.span(t.expression) });
       }
-      this.view.classes.push({ name: name ?? '', ...this.located(node), bases });
+      this.view.classes.push({ name: name ?? '', ...this.located(node), bases, properties: this.uninitializedProperties(node) });
     }
     const membersStart = node.members.pos;
     ts.forEachChild(node, (child) =>
       child.pos >= membersStart ? this.visit(child, name, fn) : this.visit(child, cls, fn),
     );
+  }
+
+  /**
+   * The class's instance properties declared with a type and no initializer (`public readonly
+   * bucket: S3Bucket;`), each with whether the constructor assigns it on every path (`definite`:
+   * as a statement of its body, or in both branches of an if/else) and whether any method of
+   * the class assigns it at all (`assigned`): what tsc's strictPropertyInitialization checks.
+   */
+  uninitializedProperties(node) {
+    const ctor = node.members.find((m) => m.kind === K.Constructor && m.body);
+    const out = [];
+    for (const m of node.members) {
+      if (m.kind !== K.PropertyDeclaration || m.initializer || m.questionToken || m.exclamationToken || !m.type) continue;
+      if (m.name.kind !== K.Identifier || (m.modifiers || []).some((x) => x.kind === K.StaticKeyword || x.kind === K.AbstractKeyword || x.kind === K.DeclareKeyword)) continue;
+      const name = m.name.text;
+      out.push({
+        name,
+        span: this.span(m.name),
+        statement: this.span(m),
+        type: this.textOf(m.type),
+        definite: Boolean(ctor && assignsOnEveryPath(ctor.body, name)),
+        assigned: assignsSomewhere(node, name),
+        // assigned by a method other than the constructor: `readonly` forbids that (TS2540)
+        elsewhere: node.members.some((other) => other !== ctor && other !== m && assignsSomewhere(other, name)),
+        readonly: (m.modifiers || []).find((x) => x.kind === K.ReadonlyKeyword) ? this.span(m.modifiers.find((x) => x.kind === K.ReadonlyKeyword)) : null,
+      });
+    }
+    return out;
   }
 
   addImport(node) {
@@ -495,6 +523,28 @@ function isPropertyName(id) {
     default:
       return false;
   }
+}
+
+/** `this.name = ...` */
+function isThisAssignment(node, name) {
+  return node.kind === K.BinaryExpression && node.operatorToken.kind === K.EqualsToken
+    && node.left.kind === K.PropertyAccessExpression && node.left.expression.kind === K.ThisKeyword && node.left.name.text === name;
+}
+
+/** Whether the statements of `block` assign `this.name` whichever way they run. */
+function assignsOnEveryPath(block, name) {
+  for (const statement of block.statements || [block]) {
+    if (statement.kind === K.ExpressionStatement && isThisAssignment(statement.expression, name)) return true;
+    if (statement.kind === K.Block && assignsOnEveryPath(statement, name)) return true;
+    if (statement.kind === K.IfStatement && statement.elseStatement
+        && assignsOnEveryPath(statement.thenStatement, name) && assignsOnEveryPath(statement.elseStatement, name)) return true;
+  }
+  return false;
+}
+
+function assignsSomewhere(node, name) {
+  if (isThisAssignment(node, name)) return true;
+  return Boolean(ts.forEachChild(node, (child) => (assignsSomewhere(child, name) ? true : undefined)));
 }
 
 /** The nodes whose `let` / `const` declarations are theirs alone (a switch's clauses share one). */

@@ -527,6 +527,33 @@ def project_provider_version(root) -> tuple[str, str, int] | None:
     return None
 
 
+def locked_package_major(root) -> int | None:
+    """The major of the prebuilt provider package a lock file of the project installs
+    (Pipfile.lock, package-lock.json): what runs, whatever the manifest admits (`*`)."""
+    folder = root if root.is_dir() else root.parent
+    names = {"Pipfile.lock": ("default", "develop"), "package-lock.json": ("packages", "dependencies")}
+    for name, sections in names.items():
+        try:
+            data = json.loads((folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for section in sections:
+            entries = data.get(section) if isinstance(data, dict) else None
+            for key in ("cdktf-cdktf-provider-aws", "node_modules/@cdktf/provider-aws", "@cdktf/provider-aws"):
+                entry = entries.get(key) if isinstance(entries, dict) else None
+                found = _VERSION.search(str(entry.get("version", ""))) if isinstance(entry, dict) else None
+                if found:
+                    return int(found.group(1))
+    return None
+
+
+def pins_other_major(ctx) -> bool:
+    """The project's lock file installs another major of the provider package than the schema's:
+    a name the schema does not know may be right there (the old grouped namespaces, `elb.Lb`)."""
+    locked = locked_package_major(ctx.project.root)
+    return locked is not None and locked != load().major
+
+
 _noted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 

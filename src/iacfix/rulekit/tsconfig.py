@@ -11,28 +11,34 @@ from pathlib import Path
 TEMPLATE_OPTIONS = {"noUnusedLocals": True, "noUnusedParameters": True, "strict": True}
 
 
-def compiler_option(root: Path, name: str) -> bool:
-    """Whether tsc reports what option `name` (`noUnusedLocals`) checks in the project at `root`
-    (its folder, or the markdown answer read as one): as its tsconfig.json says; the CDKTF
-    template's value when it has none; False when the file extends another that may set it, or
-    cannot be read."""
-    if not root.is_dir():
-        return TEMPLATE_OPTIONS.get(name, False)
-    return _options(root / "tsconfig.json").get(name, False)
+def compiler_option(root: Path, path: Path, name: str) -> bool:
+    """Whether tsc reports what option `name` (`noUnusedLocals`) checks in the file at `path` of
+    the project at `root` (its folder, or the markdown answer read as one): as the nearest
+    tsconfig.json above the file says (a Lambda handler's folder often has its own); the CDKTF
+    template's value when there is none; False when it extends another file that may set it,
+    or cannot be read."""
+    return _nearest(root, path).get(name, False) is True
 
 
-def strict_property_initialization(root: Path) -> bool:
+def strict_property_initialization(root: Path, path: Path) -> bool:
     """tsc's check that every property is assigned in the constructor: `strict` turns it on
     unless `strictPropertyInitialization` says otherwise."""
-    if not root.is_dir():
-        return True
-    options = _options(root / "tsconfig.json")
+    options = _nearest(root, path)
     return options.get("strictPropertyInitialization", options.get("strict", False)) is True
 
 
-def _options(path: Path) -> dict:
-    if not path.is_file():
+def _nearest(root: Path, path: Path) -> dict:
+    if not root.is_dir():
         return TEMPLATE_OPTIONS
+    for folder in [path.parent, *path.parent.parents]:
+        if (folder / "tsconfig.json").is_file():
+            return _options(folder / "tsconfig.json")
+        if folder == root:
+            break
+    return TEMPLATE_OPTIONS
+
+
+def _options(path: Path) -> dict:
     try:
         config = json.loads(_strict_json(path.read_text(encoding="utf-8")))
     except (OSError, ValueError):

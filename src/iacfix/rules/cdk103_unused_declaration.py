@@ -6,7 +6,7 @@ import re
 
 from iacfix.model import Edit, Location
 from iacfix.rule import Invalid, Rule, Valid
-from iacfix.rulekit import tsconfig
+from iacfix.rulekit import testcode, tsconfig
 from iacfix.rulekit.text import line_col
 
 # An initializer kept as a statement must not start a token that joins it to the line above
@@ -17,10 +17,10 @@ _UNSAFE_STATEMENT_START = re.compile(r"[(\[`{+\-/<]|(?:function|class|let)\b")
 class UnusedDeclaration(Rule):
     """Remove the imports and locals the code never reads; mark the parameters it ignores.
 
-    What it does: in a CDKTF TypeScript project whose compiler options include `noUnusedLocals`
-    / `noUnusedParameters` (the `cdktf init` template sets both; a project's own tsconfig.json
-    decides when it has one), it finds what tsc would reject as "declared but its value is never
-    read" (TS6133, TS6192) and repairs it:
+    What it does: in CDKTF TypeScript compiled with `noUnusedLocals` / `noUnusedParameters`
+    (the `cdktf init` template sets both; the nearest tsconfig.json above a file decides when
+    there is one), it finds what tsc would reject as "declared but its value is never read"
+    (TS6133, TS6192) and repairs it:
     - an import never used: the name leaves the import, the statement goes when nothing is left;
     - `const x = new S3Bucket(this, ...)` never read: the construct stays, the binding goes
       (`new S3Bucket(this, ...)`), since building it is what defines the resource;
@@ -36,8 +36,9 @@ class UnusedDeclaration(Rule):
     A name counts as read when it appears anywhere in the scope of its declaration, except as a
     value where an inner scope declares the same name again (a type there still counts), so
     what the rule removes is never read; a declaration it cannot tell that of is left for tsc to
-    report. Exported declarations and a script's globals are never touched. The scopes come from
-    the TypeScript parser (the worker's view: `bindings`, docs/cdktf-view.md).
+    report. Exported declarations, a script's globals and test files (compiled by the test
+    runner, with its own settings) are never touched. The scopes come from the TypeScript parser
+    (the worker's view: `bindings`, docs/cdktf-view.md).
 
     Why: the template's tsconfig turns unread declarations into compile errors: `cdktf synth`
     stops at them. Language models leave many (a resource kept in a variable "for later", an
@@ -196,11 +197,11 @@ export function f(unused: string) {
     ]
 
     def check(self, ctx):
-        locals_ = tsconfig.compiler_option(ctx.project.root, "noUnusedLocals")
-        parameters = tsconfig.compiler_option(ctx.project.root, "noUnusedParameters")
-        if not (locals_ or parameters):
-            return
-        for file in ctx.files("typescript"):
+        for file in _app_files(ctx):
+            locals_ = tsconfig.compiler_option(ctx.project.root, file.path, "noUnusedLocals")
+            parameters = tsconfig.compiler_option(ctx.project.root, file.path, "noUnusedParameters")
+            if not (locals_ or parameters):
+                continue
             checked = [b for b in file.view.get("bindings", []) if (parameters if b["kind"] == "parameter" else locals_)]
             grouped: dict[tuple[str, tuple[int, int]], list[dict]] = {}  # imports by statement, names by pattern
             for binding in _unread(file, checked):
@@ -281,6 +282,14 @@ export function f(unused: string) {
         separator = file.text[specs[0]["span"][1] : specs[1]["span"][0]]  # two names at least: one is kept
         text = separator.join(file.text[s["span"][0] : s["span"][1]] for s in kept)
         return self.finding(at, message, [Edit(file.path, specs[0]["span"][0], specs[-1]["span"][1], text)])
+
+
+def _app_files(ctx):
+    """The TypeScript the app is compiled from: not its tests, which the test runner compiles
+    with settings of its own (the corpus's final sources, which pass their pipeline, keep many
+    unused imports in their tests)."""
+    tests = {f.path for f in testcode.test_files(ctx)}
+    return [f for f in ctx.files("typescript") if f.path not in tests]
 
 
 def _unread(file, bindings: list[dict]) -> list[dict]:

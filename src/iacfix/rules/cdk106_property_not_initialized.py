@@ -6,18 +6,18 @@ import re
 
 from iacfix.model import Edit, Location
 from iacfix.rule import Invalid, Reported, Rule, Valid
-from iacfix.rulekit import tsconfig
+from iacfix.rulekit import testcode, tsconfig
 from iacfix.rulekit.text import line_col
 
 
 class PropertyNotInitialized(Rule):
     """Declare a construct's properties the way the constructor really sets them.
 
-    What it does: in a TypeScript project compiled with `strict` (the `cdktf init` template's
-    tsconfig; a project's own decides when it has one), finds the instance properties declared
-    with a type and no initializer that the constructor does not assign on every path, which
-    tsc rejects ("Property 'autoScalingGroup' has no initializer and is not definitely assigned
-    in the constructor"), and:
+    What it does: in TypeScript compiled with `strict` (the `cdktf init` template's tsconfig;
+    the nearest tsconfig.json above a file decides when there is one), finds the instance
+    properties declared with a type and no initializer that the constructor does not assign on
+    every path, which tsc rejects ("Property 'autoScalingGroup' has no initializer and is not
+    definitely assigned in the constructor"), and:
     - when a method of the class assigns it (in a branch of the constructor, or in a helper
       the constructor calls): marks it assigned elsewhere, `autoScalingGroup!: AutoscalingGroup`
       (and drops its `readonly` when a method other than the constructor assigns it, which
@@ -158,10 +158,11 @@ export class Network extends Construct {
     ]
 
     def check(self, ctx):
-        if not tsconfig.strict_property_initialization(ctx.project.root):
-            return
         files = ctx.files("typescript")
+        tests = {f.path for f in testcode.test_files(ctx)}
         for file in files:
+            if file.path in tests or not tsconfig.strict_property_initialization(ctx.project.root, file.path):
+                continue  # a test is compiled by the test runner, with its own settings
             for cls in file.view["classes"]:
                 for prop in cls.get("properties", ()):
                     if prop["definite"] or re.search(r"\b(undefined|any|unknown)\b", prop["type"]):

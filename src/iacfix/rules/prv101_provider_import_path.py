@@ -208,13 +208,15 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                     continue
                 groups: dict[str, list[str]] = {}
                 moved, unknown, callees, dropped = [], [], [], []
+                other_major = schema.pins_other_major(ctx)
                 for spec in imp["names"]:
                     name = spec["name"]
-                    if not file.view["identifier_counts"].get(spec["local"]) and _not_exported(s, file, module, name):
+                    unused = not file.view["identifier_counts"].get(spec["local"])
+                    if unused and not other_major and _not_exported(s, file, module, name):
                         dropped.append(name)  # not the provider's, and never used: the import can only fail
                         continue
                     if module is None and name[:1].islower() and name not in _namespaces(s, file):
-                        uses = _namespace_uses(s, file, spec)
+                        uses = _namespace_uses(s, file, spec, other_major)
                         if uses is None:
                             unknown.append(name)
                             groups.setdefault(imp["module"], []).append(name if spec["local"] == name else f"{name} as {spec['local']}")
@@ -226,7 +228,8 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                             if imported_name not in known:
                                 groups.setdefault(module_path, []).append(imported_name)
                         where = sorted({text.split(".")[0] if "." in text else text for _, text, _, _ in uses})
-                        moved.append((f"`{name}`", "the classes' own namespaces or modules " + ", ".join(where)))
+                        kinds = "namespaces" if all("." in text for _, text, _, _ in uses) else "namespaces or modules"
+                        moved.append((f"`{name}`", f"the classes' own {kinds} " + ", ".join(where)))
                         callees += [(span, text) for span, text, _, _ in uses]
                         continue
                     text = name if spec["local"] == name else f"{name} as {spec['local']}"
@@ -304,7 +307,7 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                 continue
             if imported is None:  # `import * as aws`
                 sub, name = (None, rest[0]) if rest[0][:1].isupper() else (rest[0], rest[1] if len(rest) > 1 else "")
-            elif imported in _namespaces(s, file):  # `import { vpc }`
+            elif imported in _namespaces(s, file) and not schema.pins_other_major(ctx):  # `import { vpc }`
                 sub, name = imported, rest[0]
             else:
                 continue
@@ -416,7 +419,7 @@ def _namespace(s: schema.ProviderSchema, file, cls: str) -> str:
     return py if file.language == "python" else schema.camel_case(py)
 
 
-def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[tuple[int, int], str, str, str]] | None:
+def _namespace_uses(s: schema.ProviderSchema, file, spec: dict, other_major: bool) -> list[tuple[tuple[int, int], str, str, str]] | None:
     """For a namespace the root does not export (`iam`, `ec2`), used only as `iam.IamRole`
     (built, or a type in TypeScript): for each use, (span of `iam.IamRole`, what it becomes, the
     module to import from, the name to import): the class's own namespace (`iamRole.IamRole`,
@@ -439,6 +442,8 @@ def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[tu
         namespace = _namespace(s, file, real)
         if not counts.get(namespace) or namespace in imported:
             uses.append((span, f"{namespace}.{rest[0]}", _root_module(file), namespace))
+        elif other_major:
+            return None  # a lock file installs another major, whose grouped namespaces may be right
         elif real in _importing(s, file):  # already imported, or moved there from cdktf by this rule
             uses.append((span, real, None, None))
         elif not counts.get(real) and real not in imported:
