@@ -92,3 +92,22 @@ def test_prv101_keeps_the_grouped_namespaces_of_a_locked_older_package(tmp_path)
     files["Pipfile.lock"] = json.dumps({"default": {"cdktf-cdktf-provider-aws": {"version": "==5.0.50"}}})
     findings, texts = _run(tmp_path / "old", files, "PRV101")
     assert texts["main.py"] == code
+
+
+def test_cdk103_follows_a_removed_destructuring_through_and_keeps_one_with_effects(tmp_path):
+    code = """\
+export class A {
+  constructor(scope: string, props: { a: string; b: string }, other: () => { c: string }, fallback: string) {
+    const { a, b } = props;
+    const { c = fallback } = other();
+    console.log(scope);
+  }
+}
+"""
+    files = {"cdktf.json": '{"language": "typescript", "app": "npx ts-node main.ts"}', "main.ts": code}
+    findings, texts = _run(tmp_path, files, "CDK103")
+    # `props` is read only by the destructuring that goes: renamed in the same run
+    assert "_props: {" in texts["main.ts"] and "const { a, b }" not in texts["main.ts"]
+    # `other()` may do something: its destructuring stays whole, reported, and `fallback` with it
+    assert "const { c = fallback } = other();" in texts["main.ts"] and "_fallback" not in texts["main.ts"]
+    assert [f.fixable for f in findings if "`c`" in f.message] == [False]

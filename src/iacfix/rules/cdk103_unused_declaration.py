@@ -295,8 +295,23 @@ def _app_files(ctx):
 def _unread(file, bindings: list[dict]) -> list[dict]:
     """The bindings nothing reads, once the fixes of the others are made: a binding whose every
     reference lies in code those fixes delete (a type annotation, a pure initializer) goes too,
-    until nothing changes."""
+    until nothing changes. A destructuring whose every name is unread but whose value does
+    something stays whole (reported, not fixed), so nothing in it counts as deleted."""
     candidates = [b for b in bindings if _fixable(file, b)]
+    reported: list[dict] = []  # the names of the destructurings kept whole: `_pattern` reports them
+    while True:
+        chosen = _fixpoint(candidates)
+        kept_whole = {
+            pattern: names for pattern, names in _by_pattern(chosen).items()
+            if len(names) == _named(names[0]) and not _removes_statement(names[0])
+        }
+        if not kept_whole:
+            return sorted(chosen + reported, key=lambda b: b["span"][0])
+        reported += [b for names in kept_whole.values() for b in names]
+        candidates = [b for b in candidates if b.get("pattern") is None or tuple(b["pattern"]) not in kept_whole]
+
+
+def _fixpoint(candidates: list[dict]) -> list[dict]:
     gone: list[tuple[int, int]] = []  # spans the chosen fixes delete: references there no longer count
     chosen: list[dict] = []
     changed = True
@@ -311,7 +326,23 @@ def _unread(file, bindings: list[dict]) -> list[dict]:
                 gone.append(tuple(b["statement"]) if _removes_statement(b) else (b["statement"][0], b["init"][0]))
             elif b["kind"] == "element":
                 gone.append(tuple(b["elements"][b["index"]]))
+                names = _by_pattern(chosen)[tuple(b["pattern"])]
+                if len(names) == _named(b) and _removes_statement(b):
+                    gone.append(tuple(b["statement"]))  # every name goes: the statement does
     return sorted(chosen, key=lambda b: b["span"][0])
+
+
+def _by_pattern(bindings: list[dict]) -> dict[tuple[int, int], list[dict]]:
+    out: dict[tuple[int, int], list[dict]] = {}
+    for b in bindings:
+        if b["kind"] == "element":
+            out.setdefault(tuple(b["pattern"]), []).append(b)
+    return out
+
+
+def _named(element: dict) -> int:
+    """How many names the element's pattern declares (holes left out)."""
+    return sum(1 for span in element["elements"] if span is not None)
 
 
 def _removes_statement(binding: dict) -> bool:
