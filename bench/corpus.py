@@ -194,6 +194,8 @@ def _second_run(result, cwd: Path, first: dict, part: str) -> dict:
             shutil.copytree(cwd, copy, ignore=shutil.ignore_patterns(*SKIP_DIRS), symlinks=True)
         else:
             (copy / "lib").mkdir(parents=True)
+            if (cwd / "metadata.json").is_file():  # the same task layout, so the same conventions apply
+                shutil.copy(cwd / "metadata.json", copy / "metadata.json")
         for source, text in result.changes():
             target = copy / source.path.relative_to(cwd)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -49,16 +49,6 @@ def test_attribute_shapes_follow_the_terraform_schema():
     assert attributes.resource_shape(s.cls("AwsProvider")) is None
 
 
-def test_the_locked_package_major(tmp_path):
-    assert schema.locked_package_major(tmp_path) is None
-    (tmp_path / "Pipfile.lock").write_text(json.dumps({"default": {"cdktf-cdktf-provider-aws": {"version": "==5.0.50"}}}))
-    assert schema.locked_package_major(tmp_path) == 5
-    npm = tmp_path / "npm"
-    npm.mkdir()
-    (npm / "package-lock.json").write_text(json.dumps({"packages": {"node_modules/@cdktf/provider-aws": {"version": "21.1.0"}}}))
-    assert schema.locked_package_major(npm) == 21
-
-
 def _run(root: Path, files: dict[str, str], select: str) -> tuple[list, dict[str, str]]:
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)

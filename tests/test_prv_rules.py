@@ -164,6 +164,37 @@ new LambdaFunction(this, 'fn', { functionName: 'f', role: 'r', code: 'x' });
     assert "code: 'x'" in text
 
 
+def test_terraform_messages_speak_terraform(tmp_path):
+    result, _ = _run(
+        tmp_path,
+        "terraform",
+        """\
+resource "aws_lambda_function" "fn" {
+  function_name = "f"
+  role          = "r"
+  code          = "x"
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "l" {
+  bucket = "b"
+
+  rule {
+    id     = "expire"
+    status = "Enabled"
+
+    expiration {
+      dayz = 30
+    }
+  }
+}
+""",
+    )
+    messages = [f.message for f in result.findings if f.code == "PRV103"]
+    assert messages[0].startswith("`aws_lambda_function` has no argument `code`; valid: ")
+    assert messages[1].startswith("the `rule.expiration` block of `aws_s3_bucket_lifecycle_configuration` has no argument `dayz`; valid: days")
+    assert not any("Config" in m or "property" in m or "LambdaFunction" in m for m in messages)
+
+
 def test_struct_class_keywords_are_checked_in_python(tmp_path):
     _, text = _run(
         tmp_path,
@@ -197,39 +228,64 @@ resource "aws_security_group" "web" {
     )
     messages = sorted(f.message for f in result.findings)
     assert len(messages) == 2 and all(not f.fixable for f in result.findings)
-    assert "`SecurityGroupIngress` has no property `cidr`" in messages[0]
-    assert "`SecurityGroup` has no property `vpcId`; valid: vpc_id" in messages[1]
+    assert messages[0].startswith("`aws_security_group` has no argument `vpcId`; valid: vpc_id, id, name_prefix, description")
+    assert messages[1].startswith("the `ingress` block of `aws_security_group` has no argument `cidr`; valid: ")
+    assert not any(meta in messages[0] for meta in ("provider", "depends_on", "connection", "provisioners"))
 
 
-def test_version_mismatch_is_said_once_per_project(tmp_path):
-    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": "^19.0.0"}}))
-    result, _ = _run(
-        tmp_path,
-        "cdktf-ts",
-        """\
-import { Vpc, Subnet } from '@cdktf/provider-aws/lib/vpc';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-new KmsKey(this, 'k', { keySpec: 'SYMMETRIC_DEFAULT' });
-""",
-    )
-    notes = [f for f in result.findings if "package.json pins @cdktf/provider-aws ^19.0.0" in f.message]
-    assert len(result.findings) == 2 and len(notes) == 1
+# keySpec is KmsKey's customerMasterKeySpec (PRV103's renames)
+KMS_TS = "import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';\nnew KmsKey(this, 'k', { keySpec: 'SYMMETRIC_DEFAULT' });\n"
+
+
+def test_a_project_pinning_another_major_of_the_package_gets_no_provider_finding(tmp_path):
+    # another major's names are not judged against the bundled schema: nothing to repair
+    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": "^8.0.0"}}))
+    result, text = _run(tmp_path, "cdktf-ts", KMS_TS)
+    assert result.findings == [] and text == KMS_TS
+
+
+def test_a_project_pinning_the_bundled_major_or_nothing_is_checked(tmp_path):
+    for spec in (f"^{schema.load().major}.0.0", f">={schema.load().major - 2}", "*"):
+        (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": spec}}))
+        result, _ = _run(tmp_path, "cdktf-ts", KMS_TS)
+        assert [f.code for f in result.findings] == ["PRV103"], spec
+
+
+def test_pipfile_lock_says_which_package_is_installed(tmp_path):
+    # Pipfile says "*": the lock file has the version the app builds against (5.0.50, aws 3.x/4.x)
+    (tmp_path / "Pipfile").write_text('[packages]\ncdktf-cdktf-provider-aws = "*"\n')
+    (tmp_path / "Pipfile.lock").write_text(json.dumps({"default": {"cdktf-cdktf-provider-aws": {"version": "==5.0.50"}}}))
+    before = 'from cdktf_cdktf_provider_aws.db_instance import DbInstance\nDbInstance(self, "db", name="app")\n'
+    result, text = _run(tmp_path, "cdktf-py", before)
+    assert schema.project_provider_version(tmp_path) == ("Pipfile.lock", "cdktf-cdktf-provider-aws ==5.0.50", 5)
+    assert result.findings == [] and text == before
 
 
 def test_project_provider_version_sources(tmp_path):
     (tmp_path / "Pipfile").write_text('[packages]\ncdktf-cdktf-provider-aws = "~=21.0"\n')
     assert schema.project_provider_version(tmp_path)[2] == 21
     (tmp_path / "Pipfile").unlink()
+    # cdktf.json's terraformProviders feed `cdktf get`, not the prebuilt package the code imports
     (tmp_path / "cdktf.json").write_text(json.dumps({"terraformProviders": ["aws@~> 5.0"]}))
-    assert schema.project_provider_version(tmp_path) == ("cdktf.json", "aws ~> 5.0", -5)
+    assert schema.project_provider_version(tmp_path) is None
     (tmp_path / "requirements.txt").write_text("cdktf==0.21.0\ncdktf-cdktf-provider-aws==19.40.0\n")
     assert schema.project_provider_version(tmp_path) == ("requirements.txt", "cdktf-cdktf-provider-aws ==19.40.0", 19)
 
 
-def test_no_version_note_when_the_project_pins_the_bundled_major(tmp_path):
-    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": f"^{schema.load().major}.0.0"}}))
-    result, _ = _run(tmp_path, "cdktf-ts", "import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';\nnew KmsKey(this, 'k', { keySpec: 'SYMMETRIC_DEFAULT' });\n")
-    assert len(result.findings) == 1 and "note:" not in result.findings[0].message
+DB_TF = 'resource "aws_autoscaling_attachment" "a" {\n  autoscaling_group_name = "asg"\n  alb_target_group_arn   = "arn"\n}\n'
+
+
+def test_a_terraform_module_is_checked_only_when_its_required_providers_admit_the_bundled_version(tmp_path):
+    # alb_target_group_arn is the argument of aws 3.x, renamed lb_target_group_arn in 5.0
+    bundled = schema.load().terraform_provider.rsplit(" ", 1)[-1]
+    major = int(bundled.split(".")[0])
+    for version, raised in (("~> 3.38", False), (f">= {major}.999", False), (f"~> {major}.0", True), (">= 3.29", True)):
+        versions = f'terraform {{\n  required_providers {{\n    aws = {{\n      source  = "hashicorp/aws"\n      version = "{version}"\n    }}\n  }}\n}}\n'
+        result, _ = _run(tmp_path, "terraform", DB_TF, files={"versions.tf": versions})
+        assert bool(result.findings) == raised, version
+    lock = 'provider "registry.terraform.io/hashicorp/aws" {\n  version     = "4.67.0"\n  constraints = ">= 3.29"\n}\n'
+    result, _ = _run(tmp_path, "terraform", DB_TF, files={".terraform.lock.hcl": lock})
+    assert result.findings == []
 
 
 def test_each_rule_alone_is_idempotent_on_its_examples(tmp_path):
@@ -281,3 +337,12 @@ const kmsKey = new kms.KmsKey(this, 'key', { enableKeyRotation: true });
     assert "new kmsKey.KmsKey" not in text and "const kmsKey = new KmsKey(this" in text
     assert "import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';" in text and "kms }" not in text
     assert "import { AwsProvider } from '@cdktf/provider-aws/lib/provider';" in text
+
+
+def test_tsconfig_paths_to_local_bindings_are_checked_as_the_version_cdktf_json_names(tmp_path):
+    # `@cdktf/provider-aws/lib/*` mapped onto .gen: the bindings of cdktf.json's aws ~> 5.26
+    tsconfig = '{"compilerOptions": {"paths": {"@cdktf/provider-aws/lib/*": ["./.gen/providers/aws/*"]}}}'
+    for providers, raised in ((["aws@~> 5.26"], False), (["hashicorp/aws@~> 6.0"], True), ([], False)):
+        cdktf_json = json.dumps({"language": "typescript", "app": "x", "terraformProviders": providers})
+        result, _ = _run(tmp_path, "cdktf-ts", KMS_TS, files={"tsconfig.json": tsconfig, "cdktf.json": cdktf_json})
+        assert bool(result.findings) == raised, providers

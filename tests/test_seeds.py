@@ -338,8 +338,10 @@ WHOLE_PROJECT = ["TF001", "OUT101", "MON101", "CDK103", "CDK106"]
 OPT_IN = [r.code for r in all_rules() if not r.default]
 
 
+# The seeds are write-ups of the pipeline's tasks: its conventions apply to their snippets.
 def _run(root: Path) -> engine.RunResult:
-    return engine.run([root], engine.Options(unsafe_fixes=True, extend_select=OPT_IN, ignore=WHOLE_PROJECT), cwd=root)
+    options = engine.Options(unsafe_fixes=True, extend_select=OPT_IN, ignore=WHOLE_PROJECT, conventions=["pipeline"])
+    return engine.run([root], options, cwd=root)
 
 
 SEED_ROWS = {row.key: row for row in all_seed_rows()}

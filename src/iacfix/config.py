@@ -17,12 +17,25 @@ class ConfigError(Exception):
     pass
 
 
-def project_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
-    """The first config found walking up from `folder`: (settings, file it came from).
+# Keys added by issue 22 (integrations), with the shape their readers expect, for the table of
+# known config keys when it lands (engine.selection reads and checks them).
+INTEGRATION_KEYS: dict[str, type] = {
+    "per-file-ignores": dict,  # { "glob pattern" = ["CODE", "PREFIX"] }, patterns as in .gitignore
+}
+
+
+def project_config(folder: Path, config_file: Path | None = None) -> tuple[dict[str, Any], Path | None]:
+    """The first config found walking up from `folder`: (settings, file it came from); with
+    `config_file` (--config), that file's, for every folder.
 
     A relative folder is made absolute first: the parents of `../x` are `..` and `.`, and `.` is
     not above it.
     """
+    if config_file is not None:
+        settings = _load(config_file)
+        if config_file.name == "pyproject.toml":
+            settings = settings.get("tool", {}).get("iacfix", {})
+        return settings, config_file
     folder = Path(os.path.abspath(folder))
     for candidate in (folder, *folder.parents):
         dotfile = candidate / ".iacfix.toml"

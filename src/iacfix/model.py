@@ -104,6 +104,7 @@ class Resource:
     body: Value  # the object / kwargs / block body the attributes live in (insertion point)
     line: int
     col: int
+    label: str | None = None  # the name as written: an HCL label, a CDKTF construct id's text (a template too)
 
     def attr_value(self, name: str) -> Value | None:
         prop = self.attrs.get(name)
@@ -161,6 +162,14 @@ class Finding:
     preview: str = ""
     # "safe" or "unsafe" when this fix's safety is not its rule's usual one (Rule.finding)
     safety: str | None = None
+    # Where what the finding is about ends (the resource's body, the setting), as an offset into
+    # the text the rule saw; the run turns it into end_line / end_col. None: a point.
+    end_offset: int | None = None
+    end_line: int | None = None
+    end_col: int | None = None
+    # The edits against the files as they were read (what SARIF's fixes and the JSON report
+    # give), set when the fix is applied; None when an earlier fix changed the same text.
+    original_edits: list[Edit] | None = None
 
     @property
     def fixable(self) -> bool:

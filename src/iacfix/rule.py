@@ -72,9 +72,15 @@ class Rule:
     # may change meaning, applied only with --unsafe-fixes; "none": reported only, a human decides.
     # It is the rule's usual safety: a finding may carry its own (`finding(..., safety=...)`).
     fix: ClassVar[str] = "safe"
+    # What a finding means for the code, as SARIF's level (code scanning's severity): "error" the
+    # code does not compile, synth, init, validate or deploy, or deploys something that cannot
+    # work; "warning" it works with a risk or a cost (security, a destroy that fails, deprecated);
+    # "note" style and completeness (layout, tags, outputs, tests).
+    severity: ClassVar[str] = "warning"
     # "names" rules (the provider's imports and class names) run first, then "fix" rules, in code
-    # order; "scaffold" rules after them; "format" rules last.
-    phase: ClassVar[str] = "fix"  # or "names", "scaffold" (after every fix), "format"; see engine.PHASES
+    # order; "scaffold" rules after them; then "format" rules, and "review" rules last, which look
+    # at what the others did (IAC100); see engine.PHASES.
+    phase: ClassVar[str] = "fix"
     # The rows of ../shared/seeds this rule answers, as "<seed number>#<row>" ("002#3"); the
     # seed → codes map in docs/seeds.md is generated from them (scripts/seed-map.py).
     seeds: ClassVar[tuple[str, ...]] = ()
@@ -83,6 +89,11 @@ class Rule:
     # or config). For rules that are right about what they find but that much correct code
     # does on purpose (the docstring gives the corpus figures that made the rule opt-in).
     default: ClassVar[bool] = True
+    # The convention the rule encodes (a key of iacfix.conventions.CONVENTIONS: "pipeline"), or
+    # None for a failure on any project. A convention rule runs only on projects that follow
+    # its convention (configured, or recognised from their layout); its docstring says why it
+    # is one in a paragraph starting "Convention:".
+    convention: ClassVar[str | None] = None
     examples: ClassVar[list[Example]] = []
 
     def check(self, ctx: Context) -> Iterable[Finding]:
@@ -94,11 +105,27 @@ class Rule:
         """A finding at `at` whose `edits` repair it. `safety` ("safe" / "unsafe") is this fix's
         own when it differs from the rule's usual one (`fix`): a rule may rewrite one case
         safely and offer only an unsafe fix for another."""
-        return Finding(self.code, message, at.path, at.line, at.col, list(edits), safety=safety)
+        if isinstance(at, Resource):
+            end = at.body.span[1]
+        elif isinstance(at, Setting):
+            end = at.span[1]
+        else:
+            end = None
+        return Finding(self.code, message, at.path, at.line, at.col, list(edits), safety=safety, end_offset=end)
 
     @classmethod
     def docs(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def convention_reason(cls) -> str:
+        """The docs' "Convention (NAME): ..." paragraph, without its label: why the rule
+        encodes a convention rather than a failure ("" for a rule of no convention)."""
+        label = f"Convention ({cls.convention}):"
+        for paragraph in cls.docs().split("\n\n"):
+            if cls.convention and paragraph.startswith(label):
+                return " ".join(paragraph[len(label) :].split())
+        return ""
 
     @classmethod
     def summary(cls) -> str:

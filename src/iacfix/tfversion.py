@@ -2,7 +2,9 @@
 
 First found wins: `--terraform-version`; `terraform-version` in `[tool.iacfix]` / `.iacfix.toml`;
 `required_version` in the tree (its lower bound: the code must work on the oldest version it
-admits); `.terraform-version` (as tfenv reads it); `terraform version` on PATH.
+admits); `.terraform-version` (as tfenv reads it); `terraform version` on PATH. What the code
+declares wins over the machine: a `terraform` on PATH (or a .terraform-version) that the declared
+`required_version` does not admit is not the target.
 """
 
 from __future__ import annotations
@@ -34,27 +36,30 @@ class TargetVersion:
         return f"Terraform {'.'.join(map(str, self.version))} (from {self.source})"
 
 
-def target_version(explicit: str | None, root: Path, settings) -> TargetVersion:
+def target_version(explicit: str | None, root: Path, settings, config_file: Path | None = None) -> TargetVersion:
     """The version a project's code targets, the first found in the order the module docstring
     gives. `explicit`: --terraform-version; `settings`: the project's Terraform settings
-    (model `Setting`s: `terraform.required_version` is read from them)."""
+    (model `Setting`s: `terraform.required_version` is read from them); `config_file`: --config."""
     from iacfix.config import project_config
 
     if explicit:
         return TargetVersion(parse_version(explicit), "--terraform-version")
-    config, config_path = project_config(root)
+    config, config_path = project_config(root, config_file)
     if "terraform-version" in config:
         return TargetVersion(parse_version(str(config["terraform-version"])), config_path.name)
-    for setting in settings:
-        if setting.key == "terraform.required_version" and setting.value and setting.value.kind == "string":
-            bound = lower_bound(setting.value.value)
-            if bound:
-                return TargetVersion(bound, f"required_version in {setting.path.name}")
+    declared = [
+        s for s in settings if s.key == "terraform.required_version" and s.value and s.value.kind == "string"
+    ]
+    for setting in declared:
+        bound = lower_bound(setting.value.value)
+        if bound:
+            return TargetVersion(bound, f"required_version in {setting.path.name}")
+    # A declared range without a lower bound ("< 2.0") still rules out what it does not admit.
     dotfile = dotfile_version(root)
-    if dotfile:
+    if dotfile and all(admits(s.value.value, dotfile) for s in declared):
         return TargetVersion(dotfile, ".terraform-version")
     installed = installed_version()
-    if installed:
+    if installed and all(admits(s.value.value, installed) for s in declared):
         return TargetVersion(installed, "`terraform version`")
     return TargetVersion(None, None)
 
@@ -99,6 +104,30 @@ def highest_major(constraint: str) -> int | None:
             continue
         highest = bound if highest is None else min(highest, bound)
     return highest
+
+
+_CLAUSE = re.compile(r"\s*(>=|<=|~>|!=|>|<|=|==)?\s*v?(\d+(?:\.\d+)*)\s*")
+
+
+def admits(constraint: str, version: Version) -> bool:
+    """Whether a Terraform version constraint (">= 1.5, < 2.0", "~> 5.0", "= 6.25.0") admits
+    `version`; a clause it cannot read admits anything. `~> 5.0` is >= 5.0 and < 6, `~> 5.47.0`
+    >= 5.47.0 and < 5.48, as Terraform reads them."""
+    for clause in constraint.split(","):
+        match = _CLAUSE.fullmatch(clause)
+        if match is None:
+            continue
+        op, bound = match.group(1) or "=", tuple(int(n) for n in match.group(2).split("."))
+        width = max(len(version), len(bound))
+        have, want = version + (0,) * (width - len(version)), bound + (0,) * (width - len(bound))
+        holds = {
+            "=": have == want, "==": have == want, "!=": have != want,
+            ">": have > want, ">=": have >= want, "<": have < want, "<=": have <= want,
+            "~>": have >= want and have[: len(bound) - 1] == bound[:-1],
+        }[op]
+        if not holds:
+            return False
+    return True
 
 
 def dotfile_version(folder: Path) -> Version | None:

@@ -75,10 +75,11 @@ class ParsedFile:
         `logGroup.name`, `self.log_group.name`; None otherwise (Context.referenced finds the resource)."""
         return None
 
-    def reference(self, ref: str, attribute: str) -> str:
-        """An expression reading `attribute` (Terraform name) of the resource this file names
-        `ref` (Resource.ref, Reference.ref)."""
-        return f"{ref}.{self.attr_key(attribute)}"
+    def reference(self, ref: str, *path: str | int) -> str:
+        """An expression reading an attribute (Terraform name) of the resource this file names
+        `ref` (Resource.ref, Reference.ref), and within it: `reference(ref, "master_user_secret",
+        0, "secret_arn")` is `ref.master_user_secret[0].secret_arn` in HCL."""
+        return ref + "".join(f"[{p}]" if isinstance(p, int) else f".{self.attr_key(p)}" for p in path)
 
     # -- rendering edits ---------------------------------------------------------------------
     def attr_key(self, name: str) -> str:

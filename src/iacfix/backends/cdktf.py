@@ -13,7 +13,7 @@ import io
 import keyword
 import re
 import tokenize
-from dataclasses import replace
+from copy import copy
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -208,8 +208,9 @@ class CdktfFile(ParsedFile):
             args = cons["args"]
             name = args[1].get("value") if len(args) > 1 and args[1]["kind"] == "string" else None
             attrs = {snake_case(p.key): p for p in body.props}
+            label = args[1]["text"] if len(args) > 1 else None
             out.append(
-                Resource(self.path, self.language, rtype, name, cons.get("var"), attrs, body, cons["line"], cons["col"])
+                Resource(self.path, self.language, rtype, name, cons.get("var"), attrs, body, cons["line"], cons["col"], label)
             )
         return out
 
@@ -217,21 +218,27 @@ class CdktfFile(ParsedFile):
         """A resource's config as the model gives it: a copy of the view's value in which each
         object says how its entries are written (Value.syntax) and a Python struct class
         (`S3BucketLifecycleConfigurationRule(id="x")`) is the object of its keyword arguments."""
-        python = self.language == "python"
-        syntax = None
+        if self.language != "python":
+            return value  # TypeScript writes every object alike (syntax None): the view's own
         if value.kind == "object":
-            syntax = ("call" if top else "raw-dict" if raw else "dict") if python else None
-            props = [replace(p, value=self._resolved(p.value, raw=raw)) for p in value.props]
-            return replace(value, props=props, syntax=syntax)
+            out = copy(value)
+            out.props = [Prop(p.key, p.key_span, self._resolved(p.value, raw=raw), p.span) for p in value.props]
+            out.syntax = "call" if top else "raw-dict" if raw else "dict"
+            return out
         if value.kind == "array":
-            return replace(value, items=[self._resolved(i, raw=True) for i in value.items])
-        if python and value.kind == "expr":
+            out = copy(value)
+            out.items = [self._resolved(i, raw=True) for i in value.items]
+            return out
+        if value.kind == "expr":
             cons = self._struct_calls.get(value.span)
             if cons is not None:
                 inner = self.config_value(cons) if cons.get("config") is not None else None
-                props = [replace(p, value=self._resolved(p.value)) for p in inner.props] if inner else []
-                span = inner.span if inner else _call_interior(self.text, value.span)
-                return replace(value, kind="object", props=props, syntax="call", callee=cons["callee"], span=span, text=self.text[span[0] : span[1]])
+                out = copy(value)
+                out.kind, out.syntax, out.callee = "object", "call", cons["callee"]
+                out.props = [Prop(p.key, p.key_span, self._resolved(p.value), p.span) for p in inner.props] if inner else []
+                out.span = inner.span if inner else _call_interior(self.text, value.span)
+                out.text = self.text[out.span[0] : out.span[1]]
+                return out
         return value
 
     @cached_property
@@ -243,9 +250,11 @@ class CdktfFile(ParsedFile):
         match = _MEMBER.fullmatch(value.text) if value.kind == "expr" else None
         return (match.group(1), snake_case(match.group(2)), None) if match else None
 
-    def reference(self, ref: str, attribute: str) -> str:
-        name = camel_case(attribute)
-        return f"{ref}.{_python_keyword(snake_case(name)) if self.language == 'python' else name}"
+    def reference(self, ref: str, *path: str | int) -> str:
+        """An element of a list attribute is `.get(i)` (cdktf's complex lists)."""
+        python = self.language == "python"
+        parts = [f".get({p})" if isinstance(p, int) else "." + (_python_keyword(snake_case(camel_case(p))) if python else camel_case(p)) for p in path]
+        return ref + "".join(parts)
 
     def entry_key(self, container: Value, name: str) -> str:
         """camelCase in TypeScript and in a Python dict jsii passes as it is; elsewhere in

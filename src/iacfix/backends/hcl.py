@@ -214,7 +214,7 @@ class HclFile(ParsedFile):
                 rtype = f"data.{rtype}"
             body = self._block_value(block)
             attrs = {p.key: p for p in body.props}
-            out.append(Resource(self.path, "hcl", rtype, name, f"{rtype}.{name}", attrs, body, block.line, block.col))
+            out.append(Resource(self.path, "hcl", rtype, name, f"{rtype}.{name}", attrs, body, block.line, block.col, name))
         return out
 
     def _block_value(self, block: Block) -> Value:

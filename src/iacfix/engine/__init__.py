@@ -27,7 +27,7 @@ from iacfix import parse_cache
 from iacfix.engine.context import Context
 from iacfix.engine.pool import is_big, run_projects, workers_for
 from iacfix.engine.projects import Project, group_projects
-from iacfix.engine.rule_loop import PHASES, RuleTimer, in_run_order, run_project, suppressed
+from iacfix.engine.rule_loop import PHASES, RuleTimer, in_run_order, run_project
 from iacfix.engine.selection import Options, ProjectSettings, matches
 from iacfix.engine.workspace import NewSourceFile, Workspace, load, parse_source
 from iacfix.files import SourceFile
@@ -36,7 +36,7 @@ from iacfix.textedit import apply_edits
 
 __all__ = [
     "PHASES", "Context", "NewSourceFile", "Options", "Project", "ProjectSettings", "RunResult", "Workspace",
-    "group_projects", "load", "matches", "parse_source", "run", "suppressed",
+    "group_projects", "load", "matches", "parse_source", "run",
 ]
 
 
@@ -68,9 +68,14 @@ class RunResult:
         return [out[p] for p in sorted(out)]
 
     def tree(self) -> list[tuple[SourceFile, str]]:
-        """Every file read from a markdown answer with its text after the fixes (for --extract)."""
+        """Every file read from a markdown answer with its text after the fixes (for --extract),
+        and the blocks the fixes added to an answer (a created block nobody wrote into is left out)."""
         ws = self.workspace
-        return [(s, ws.text[p]) for p, s in sorted(ws.sources.items()) if s.origin is not None]
+        return [
+            (s, ws.text[p])
+            for p, s in sorted(ws.sources.items())
+            if s.origin is not None and not (isinstance(s, NewSourceFile) and not ws.text[p])
+        ]
 
 
 def run(

@@ -16,13 +16,23 @@ from iacfix.model import Prop, Reference, Resource, Value
 
 class Context:
     """One project of the tree as a rule sees it: its files (parsed as they are now, after the
-    fixes of earlier rules), their resources and Terraform settings, and the run's options."""
+    fixes of earlier rules), their resources and Terraform settings, the run's options and the
+    conventions the project follows."""
 
-    def __init__(self, workspace: Workspace, project: Project, options: Options):
+    def __init__(
+        self, workspace: Workspace, project: Project, options: Options, conventions: frozenset[str] = frozenset(), suppressions=None
+    ):
         self.workspace = workspace
         self.project = project
         self.options = options
+        self.conventions = conventions
+        self._suppressions = suppressions  # engine.suppression.Suppressions of the project's run
         self._by_type: tuple[list[ParsedFile], dict[str, list[Resource]]] | None = None
+
+    def follows(self, convention: str) -> bool:
+        """Whether the project follows a convention (iacfix.conventions): a rule that is right
+        everywhere may do more where it holds (fix safely what is a guess elsewhere)."""
+        return convention in self.conventions
 
     def files(self, *languages: str) -> list[ParsedFile]:
         return [
@@ -96,13 +106,12 @@ class Context:
     def settings(self) -> list[Setting]:
         return [s for f in self.files() for s in f.settings()]
 
-    def follows(self, convention: str) -> bool:
-        """Whether the project follows a convention (iacfix.conventions): a rule that encodes
-        one acts fully only there."""
-        from iacfix import conventions
-
-        return conventions.follows(self.project.root, convention)
+    def unused_suppressions(self) -> list:
+        """The suppression comments of the project that silenced nothing in this run so far
+        (engine.suppression.Unused: the comment, why, the edits that remove it); asked by
+        IAC100, which runs after every other rule."""
+        return self._suppressions.unused() if self._suppressions is not None else []
 
     @cached_property
     def terraform_version(self) -> tfversion.TargetVersion:
-        return tfversion.target_version(self.options.terraform_version, self.project.root, self.settings())
+        return tfversion.target_version(self.options.terraform_version, self.project.root, self.settings(), self.options.config)

@@ -1,9 +1,9 @@
 """One project's run: its rules in order, each on the tree the previous ones left, and their
-edits applied together; a fix that would break a file is dropped and reported instead."""
+edits applied together; a fix that would break a file is dropped and reported instead. A finding
+a suppression silences (engine/suppression.py) is dropped, fix and all, before anything applies."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -13,14 +13,16 @@ from iacfix.backends.base import BackendError, ParsedFile, SourceSyntaxError
 from iacfix.engine.context import Context
 from iacfix.engine.projects import Project
 from iacfix.engine.selection import Options, ProjectSettings
-from iacfix.engine.workspace import Workspace, parse_source
+from iacfix.engine.suppression import Suppressions
+from iacfix.engine.workspace import NewSourceFile, Workspace, parse_source
 from iacfix.model import Edit, Finding, InputError
-from iacfix.textedit import apply_edits, overlaps
+from iacfix.textedit import apply_edits, line_col, overlaps
 
 # The provider's names first (imports repaired, classes renamed: every other rule recognises a
 # resource by its class), then the safe fixes, then scaffolds that add infrastructure to the
-# repaired code (they read what the fixes made resolvable), layout and clean-up last.
-PHASES = ("names", "fix", "scaffold", "format")
+# repaired code (they read what the fixes made resolvable), layout and clean-up, and last the
+# review of what every other rule did (IAC100: the suppressions that silenced nothing).
+PHASES = ("names", "fix", "scaffold", "format", "review")
 
 # A rule whose fixes collide with each other (two fixes in one HCL alignment run, say) is run
 # again on the repaired tree until nothing is left over, so one run is as good as several.
@@ -50,12 +52,15 @@ def run_project(
     select=False every rule given runs (a rule's own tests); else those the project's
     selection enables."""
     settings = ProjectSettings.resolve(options, project.root)
+    suppressions = Suppressions(workspace, project, settings)
     findings: list[Finding] = []
     for rule in rules:
         if project.flavour in rule.flavours and (not select or settings.enables(rule)):
             start = time.perf_counter()
             try:
-                findings += _run_rule(rule, Context(workspace, project, options), settings.unsafe_fixes, errors)
+                ctx = Context(workspace, project, options, settings.conventions, suppressions)
+                findings += _run_rule(rule, ctx, settings.unsafe_fixes, errors, suppressions)
+                suppressions.ran.add(rule.code)
             except Exception as exc:  # one broken rule must not cost the user the others
                 where = project.files[0] if project.files else project.root
                 errors.append(InputError(where, 1, f"internal error in {rule.code} ({type(exc).__name__}: {exc}); please report"))
@@ -66,30 +71,17 @@ def run_project(
     return findings
 
 
-_SUPPRESSION = re.compile(r"(?:#|//)\s*iacfix:\s*ignore(?:\[(?P<codes>[A-Za-z0-9_,\s]*)\])?")
-
-
-def suppressed(text: str, finding: Finding) -> bool:
-    """`# iacfix: ignore[CODE]` / `// iacfix: ignore[CODE, CODE]` (or bare `iacfix: ignore`) on
-    the finding's line silences it."""
-    lines = text.split("\n")
-    if not 0 < finding.line <= len(lines):
-        return False
-    for match in _SUPPRESSION.finditer(lines[finding.line - 1]):
-        codes = match.group("codes")
-        if codes is None or finding.code in {c.strip().upper() for c in codes.split(",")}:
-            return True
-    return False
-
-
-def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError]) -> list[Finding]:
+def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError], suppressions: Suppressions) -> list[Finding]:
     kept: list[Finding] = []
     for _ in range(MAX_PASSES):
         accepted: list[Finding] = []
         deferred = False
         for finding in rule.check(ctx):
-            if suppressed(ctx.workspace.text[finding.path], finding):
+            if suppressions.silences(finding):
                 continue
+            text = ctx.workspace.text.get(finding.path)
+            if finding.end_offset is not None and text is not None:
+                finding.end_line, finding.end_col = line_col(text, min(finding.end_offset, len(text)))
             if _collides_with_itself(finding.edits):  # a rule bug: never half-apply it
                 errors.append(InputError(finding.path, finding.line, f"{finding.code} fix dropped: its edits overlap; please report"))
                 finding.edits = []
@@ -143,7 +135,11 @@ def _apply(workspace: Workspace, findings: list[Finding], errors: list[InputErro
             except BackendError as exc:
                 broken[path] = SourceSyntaxError(1, 1, str(exc))
         if not broken:
+            for finding in live:  # against the files as read, before this batch joins the history
+                if not any(isinstance(workspace.sources[e.path], NewSourceFile) for e in finding.edits):
+                    finding.original_edits = workspace.history.to_original(finding.edits)
             for path, (text, parsed) in reparsed.items():
+                workspace.history.record(path, by_file[path])
                 workspace.adopt(path, text, parsed)
             return
         for finding in live:

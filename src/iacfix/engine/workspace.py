@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from iacfix.backends.base import BackendError, ParsedFile, SourceSyntaxError
+from iacfix.engine.history import EditHistory
 from iacfix.files import SourceFile, discover, read_markdown, read_source
 from iacfix.model import InputError
 
@@ -36,6 +37,7 @@ class Workspace:
         self.answers: dict[Path, SourceFile] = {a.path: a for a in answers}  # markdown answers whose blocks are in `sources`
         self.text: dict[Path, str] = {p: s.text for p, s in self.sources.items()}
         self._parsed: dict[Path, tuple[str, ParsedFile]] = {}
+        self.history = EditHistory()  # the fixes applied, to state a fix against the files as read
 
     def parsed(self, path: Path) -> ParsedFile:
         text = self.text[path]
@@ -99,6 +101,27 @@ class Workspace:
         and --write creates it. A created file nobody writes into is never reported or written.
         """
         source = NewSourceFile(_UnwrittenPath(path), display, language, "", False, False)
+        self.sources[path] = source
+        self.text[path] = ""
+        return source
+
+
+    def create_block(self, beside: Path, name: str) -> SourceFile:
+        """Add a file to the markdown answer that the block `beside` comes from: a new fenced
+        block named `name` (a path relative to the answer, as block names are), in `beside`'s
+        language, appended after the answer's last block (markdown.new_block).
+
+        As with create_file it starts empty; once edits give it text, RunResult.changes writes
+        the whole block into the answer, and a created block nobody writes into is left out.
+        """
+        from iacfix.files import BlockOrigin
+        from iacfix.markdown import new_block
+
+        sibling = self.sources[beside]
+        answer = sibling.origin.markdown
+        block = new_block(answer.text, name, sibling.language)
+        path = answer.path.parent / f"{answer.path.name}.d" / name
+        source = NewSourceFile(path, f"{answer.display}:{name}", sibling.language, "", False, False, BlockOrigin(answer, block))
         self.sources[path] = source
         self.text[path] = ""
         return source

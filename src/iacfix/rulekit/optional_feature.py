@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from iacfix.model import Edit
-from iacfix.rulekit.terraform_module import Module, attribute
+from iacfix.rulekit.terraform_module import Block, Module, attribute
 from iacfix.textedit import line_end
 
 _VAR = re.compile(r"^var\.([A-Za-z_][\w-]*)$")
@@ -83,17 +83,28 @@ def unowned_domain(module: Module | None, value) -> bool:
 
 
 def referenced(module: Module, ref: str, besides: tuple[int, int] | None = None) -> bool:
-    """Whether any .tf file refers to `aws_x.name` (outside the block at `besides`): a
-    resource that gains a count is then `aws_x.name[0]` there, which a scaffold does not rewrite."""
+    """Whether an expression of any .tf file refers to `aws_x.name` (outside the block at
+    `besides`; a comment is no reference): a resource that gains a count is then
+    `aws_x.name[0]` there, which a scaffold does not rewrite."""
     pattern = re.compile(rf"(?<![\w.]){re.escape(ref)}(?![\w-])")
     for file in module.files:
-        if ref not in file.text:  # most files: a substring search spares the regex
+        if ref not in file.text:  # most files: a substring search spares the walk
             continue
-        for match in pattern.finditer(file.text):
-            if besides and file.path == besides[0] and besides[1][0] <= match.start() < besides[1][1]:
+        for block in file.blocks:
+            if besides and file.path == besides[0] and block.span == besides[1]:
                 continue
-            return True
+            if any(ref in a.prop.value.text and pattern.search(a.prop.value.text) for a in _attributes(block)):
+                return True
     return False
+
+
+def _attributes(block):
+    """Every attribute of a block and of the blocks inside it."""
+    for item in block.items:
+        if isinstance(item, Block):
+            yield from _attributes(item)
+        else:
+            yield item
 
 
 def add_count(file, block, condition: str) -> list[Edit]:

@@ -508,78 +508,148 @@ def expected_key(file, spec: Property, raw: bool, depth: int) -> str:
     return spec.python
 
 
-# -- the project's provider version ------------------------------------------------------------------
+# -- the project's provider version: which schema its code can be checked against ---------------------
 _VERSION = re.compile(r"(\d+)(?:\.(\d+|x|\*))?")
+PY_PACKAGE = "cdktf-cdktf-provider-aws"
+_PY_PIN = re.compile(r"cdktf[-_]cdktf[-_]provider[-_]aws[\"']?\s*(?:=\s*[\"'])?\s*([~=<>!^ ]*\d[\w.*]*)")
 
 
 def project_provider_version(root) -> tuple[str, str, int] | None:
-    """(file, what it pins, major) of the AWS provider bindings the project builds against, first
-    found of: package.json (@cdktf/provider-aws), requirements*.txt / Pipfile / pyproject.toml
-    (cdktf-cdktf-provider-aws): the package's major; cdktf.json (`aws@~> 6.0`): the Terraform
-    provider's major, negated. `iacfix.provider_pins` reads every kind of pin, for any provider."""
-    from iacfix import provider_pins
+    """(file, what it pins, major) of the prebuilt provider package a CDKTF app builds against,
+    first found of: package.json (@cdktf/provider-aws), Pipfile.lock (the version installed),
+    requirements*.txt / Pipfile / pyproject.toml (cdktf-cdktf-provider-aws). cdktf.json's
+    `terraformProviders` is not one: it is what `cdktf get` generates local bindings from, which
+    the code imports from .gen, not from the package."""
+    from pathlib import Path
 
-    for pin in provider_pins.project_pins(root).get("hashicorp/aws", []):
-        if pin.package_major is not None:
-            return pin.file, pin.declared, pin.package_major
-        if pin.via == "cdktf.json" and pin.constraint and _VERSION.search(pin.constraint):
-            return "cdktf.json", f"aws {pin.constraint}", -int(_VERSION.search(pin.constraint).group(1))
+    root = Path(root)
+    package = _json(root / "package.json")
+    for section in ("dependencies", "devDependencies", "peerDependencies"):
+        spec = (package.get(section) or {}).get(TS_PACKAGE)
+        if isinstance(spec, str) and _VERSION.search(spec):
+            return "package.json", f"{TS_PACKAGE} {spec}", int(_VERSION.search(spec).group(1))
+    lock = _json(root / "Pipfile.lock")
+    for section in ("default", "develop"):
+        spec = ((lock.get(section) or {}).get(PY_PACKAGE) or {}).get("version")
+        if isinstance(spec, str) and _VERSION.search(spec):
+            return "Pipfile.lock", f"{PY_PACKAGE} {spec}", int(_VERSION.search(spec).group(1))
+    for name in ("requirements.txt", "requirements-dev.txt", "Pipfile", "pyproject.toml"):
+        path = root / name
+        if path.is_file():
+            match = _PY_PIN.search(path.read_text(encoding="utf-8", errors="replace"))
+            if match:
+                return name, f"{PY_PACKAGE} {match.group(1).strip()}", int(_VERSION.search(match.group(1)).group(1))
     return None
 
 
-def locked_package_major(root) -> int | None:
-    """The major of the prebuilt provider package a lock file of the project installs
-    (Pipfile.lock, package-lock.json): what runs, whatever the manifest admits (`*`)."""
-    folder = root if root.is_dir() else root.parent
-    names = {"Pipfile.lock": ("default", "develop"), "package-lock.json": ("packages", "dependencies")}
-    for name, sections in names.items():
-        try:
-            data = json.loads((folder / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+def _json(path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (ValueError, OSError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _package_admits(what: str, major: int) -> bool:
+    """Whether a package requirement (`^8.0.0`, `~=21.0`, `>=19`, `==5.0.50`) admits the
+    major version `major`: a lower bound (`>=`, `>`) up to an upper one, else its own major."""
+    spec = what.split(" ", 1)[1] if " " in what else what
+    lower = re.match(r"\s*>=?\s*v?(\d+)", spec)
+    if lower is None:
+        return int(_VERSION.search(spec).group(1)) == major
+    upper = re.search(r"<\s*=?\s*v?(\d+)", spec)
+    return int(lower.group(1)) <= major and (upper is None or major < int(upper.group(1)) or "<=" in spec and major == int(upper.group(1)))
+
+
+def terraform_provider_pins(ctx) -> list[tuple[str, str]]:
+    """(file, constraint) of each `version` the project's Terraform code gives hashicorp/aws in
+    `required_providers`, and the version its .terraform.lock.hcl selected."""
+    pins = []
+    for setting in ctx.settings():
+        if setting.key != "terraform.required_providers.aws" or setting.value is None:
             continue
-        for section in sections:
-            entries = data.get(section) if isinstance(data, dict) else None
-            for key in ("cdktf-cdktf-provider-aws", "node_modules/@cdktf/provider-aws", "@cdktf/provider-aws"):
-                entry = entries.get(key) if isinstance(entries, dict) else None
-                found = _VERSION.search(str(entry.get("version", ""))) if isinstance(entry, dict) else None
-                if found:
-                    return int(found.group(1))
-    return None
+        value = setting.value
+        if value.kind == "object":
+            source, version = value.prop("source"), value.prop("version")
+            if source is not None and source.value.kind == "string" and not source.value.value.lower().endswith("hashicorp/aws"):
+                continue
+            value = version.value if version is not None else None
+        if value is not None and value.kind == "string" and value.value.strip():
+            pins.append((setting.path.name, value.value))
+    from pathlib import Path
+
+    root = Path(ctx.project.root)
+    lock = root / ".terraform.lock.hcl"
+    if root.is_dir() and lock.is_file():
+        match = re.search(r'provider\s+"registry\.terraform\.io/hashicorp/aws"\s*\{[^}]*?\bversion\s*=\s*"([^"]+)"', lock.read_text(encoding="utf-8", errors="replace"))
+        if match:
+            pins.append((lock.name, f"= {match.group(1)}"))
+    return pins
 
 
-def pins_other_major(ctx) -> bool:
-    """The project's lock file installs another major of the provider package than the schema's:
-    a name the schema does not know may be right there (the old grouped namespaces, `elb.Lb`)."""
-    locked = locked_package_major(ctx.project.root)
-    return locked is not None and locked != load().major
+def _terraform_admits(constraint: str, version: str) -> bool:
+    from iacfix.tfversion import admits, parse_version
+
+    wanted = parse_version(version)
+    return wanted is None or admits(constraint, wanted)
 
 
-_noted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_fits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def version_note(ctx) -> str:
-    """Once per project and run: a sentence saying the project pins another major version of
-    the provider than the schema the PRV rules check against; "" otherwise and afterwards."""
-    roots = _noted.setdefault(ctx.workspace, set())
-    if ctx.project.root in roots:
-        return ""
-    roots.add(ctx.project.root)
-    found = project_provider_version(ctx.project.root)
-    if found is None:
-        return ""
-    source, what, major = found
+def for_project(ctx) -> ProviderSchema | None:
+    """The provider schema the project's code can be checked against, None when iacfix has none
+    for the provider version the project pins: the PRV rules (and every fix that writes provider
+    imports) then say nothing, since a name right for that version is not a failure.
+
+    Today that is the bundled schema when the project pins no version, or pins the bundled
+    package's major (a CDKTF app: package.json, Pipfile.lock, ...; `project_provider_version`),
+    or requires a Terraform provider version range that holds the bundled one (a Terraform
+    module: `required_providers`, .terraform.lock.hcl; `~> 5.0` and `>= 6.42` do not hold
+    6.25). The one place that decides: with schemas per provider version, it returns the one
+    shipped for the pinned version instead."""
+    by_root = _fits.setdefault(ctx.workspace, {})
+    key = (ctx.project.root, ctx.project.flavour)
+    if key not in by_root:
+        by_root[key] = _fits_project(ctx)
+    return load() if by_root[key] else None
+
+
+def _fits_project(ctx) -> bool:
+    from pathlib import Path
+
+    from iacfix.rulekit.project_files import mapped, tsconfig_paths
+
     s = load()
-    if major < 0:  # the Terraform provider's major (cdktf.json)
-        bundled = int(_VERSION.search(s.terraform_provider or "0").group(1)) if s.terraform_provider else None
-        if bundled is None or -major == bundled:
-            return ""
-        theirs = f"hashicorp/aws {-major}.x"
-        ours = s.terraform_provider
-    else:
-        if major == s.major:
-            return ""
-        theirs, ours = what, f"{s.package} {s.version}"
-    return f" [note: {source} pins {theirs}; iacfix checks against {ours}, so names may differ]"
+    if ctx.project.flavour == "terraform":
+        bundled = (s.terraform_provider or "").rsplit(" ", 1)[-1]
+        return all(_terraform_admits(constraint, bundled) for _, constraint in terraform_provider_pins(ctx))
+    root = Path(ctx.project.root)
+    if ctx.project.flavour == "cdktf-ts" and root.is_dir() and mapped(f"{TS_PACKAGE}/lib/vpc", tsconfig_paths(root)):
+        # tsconfig `paths` send the package's imports to the bindings `cdktf get` generates from
+        # cdktf.json's providers: their version is the Terraform provider's named there
+        bundled = (s.terraform_provider or "").rsplit(" ", 1)[-1]
+        constraint = cdktf_json_provider(root)
+        return constraint is not None and _terraform_admits(constraint, bundled)
+    found = project_provider_version(root)
+    return found is None or _package_admits(found[1], s.major)
+
+
+def cdktf_json_provider(root) -> str | None:
+    """The version constraint cdktf.json's `terraformProviders` give hashicorp/aws (`aws@~> 5.26`)."""
+    from pathlib import Path
+
+    providers = _json(Path(root) / "cdktf.json").get("terraformProviders")
+    for entry in providers if isinstance(providers, list) else []:
+        if isinstance(entry, str):
+            name, _, version = entry.partition("@")
+        elif isinstance(entry, dict):
+            name, version = str(entry.get("name", "")), str(entry.get("version", ""))
+        else:
+            continue
+        if name.strip().lower() in ("aws", "hashicorp/aws") and version.strip():
+            return version.strip()
+    return None
 
 
 # -- CACHE101's ElastiCache flags (PRV105 leaves what CACHE101 repairs alone) ---------------------------

@@ -106,16 +106,38 @@ class Module:
         return [Edit(target.path, len(text), len(text), prefix + block)]
 
     def _new_file(self, file_name: str) -> HclFile | None:
+        on_disk = [f for f in self.files if self.ctx.workspace.sources[f.path].origin is None]
+        return self.new_file(file_name, beside=on_disk[0]) if on_disk else None
+
+    @property
+    def in_answer(self) -> bool:
+        """Whether the module is the Terraform blocks of a markdown answer."""
+        return any(self.ctx.workspace.sources[f.path].origin is not None for f in self.files)
+
+    def name_line_end(self, file: HclFile) -> int:
+        """In a markdown answer, where the first-line comment that names the file's block ends
+        (0 on disk or when none does): what must stay when the code below it is removed."""
+        from iacfix.markdown import name_line_end
+
+        origin = self.ctx.workspace.sources[file.path].origin
+        return name_line_end(file.text) if origin is not None else 0
+
+    def new_file(self, file_name: str, beside: HclFile) -> HclFile:
+        """A new, empty file of the module in `beside`'s folder: on disk (Workspace.create_file),
+        or in a markdown answer a new block named like `beside`'s folder plus `file_name`
+        (Workspace.create_block). Written only once an edit gives it text."""
         ctx = self.ctx
-        on_disk = [p for p in ctx.project.files if ctx.workspace.sources[p].origin is None]
-        if not on_disk:
-            return None
-        path = Path(on_disk[0]).parent / file_name
-        sibling = ctx.workspace.sources[on_disk[0]]
-        display = str(PurePosixPath(sibling.display).parent / file_name)
-        ctx.workspace.create_file(path, "hcl", display.removeprefix("./"))
+        sibling = ctx.workspace.sources[beside.path]
+        if sibling.origin is not None:
+            name = str(PurePosixPath(sibling.origin.block.name).parent / file_name).removeprefix("./")
+            path = ctx.workspace.create_block(beside.path, name).path
+        else:
+            path = Path(beside.path).parent / file_name
+            display = str(PurePosixPath(sibling.display).parent / file_name)
+            ctx.workspace.create_file(path, "hcl", display.removeprefix("./"))
         ctx.project.files.append(path)
         self.files = ctx.files("hcl")
+        self._by_type = None
         return ctx.file(path)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from iacfix.backends.base import ParsedFile
@@ -28,10 +29,32 @@ def project_path(ctx, path: Path) -> str:
 
 
 def test_files(ctx, integration: bool | None = None) -> list[ParsedFile]:
-    """The project's TypeScript/Python test files (only integration ones, or only the others)."""
+    """The project's TypeScript/Python test files (only integration ones, or only the others);
+    not the tests of a third-party package vendored into the app (a Lambda's dependencies)."""
     out = []
     for file in ctx.files("typescript", "python"):
         rel = project_path(ctx, file.path)
         if is_test_file(rel) and (integration is None or is_integration_test(rel) == integration):
+            if ctx.workspace.sources[file.path].origin is None and vendored(file.path, Path(ctx.project.root)):
+                continue
             out.append(file)
     return out
+
+
+def vendored(path: Path, root: Path) -> bool:
+    """Whether a file belongs to a package installed into the project (`pip install -t`): a
+    folder above it, below the project root, sits beside a `*.dist-info` / `*.egg-info`."""
+    for folder in path.parents:
+        if folder == root or root not in folder.parents:
+            return False
+        if _installed_here(folder.parent):
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)  # a vendored tree holds many test files below the same folders
+def _installed_here(folder: Path) -> bool:
+    try:
+        return any(p.suffix in (".dist-info", ".egg-info") and p.is_dir() for p in folder.iterdir())
+    except OSError:
+        return False

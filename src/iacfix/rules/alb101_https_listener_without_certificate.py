@@ -62,6 +62,10 @@ class HttpsListenerWithoutCertificate(Rule):
     is never issued, so creating the listener fails (or an `aws_acm_certificate_validation` blocks the
     apply for 75 minutes first); nothing can be tested over HTTP meanwhile.
 
+    Convention (pipeline): the pipeline deploys each stack on its own, with no inputs and no domain
+    of its own. A root module elsewhere takes its certificate as a required input, and an example
+    names example.com on purpose.
+
     Fix (unsafe, applied with --unsafe-fixes): HTTP first, HTTPS when `enable_https = true` and
     `certificate_arn` are set.
     """
@@ -69,6 +73,8 @@ class HttpsListenerWithoutCertificate(Rule):
     code = "ALB101"
     name = "https-listener-without-certificate"
     flavours = FLAVOURS
+    severity = "error"
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#6", "002#12")
     examples = [
@@ -263,7 +269,7 @@ resource "aws_lb_listener" "admin" {
         if edits:
             yield self.finding(
                 location(decl.file, decl.block),
-                f"{what}: made HTTPS optional (`enable_https`, default false) with an HTTP listener forwarding meanwhile",
+                f"{what}: the fix makes HTTPS optional (`enable_https`, default false) with an HTTP listener forwarding meanwhile",
                 edits,
             )
         else:

@@ -10,6 +10,24 @@ from iacfix.rule import FLAVOURS, Example, Rule
 BROWSER = re.compile(r"(?i)access-control-allow-origin")
 
 
+def _may_answer_preflight(method) -> bool:
+    """An OPTIONS or ANY method, or one the code computes that may be either: what it is built
+    from (`method.method ?? 'ANY'`, `each.value` over its `for_each`) names OPTIONS or ANY, or
+    names no method at all (a variable)."""
+    value = method.attr_value("http_method")
+    if value is None:
+        return False
+    if value.kind == "string":
+        return value.value.upper() in ("OPTIONS", "ANY")
+    source = value.text
+    if "each." in source and method.attr_value("for_each") is not None:
+        source += " " + method.attr_value("for_each").text
+    words = set(re.findall(r"[A-Za-z]+", source))
+    if words & {"OPTIONS", "ANY"}:
+        return True
+    return not words & {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
+
+
 def _string(resource, name):
     value = resource.attr_value(name)
     return value.value if value is not None and value.kind == "string" else None
@@ -65,8 +83,9 @@ class ApiGatewayWithoutCors(Rule):
 
     What it does: reports, once per API, an `aws_api_gateway_rest_api` with a Lambda proxy
     integration (`type = "AWS_PROXY"`) when no `aws_api_gateway_method` of the project
-    answers `OPTIONS` (or `ANY`, which passes the preflight to the Lambda), and an HTTP API (`aws_apigatewayv2_api`, protocol HTTP) with a Lambda
-    proxy integration and no `cors_configuration` — but only when the code shows the API is
+    answers `OPTIONS` (or `ANY`, which passes the preflight to the Lambda, or a method the code
+    computes, which may be either), and an HTTP API (`aws_apigatewayv2_api`, protocol HTTP) with
+    a Lambda proxy integration and no `cors_configuration` — but only when the code shows the API is
     meant for browsers: something sets `Access-Control-Allow-Origin` (usually the Lambda's
     response). A REST API defined by an OpenAPI `body` is left alone (CORS may be in it).
 
@@ -108,6 +127,13 @@ resource "aws_api_gateway_method" "options" {
             + """new ApiGatewayMethod(this, 'any', { restApiId: api.id, httpMethod: 'ANY', authorization: 'NONE' });
 """,
         ),
+        Example(  # a method the code computes may be ANY or OPTIONS: not a finding
+            "cdktf-ts",
+            before="import { ApiGatewayMethod } from '@cdktf/provider-aws/lib/api-gateway-method';\n"
+            + TS_REPORTED
+            + """new ApiGatewayMethod(this, 'm', { restApiId: api.id, httpMethod: method ?? 'ANY', authorization: 'NONE' });
+""",
+        ),
         Example(  # no browser in sight: a service-to-service API
             "terraform",
             before="""\
@@ -129,9 +155,7 @@ resource "aws_api_gateway_integration" "post" {
             return
         proxies = [r for r in ctx.resources("aws_api_gateway_integration") if _string(r, "type") == "AWS_PROXY"]
         # an ANY method hands OPTIONS to the Lambda too, which can answer the preflight itself
-        preflight = any(
-            (_string(m, "http_method") or "").upper() in ("OPTIONS", "ANY") for m in ctx.resources("aws_api_gateway_method")
-        )
+        preflight = any(_may_answer_preflight(m) for m in ctx.resources("aws_api_gateway_method"))
         for api in ctx.resources("aws_api_gateway_rest_api"):
             if preflight or "body" in api.attrs or not any(self._of(api, p, "rest_api_id") for p in proxies):
                 continue

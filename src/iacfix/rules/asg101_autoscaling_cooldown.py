@@ -25,6 +25,9 @@ class AutoscalingCooldown(Rule):
     minute later (thrashing). Scaling out fast and in slowly is the usual choice for web
     services and what reviews ask for.
 
+    Convention (pipeline): the pipeline's reviews ask for explicit cooldowns. The service defaults
+    are a valid choice elsewhere.
+
     Fix (unsafe: it changes how the service scales): the two cooldowns, in seconds; tune them
     to the service's start-up time and traffic.
     """
@@ -32,6 +35,7 @@ class AutoscalingCooldown(Rule):
     code = "ASG101"
     name = "autoscaling-cooldown"
     flavours = FLAVOURS
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#25",)
     examples = [
@@ -186,8 +190,8 @@ resource "aws_appautoscaling_policy" "step" {
             first, second = _entries(file, config)
             yield self.finding(
                 policy,
-                f"target tracking policy without scale-in / scale-out cooldowns; added `{first}` and `{second}` "
-                "so scaling out is quick and scaling in does not flap",
+                f"target tracking policy without scale-in / scale-out cooldowns; the fix adds `{first}` and "
+                f"`{second}` so scaling out is quick and scaling in does not flap",
                 _insert_pair(file, policy, config),
             )
 

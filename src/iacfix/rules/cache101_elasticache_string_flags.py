@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from iacfix.model import Location
 from iacfix.rule import Example, Rule
+from iacfix.rulekit import schema
 from iacfix.rulekit.schema import ELASTICACHE_REPLICATION_GROUP as RESOURCE
 from iacfix.rulekit.schema import elasticache_string_flags as string_flags
 
@@ -32,6 +33,7 @@ class ElasticacheStringFlags(Rule):
     code = "CACHE101"
     name = "elasticache-string-flags"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("001#3",)
     examples = [
         Example(
@@ -104,6 +106,8 @@ export function cache(scope: any, flag: string) {
     ]
 
     def check(self, ctx):
+        if schema.for_project(ctx) is None:  # a provider version the bundled schema does not describe
+            return
         for group in ctx.resources(RESOURCE):
             file = ctx.file(group.path)
             for flag in string_flags():

@@ -30,6 +30,7 @@ class NestedTerraformStack(Rule):
     code = "CDK101"
     name = "nested-terraform-stack"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("004#1",)
     examples = [
         Example(

@@ -39,6 +39,7 @@ class StackConstructorMissingKwargs(Rule):
     code = "CDK102"
     name = "stack-constructor-missing-kwargs"
     flavours = ("cdktf-py", "cdktf-ts")
+    severity = "error"
     seeds = ("001#2",)
     examples = [
         Example(

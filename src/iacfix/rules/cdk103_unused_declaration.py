@@ -50,6 +50,7 @@ class UnusedDeclaration(Rule):
     code = "CDK103"
     name = "unused-declaration"
     flavours = ("cdktf-ts",)
+    severity = "error"  # tsc or synth fails
     # Last, with the layout: the other rules' fixes move imports and rename classes (leaving a
     # name unread) and scaffolds add code that reads a variable; this sees the code they leave.
     phase = "format"

@@ -40,6 +40,7 @@ class StringMapInterface(Rule):
     code = "CDK104"
     name = "string-map-interface"
     flavours = ("cdktf-ts",)
+    severity = "error"  # tsc or synth fails
     examples = [
         Invalid(
             "cdktf-ts",

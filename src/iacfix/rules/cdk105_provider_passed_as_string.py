@@ -32,6 +32,7 @@ class ProviderPassedAsString(Rule):
     code = "CDK105"
     name = "provider-passed-as-string"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"  # tsc or synth fails
     examples = [
         Invalid(
             "cdktf-ts",

@@ -38,6 +38,7 @@ class PropertyNotInitialized(Rule):
     code = "CDK106"
     name = "property-not-initialized"
     flavours = ("cdktf-ts",)
+    severity = "error"  # tsc or synth fails
     examples = [
         Invalid(
             "cdktf-ts",

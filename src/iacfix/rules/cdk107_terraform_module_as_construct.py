@@ -25,6 +25,7 @@ class TerraformModuleAsConstruct(Rule):
     code = "CDK107"
     name = "terraform-module-as-construct"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"  # tsc or synth fails
     examples = [
         Invalid(
             "cdktf-ts",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from iacfix.model import Edit, Location
 from iacfix.rule import Example, Rule
@@ -30,6 +31,10 @@ class CiWrongCdkCommands(Rule):
     Why: a CDKTF app has no CDK cloud assembly (no `cdk.json`), so `cdk synth` fails at once,
     and `cdktf deploy` without `--auto-approve` waits for an answer no CI job can give.
 
+    Left alone: a repository that also holds an AWS CDK app (a `cdk.json` in the workflow's
+    repository, up to two folders down, or beside the package.json), whose `cdk` commands they
+    may be.
+
     Fix (safe): only the command words and flags change; the step, its quoting and its
     indentation stay as they were.
     """
@@ -37,6 +42,7 @@ class CiWrongCdkCommands(Rule):
     code = "CI101"
     name = "ci-wrong-cdk-commands"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("004#3",)
     WORKFLOW = "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n"
     examples = [
@@ -88,6 +94,8 @@ class CiWrongCdkCommands(Rule):
         for file in ctx.files("yaml", "json"):
             if file.language == "json" and file.path.name != "package.json":
                 continue
+            if ctx.workspace.sources[file.path].origin is None and _beside_aws_cdk(file.path, file.language == "yaml"):
+                continue  # an AWS CDK app shares the repository: `cdk synth` may be its
             in_ci = file.language == "yaml"
             for script in file.scripts():
                 for match in COMMAND.finditer(script.text):
@@ -114,3 +122,12 @@ class CiWrongCdkCommands(Rule):
         if in_ci and verb in UNATTENDED and "--auto-approve" not in args:
             return "cdktf" + sub + " --auto-approve" + args
         return None
+
+
+def _beside_aws_cdk(path: Path, workflow: bool) -> bool:
+    """Whether an AWS CDK app (its cdk.json) is where the file's commands may run: anywhere in a
+    workflow's repository (two folders down at most), beside a package.json."""
+    if not workflow:
+        return (path.parent / "cdk.json").is_file()
+    repository = path.parents[2] if len(path.parents) > 2 else path.parent
+    return any(True for pattern in ("cdk.json", "*/cdk.json", "*/*/cdk.json") for _ in repository.glob(pattern))

@@ -25,6 +25,7 @@ class CognitoMfaWithoutFactor(Rule):
     code = "COG101"
     name = "cognito-mfa-without-factor"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("004#5",)
     examples = [
         Example(
@@ -91,8 +92,8 @@ resource "aws_cognito_user_pool" "users" {
             mfa = pool.attr_value("mfa_configuration")
             if mfa is None or mfa.kind != "string" or mfa.value not in ("OPTIONAL", "ON"):
                 continue
-            if any(factor in pool.attrs for factor in FACTORS):
-                continue
+            if any(factor in pool.attrs for factor in FACTORS) or "dynamic" in pool.attrs:
+                continue  # a factor, or a `dynamic` block that may be one
             file = ctx.file(pool.path)
             if mfa.value == "ON":
                 yield self.finding(

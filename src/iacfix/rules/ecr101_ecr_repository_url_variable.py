@@ -41,6 +41,9 @@ class EcrRepositoryUrlVariable(Rule):
     Why: the stack cannot be deployed on its own (`terraform apply` asks for the URL; in CI
     "No value for required variable"), and the repository it names is never created.
 
+    Convention (pipeline): the pipeline deploys each stack on its own, with no inputs. A root module
+    elsewhere takes its image repository as a required input, set by its pipeline or tfvars.
+
     Fix (unsafe, applied with --unsafe-fixes): the repository. It starts empty: push the image
     (tag `latest` unless the definitions say otherwise) before the service can run tasks.
     """
@@ -48,6 +51,8 @@ class EcrRepositoryUrlVariable(Rule):
     code = "ECR101"
     name = "ecr-repository-url-variable"
     flavours = ("terraform",)
+    severity = "error"
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#2",)
     examples = [
@@ -124,8 +129,8 @@ resource "aws_ecs_task_definition" "app" {
                 seen.add(name)
                 edits = _scaffold(module, task, declared) if _REPOSITORY.search(name) else []
                 if edits:
-                    message = (f"`var.{name}` names an ECR repository nothing creates and has no default: added "
-                               "`aws_ecr_repository` and used its repository_url (push the image before tasks can run)")
+                    message = (f"`var.{name}` names an ECR repository nothing creates and has no default: the fix "
+                               "adds an `aws_ecr_repository` and uses its repository_url (push the image before tasks can run)")
                 else:
                     message = (f"`var.{name}` is the container image and has no default, so the stack cannot deploy on "
                                "its own: create an aws_ecr_repository and use its repository_url, or give a default image")

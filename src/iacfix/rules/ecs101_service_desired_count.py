@@ -28,6 +28,7 @@ class EcsServiceDesiredCount(Rule):
     code = "ECS101"
     name = "ecs-service-desired-count"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("000#5",)
     examples = [
         Example(

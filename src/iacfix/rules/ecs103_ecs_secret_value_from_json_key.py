@@ -58,6 +58,7 @@ class EcsSecretValueFromJsonKey(Rule):
     code = "ECS103"
     name = "ecs-secret-value-from-json-key"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("002#17",)
     examples = [
         Example(

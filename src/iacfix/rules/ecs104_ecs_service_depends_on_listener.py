@@ -31,6 +31,7 @@ class EcsServiceDependsOnListener(Rule):
     code = "ECS104"
     name = "ecs-service-depends-on-listener"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("002#19",)
     examples = [
         Example(

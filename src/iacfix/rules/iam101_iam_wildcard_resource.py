@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from iacfix.model import Location, Value
-from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rule import FLAVOURS, Example, Invalid, Rule
 from iacfix.rulekit.embedded import objects, serialised_object
 from iacfix.rulekit.terraform_module import Module
 
@@ -23,6 +23,10 @@ SCOPED = {
 }
 # Identity policies; a resource policy (a key policy, a secret policy) means its own resource by "*".
 POLICY_HOLDERS = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
+
+
+# Examples of the pipeline's stacks, which deploy on their own.
+PIPELINE = {"conventions": ["pipeline"]}
 
 
 class IamWildcardResource(Rule):
@@ -47,8 +51,14 @@ class IamWildcardResource(Rule):
     Why: `"*"` grants the role every secret / every key in the account, not the ones it uses:
     a least-privilege finding in every review and audit (PCI-DSS, SOC 2).
 
-    Fix (safe): `Resource = [aws_secretsmanager_secret.db.arn, ...]` (TS `[db.arn]`, Python
-    `[db.arn]`): the statements keep working for the resources the stack created.
+    Whose secrets: in the pipeline's tasks (convention `pipeline`) a stack deploys on its own,
+    so the secrets and keys it declares are the ones its roles use. Elsewhere a role may also
+    read secrets made outside the stack (by another stack, by hand), which the narrowed policy
+    would deny: there the fix is unsafe (shown, applied with --unsafe-fixes).
+
+    Fix (safe in the pipeline's stacks, unsafe elsewhere): `Resource =
+    [aws_secretsmanager_secret.db.arn, ...]` (TS `[db.arn]`, Python `[db.arn]`): the statements
+    keep working for the resources the stack created.
     """
 
     code = "IAM101"
@@ -58,6 +68,7 @@ class IamWildcardResource(Rule):
     examples = [
         Example(
             "terraform",
+            options=PIPELINE,
             before="""\
 resource "aws_secretsmanager_secret" "db" {
   name = "db"
@@ -113,6 +124,7 @@ resource "aws_iam_role_policy" "secrets" {
         ),
         Example(
             "terraform",
+            options=PIPELINE,
             before="""\
 resource "aws_secretsmanager_secret" "a" {}
 resource "aws_secretsmanager_secret" "b" {}
@@ -138,6 +150,7 @@ data "aws_iam_policy_document" "read" {
         ),
         Example(
             "cdktf-ts",
+            options=PIPELINE,
             before="""\
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -163,6 +176,7 @@ new IamPolicy(this, 'read', {
         ),
         Example(
             "cdktf-py",
+            options=PIPELINE,
             before="""\
 import json
 from cdktf_cdktf_provider_aws.kms_key import KmsKey
@@ -184,8 +198,18 @@ IamRolePolicy(self, "use", role="r", policy=json.dumps({
 }))
 """,
         ),
+        # Outside the pipeline the role may read secrets made elsewhere too: offered, not applied.
+        Invalid(
+            "terraform",
+            'resource "aws_secretsmanager_secret" "db" {\n  name = "db"\n}\n\nresource "aws_iam_policy" "read" {\n'
+            '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = "*" }] })\n}\n',
+            'resource "aws_secretsmanager_secret" "db" {\n  name = "db"\n}\n\nresource "aws_iam_policy" "read" {\n'
+            '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = aws_secretsmanager_secret.db.arn }] })\n}\n',
+            unsafe=True,
+        ),
         Example(  # one statement for both services: which ARN goes where is a human's call
             "terraform",
+            options=PIPELINE,
             before="""\
 resource "aws_kms_key" "k" {}
 
@@ -275,6 +299,7 @@ resource "aws_iam_policy" "other" {
                 f"{', '.join(actions)} granted on every {what} in the account (\"*\"); scoped to the "
                 f"{what}{'s' if len(refs) > 1 else ''} the stack declares",
                 file.replace_value(resource_prop, new),
+                safety=None if ctx.follows("pipeline") else "unsafe",
             )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from iacfix.model import Edit, Location
-from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.rulekit import provider_imports
+from iacfix.rule import FLAVOURS, Example, Invalid, Rule
+from iacfix.rulekit import provider_imports, schema
+from iacfix.rulekit.project_files import in_examples
 from iacfix.rulekit.scaffold import New, render
 from iacfix.rulekit.terraform_module import Module
 from iacfix.rulekit.testcode import is_test_file, project_path
@@ -21,6 +22,8 @@ CLASS = "DataAwsCallerIdentity"
 CONSTRUCTORS = ("constructor", "__init__")
 # The scope a construct is built in: `this`, `self`, a parameter (`scope`, `stack`).
 SCOPE = re.compile(r"[A-Za-z_$][\w$]*")
+# Examples of a stack of the pipeline's tasks, which deploys into one account.
+PIPELINE = {"conventions": ["pipeline"]}
 ADVICE = "make a DataAwsCallerIdentity in the stack and build the ARN from its account id, or pass the account in"
 
 
@@ -66,6 +69,15 @@ class HardcodedAccountId(Rule):
     construct built at module level, and a function other than the constructor that is not
     called exactly once (a data source made there with a fixed id could clash). Tests are left
     alone: their ARNs are fixtures.
+
+    Whose account: in the pipeline's tasks (convention `pipeline`) a stack deploys into one
+    account, and a placeholder there stands for it. Elsewhere the fix is safe only when the ARN
+    names a resource the stack itself creates (its literal name: a role, a secret, a topic, a log
+    group ...); other placeholders may stand for another account on purpose (a cross-account
+    role to assume), so their fix is unsafe (shown, applied with --unsafe-fixes); files of a
+    usage example (under `examples/`) are left alone, their placeholders being the example's. A
+    CDKTF app that pins another major of the provider package gets a report: the
+    DataAwsCallerIdentity import the fix writes is the bundled schema's.
 
     Why: the placeholder account does not exist, and someone else's account is not the one
     the stack deploys to: trust policies, OIDC providers and resource policies then point
@@ -126,6 +138,52 @@ resource "aws_sns_topic_policy" "p" {
   policy = "{}"
 }
 """,
+            options=PIPELINE,
+        ),
+        # Outside the pipeline: the ARN of a topic the module creates is the deploying account's;
+        # a role in another account may be meant (an unsafe fix).
+        Invalid(
+            "terraform",
+            """\
+resource "aws_sns_topic" "alerts" {
+  name = "alerts"
+}
+
+resource "aws_sns_topic_policy" "p" {
+  arn    = "arn:aws:sns:us-east-1:123456789012:alerts"
+  policy = "{}"
+}
+""",
+            """\
+data "aws_caller_identity" "current" {}
+
+resource "aws_sns_topic" "alerts" {
+  name = "alerts"
+}
+
+resource "aws_sns_topic_policy" "p" {
+  arn    = "arn:aws:sns:us-east-1:${data.aws_caller_identity.current.account_id}:alerts"
+  policy = "{}"
+}
+""",
+        ),
+        Invalid(
+            "terraform",
+            """\
+resource "aws_iam_policy" "assume_admin" {
+  name   = "assume-admin"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Resource = "arn:aws:iam::111111111111:role/admin" }] })
+}
+""",
+            """\
+data "aws_caller_identity" "current" {}
+
+resource "aws_iam_policy" "assume_admin" {
+  name   = "assume-admin"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Resource = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/admin" }] })
+}
+""",
+            unsafe=True,
         ),
         Example(
             "terraform",
@@ -232,6 +290,7 @@ export class Alerts extends Construct {
   }
 }
 """,
+            options=PIPELINE,
         ),
         Example(
             "cdktf-py",
@@ -346,6 +405,7 @@ class AppStack(TerraformStack):
         )
         IamRolePolicy(self, "raw", role=role, policy=f'{{"Resource": "arn:aws:sqs:us-east-1:{self.caller.account_id}:jobs"}}')
 """,
+            options=PIPELINE,
         ),
         # A module-level constant has no construct scope to read the account from: reported.
         Example("cdktf-ts", before=REPORTED_TS, after=REPORTED_TS),
@@ -374,22 +434,25 @@ export class Logs extends Construct {
     ]
 
     def check(self, ctx):
+        whose = _Whose(ctx)
         if ctx.project.flavour == "terraform":
-            yield from self._terraform(ctx)
+            yield from self._terraform(ctx, whose)
             return
         # what this run made: file -> (the file has the import), (file, class, scope) -> construct ids
         created: dict = {}
         for file in ctx.files("typescript", "python"):
-            if _stack_code(ctx, file):
-                yield from self._cdktf(ctx, file, created)
+            if _stack_code(ctx, file) and not whose.example(file):
+                yield from self._cdktf(ctx, file, created, whose)
 
     # -- Terraform ---------------------------------------------------------------------------------
-    def _terraform(self, ctx):
+    def _terraform(self, ctx, whose):
         module = Module(ctx)
         callers = [d for d in module.blocks("data") if d.block.labels[:1] == ["aws_caller_identity"]]
         name = callers[0].block.labels[1] if callers else "current"
         added = bool(callers)
         for file in module.files:
+            if whose.example(file):
+                continue
             # a variable's default and the terraform block (backend) cannot read a data source
             skip = [b.span for b in file.blocks if b.type in ("variable", "terraform")]
             for match in ARN_ACCOUNT.finditer(file.text):
@@ -398,19 +461,21 @@ export class Logs extends Construct {
                     continue
                 if any(a <= start < b for a, b in skip) or _in_comment(file.text, start):
                     continue
+                safety = whose.safety(file.text, end)
                 edits = [Edit(file.path, start, end, f"${{data.aws_caller_identity.{name}.account_id}}")]
                 if not added:
                     edits.append(Edit(file.path, 0, 0, f'data "aws_caller_identity" "{name}" {{}}\n\n'))
-                    added = True
+                    added = safety == "safe"  # an unsafe fix left unapplied must not take the data source with it
                 yield self.finding(
                     _at(file, start),
                     f"account id {match.group(1)} is written into an ARN; the stack deploys to the caller's "
                     f"account: data.aws_caller_identity.{name}.account_id",
                     edits,
+                    safety=safety,
                 )
 
     # -- CDKTF -------------------------------------------------------------------------------------
-    def _cdktf(self, ctx, file, created):
+    def _cdktf(self, ctx, file, created, whose):
         if not any(PLACEHOLDER.fullmatch(m.group(1)) for m in ARN_ACCOUNT.finditer(file.text)):
             return  # most files: no need to read their literals
         # literal span -> the placeholder accounts in it: (start, end, account)
@@ -441,13 +506,59 @@ export class Logs extends Construct {
                 if reason:
                     yield self.finding(at, _report(accounts[0][2], reason))
                     continue
+                message = f"account id {accounts[0][2]} is written into an ARN; the stack deploys to the caller's account: {ref}"
+                if not whose.schema_fits:
+                    yield self.finding(at, f"{message} (not fixed: the project pins another provider version than "
+                                           "the one iacfix writes imports for)")
+                    continue
+                safety = min((whose.safety(file.text, b) for _, b, _ in accounts), key=("unsafe", "safe").index)
                 text = file.interpolate(span, [(a, b) for a, b, _ in accounts], ref)
-                yield self.finding(
-                    at,
-                    f"account id {accounts[0][2]} is written into an ARN; the stack deploys to the caller's account: {ref}",
-                    [*edits, Edit(file.path, span[0], span[1], text)],
-                )
-                edits = []  # the data source and its import come with the first fix only
+                yield self.finding(at, message, [*edits, Edit(file.path, span[0], span[1], text)], safety=safety)
+                if safety == "safe":
+                    edits = []  # the data source and its import come with the first applied fix only
+
+
+class _Whose:
+    """Whose account a placeholder stands for, as far as the project tells."""
+
+    # The arguments that name what a resource creates: the names an ARN of it ends with.
+    NAME_ATTRIBUTES = ("name", "bucket", "function_name", "identifier", "cluster_identifier", "family", "alarm_name")
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.one_account = ctx.follows("pipeline")  # the pipeline deploys each stack into one account
+        self.schema_fits = ctx.project.flavour == "terraform" or schema.for_project(ctx) is not None
+        self._names: set[str] | None = None
+
+    def example(self, file) -> bool:
+        """A usage example's file outside the pipeline: its placeholders are the example's."""
+        return not self.one_account and in_examples(file.path)
+
+    def safety(self, text: str, account_end: int) -> str:
+        """"safe" when the placeholder is the stack's own account: in the pipeline, or in the ARN
+        of a resource the stack creates; "unsafe" (another account may be meant) otherwise."""
+        if self.one_account:
+            return "safe"
+        rest = re.match(r":([^\s\"'`,;)\]}]*)", text[account_end:])
+        part = rest.group(1).rstrip("*").removesuffix(":") if rest else ""
+        if part.startswith(("oidc-provider/", "saml-provider/")):
+            return "safe"  # a role trusts only identity providers of its own account
+        created = any(len(n) >= 3 and (part == n or part.endswith(("/" + n, ":" + n)) or f"/{n}/" in part or f":{n}:" in part
+                                        or part.startswith((f"secret:{n}-", f"secret:{n}")))
+                      for n in self.names())
+        return "safe" if created else "unsafe"
+
+    def names(self) -> set[str]:
+        """The literal names of the resources the project creates."""
+        if self._names is None:
+            self._names = {
+                prop.value.value
+                for r in self.ctx.resources()
+                if not r.type.startswith("data.")
+                for key in self.NAME_ATTRIBUTES
+                if (prop := r.attrs.get(key)) is not None and prop.value.kind == "string"
+            }
+        return self._names
 
 
 def _stack_code(ctx, file) -> bool:

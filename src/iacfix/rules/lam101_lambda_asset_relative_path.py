@@ -46,6 +46,7 @@ class LambdaAssetRelativePath(Rule):
     code = "LAM101"
     name = "lambda-asset-relative-path"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("004#6",)
     examples = [
         Example(

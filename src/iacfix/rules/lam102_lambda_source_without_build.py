@@ -12,14 +12,19 @@ ZIP = re.compile(r"[\w.@-]+\.zip\b")
 TYPES = ("aws_lambda_function", "aws_lambda_layer_version")
 
 
+# Build files beside the app that may zip a handler (besides package.json scripts and workflows).
+BUILD_FILES = frozenset({"Makefile", "makefile", "GNUmakefile", "justfile", "Taskfile.yml", "build.sh"})
+
+
 class LambdaSourceWithoutBuild(Rule):
     """A Lambda's `filename` names a .zip that no step of the project produces.
 
     What it does: for a `LambdaFunction` / `LambdaLayerVersion` whose `filename` is a literal
     path to a .zip (`'lambda/handler.zip'`, `path.join(__dirname, 'fn.zip')`), looks for what
     would make that file: the zip itself in the project, an archive data source (`DataArchiveFile`)
-    whose `outputPath` names it, a package.json script or CI workflow step that mentions it, or
-    (in a markdown answer) a `zip` command for it. When there is none, it reports. A `filename`
+    whose `outputPath` names it, a package.json script, CI workflow step or build file at the
+    project's root (a Makefile, a shell script, a justfile) that mentions it, or (in a markdown
+    answer) a `zip` command for it. When there is none, it reports. A `filename`
     that is an asset's or archive's path (`asset.path`, `archive.outputPath`) is built by synth
     and is fine.
 
@@ -34,6 +39,7 @@ class LambdaSourceWithoutBuild(Rule):
     code = "LAM102"
     name = "lambda-source-without-build"
     flavours = ("cdktf-ts",)
+    severity = "error"
     fix = "none"
     seeds = ("004#10",)
     FN = (
@@ -90,10 +96,26 @@ class LambdaSourceWithoutBuild(Rule):
                 for prop in config.get("props", []):
                     if prop["key"] in ("outputPath", "output_path"):
                         texts.append(prop["value"]["text"])
+        texts += LambdaSourceWithoutBuild._build_files(ctx.project.root)
         for answer in {s.origin.markdown.path: s.origin.markdown for s in map(ctx.workspace.sources.get, ctx.project.files) if s.origin}.values():
             # An answer's instructions (`zip -r ../orders.zip .`) build it as well as a script.
             texts += [line for line in answer.text.split("\n") if re.search(r"\bzip\b", line) and "filename" not in line]
         return {name for text in texts for name in ZIP.findall(text)}
+
+    @staticmethod
+    def _build_files(root) -> list[str]:
+        """The build files at the project's root that iacfix does not parse (a Makefile, shell
+        scripts, a justfile): a zip they name is built there."""
+        if not root.is_dir():
+            return []
+        texts = []
+        for path in sorted(root.iterdir()):
+            if path.is_file() and (path.name in BUILD_FILES or path.suffix == ".sh"):
+                try:
+                    texts.append(path.read_text(encoding="utf-8", errors="replace")[:200_000])
+                except OSError:
+                    continue
+        return texts
 
     @staticmethod
     def _zips_on_disk(ctx) -> set[str]:

@@ -71,6 +71,10 @@ class NoMonitoring(Rule):
     the targets unhealthy until users say so; without a topic no alarm can reach anyone; a
     dashboard is where an incident starts.
 
+    Convention (pipeline): the pipeline's tasks ask for monitoring of a production stack. A library,
+    an example or an app monitored from elsewhere (another stack, other tooling) is not wrong
+    without alarms here.
+
     Not fixed: which metrics matter, their thresholds and who is paged are the team's
     decisions. Add at least alarms on ECS CPU/memory, ALB unhealthy hosts and 5xx, RDS CPU and
     free storage, an SNS topic they notify, and a dashboard of the same metrics.
@@ -79,6 +83,8 @@ class NoMonitoring(Rule):
     code = "MON101"
     name = "no-monitoring"
     flavours = FLAVOURS
+    severity = "note"
+    convention = "pipeline"
     fix = "none"
     seeds = ("002#22", "002#23", "002#24")
     examples = [

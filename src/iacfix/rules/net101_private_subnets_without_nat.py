@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.rulekit import provider_imports
+from iacfix.rulekit import provider_imports, schema
 from iacfix.rulekit.scaffold import New, place, render, statement_indent, unique_label
 from iacfix.rulekit.terraform_module import Module
 
@@ -14,8 +13,6 @@ MESSAGE = (
     "ECS tasks in private subnets cannot pull images: add a NAT gateway (EIP, NAT gateway in a public "
     "subnet, private route table 0.0.0.0/0 → NAT, associations) or VPC endpoints for ECR, logs and Secrets Manager"
 )
-_IGW_ROUTE = re.compile(r"(?<![\w])(gateway_id|gatewayId)\b")
-_PUBLIC_IP = re.compile(r"(assign_public_ip|assignPublicIp)\s*[:=]\s*(true|True)\b")
 NETWORK = ("aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_route_table", "aws_route", "aws_route_table_association")
 CLASSES = {"aws_eip": "Eip", "aws_nat_gateway": "NatGateway", "aws_route_table": "RouteTable", "aws_route": "Route",
            "aws_route_table_association": "RouteTableAssociation"}
@@ -69,6 +66,7 @@ class PrivateSubnetsWithoutNat(Rule):
     code = "NET101"
     name = "private-subnets-without-nat"
     flavours = FLAVOURS
+    severity = "error"
     fix = "unsafe"
     seeds = ("001#1", "002#15")
     examples = [
@@ -373,7 +371,7 @@ resource "aws_db_instance" "db" {
             return
         if any("ecr" in (e.attr_value("service_name").text if e.attr_value("service_name") else "") for e in ctx.resources("aws_vpc_endpoint")):
             return
-        if not any(_in_private_subnets(s) for s in ctx.resources("aws_ecs_service")):
+        if not any(_in_private_subnets(ctx, s) for s in ctx.resources("aws_ecs_service")):
             return
         public = [s for s in subnets if _is_public(ctx, s)]
         private = [s for s in subnets if s not in public]
@@ -391,24 +389,25 @@ resource "aws_db_instance" "db" {
             return
         yield self.finding(
             private[0],
-            "private subnets have no route out, so ECS tasks there cannot pull images: added an EIP, a NAT gateway "
-            "in the first public subnet and a private route table routed through it",
+            "private subnets have no route out, so ECS tasks there cannot pull images: the fix adds an EIP, a "
+            "NAT gateway in the first public subnet and a private route table routed through it",
             edits,
         )
 
 
-def _in_private_subnets(service) -> bool:
+def _in_private_subnets(ctx, service) -> bool:
     """An ECS service whose tasks get no public IP (Fargate's `assign_public_ip` is false by default)."""
-    network = service.attr_value("network_configuration")
-    return network is None or not _PUBLIC_IP.search(network.text)
+    file = ctx.file(service.path)
+    return not any(_true(file.entry(network, "assign_public_ip")) for network in service.blocks("network_configuration"))
+
+
+def _true(prop) -> bool:
+    return prop is not None and prop.value.kind == "bool" and bool(prop.value.value)
 
 
 def _name(ctx, r) -> str:
     """What a subnet is called: HCL label, CDKTF id (its text when it is a template) and variable."""
-    if r.language == "hcl":
-        return r.name or ""
-    cons = _construction(ctx, r)
-    return " ".join(filter(None, [cons["args"][1]["text"] if len(cons["args"]) > 1 else "", cons.get("var") or ""]))
+    return " ".join(filter(None, [r.label or "", r.ref if r.language != "hcl" else ""]))
 
 
 def _is_public(ctx, subnet) -> bool:
@@ -423,8 +422,8 @@ def _has_private_route_table(ctx) -> bool:
     to_igw = [r.attr_value("route_table_id").text for r in ctx.resources("aws_route")
               if "gateway_id" in r.attrs and r.attr_value("route_table_id")]
     for table in ctx.resources("aws_route_table"):
-        inline = table.attr_value("route")
-        if inline is not None and _IGW_ROUTE.search(inline.text):
+        file = ctx.file(table.path)
+        if any(file.entry(route, "gateway_id") is not None for route in table.blocks("route")):
             continue
         if table.ref and any(table.ref in text for text in to_igw):
             continue
@@ -497,6 +496,8 @@ def _collection(file, cons) -> tuple[str, bool]:
 
 
 def _cdktf(ctx, public, private) -> list[Edit]:
+    if schema.for_project(ctx) is None:
+        raise Ambiguous  # the classes' imports would be the bundled provider's, not the pinned one's
     vpc, igw = ctx.resources("aws_vpc")[0], ctx.resources("aws_internet_gateway")[0]
     involved = [vpc, igw, *public, *private]
     file = ctx.file(vpc.path)

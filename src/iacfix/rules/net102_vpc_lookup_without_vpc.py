@@ -45,6 +45,9 @@ class VpcLookupWithoutVpc(Rule):
     subnet ids (in CI: "No value for required variable"), and with made-up values the lookups
     fail ("no matching EC2 VPC found").
 
+    Convention (pipeline): the pipeline deploys each stack on its own, with no inputs. A root module
+    elsewhere looks its network up from required inputs, set by its pipeline or tfvars.
+
     Fix: none automatic: create the network in the module (aws_vpc, public and private subnets
     over the availability zones, internet gateway, NAT gateway, route tables), for instance
     behind a `create_vpc` flag that keeps the lookup for an existing VPC. A whole VPC has too
@@ -54,6 +57,8 @@ class VpcLookupWithoutVpc(Rule):
     code = "NET102"
     name = "vpc-lookup-without-vpc"
     flavours = ("terraform",)
+    severity = "error"
+    convention = "pipeline"
     fix = "none"
     seeds = ("002#1",)
     examples = [

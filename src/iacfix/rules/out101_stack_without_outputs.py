@@ -66,12 +66,18 @@ class StackWithoutOutputs(Rule):
     the outputs (`terraform output`, cdktf's outputs file); without any, nothing downstream can
     find the resources.
 
+    Convention (pipeline): the pipeline's integration tests read the deployed ids from the outputs.
+    A library's usage example, a stack that publishes what it creates through SSM parameters or
+    fixed names, a workspace read with tfe_outputs need none.
+
     Fix (unsafe, it adds outputs a human should prune): one output per key attribute.
     """
 
     code = "OUT101"
     name = "stack-without-outputs"
     flavours = FLAVOURS
+    severity = "note"
+    convention = "pipeline"
     fix = "unsafe"
     phase = "scaffold"
     seeds = ("000#3", "004#12")
@@ -327,7 +333,7 @@ class AppStack extends TerraformStack {
         yield self.finding(
             found[0],
             f"the module creates {_describe(found)} but has no outputs, so tests and pipelines cannot find them; "
-            f"added {len(blocks)} output{'s' * (len(blocks) != 1)} to {OUTPUTS_FILE}",
+            f"the fix adds {len(blocks)} output{'s' * (len(blocks) != 1)} to {OUTPUTS_FILE}",
             edits,
         )
 
@@ -385,7 +391,7 @@ class AppStack extends TerraformStack {
         yield self.finding(
             where,
             f"the stack creates {_describe(found)} but exports no TerraformOutput, so tests and pipelines cannot "
-            f"find them; added {len(outputs)} output{'s' * (len(outputs) != 1)} at the end of the constructor",
+            f"find them; the fix adds {len(outputs)} output{'s' * (len(outputs) != 1)} at the end of the constructor",
             [*file.add_import("cdktf", "TerraformOutput"), Edit(file.path, end, end, text)],
         )
 

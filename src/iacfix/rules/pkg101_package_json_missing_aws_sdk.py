@@ -7,6 +7,7 @@ from pathlib import Path
 
 from iacfix.model import Location
 from iacfix.rule import Example, Rule
+from iacfix.rulekit.project_files import mapped, tsconfig_paths
 
 # Node's own modules need no dependency.
 BUILTINS = frozenset(
@@ -26,9 +27,22 @@ VERSIONS = {
     "constructs": "^10.4.2",
     "uuid": "^9.0.0",
 }
+# Released together: @cdktf/provider-aws 21 needs cdktf 0.21 (its peer dependency), so the table's
+# range of one is right only where the project's other one is on the table's too.
+WITH_CDKTF = ("cdktf", "@cdktf/provider-aws")
 # Packages that only ship types elsewhere: importing `aws-lambda` means `@types/aws-lambda`.
 TYPES_ONLY = {"aws-lambda": "@types/aws-lambda"}
 TEST_FILE = re.compile(r"(^|/)(test|tests|__tests__)/|\.(test|spec)\.[jt]s$")
+
+
+def _same_major(declared: str | None, table: str) -> bool:
+    """Whether a declared range (None: not declared) is on the table range's major (0.21 for 0.x)."""
+    if declared is None:
+        return True
+    numbers = lambda v: re.findall(r"\d+", v)[:2]  # noqa: E731
+    theirs, ours = numbers(declared), numbers(table)
+    width = 2 if ours[:1] == ["0"] else 1
+    return bool(theirs) and theirs[:width] == ours[:width]
 
 
 def package_name(module: str) -> str | None:
@@ -70,12 +84,18 @@ class PackageJsonMissingAwsSdk(Rule):
     The range is the one a package of the same family already has in that file (a scope
     released together: every `@aws-sdk/*` client on one version; not `@cdktf/provider-*`, whose
     majors differ), else a small table of known majors. A package not in
-    the table and with no sibling is reported only: its version is a human's choice.
+    the table and with no sibling is reported only: its version is a human's choice; so is
+    `cdktf` or `@cdktf/provider-aws` in a project on another cdktf than the table's (0.21, the
+    provider's 21): the table's range would not install beside it.
+
+    An import that the project's tsconfig.json `paths` map elsewhere is not a package at all:
+    `@cdktf/provider-aws/lib/*` onto the bindings `cdktf get` writes to .gen, say.
     """
 
     code = "PKG101"
     name = "package-json-missing-aws-sdk"
     flavours = ("cdktf-ts",)
+    severity = "error"
     seeds = ("000#6", "004#7")
     examples = [
         Example(
@@ -129,6 +149,23 @@ class PackageJsonMissingAwsSdk(Rule):
             after="import { z } from 'zod';\n",
             files={"package.json": '{\n  "dependencies": {}\n}\n'},
         ),
+        # Mapped by tsconfig `paths` onto local bindings: nothing to install. On cdktf 0.15 the
+        # table's provider range (21, for cdktf 0.21) would not fit: reported.
+        Example(
+            "cdktf-ts",
+            before="import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\n",
+            files={
+                "package.json": '{\n  "dependencies": {\n    "cdktf": "^0.21.0"\n  }\n}\n',
+                "tsconfig.json": '{\n  // local bindings\n  "compilerOptions": {"paths": {"@cdktf/provider-aws/lib/*": ["./.gen/providers/aws/*"],}}\n}\n',
+            },
+        ),
+        Example(
+            "cdktf-ts",
+            before="import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\n",
+            after="import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';\n",
+            files={"package.json": '{\n  "dependencies": {\n    "cdktf": "^0.15.3"\n  }\n}\n'},
+            message="@cdktf/provider-aws imported but not declared in package.json: add it to dependencies with the version range you use",
+        ),
         Example(
             "cdktf-ts",
             before="import { File } from '@cdktf/provider-archive/lib/file';\n",
@@ -141,6 +178,7 @@ class PackageJsonMissingAwsSdk(Rule):
         manifests = {f.path.parent: f for f in ctx.files("json") if f.path.name == "package.json"}
         if not manifests:
             return
+        local = tsconfig_paths(ctx.project.root) if Path(ctx.project.root).is_dir() else []
         # package.json → section → package → the first import of it
         wanted: dict[Path, dict[str, dict[str, tuple]]] = {}
         for file in ctx.files("typescript"):
@@ -151,20 +189,20 @@ class PackageJsonMissingAwsSdk(Rule):
             section = "devDependencies" if TEST_FILE.search(rel) else "dependencies"
             for imp in file.view.get("imports", []):
                 name = package_name(imp["module"])
-                if name is None or any(m.declares(name) for m in chain):
-                    continue
+                if name is None or any(m.declares(name) for m in chain) or mapped(imp["module"], local):
+                    continue  # declared, or resolved where tsconfig `paths` maps it
                 target = section
                 if name in TYPES_ONLY:  # its types are what the code needs, at build time
                     name, target = TYPES_ONLY[name], "devDependencies"
                     if any(m.declares(name) for m in chain):
                         continue
-                wanted.setdefault(chain[0].path, {}).setdefault(target, {}).setdefault(name, (file, imp))
+                wanted.setdefault(chain[0].path, {}).setdefault(target, {}).setdefault(name, (file, imp, chain))
         for path, sections in sorted(wanted.items()):
             manifest = ctx.file(path)
             for section, imports in sections.items():
-                known = {n: v for n in imports if (v := self._version(manifest, n))}
+                known = {n: v for n, (_, _, chain) in imports.items() if (v := self._version(manifest, n, chain))}
                 unknown = sorted(set(imports) - set(known))
-                first_file, first_imp = next(iter(imports.values()))
+                first_file, first_imp, _ = next(iter(imports.values()))
                 at = Location(first_file.path, first_imp["line"])
                 where = ctx.workspace.sources[path].display
                 if known:
@@ -181,8 +219,10 @@ class PackageJsonMissingAwsSdk(Rule):
                     )
 
     @staticmethod
-    def _version(manifest, name: str) -> str | None:
-        """The range a sibling of the same family has in the file (the newest), else the table's."""
+    def _version(manifest, name: str, chain: list) -> str | None:
+        """The range a sibling of the same family has in the file (the newest), else the table's;
+        None for a package released with cdktf (the provider bindings) when the project is on
+        another cdktf than the table's: its range would not fit."""
         fam = family(name)
         siblings = [
             v
@@ -192,4 +232,6 @@ class PackageJsonMissingAwsSdk(Rule):
         ]
         if siblings:
             return max(siblings, key=lambda v: tuple(int(x) for x in re.findall(r"\d+", v)[:3]))
+        if name in WITH_CDKTF and not all(_same_major(m.version_of(n), VERSIONS[n]) for m in chain for n in WITH_CDKTF):
+            return None
         return VERSIONS.get(name) or VERSIONS.get(fam)

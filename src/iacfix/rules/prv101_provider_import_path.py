@@ -42,6 +42,7 @@ class ProviderImportPath(Rule):
     name = "provider-import-path"
     flavours = ("cdktf-ts", "cdktf-py")
     phase = "names"  # before the rules that recognise a resource by its class
+    severity = "error"
     examples = [
         Example(
             "cdktf-ts",
@@ -200,7 +201,9 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
     ]
 
     def check(self, ctx):
-        s = schema.load()
+        s = schema.for_project(ctx)
+        if s is None:  # the project pins a provider version the bundled schema does not describe
+            return
         for file in ctx.files("typescript", "python"):
             for imp in file.view["imports"]:
                 is_provider, module = schema.provider_module(file, imp["module"])
@@ -208,15 +211,14 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                     continue
                 groups: dict[str, list[str]] = {}
                 moved, unknown, callees, dropped = [], [], [], []
-                other_major = schema.pins_other_major(ctx)
                 for spec in imp["names"]:
                     name = spec["name"]
                     unused = not file.view["identifier_counts"].get(spec["local"])
-                    if unused and not other_major and _not_exported(s, file, module, name):
+                    if unused and _not_exported(s, file, module, name):
                         dropped.append(name)  # not the provider's, and never used: the import can only fail
                         continue
                     if module is None and name[:1].islower() and name not in _namespaces(s, file):
-                        uses = _namespace_uses(s, file, spec, other_major)
+                        uses = _namespace_uses(s, file, spec)
                         if uses is None:
                             unknown.append(name)
                             groups.setdefault(imp["module"], []).append(name if spec["local"] == name else f"{name} as {spec['local']}")
@@ -257,13 +259,13 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                     edits = file.replace_import(imp, list(groups.items()))
                     edits += [Edit(file.path, *span, text) for span, text in callees]
                     yield self.finding(
-                        at, f"'{imp['module']}' does not export what is imported from it: {what}{schema.version_note(ctx)}", edits
+                        at, f"'{imp['module']}' does not export what is imported from it: {what}", edits
                     )
                 elif unknown:
                     exists = "" if module is None or s.has_module(module) else f"there is no module '{imp['module']}'; "
                     yield self.finding(
                         at,
-                        f"{exists}{s.package} {s.version} exports no {', '.join(f'`{n}`' for n in unknown)}{schema.version_note(ctx)}",
+                        f"{exists}{s.package} {s.version} exports no {', '.join(f'`{n}`' for n in unknown)}",
                     )
             yield from self._namespaced(ctx, s, file)
             yield from self._from_core(ctx, s, file)
@@ -291,7 +293,7 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                 where = ", ".join(f"`{n}` from '{t}'" for n, t in moved)
                 yield self.finding(
                     Location(file.path, imp["line"]),
-                    f"'cdktf' does not export what is imported from it: import {where}{schema.version_note(ctx)}",
+                    f"'cdktf' does not export what is imported from it: import {where}",
                     file.replace_import(imp, list(groups.items())),
                 )
 
@@ -307,7 +309,7 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
                 continue
             if imported is None:  # `import * as aws`
                 sub, name = (None, rest[0]) if rest[0][:1].isupper() else (rest[0], rest[1] if len(rest) > 1 else "")
-            elif imported in _namespaces(s, file) and not schema.pins_other_major(ctx):  # `import { vpc }`
+            elif imported in _namespaces(s, file):  # `import { vpc }`
                 sub, name = imported, rest[0]
             else:
                 continue
@@ -325,7 +327,7 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
             if imported is None:
                 yield self.finding(
                     Location(file.path, q["line"], q["col"]),
-                    f"`{name}` is in the provider's `{namespace}` namespace: `{head}.{namespace}.{name}`{schema.version_note(ctx)}",
+                    f"`{name}` is in the provider's `{namespace}` namespace: `{head}.{namespace}.{name}`",
                     [Edit(file.path, start, end, f"{head}.{namespace}.{name}")],
                 )
                 continue
@@ -342,7 +344,7 @@ import { S3Bucket, S3BucketLoggingAOutputReference } from '@cdktf/provider-aws/l
             moved = ", ".join(sorted({f"`{name}`: `{ns}.{name}`" for _, name, ns, _ in uses}))
             yield self.finding(
                 Location(file.path, uses[0][0]["line"], uses[0][0]["col"]),
-                f"classes used through a namespace that does not export them: {moved}{schema.version_note(ctx)}",
+                f"classes used through a namespace that does not export them: {moved}",
                 edits,
             )
 
@@ -419,7 +421,7 @@ def _namespace(s: schema.ProviderSchema, file, cls: str) -> str:
     return py if file.language == "python" else schema.camel_case(py)
 
 
-def _namespace_uses(s: schema.ProviderSchema, file, spec: dict, other_major: bool) -> list[tuple[tuple[int, int], str, str, str]] | None:
+def _namespace_uses(s: schema.ProviderSchema, file, spec: dict) -> list[tuple[tuple[int, int], str, str, str]] | None:
     """For a namespace the root does not export (`iam`, `ec2`), used only as `iam.IamRole`
     (built, or a type in TypeScript): for each use, (span of `iam.IamRole`, what it becomes, the
     module to import from, the name to import): the class's own namespace (`iamRole.IamRole`,
@@ -442,8 +444,6 @@ def _namespace_uses(s: schema.ProviderSchema, file, spec: dict, other_major: boo
         namespace = _namespace(s, file, real)
         if not counts.get(namespace) or namespace in imported:
             uses.append((span, f"{namespace}.{rest[0]}", _root_module(file), namespace))
-        elif other_major:
-            return None  # a lock file installs another major, whose grouped namespaces may be right
         elif real in _importing(s, file):  # already imported, or moved there from cdktf by this rule
             uses.append((span, real, None, None))
         elif not counts.get(real) and real not in imported:

@@ -39,6 +39,7 @@ class ProviderClassSuffix(Rule):
     name = "provider-class-suffix"
     flavours = ("cdktf-ts", "cdktf-py")
     phase = "names"  # before the rules that recognise a resource by its class
+    severity = "error"
     examples = [
         Example(
             "cdktf-ts",
@@ -143,7 +144,9 @@ const versioning: S3BucketVersioning = { enabled: true };
     ]
 
     def check(self, ctx):
-        s = schema.load()
+        s = schema.for_project(ctx)
+        if s is None:  # the project pins a provider version the bundled schema does not describe
+            return
         for file in ctx.files("typescript", "python"):
             for imp in file.view["imports"]:
                 is_provider, module = schema.provider_module(file, imp["module"])
@@ -156,7 +159,7 @@ const versioning: S3BucketVersioning = { enabled: true };
                         continue
                     yield self.finding(
                         Location(file.path, imp["line"]),
-                        f"'{imp['module']}' exports the class as `{real}`, not `{name}`{schema.version_note(ctx)}",
+                        f"'{imp['module']}' exports the class as `{real}`, not `{name}`",
                         _rename(file, spec, real),
                     )
 
@@ -180,7 +183,7 @@ const versioning: S3BucketVersioning = { enabled: true };
                 end = q["span"][0] + len(".".join([head, *rest[: rest.index(name) + 1]]))
                 yield self.finding(
                     Location(file.path, q["line"], q["col"]),
-                    f"the provider's class is `{real}`, not `{name}`{schema.version_note(ctx)}",
+                    f"the provider's class is `{real}`, not `{name}`",
                     [Edit(file.path, end - len(name), end, real)],
                 )
 

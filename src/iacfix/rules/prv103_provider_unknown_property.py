@@ -46,6 +46,9 @@ DEDICATED: dict[tuple[str, str], str] = {
 }
 # Terraform meta-arguments and blocks that are not the resource's own.
 HCL_META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner", "dynamic"})
+# CDKTF's own properties of every resource config (TerraformMetaArguments): in Terraform they are
+# meta-arguments or do not exist, so a Terraform message does not offer them as arguments.
+CDKTF_META = frozenset({"connection", "count", "dependsOn", "forEach", "lifecycle", "provider", "provisioners"})
 # Python constructors take scope and id positionally; `id_` is the construct id by keyword.
 PY_CONSTRUCT = frozenset({"scope", "id_"})
 
@@ -80,6 +83,7 @@ class ProviderUnknownProperty(Rule):
     code = "PRV103"
     name = "provider-unknown-property"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("001#4",)
     examples = [
         Example(
@@ -177,6 +181,8 @@ resource "aws_db_instance" "db" {
 }
 """,
             codes=("PRV103",),
+            message="`aws_db_instance` has no argument `name`: it is `db_name`",
+            line=4,
         ),
         Example(
             "terraform",
@@ -195,7 +201,9 @@ resource "aws_s3_bucket" "logs" {
     ]
 
     def check(self, ctx):
-        s = schema.load()
+        s = schema.for_project(ctx)
+        if s is None:  # the project pins a provider version the bundled schema does not describe
+            return
         for file in ctx.files("typescript", "python"):
             for typed in schema.typed_props(file):
                 if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
@@ -208,29 +216,35 @@ resource "aws_s3_bucket" "logs" {
                 continue
             struct = s.resource_struct(resource.type)
             if struct is not None:
-                yield from self._hcl(ctx, ctx.file(resource.path), struct, resource.body, resource.type)
+                yield from self._hcl(ctx, ctx.file(resource.path), struct, resource.body, resource.type, f"`{resource.type}`")
 
-    def _hcl(self, ctx, file, struct, body: Value, rtype: str | None = None):
+    def _hcl(self, ctx, file, struct, body: Value, rtype: str | None, where: str, blocks: tuple[str, ...] = ()):
+        """`where`: the resource as Terraform names it, for the messages (its type, and the path
+        of a nested block: "the `rule.filter` block of `aws_s3_bucket_lifecycle_configuration`")."""
         s = schema.load()
         by_tf = {p.terraform: p for p in struct.props.values()}
+        owner = f"the `{'.'.join(blocks)}` block of {where}" if blocks else where
         for prop in body.props:
             if prop.key in HCL_META or (rtype, prop.key) in DEDICATED:
                 continue
             spec = by_tf.get(prop.key)
             if spec is None:
-                yield from self._unknown(ctx, file, struct, prop, body, False, 0, False)
+                yield from self._unknown(ctx, file, struct, prop, body, False, 0, False, owner)
                 continue
             nested = s.struct(spec.type.struct or spec.type.struct_list or "")
             if nested is not None and prop.value.kind in ("array", "object"):
                 items = prop.value.items if prop.value.kind == "array" else [prop.value]
                 for item in items:
                     if item.kind == "object":
-                        yield from self._hcl(ctx, file, nested, item)
+                        yield from self._hcl(ctx, file, nested, item, None, where, (*blocks, prop.key))
 
-    def _unknown(self, ctx, file, struct, prop: Prop, container: Value, raw: bool, depth: int, fix_near: bool):
+    def _unknown(self, ctx, file, struct, prop: Prop, container: Value, raw: bool, depth: int, fix_near: bool, hcl_owner=None):
+        """`hcl_owner`: in Terraform, what the messages call the resource or block (its CDKTF
+        class means nothing there), whose keys are arguments rather than properties."""
         key = prop.key
         camel = schema.camel_case(key) if file.language != "typescript" else key
         owner = struct.name.removesuffix("Config")
+        subject, noun = (hcl_owner, "argument") if hcl_owner else (f"`{owner}`", "property")
         at = Location(file.path, prop.value.line, _col(file, prop))
         rename = RENAMES.get((struct.name, camel))
         target, value = None, None
@@ -243,24 +257,24 @@ resource "aws_s3_bucket" "logs" {
                     value = rename[1][prop.value.value]
         elif fix_near:
             target = _near(struct, camel, prop.value)
-        note = schema.version_note(ctx)
         lifted = _lift(file, struct, prop, container, raw, depth) if target is None and fix_near else None
         if lifted is not None:
             inner = ", ".join(f"`{p.key}`" for p in prop.value.props)
-            yield self.finding(at, f"`{owner}` has no property `{key}`: what it holds ({inner}) is `{owner}`'s own{note}", lifted)
+            yield self.finding(at, f"`{owner}` has no property `{key}`: what it holds ({inner}) is `{owner}`'s own", lifted)
             return
         if target is None:
-            valid = [_spelled(file, struct.props[n], raw, depth) if n in struct.props else n for n in _closest(struct, camel)]
-            yield self.finding(at, f"`{owner}` has no property `{key}`; valid: {', '.join(valid)}{note}")
+            candidates = _closest(struct, camel, skip=CDKTF_META if hcl_owner else frozenset())
+            valid = [_spelled(file, struct.props[n], raw, depth) if n in struct.props else n for n in candidates]
+            yield self.finding(at, f"{subject} has no {noun} `{key}`; valid: {', '.join(valid)}")
             return
         new_key = _spelled(file, target, raw, depth)
         if any(p.key == new_key for p in container.props):
-            yield self.finding(at, f"`{owner}` has no property `{key}` (it means `{new_key}`, which is set too){note}")
+            yield self.finding(at, f"{subject} has no {noun} `{key}` (it means `{new_key}`, which is set too)")
             return
         shown = f"`{new_key}`" + (f" = {file.literal(value)}" if value is not None else "")
         yield self.finding(
             at,
-            f"`{owner}` has no property `{key}`: it is {shown}{note}",
+            f"{subject} has no {noun} `{key}`: it is {shown}",
             _rename(file, prop, new_key, None if value is None else file.literal(value)),
         )
 
@@ -347,6 +361,7 @@ def _near(struct, camel: str, value: Value):
     return best if _fits(best, value) else None
 
 
-def _closest(struct, camel: str, n: int = 8) -> list[str]:
-    names = sorted(struct.props, key=lambda p: (-difflib.SequenceMatcher(None, _normal(camel), _normal(p)).ratio(), p))
+def _closest(struct, camel: str, n: int = 8, skip: frozenset[str] = frozenset()) -> list[str]:
+    names = [p for p in struct.props if p not in skip]
+    names = sorted(names, key=lambda p: (-difflib.SequenceMatcher(None, _normal(camel), _normal(p)).ratio(), p))
     return names[:n] + (["…"] if len(names) > n else [])

@@ -34,6 +34,7 @@ class ProviderBlockShape(Rule):
     code = "PRV104"
     name = "provider-block-shape"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("004#4",)
     examples = [
         Example(
@@ -84,6 +85,8 @@ S3BucketVersioningA(self, "v", bucket="b", versioning_configuration=S3BucketVers
     ]
 
     def check(self, ctx):
+        if schema.for_project(ctx) is None:  # a provider version the bundled schema does not describe
+            return
         for file in ctx.files("typescript", "python"):
             for typed in schema.typed_props(file):
                 spec, value = typed.spec, typed.prop.value
@@ -93,7 +96,7 @@ S3BucketVersioningA(self, "v", bucket="b", versioning_configuration=S3BucketVers
                 if spec.type.struct_list and (value.kind == "object" or _struct_call(file, value) == spec.type.struct_list):
                     yield self.finding(
                         at,
-                        f"`{typed.prop.key}` is a list of {spec.type.struct_list}: wrap the object in [ ]{schema.version_note(ctx)}",
+                        f"`{typed.prop.key}` is a list of {spec.type.struct_list}: wrap the object in [ ]",
                         [Edit(file.path, value.span[0], value.span[0], "["), Edit(file.path, value.span[1], value.span[1], "]")],
                     )
                 elif (
@@ -105,7 +108,7 @@ S3BucketVersioningA(self, "v", bucket="b", versioning_configuration=S3BucketVers
                     item = value.items[0]
                     yield self.finding(
                         at,
-                        f"`{typed.prop.key}` is one {spec.type.struct}, not a list{schema.version_note(ctx)}",
+                        f"`{typed.prop.key}` is one {spec.type.struct}, not a list",
                         [Edit(file.path, value.span[0], value.span[1], item.text)],
                     )
 

@@ -29,6 +29,7 @@ class ProviderKeySpelling(Rule):
     code = "PRV106"
     name = "provider-key-spelling"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"
     seeds = ("001#5",)
     examples = [
         Example(
@@ -74,6 +75,8 @@ new Subnet(this, 'a', { vpcId: vpc.id, cidrBlock: '10.0.0.0/24', 'mapPublicIpOnL
     ]
 
     def check(self, ctx):
+        if schema.for_project(ctx) is None:  # a provider version the bundled schema does not describe
+            return
         for file in ctx.files("typescript", "python"):
             for typed in schema.typed_props(file):
                 if typed.spec is None:
@@ -85,6 +88,6 @@ new Subnet(this, 'a', { vpcId: vpc.id, cidrBlock: '10.0.0.0/24', 'mapPublicIpOnL
                 where = "in a dict inside a list" if file.language == "python" and typed.raw else "here"
                 yield self.finding(
                     Location(file.path, typed.prop.value.line, typed.prop.key_span[0] - file.text.rfind("\n", 0, typed.prop.key_span[0])),
-                    f"`{key}` is spelled `{wanted}` {where}{schema.version_note(ctx)}",
+                    f"`{key}` is spelled `{wanted}` {where}",
                     file.rename_key(typed.prop, wanted),
                 )

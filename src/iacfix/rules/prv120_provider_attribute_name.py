@@ -33,6 +33,7 @@ class ProviderAttributeName(Rule):
     code = "PRV120"
     name = "provider-attribute-name"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"  # tsc or synth fails
     examples = [
         Invalid(
             "cdktf-ts",
@@ -102,7 +103,9 @@ other = stack.bucket_arn
     ]
 
     def check(self, ctx):
-        s = schema.load()
+        s = schema.for_project(ctx)
+        if s is None:  # the project pins a provider version the bundled schema does not describe
+            return
         for file in ctx.files("typescript", "python"):
             built = {c["var"]: c for c in file.view["constructions"] if c.get("var")}
             for chain in file.view.get("chains") or ():

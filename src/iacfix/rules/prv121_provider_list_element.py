@@ -39,6 +39,7 @@ class ProviderListElement(Rule):
     code = "PRV121"
     name = "provider-list-element"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "error"  # tsc or synth fails
     examples = [
         Invalid(
             "cdktf-ts",
@@ -112,7 +113,9 @@ const zones = [zone, issuer][0];
     ]
 
     def check(self, ctx):
-        s = schema.load()
+        s = schema.for_project(ctx)
+        if s is None:  # the project pins a provider version the bundled schema does not describe
+            return
         for file in ctx.files("typescript", "python"):
             chains = file.view.get("chains")
             if not chains:

@@ -49,6 +49,10 @@ class Route53WithoutDomain(Rule):
     does not exist fails ("NoSuchHostedZone"), a zone-id variable without default stops the
     apply: the stack cannot be deployed on its own.
 
+    Convention (pipeline): the pipeline deploys each stack on its own, with no inputs and no domain
+    of its own. A root module elsewhere takes its zone as a required input, and an example names
+    example.com on purpose.
+
     Fix (unsafe, applied with --unsafe-fixes): DNS off by default; set `enable_route53 = true`
     and the domain to use it.
     """
@@ -56,6 +60,8 @@ class Route53WithoutDomain(Rule):
     code = "R53101"
     name = "route53-without-domain"
     flavours = FLAVOURS
+    severity = "error"
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#7",)
     examples = [
@@ -197,7 +203,7 @@ resource "aws_route53_zone" "optional" {
         names = ", ".join(f"`{_address(d)}`" for d in flagged) + (" needs" if len(flagged) == 1 else " need")
         if edits:
             yield self.finding(location(first.file, first.block),
-                               f"{names} a domain the project does not own: put behind `enable_route53` (default false)", edits)
+                               f"{names} a domain the project does not own: the fix puts them behind `enable_route53` (default false)", edits)
         else:
             yield self.finding(location(first.file, first.block),
                                f"{names} a domain the project does not own; make them optional (`enable_route53`, "

@@ -52,6 +52,7 @@ class PerformanceInsightsOnMicro(Rule):
     code = "RDS101"
     name = "performance-insights-on-micro"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("002#9",)
     examples = [
         Example(

@@ -246,7 +246,7 @@ resource "aws_secretsmanager_secret_rotation" "db" {
                 )
                 continue
             readers = [] if literal else _readers(ctx, db, prop)
-            secret_ref = _secret_arn_ref(db)
+            secret_ref = _secret_arn_ref(ctx, db)
             if readers:
                 yield self.finding(
                     db,
@@ -312,21 +312,11 @@ def _readers(ctx, db, prop) -> list[str]:
     return out
 
 
-def _secret_arn_ref(db) -> str:
-    ref = db.ref or "<database>"
-    if db.language == "hcl":
-        return f"{ref}.master_user_secret[0].secret_arn"
-    if db.language == "typescript":
-        return f"{ref}.masterUserSecret.get(0).secretArn"
-    return f"{ref}.master_user_secret.get(0).secret_arn"
+def _secret_arn_ref(ctx, db) -> str:
+    return ctx.file(db.path).reference(db.ref or "<database>", "master_user_secret", 0, "secret_arn")
 
 
 def _rename(file, db, old: str, new: str, value_text: str):
     """Replace attribute `old` by `new = value`, in the file's own spelling and alignment."""
     prop = db.attrs[old]
-    if file.language == "hcl":
-        from iacfix.rulekit.terraform_module import attribute, replace_attribute
-
-        block = file.find_block_of(db.body.span[0])
-        return replace_attribute(file, block, attribute(block, old), new, value_text)
-    return file.rename_key(prop, file.attr_key(new)) + file.replace_value(prop, value_text)
+    return file.rename_entry(db.body, prop, new) + file.replace_value(prop, value_text)

@@ -77,6 +77,7 @@ class AuroraEngineVersion(Rule):
     code = "RDS103"
     name = "aurora-engine-version"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("002#11",)
     examples = [
         Example(

@@ -7,7 +7,7 @@ import re
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
 from iacfix.rulekit import optional_feature as opt
-from iacfix.rulekit import provider_imports
+from iacfix.rulekit import provider_imports, schema
 from iacfix.rulekit.scaffold import New, place, render, statement_indent, unique_label
 from iacfix.rulekit.terraform_module import Module, resources
 
@@ -232,7 +232,7 @@ resource "aws_s3_bucket" "assets" {
                 days = str(RETENTION_DAYS)
             what = f"bucket `{bucket.name or bucket.ref}` receives {WRITER_NAMES[writer.type]} and has no lifecycle rule, so it keeps them forever"
             if edits:
-                message = f"{what}; added an aws_s3_bucket_lifecycle_configuration expiring them after {days} days: choose the retention"
+                message = f"{what}; the fix adds an aws_s3_bucket_lifecycle_configuration expiring them after {days} days: choose the retention"
             else:
                 message = f"{what}; add an aws_s3_bucket_lifecycle_configuration expiring them after the retention you need"
             yield self.finding(bucket, message, edits)
@@ -259,7 +259,10 @@ def _hcl(ctx, bucket, declare_variable: bool) -> list[Edit]:
 
 
 def _cdktf(ctx, bucket) -> list[Edit]:
-    """`new S3BucketLifecycleConfiguration(...)` right after the bucket's statement."""
+    """`new S3BucketLifecycleConfiguration(...)` right after the bucket's statement (nothing
+    where the project pins a provider the bundled schema, which gives the import, does not describe)."""
+    if schema.for_project(ctx) is None:
+        return []
     file = ctx.file(bucket.path)
     cons = next(c for c in file.view["constructions"] if (c["line"], c["col"]) == (bucket.line, bucket.col))
     lang = file.language

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from iacfix.model import Location
-from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rule import FLAVOURS, Example, Invalid, Rule
 
 # Not "stage": it names API Gateway stages ("orders-api-stage-${suffix}") as often as environments.
 ENVIRONMENT_WORDS = ("prod", "production", "staging", "dev", "development")
@@ -32,12 +32,17 @@ class HardcodedEnvironmentInName(Rule):
     name (`${suffix}-dev-instance` may be a developer's instance), other tags, and words inside
     interpolations.
 
+    Convention (pipeline): the pipeline's suffix names the deployment, so a word beside it is
+    redundant. Elsewhere a suffix variable may carry something else (a region, a colour) and `prod`
+    be the real environment.
+
     Fix (safe): delete the word and its separator.
     """
 
     code = "TAG101"
     name = "hardcoded-environment-in-name"
     flavours = FLAVOURS
+    convention = "pipeline"
     seeds = ("003#2",)
     examples = [
         Example(
@@ -112,6 +117,21 @@ resource "aws_instance" "c" {
     Name = "${var.project}-${var.environment_suffix}-dev-instance"
   }
 }
+""",
+        ),
+        Invalid(  # the suffix read from the stack's props or a member, not only a local
+            "cdktf-ts",
+            """\
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+
+new S3Bucket(this, "logs", { tags: { Name: `logs-prod-${props.environmentSuffix}` } });
+new S3Bucket(this, "data", { tags: { Name: `data-staging-${this.environmentSuffix}` } });
+""",
+            """\
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+
+new S3Bucket(this, "logs", { tags: { Name: `logs-${props.environmentSuffix}` } });
+new S3Bucket(this, "data", { tags: { Name: `data-${this.environmentSuffix}` } });
 """,
         ),
     ]

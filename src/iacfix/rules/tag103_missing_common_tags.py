@@ -33,13 +33,21 @@ class MissingCommonTags(Rule):
     Why: tags repeated by hand drift: some resources miss them (cost allocation and ownership
     reports then lose them), some get another spelling.
 
+    Convention (pipeline): the pipeline's reviews ask for every resource to carry the common tags.
+    Elsewhere which resources are tagged is the team's choice.
+
     Fix (unsafe, it tags resources that had no tags): the provider's default_tags.
     """
 
     code = "TAG103"
     name = "missing-common-tags"
     flavours = FLAVOURS
+    severity = "note"
+    convention = "pipeline"
     fix = "unsafe"
+    # After the fixes: it counts the AWS providers, which TF105 may merge (duplicates of an
+    # answer's provider.tf), and adds to the one left.
+    phase = "scaffold"
     seeds = ("002#21",)
     examples = [
         Example(
@@ -225,7 +233,7 @@ resource "aws_iam_role_policy_attachment" "d" {
             yield self.finding(
                 at,
                 f"resources repeat the tags {listed} by hand, {names} lack them, and the AWS provider has no "
-                f"{default_tags}; added them to the provider's {default_tags} so every resource carries them",
+                f"{default_tags}; the fix adds them to the provider's {default_tags} so every resource carries them",
                 insert(pairs),
             )
 

@@ -19,6 +19,9 @@ class PlaceholderTest(Rule):
     Why: such a test can only pass (it proves nothing) or only fail (the pipeline is red whatever
     the stack does); either way nothing about the infrastructure is tested.
 
+    Convention (pipeline): the pipeline asks for tests that test the stack, and its template leaves
+    these stubs. A project's own tests are its business.
+
     Fix (none, a human writes it): replace it with a test that asserts on the stack's
     synthesized resources (unit) or on the deployed outputs (integration).
     """
@@ -26,6 +29,8 @@ class PlaceholderTest(Rule):
     code = "TEST101"
     name = "placeholder-test"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "note"
+    convention = "pipeline"
     fix = "none"
     seeds = ("000#4",)
     TS_STUB = "describe('Stack', () => {\n  test('Dont forget!', async () => {\n    expect(false).toBe(true);\n  });\n});\n"

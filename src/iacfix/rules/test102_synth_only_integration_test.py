@@ -46,6 +46,9 @@ class SynthOnlyIntegrationTest(Rule):
     exists, the service is healthy, encryption is on). A synth in that stage repeats the unit
     tests and the deployment goes unchecked.
 
+    Convention (pipeline): the pipeline runs its integration stage against the deployed stack and
+    its outputs file. Elsewhere an integration test may well synthesize.
+
     Fix (none, it needs the deployed stack): read the outputs file the deploy step writes and
     check the resources through the AWS SDK (`DescribeVpcsCommand`, `boto3.client("ecs")`, ...).
     """
@@ -53,6 +56,8 @@ class SynthOnlyIntegrationTest(Rule):
     code = "TEST102"
     name = "synth-only-integration-test"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "note"
+    convention = "pipeline"
     fix = "none"
     seeds = ("001#7",)
     TS_SYNTH = (

@@ -38,6 +38,9 @@ class TemplateUnitTest(Rule):
     Why: that is the project template's test. It passes for any stack that constructs, so a
     missing NAT gateway or an unencrypted bucket goes unnoticed and the coverage is hollow.
 
+    Convention (pipeline): the pipeline asks for unit tests that assert on the synthesized
+    resources. Elsewhere a smoke test that the stack builds is a choice.
+
     Fix (none, a human writes the tests): synthesize the stack (`Testing.synth`) and assert on
     its resources and their settings, one test per requirement.
     """
@@ -45,6 +48,8 @@ class TemplateUnitTest(Rule):
     code = "TEST103"
     name = "template-unit-test"
     flavours = ("cdktf-ts", "cdktf-py")
+    severity = "note"
+    convention = "pipeline"
     fix = "none"
     seeds = ("001#8",)
     examples = [

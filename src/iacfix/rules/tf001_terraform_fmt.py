@@ -32,6 +32,7 @@ class TerraformFmt(Rule):
     code = "TF001"
     name = "terraform-fmt"
     flavours = ("terraform",)
+    severity = "note"
     phase = "format"
     examples = [
         Example(

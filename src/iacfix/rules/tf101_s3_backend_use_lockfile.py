@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rule import FLAVOURS, Example, Invalid, Rule
 
 KEY = "terraform.backend.s3.use_lockfile"
+# Examples of the pipeline's tasks, whose Terraform is taken to be older when unknown.
+PIPELINE = {"conventions": ["pipeline"]}
 
 
 class S3BackendUseLockfile(Rule):
@@ -21,20 +23,24 @@ class S3BackendUseLockfile(Rule):
 
     Target version, first found wins: `--terraform-version`; `terraform-version` in
     `[tool.iacfix]` or `.iacfix.toml`; the lower bound of `required_version` in the tree;
-    `.terraform-version`; `terraform version` on PATH. When none is known the setting is removed
-    (the seeds were all deployed on older Terraform) and the message says so.
+    `.terraform-version`; `terraform version` on PATH. When none is known, the version is taken
+    to be older and the message says so: in the pipeline's tasks (convention `pipeline`; the
+    seeds were all deployed on older Terraform) the setting is removed; elsewhere the project
+    chose S3 locking and may run 1.10 or later, so the removal is an unsafe fix.
 
-    Fix (safe): delete the statement (with the comment lines right above it) or the attribute;
-    in HCL the remaining `=` are realigned.
+    Fix (safe; unsafe when the version is unknown outside the pipeline): delete the statement
+    (with the comment lines right above it) or the attribute; in HCL the remaining `=` are realigned.
     """
 
     code = "TF101"
     name = "s3-backend-use-lockfile"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("000#1", "003#1", "004#2")
     examples = [
         Example(
             "cdktf-ts",
+            options=PIPELINE,
             before="""\
 import { TerraformStack } from 'cdktf';
 class TapStack extends TerraformStack {
@@ -57,6 +63,7 @@ class TapStack extends TerraformStack {
         ),
         Example(
             "cdktf-py",
+            options=PIPELINE,
             before="""\
 from cdktf import TerraformStack
 
@@ -79,6 +86,7 @@ class TapStack(TerraformStack):
         # around it; a comment after a blank line is not the statement's and stays.
         Example(
             "cdktf-ts",
+            options=PIPELINE,
             before="""\
 import { TerraformStack } from 'cdktf';
 class TapStack extends TerraformStack {
@@ -108,6 +116,7 @@ class TapStack extends TerraformStack {
         ),
         Example(
             "cdktf-py",
+            options=PIPELINE,
             before="""\
 from cdktf import TerraformStack
 
@@ -130,6 +139,7 @@ class TapStack(TerraformStack):
         ),
         Example(
             "terraform",
+            options=PIPELINE,
             before="""\
 terraform {
   backend "s3" {
@@ -172,12 +182,22 @@ terraform {
 """,
             options={"terraform_version": "1.11.2"},
         ),
+        # Outside the pipeline, with no version known, the project may run 1.10+: offered only.
+        Invalid(
+            "terraform",
+            'terraform {\n  backend "s3" {\n    bucket       = "state"\n    use_lockfile = true\n  }\n}\n',
+            'terraform {\n  backend "s3" {\n    bucket = "state"\n  }\n}\n',
+            unsafe=True,
+        ),
     ]
 
     def check(self, ctx):
         target = ctx.terraform_version
         if target.at_least(1, 10):
             return
+        # Unknown, the version is taken to be older, as the pipeline's are; elsewhere the project
+        # chose S3 locking and may well run 1.10+: the removal is offered, not applied.
+        guess = target.version is None and not ctx.follows("pipeline")
         if target.version is None:
             why = (
                 "the target Terraform version is unknown, so it is assumed older; set terraform-version "
@@ -190,6 +210,7 @@ terraform {
                 yield self.finding(
                     setting,
                     f"`use_lockfile` on the S3 backend needs Terraform >= 1.10 and fails `terraform init` "
-                    f"before; removed ({why})",
+                    f"before; {'the fix removes it' if guess else 'removed'} ({why})",
                     ctx.file(setting.path).remove_setting(setting),
+                    safety="unsafe" if guess else None,
                 )

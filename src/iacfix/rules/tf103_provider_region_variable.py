@@ -32,6 +32,7 @@ class ProviderRegionVariable(Rule):
     code = "TF103"
     name = "provider-region-variable"
     flavours = ("terraform",)
+    severity = "error"
     seeds = ("002#4",)
     # Declaring the variable writes variables.tf, which an example (main.tf only) cannot show:
     # tests/test_hcl_module.py has those cases.

@@ -25,12 +25,17 @@ class ProviderRegionHardcoded(Rule):
 
     Code scheme: TF1xx: the `terraform` and `provider` blocks and the module's inputs (TF0xx: layout).
 
+    Convention (pipeline): the pipeline picks the region through `var.aws_region` (from its
+    AWS_REGION file). Elsewhere a literal region beside a region variable may be deliberate: a
+    variable kept for another purpose, a home region that never changes.
+
     Fix (safe): the region the module's input names, now overridable.
     """
 
     code = "TF104"
     name = "provider-region-hardcoded"
     flavours = ("terraform",)
+    convention = "pipeline"
     examples = [
         Example(
             "terraform",

@@ -74,12 +74,17 @@ class EnvironmentSuffixVariable(Rule):
     request, another environment) fails with "already exists" errors, and the pipeline that
     deploys with `ENVIRONMENT_SUFFIX` cannot keep its stacks apart.
 
+    Convention (pipeline): the pipeline deploys every pull request beside the others in one account,
+    told apart by ENVIRONMENT_SUFFIX. A project that deploys one stack per account or workspace
+    names its resources as it likes.
+
     Fix (unsafe, it renames resources, which replaces them): the variable and the suffixed names.
     """
 
     code = "TF106"
     name = "environment-suffix-variable"
     flavours = ("terraform",)
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#5", "002#20")
     examples = [
@@ -199,8 +204,8 @@ resource "aws_sqs_queue" "jobs" {
         yield self.finding(
             candidates[0][0],
             f"the project deploys with an environment suffix but the module has no `{VARIABLE}` variable and "
-            f"{names} have fixed names, so a second deployment in the account collides; declared the variable "
-            f"and suffixed {len(candidates)} names",
+            f"{names} have fixed names, so a second deployment in the account collides; the fix declares the "
+            f"variable and suffixes {len(candidates)} names",
             edits,
         )
 

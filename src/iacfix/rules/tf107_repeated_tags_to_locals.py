@@ -31,12 +31,17 @@ class RepeatedTagsToLocals(Rule):
     Why: copies drift: the next edit changes one resource's `Environment` and not the others,
     and a new resource copies the wrong block.
 
+    Convention (pipeline): the pipeline's reviews ask for tags written once. Repeating them is a
+    style, and a module may keep them per resource on purpose.
+
     Fix (unsafe, it restructures the module): locals.tf and the references.
     """
 
     code = "TF107"
     name = "repeated-tags-to-locals"
     flavours = ("terraform",)
+    severity = "note"
+    convention = "pipeline"
     fix = "unsafe"
     seeds = ("002#14",)
     examples = [
@@ -186,8 +191,8 @@ resource "aws_sqs_queue" "b" {
         names = ", ".join(f"`{r.ref}`" for r in missing[:3]) + (" ..." if len(missing) > 3 else "")
         yield self.finding(
             tagged[0],
-            f"resources repeat the tags {', '.join(k for k, _ in pairs)} by hand and {names} lack them; declared "
-            f"them once as `local.{LOCAL}` in {LOCALS_FILE} and made every taggable resource use it",
+            f"resources repeat the tags {', '.join(k for k, _ in pairs)} by hand and {names} lack them; the fix "
+            f"declares them once as `local.{LOCAL}` in {LOCALS_FILE} and makes every taggable resource use it",
             edits,
         )
 

@@ -114,13 +114,13 @@ Eip(self, "nat", domain="vpc")
     ]
 
     def check(self, ctx):
-        if provider_major_below(ctx, 5):
-            return
         for eip in ctx.resources("aws_eip"):
             file = ctx.file(eip.path)
             vpc = file.entry(eip.body, "vpc")
             if vpc is None or file.entry(eip.body, "domain") is not None:
                 continue
+            if provider_major_below(ctx, 5):  # (asked only when there is something to fix: it reads files)
+                return
             edits = []
             if vpc.value.kind == "bool" and vpc.value.value:
                 edits = file.rename_entry(eip.body, vpc, "domain") + file.replace_value(vpc, file.literal("vpc"))

@@ -62,7 +62,7 @@ resource "aws_db_instance" "main" {
   skip_final_snapshot = true
 }
 """,
-            files={"metadata.json": '{"platform": "tf", "language": "hcl"}'},
+            options={"conventions": ["pipeline"]},
             message="`aws_db_instance.main` has no final_snapshot_identifier and does not skip the final snapshot, "
             "so `terraform destroy` fails; set skip_final_snapshot = true",
             line=1,
@@ -96,7 +96,7 @@ resource "aws_rds_cluster" "main" {
   skip_final_snapshot = true
 }
 """,
-            files={"metadata.json": '{"platform": "tf", "language": "hcl"}'},
+            options={"conventions": ["pipeline"]},
         ),
         Invalid(  # elsewhere the chosen snapshot is named
             "terraform",
@@ -164,7 +164,7 @@ new DbInstance(this, "db", {
   skipFinalSnapshot: true,
 });
 """,
-            files={"metadata.json": '{"platform": "cdktf", "language": "ts"}'},
+            options={"conventions": ["pipeline"]},
             message="`aws_db_instance.db` has no final_snapshot_identifier and does not skip the final snapshot, "
             "so `terraform destroy` fails; set skip_final_snapshot = true",
             line=3,
@@ -186,7 +186,7 @@ RdsCluster(self, "aurora", cluster_identifier="orders", engine="aurora-postgresq
     ]
 
     def check(self, ctx):
-        pipeline = ctx.follows("pipeline")
+        pipeline = None
         for db in ctx.resources(*DATABASES):
             file = ctx.file(db.path)
             protection = file.entry(db.body, "deletion_protection")
@@ -196,6 +196,8 @@ RdsCluster(self, "aurora", cluster_identifier="orders", engine="aurora-postgresq
                 continue
             skip = file.entry(db.body, "skip_final_snapshot")
             what = f"`{db.address or db.type}`"
+            if pipeline is None:
+                pipeline = ctx.follows("pipeline")
             if skip is None or pipeline and skip.value.kind == "bool" and not skip.value.value:
                 edits = file.set_entry(db.body, "skip_final_snapshot", file.literal(True))
                 message = (

@@ -30,6 +30,7 @@ class FlowLogDestination(Rule):
     code = "TF205"
     name = "flow-log-destination"
     flavours = FLAVOURS
+    severity = "error"
     examples = [
         Example(
             "terraform",

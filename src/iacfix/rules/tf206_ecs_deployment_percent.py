@@ -33,6 +33,7 @@ class EcsDeploymentPercent(Rule):
     code = "TF206"
     name = "ecs-deployment-percent"
     flavours = FLAVOURS
+    severity = "error"
     examples = [
         Example(
             "terraform",

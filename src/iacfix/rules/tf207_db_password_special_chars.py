@@ -38,6 +38,7 @@ class DbPasswordSpecialChars(Rule):
     code = "TF207"
     name = "db-password-special-chars"
     flavours = FLAVOURS
+    severity = "error"
     examples = [
         Example(
             "terraform",

@@ -25,6 +25,7 @@ class WafRulePriorityCollision(Rule):
     code = "WAF101"
     name = "waf-rule-priority-collision"
     flavours = FLAVOURS
+    severity = "error"
     seeds = ("002#18",)
     examples = [
         Example(
