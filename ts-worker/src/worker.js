@@ -93,7 +93,7 @@ class ViewBuilder {
     this.offsets = offsets;
     this.view = { imports: [], classes: [], constructions: [], calls: [], identifier_counts: {}, bindings: [], chains: [] };
     this.references = new Map(); // name -> UTF-16 starts of the identifiers that refer to a binding
-    this.valueReference = new Map(); // name -> for each of those: read as a value (not in a type)
+    this.referenceNodes = new Map(); // name -> those identifiers (read as a value or in a type: asked lazily)
     this.declared = new Map(); // name -> [pos, end] of the scopes that declare it as a value
     this.candidates = []; // { record, name, nameStart, scope }: bindings whose references are counted at the end
     this.chainNodes = []; // maximal `a.b.c` chains whose head is an identifier
@@ -133,7 +133,7 @@ class ViewBuilder {
   resolveBindings() {
     for (const { record, name, nameStart, scope } of this.candidates) {
       const starts = this.references.get(name) || [];
-      const values = this.valueReference.get(name) || [];
+      const nodes = this.referenceNodes.get(name) || [];
       // a scope inside this one that declares the name again: the values read there are its own
       const shadows = (this.declared.get(name) || []).filter(
         ([pos, end]) => pos >= scope.pos && end <= scope.end && !(pos === scope.pos && end === scope.end),
@@ -143,7 +143,7 @@ class ViewBuilder {
       record.refs = [];
       for (let i = from; i < to; i++) {
         if (starts[i] === nameStart) continue;
-        if (values[i] && shadows.some(([pos, end]) => pos <= starts[i] && starts[i] < end)) continue;
+        if (shadows.length && shadows.some(([pos, end]) => pos <= starts[i] && starts[i] < end) && !isInType(nodes[i])) continue;
         record.refs.push([this.offsets.toCp(starts[i]), this.offsets.toCp(starts[i] + name.length)]);
       }
       this.view.bindings.push(record);
@@ -276,10 +276,10 @@ class ViewBuilder {
           const name = node.text;
           if (!this.references.has(name)) {
             this.references.set(name, []);
-            this.valueReference.set(name, []);
+            this.referenceNodes.set(name, []);
           }
           this.references.get(name).push(this.start(node));
-          this.valueReference.get(name).push(!isInType(node));
+          this.referenceNodes.get(name).push(node);
           const scope = declarationScope(node);
           if (scope) {
             if (!this.declared.has(name)) this.declared.set(name, []);
@@ -328,19 +328,22 @@ class ViewBuilder {
   uninitializedProperties(node) {
     const ctor = node.members.find((m) => m.kind === K.Constructor && m.body);
     const out = [];
+    let assignedBy = null; // property name -> the members that assign `this.name`, found on first need
     for (const m of node.members) {
       if (m.kind !== K.PropertyDeclaration || m.initializer || m.questionToken || m.exclamationToken || !m.type) continue;
       if (m.name.kind !== K.Identifier || (m.modifiers || []).some((x) => x.kind === K.StaticKeyword || x.kind === K.AbstractKeyword || x.kind === K.DeclareKeyword)) continue;
       const name = m.name.text;
+      assignedBy = assignedBy || thisAssignments(node);
+      const members = assignedBy.get(name) || new Set();
       out.push({
         name,
         span: this.span(m.name),
         statement: this.span(m),
         type: this.textOf(m.type),
         definite: Boolean(ctor && assignsOnEveryPath(ctor.body, name)),
-        assigned: assignsSomewhere(node, name),
+        assigned: members.size > 0,
         // assigned by a method other than the constructor: `readonly` forbids that (TS2540)
-        elsewhere: node.members.some((other) => other !== ctor && other !== m && assignsSomewhere(other, name)),
+        elsewhere: [...members].some((member) => member !== ctor),
         readonly: (m.modifiers || []).find((x) => x.kind === K.ReadonlyKeyword) ? this.span(m.modifiers.find((x) => x.kind === K.ReadonlyKeyword)) : null,
       });
     }
@@ -542,9 +545,22 @@ function assignsOnEveryPath(block, name) {
   return false;
 }
 
-function assignsSomewhere(node, name) {
-  if (isThisAssignment(node, name)) return true;
-  return Boolean(ts.forEachChild(node, (child) => (assignsSomewhere(child, name) ? true : undefined)));
+/** Property name → the members of the class whose code assigns `this.name = ...`. */
+function thisAssignments(cls) {
+  const out = new Map();
+  for (const member of cls.members) {
+    const walk = (node) => {
+      if (node.kind === K.BinaryExpression && node.operatorToken.kind === K.EqualsToken
+          && node.left.kind === K.PropertyAccessExpression && node.left.expression.kind === K.ThisKeyword) {
+        const name = node.left.name.text;
+        if (!out.has(name)) out.set(name, new Set());
+        out.get(name).add(member);
+      }
+      ts.forEachChild(node, walk);
+    };
+    walk(member);
+  }
+  return out;
 }
 
 /** The nodes whose `let` / `const` declarations are theirs alone (a switch's clauses share one). */

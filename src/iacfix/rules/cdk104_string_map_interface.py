@@ -111,11 +111,21 @@ export function storage(scope: Construct, tags: CommonTags, settings: Settings) 
         declared = {name: found[0] for name, found in declared.items() if len(found) == 1}  # merged declarations stay
         if not declared:
             return
+        # the names declared with one of those types (`tags: CommonTags`, `tags?: CommonTags`): only a
+        # value read through one of them is worth asking the checker about (a request costs a type check)
+        typed_names = {
+            m.group(1)
+            for file in files
+            for m in re.finditer(r"([\w$]+)\s*\??\s*:\s*(?:" + "|".join(map(re.escape, declared)) + r")\b", file.text)
+        }
         given: dict[str, str] = {}  # interface name → the property it is given to
         for file in files:
             for typed in schema.typed_props(file):
                 spec, value = typed.spec, typed.prop.value
                 if spec is None or spec.type.text != "map<string>" or value.kind != "expr":
+                    continue
+                last = re.search(r"([\w$]+)\s*$", value.text)
+                if last is None or last.group(1) not in typed_names:
                     continue
                 found = file.value_type(value)
                 if found in declared:

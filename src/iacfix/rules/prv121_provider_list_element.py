@@ -126,7 +126,7 @@ const zones = [zone, issuer][0];
             for chain in chains:
                 head, names = _head(chain["text"])
                 cons = built.get(head)
-                if cons is None or not names:
+                if cons is None or not names or not _reads_an_item(chain):
                     continue
                 name = schema.constructed_name(file, cons["callee"])
                 shape = attributes.resource_shape(s.cls(name) if name else None)
@@ -147,6 +147,12 @@ const zones = [zone, issuer][0];
                     what,
                     [edit, *(imports if i == 0 else [])],
                 )
+
+
+def _reads_an_item(chain: dict) -> bool:
+    """An index or a call follows the chain (`names[0]`, `names.get(0)`, `identity_get(0)`): only
+    then are the attribute types worth looking up (the Terraform schema loads on first use)."""
+    return any(segment["kind"] in ("index", "call") for segment in chain.get("after", ()))
 
 
 def _head(text: str) -> tuple[str, list[str]]:
