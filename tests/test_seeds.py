@@ -329,8 +329,9 @@ def _project(root: Path, setting: Setting, code: str) -> Path:
 
 
 # Left out of the sweep: layout (a snippet is not written to be fmt-clean) and rules about what a
-# whole project lacks (outputs, monitoring), which a fragment always lacks.
-WHOLE_PROJECT = ["TF001", "OUT101", "MON101"]
+# whole project lacks (outputs, monitoring), which a fragment always lacks, or what only a whole
+# file settles (a fragment imports what the rest of the file uses, declares what it assigns).
+WHOLE_PROJECT = ["TF001", "OUT101", "MON101", "CDK103", "CDK106"]
 
 
 # The opt-in rules run too (002#13 and 002#16 are theirs): the repaired snippets must not raise them.

@@ -33,13 +33,14 @@ from iacfix.cache import store, user_cache_dir
 
 @lru_cache(maxsize=1)
 def _fingerprint() -> str:
-    """Of every module of the iacfix package (name, size, modification time): what builds a
-    parse. A stat per file, not a read: about a millisecond."""
+    """Of every module of the iacfix package and of the TypeScript worker that builds a view
+    (name, size, modification time): what builds a parse. A stat per file, not a read: about a
+    millisecond."""
     import iacfix
 
     root = Path(iacfix.__file__).parent
     digest = hashlib.sha256(iacfix.__version__.encode())
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.js")]):
         stat = path.stat()
         digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]

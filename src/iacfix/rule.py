@@ -77,8 +77,9 @@ class Rule:
     # work; "warning" it works with a risk or a cost (security, a destroy that fails, deprecated);
     # "note" style and completeness (layout, tags, outputs, tests).
     severity: ClassVar[str] = "warning"
-    # "fix" rules run first, in code order; "scaffold" rules after them; then "format" rules, and
-    # "review" rules last, which look at what the others did (IAC100); see engine.PHASES.
+    # "names" rules (the provider's imports and class names) run first, then "fix" rules, in code
+    # order; "scaffold" rules after them; then "format" rules, and "review" rules last, which look
+    # at what the others did (IAC100); see engine.PHASES.
     phase: ClassVar[str] = "fix"
     # The rows of ../shared/seeds this rule answers, as "<seed number>#<row>" ("002#3"); the
     # seed → codes map in docs/seeds.md is generated from them (scripts/seed-map.py).

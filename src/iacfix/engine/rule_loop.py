@@ -18,10 +18,11 @@ from iacfix.engine.workspace import NewSourceFile, Workspace, parse_source
 from iacfix.model import Edit, Finding, InputError
 from iacfix.textedit import apply_edits, line_col, overlaps
 
-# Safe fixes first (imports repaired, names resolved), then scaffolds that add infrastructure to
-# the repaired code (they read what the fixes made resolvable), layout, and last the review of
-# what every other rule did (IAC100: the suppressions that silenced nothing).
-PHASES = ("fix", "scaffold", "format", "review")
+# The provider's names first (imports repaired, classes renamed: every other rule recognises a
+# resource by its class), then the safe fixes, then scaffolds that add infrastructure to the
+# repaired code (they read what the fixes made resolvable), layout and clean-up, and last the
+# review of what every other rule did (IAC100: the suppressions that silenced nothing).
+PHASES = ("names", "fix", "scaffold", "format", "review")
 
 # A rule whose fixes collide with each other (two fixes in one HCL alignment run, say) is run
 # again on the repaired tree until nothing is left over, so one run is as good as several.
@@ -32,8 +33,8 @@ RuleTimer = Callable[[str, float], None]
 
 
 def in_run_order(rules: Sequence) -> list:
-    """Every "fix" rule by code, then the "scaffold" rules, then the "format" rules, so that
-    formatting sees every other rule's edits."""
+    """The "names" rules by code, every "fix" rule by code, then the "scaffold" rules, then the
+    "format" rules, so that formatting sees every other rule's edits."""
     return sorted(rules, key=lambda r: (PHASES.index(r.phase), r.code))
 
 

@@ -269,7 +269,11 @@ class ProviderSchema:
           being the first of other classes (a service): `Ec2Instance` → `Instance`, `VpcFlowLog` →
           `FlowLog`;
         - a class or struct with the provider's `A` in another place or missing (`...RuleAApply
-          ServerSideEncryptionByDefault` → `...RuleApplyServerSideEncryptionByDefaultA`).
+          ServerSideEncryptionByDefault` → `...RuleApplyServerSideEncryptionByDefaultA`);
+        - imported from a module whose one class ends with the name: `Provider` from
+          `lib/provider` is `AwsProvider`;
+        - the resource named by the words' initials: `LoadBalancer` → `Lb`,
+          `ApplicationLoadBalancer` → `Alb` (aws_alb, the same resource as aws_lb).
 
         None when the name is the provider's own, or nothing fits (`LoadBalancer`: many do).
         """
@@ -284,9 +288,17 @@ class ProviderSchema:
                         return self._by_type_key[k]
         if name.endswith("A") and self.cls(name[:-1]):
             return name[:-1]
+        if module:  # `Provider` from lib/provider: the module's one class, named with more words
+            own = [n for n in self.module_exports(module) if self.cls(n)]
+            if len(own) == 1 and own[0].endswith(name) and own[0] != name:
+                return own[0]
         words = re.findall(r"[A-Z][a-z0-9]*", name)
         if len(words) < 2 or "".join(words) != name:
             return None
+        # the class named by the words' initials: `LoadBalancer` is `Lb`, `ApplicationLoadBalancer` `Alb`
+        initials = words[0][0] + "".join(w[0] for w in words[1:]).lower()
+        if len(words) >= 2 and self.cls(initials) is not None and self.cls(initials).kind == "resource":
+            return initials
         if len(words) == 2 and words[0].lower().endswith(words[1].lower()) and self.cls(words[0]):
             return words[0]
         pattern = re.compile(r"^" + re.escape(words[0]) + "".join(rf"(?:[A-Z][a-z0-9]*)*?{re.escape(w)}(?![a-z0-9])" for w in words[1:]))
@@ -405,6 +417,24 @@ def constructed_name(file, callee: str) -> str | None:
         return None
     # `S3BucketVersioningA as S3BucketVersioning`: the class is the imported one, not the alias
     return class_name_in_schema(imported_name if not rest and imported_name else callee.split(".")[-1])
+
+
+def qualified_names(file) -> list[dict]:
+    """Every `a.b.C` the file writes with `a` imported, as {text, span, line, col, built}:
+    TypeScript's in any expression or type (the view's chains), Python's classes it builds;
+    `built` is the number of positional arguments where the name is constructed, else None."""
+    built = {tuple(c["callee_span"]): len(c["args"]) for c in file.view["constructions"]}
+    if "chains" in file.view:
+        chains = [c for c in file.view["chains"] if _DOTTED_NAME.fullmatch(c["text"])]
+        return [{**c, "built": built.get(tuple(c["span"]))} for c in chains]
+    return [
+        {"text": c["callee"], "span": c["callee_span"], "line": c["line"], "col": c["col"], "built": len(c["args"])}
+        for c in file.view["constructions"]
+        if "." in c["callee"] and _DOTTED_NAME.fullmatch(c["callee"])
+    ]
+
+
+_DOTTED_NAME = re.compile(r"[\w$]+(?:\.[\w$]+)+")
 
 
 def constructed_struct(file, callee: str) -> Struct | None:

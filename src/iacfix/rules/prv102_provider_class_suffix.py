@@ -20,10 +20,12 @@ class ProviderClassSuffix(Rule):
     → `ConfigConfigRule`, `S3BucketVersioningV2` → `S3BucketVersioningA`, `IamPolicyDocument` →
     `DataAwsIamPolicyDocument`, `S3BucketEncryption` imported from
     `lib/s3-bucket-server-side-encryption-configuration` → the class of that module; a name that
-    fits several classes (`LoadBalancer`) is left to PRV101's report. PRV101 first moves the
+    fits several classes or none (`VpcAttachment`) is left to PRV101's report. PRV101 first moves the
     import to the module of the class meant; this rule renames it in that module.
     The rule renames the import and every `new X(...)` / `X(...)` of it; when the name is used
-    elsewhere too (a type annotation), the import becomes `Real as X` instead. The classes come
+    elsewhere too (a type annotation), the import becomes `Real as X` instead. A name reached
+    through a namespace (`aws.s3BucketLogging.S3BucketLogging`) is renamed where it is written,
+    in a TypeScript type as well. The classes come
     from the bundled provider schema.
 
     Why: `S3BucketVersioning` is not exported by `lib/s3-bucket-versioning`, nor `CloudtrailTrail`
@@ -36,6 +38,7 @@ class ProviderClassSuffix(Rule):
     code = "PRV102"
     name = "provider-class-suffix"
     flavours = ("cdktf-ts", "cdktf-py")
+    phase = "names"  # before the rules that recognise a resource by its class
     severity = "error"
     examples = [
         Example(
@@ -76,11 +79,13 @@ S3BucketLoggingA(self, "l", bucket="b", target_bucket="logs", target_prefix="b/"
             "cdktf-ts",
             before="""\
 import * as aws from '@cdktf/provider-aws';
-new aws.s3BucketLogging.S3BucketLogging(this, 'l', { bucket: 'b', targetBucket: 'logs', targetPrefix: 'b/' });
+let logging: aws.s3BucketLogging.S3BucketLogging;
+logging = new aws.s3BucketLogging.S3BucketLogging(this, 'l', { bucket: 'b', targetBucket: 'logs', targetPrefix: 'b/' });
 """,
             after="""\
 import * as aws from '@cdktf/provider-aws';
-new aws.s3BucketLogging.S3BucketLoggingA(this, 'l', { bucket: 'b', targetBucket: 'logs', targetPrefix: 'b/' });
+let logging: aws.s3BucketLogging.S3BucketLoggingA;
+logging = new aws.s3BucketLogging.S3BucketLoggingA(this, 'l', { bucket: 'b', targetBucket: 'logs', targetPrefix: 'b/' });
 """,
         ),
         # Names the provider does not have, renamed to the class they stand for.
@@ -126,7 +131,7 @@ ConfigConfigRule(self, "rule", name="r", source={"owner": "AWS", "source_identif
         Example(
             "cdktf-ts",
             before="""\
-import { LoadBalancer } from '@cdktf/provider-aws/lib/lb';
+import { VpcAttachment } from '@cdktf/provider-aws/lib/vpc';
 """,
         ),
         Example(
@@ -158,23 +163,29 @@ const versioning: S3BucketVersioning = { enabled: true };
                         _rename(file, spec, real),
                     )
 
-            for cons in file.view["constructions"]:  # `aws.s3BucketVersioning.S3BucketVersioning`
-                head, *rest = cons["callee"].split(".")
+            # `aws.s3BucketVersioning.S3BucketVersioning`, `s3BucketVersioning.S3BucketVersioning`
+            # (a namespace imported from the root): built, or in TypeScript a type too
+            for q in schema.qualified_names(file):
+                head, *rest = q["text"].split(".")
                 module, imported = file.imported.get(head, (None, None))
-                if len(rest) != 2 or imported is not None or not schema.provider_module(file, module or "")[0]:
+                if schema.provider_module(file, module or "") != (True, None):
                     continue
-                sub, name = rest
+                if imported is None and len(rest) >= 2:
+                    sub, name = rest[0], rest[1]
+                elif imported is not None and imported[:1].islower():
+                    sub, name = imported, rest[0]
+                else:
+                    continue
                 folder = s.module_from_python(sub) if file.language == "python" else schema.snake_case(sub).replace("_", "-")
                 real = _real_name(s, name, folder or "")
                 if real is None:
                     continue
-                end = cons["callee_span"][1]
+                end = q["span"][0] + len(".".join([head, *rest[: rest.index(name) + 1]]))
                 yield self.finding(
-                    Location(file.path, cons["line"], cons["col"]),
+                    Location(file.path, q["line"], q["col"]),
                     f"the provider's class is `{real}`, not `{name}`",
                     [Edit(file.path, end - len(name), end, real)],
                 )
-
 
 def _real_name(s: schema.ProviderSchema, name: str, module: str) -> str | None:
     """The name `module` exports for what is written as `name`, when that is another name:

@@ -32,6 +32,7 @@ class ProviderClassNotImported(Rule):
     code = "PRV107"
     name = "provider-class-not-imported"
     flavours = ("cdktf-ts", "cdktf-py")
+    phase = "names"  # before the rules that recognise a resource by its class
     severity = "error"
     seeds = ("001#6",)
     examples = [
