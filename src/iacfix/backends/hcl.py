@@ -351,6 +351,49 @@ class HclFile(ParsedFile):
         start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
         return [Edit(self.path, start, end, "\n".join(lines) + "\n")]
 
+    def rewrite_as_block(self, container: Value, prop: Prop) -> list[Edit]:
+        """`rule = { a = 1 }` → `rule {` newline `a = 1` newline `}`; a list of objects → the block once per
+        object. Each entry on its own line (a block body has one per line), values as written."""
+        value = prop.value
+        objects = [value] if value.kind == "object" else value.items
+        if prop.block or not objects or any(o.kind != "object" for o in objects):
+            return []
+        keys = [[_string_value(p.key) for p in o.props] for o in objects]
+        if any(not _IDENTIFIER.fullmatch(k) for ks in keys for k in ks):
+            return []
+        indent = indentation_at(self.text, prop.span[0])
+        blocks = []
+        for obj, names in zip(objects, keys):
+            lines = "".join(f"{indent}  {k} = {p.value.text}\n" for k, p in zip(names, obj.props))
+            blocks.append(f"{prop.key} {{\n{lines}{indent}}}" if lines else f"{prop.key} {{}}")
+        return [Edit(self.path, prop.span[0], prop.span[1], f"\n{indent}".join(blocks))]
+
+    def rewrite_as_attribute(self, container: Value, prop: Prop, as_list: bool) -> list[Edit]:
+        """`tags {` ... `}` → `tags = {` ... `}` (a block body is an object's body); several
+        blocks, or `as_list`, → `name = [{ ... }, { ... }]`."""
+        items = prop.value.items
+        if not prop.block or not items or any(p.block for i in items for p in i.props) or (len(items) > 1 and not as_list):
+            return []
+        spans = [_outer_block_span(self.text, item) for item in items]
+        bodies = ["{" + self.text[item.span[0] : item.span[1]] + "}" for item in items]
+        text = f"{prop.key} = " + ("[" + ", ".join(bodies) + "]" if as_list else bodies[0])
+        edits = [Edit(self.path, spans[0][0], spans[0][1], text)]
+        for span in spans[1:]:
+            edits += self.remove_statement(span)
+        return edits
+
+    def rename_resource_type(self, resource: Resource, new_type: str) -> list[Edit]:
+        block = self.find_block_of(resource.body.span[0])
+        old = resource.type.removeprefix("data.")
+        match = re.compile(r'\s+"?(' + re.escape(old) + r')"?').match(self.text, block.span[0] + len(block.type)) if block else None
+        return [Edit(self.path, match.start(1), match.end(1), new_type.removeprefix("data."))] if match else []
+
+    def rename_reference(self, old: str, new: str) -> list[Edit]:
+        if old not in self.text:
+            return []
+        pattern = re.compile(r"(?<![\w.-])" + re.escape(old) + r"(?![\w-])")
+        return [Edit(self.path, m.start(), m.end(), new) for m in pattern.finditer(self.text)]
+
     def remove_entry(self, container: Value, prop: Prop) -> list[Edit]:
         if prop.block:  # each block of the name, with its line
             value = prop.value
@@ -422,6 +465,7 @@ def _keyed_attributes(block: Block, prefix: str) -> Iterator[tuple[str, Attribut
 
 
 # `aws_x.name.attr` / `data.aws_x.name.attr`: an attribute of a resource of this module
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
 _NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
 _REFERENCE = re.compile(r"((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\.([a-z_][a-z0-9_]*)")
 

@@ -7,8 +7,7 @@ import re
 
 from iacfix.model import Edit, Location, Prop, Value
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.rulekit import schema
-from iacfix.rulekit.terraform_module import replace_attribute
+from iacfix.rulekit import schema, validity
 from iacfix.rulekit.text import indentation_at
 
 # What models write for what the provider calls otherwise (owner struct, wrong name) → right
@@ -35,17 +34,8 @@ RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA", "kmsKeyId"): ("kmsMasterKeyId", None),
     ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault", "kmsKeyId"): ("kmsMasterKeyId", None),
 }
-# Unknown arguments (Terraform type, Terraform name) that a dedicated rule repairs with more
-# context, in every flavour: PRV103 leaves them to it rather than report them a second time
-# (tests check that the rules exist).
-DEDICATED: dict[tuple[str, str], str] = {
-    ("aws_eip", "vpc"): "TF203",
-    ("aws_flow_log", "log_destination_arn"): "TF205",
-    ("aws_flow_log", "log_group_name"): "TF205",
-    ("aws_ecs_service", "deployment_configuration"): "TF206",
-}
-# Terraform meta-arguments and blocks that are not the resource's own.
-HCL_META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner", "dynamic"})
+# Unknown arguments a dedicated rule repairs (TF203, TF205, TF206): left to it, in every flavour.
+DEDICATED = validity.DEDICATED
 # Python constructors take scope and id positionally; `id_` is the construct id by keyword.
 PY_CONSTRUCT = frozenset({"scope", "id_"})
 
@@ -197,35 +187,17 @@ resource "aws_s3_bucket" "logs" {
     def check(self, ctx):
         s = schema.load()
         for file in ctx.files("typescript", "python"):
+            computed = {p.prop.key_span for p in validity.file_problems(ctx, file) if p.kind == "computed"}  # PRV110's
             for typed in schema.typed_props(file):
                 if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
+                    continue
+                if typed.prop.key_span in computed:
                     continue
                 if typed.depth == 0 and (s.terraform_type_of_config(typed.owner.name), schema.snake_case(typed.prop.key)) in DEDICATED:
                     continue
                 yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, typed.depth, True)
-        for resource in ctx.resources():
-            if resource.language != "hcl":
-                continue
-            struct = s.resource_struct(resource.type)
-            if struct is not None:
-                yield from self._hcl(ctx, ctx.file(resource.path), struct, resource.body, resource.type)
-
-    def _hcl(self, ctx, file, struct, body: Value, rtype: str | None = None):
-        s = schema.load()
-        by_tf = {p.terraform: p for p in struct.props.values()}
-        for prop in body.props:
-            if prop.key in HCL_META or (rtype, prop.key) in DEDICATED:
-                continue
-            spec = by_tf.get(prop.key)
-            if spec is None:
-                yield from self._unknown(ctx, file, struct, prop, body, False, 0, False)
-                continue
-            nested = s.struct(spec.type.struct or spec.type.struct_list or "")
-            if nested is not None and prop.value.kind in ("array", "object"):
-                items = prop.value.items if prop.value.kind == "array" else [prop.value]
-                for item in items:
-                    if item.kind == "object":
-                        yield from self._hcl(ctx, file, nested, item)
+        for problem in validity.problems(ctx, "unknown"):
+            yield self.finding(Location(problem.resource.path, problem.line, problem.col), problem.message, problem.edits, problem.safety)
 
     def _unknown(self, ctx, file, struct, prop: Prop, container: Value, raw: bool, depth: int, fix_near: bool):
         key = prop.key
@@ -295,14 +267,10 @@ def _col(file, prop: Prop) -> int:
 
 
 def _rename(file, prop: Prop, new_key: str, value_text: str | None) -> list[Edit]:
-    if file.language != "hcl":
-        edits = file.rename_key(prop, new_key)
-        if value_text is not None:
-            edits += file.replace_value(prop, value_text)
-        return edits
-    block = file.find_block_of(prop.key_span[0])
-    attr = next(a for a in block.attributes if a.prop.span == prop.span)
-    return replace_attribute(file, block, attr, new_key, prop.value.text if value_text is None else value_text)
+    edits = file.rename_key(prop, new_key)
+    if value_text is not None:
+        edits += file.replace_value(prop, value_text)
+    return edits
 
 
 def _normal(name: str) -> str:
