@@ -197,10 +197,48 @@ resource "aws_security_group" "web" {
     )
     messages = sorted(f.message for f in result.findings)
     assert messages == [
-        "`cidr` is not an argument of aws_security_group.ingress; valid: `cidr_blocks`, `ipv6_cidr_blocks`, `security_groups`, `description`, `prefix_list_ids`, `to_port`, …",
+        "`cidr` is not an argument of aws_security_group.ingress: it is `cidr_blocks`",
         "`vpcId` is not an argument of aws_security_group: it is `vpc_id`",
     ]
-    assert "  vpc_id = var.vpc\n" in text and "cidr      = [" in text
+    assert "  vpc_id = var.vpc\n" in text and "cidr_blocks = [" in text
+
+
+def test_an_argument_the_provider_has_nothing_like_is_removed_a_misspelling_is_not(tmp_path):
+    result, text = _run(
+        tmp_path,
+        "terraform",
+        """\
+resource "aws_kinesis_video_stream" "cam" {
+  name        = "cam"
+  stream_mode = "LIVE"
+  kms_key     = var.key
+  media_type  = "video/h264"
+}
+""",
+    )
+    said = {f.message: f for f in result.findings}
+    removed = said["`stream_mode` is not an argument of aws_kinesis_video_stream: aws_kinesis_video_stream has nothing of that name or close to it (removed)"]
+    assert removed.fixable and "stream_mode" not in text
+    # `kms_key` is `kms_key_id` (what the argument holds); nothing is guessed for a close name with two readings
+    assert "kms_key_id = var.key" in text
+
+
+def test_a_setting_that_belongs_to_another_resource_is_kept(tmp_path):
+    result, text = _run(
+        tmp_path,
+        "terraform",
+        """\
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+  metric {
+    name = "all"
+  }
+}
+""",
+    )
+    (finding,) = result.findings
+    assert finding.message == "`metric` is not an argument of aws_s3_bucket; it belongs to aws_s3_bucket_metric"
+    assert not finding.fixable and finding.preview and "metric {" in text
 
 
 def test_version_mismatch_is_said_once_per_project(tmp_path):

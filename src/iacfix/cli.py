@@ -65,6 +65,14 @@ def main_command(
             help="text: findings on stderr, diff on stdout; json, sarif (2.1.0) or github (Actions annotations): on stdout.",
         ),
     ] = "text",
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="After the fixes, run the real checkers where present (terraform validate, the app's tsc, a Python "
+            "that imports cdktf) on a copy of the repaired tree and report what they still find (code VERIFY).",
+        ),
+    ] = False,
     jobs: Annotated[
         Optional[int],
         typer.Option("--jobs", "-j", help="Processes for the projects of a big tree (default: one per core when it pays).", min=1),
@@ -104,6 +112,12 @@ def main_command(
         _err(f"error: {exc}")
         raise typer.Exit(EXIT_ERROR) from None
 
+    if verify:
+        from iacfix import verify as verifier
+
+        found, notes = verifier.verify(result, repaired=not check)
+        result.findings += found
+        result.errors += notes
     changes = result.changes()
     remaining = result.findings
     if write:

@@ -328,15 +328,32 @@ class _Walk:
             edits, said = target
             yield self._problem("unknown", resource, container, prop, name, where, f"`{key}` is not an argument of {where}{note}: {said}", edits)
             return
-        if name == "tags" and not any(b is not None and "tags" in b.names for b in blocks) and not how:
-            # the provider tags what the API can tag: these tags could never be applied
+        if how or note:  # two candidates, or an argument of another version: a human decides
+            said = f"; {how}" if how else ""
+            yield self._problem("unknown", resource, container, prop, name, where, f"`{key}` is not an argument of {where}{note}{said}")
+            return
+        owner = _owner_elsewhere(judge, resource, name) if where == resource.type else None
+        if name == "tags" and not owner:
+            # the provider tags whatever the API can tag: these tags could never be applied
             yield self._problem("unknown", resource, container, prop, name, where,
                                 f"{where} cannot be tagged: `{key}` removed", self.file.remove_entry(container, prop))
             return
-        valid = _closest(name, _settable(primary))
-        said = f"; {how}" if how else f"; valid: {', '.join(valid)}" if valid else ""
-        yield self._problem("unknown", resource, container, prop, name, where, f"`{key}` is not an argument of {where}{note}{said}",
-                            [] if how or note else self.file.remove_entry(container, prop), safety="unsafe")
+        close = _close_names(name, primary)
+        removal = self.file.remove_entry(container, prop)
+        if owner:
+            said = f"; it belongs to {owner}"
+        elif close:
+            said = f"; valid: {', '.join(f'`{c}`' for c in close)}"
+        else:
+            said = f": {where} has nothing of that name or close to it (removed)"
+        if not owner and (not close or _neutral(prop.value)):
+            # A setting the provider does not have, asking for nothing (false, 0, "") or nothing the
+            # provider could mean by it: Terraform can deploy no such setting, so removing it keeps
+            # every setting the code has. A misspelled real argument (a close name) or one that
+            # belongs elsewhere is kept for a human (its removal is offered as an unsafe fix).
+            yield self._problem("unknown", resource, container, prop, name, where, f"`{key}` is not an argument of {where}{said}", removal)
+            return
+        yield self._problem("unknown", resource, container, prop, name, where, f"`{key}` is not an argument of {where}{said}", removal, safety="unsafe")
 
     def _meant(self, resource, container, prop: Prop, name: str, blocks, where: str):
         """((edits, what they do), None) for the one repair an unknown name has, else (None, why
@@ -349,7 +366,16 @@ class _Walk:
         if not candidates:
             candidates = [n for n in valid if _flat(n) == _flat(name)]
         if not candidates:
+            plural = self._plural(container, prop, name, valid, blocks[0])
+            if plural is not None:
+                return plural, None
             candidates = _near(name, valid, prop.value, blocks[0])
+        if not candidates:  # a required argument not set whose name ends it (`request_payer` → `payer`)
+            missing = [n for n in blocks[0].required_attributes if n in valid and file.entry(container, n) is None]
+            candidates = [n for n in missing if name.endswith("_" + n) or n.endswith("_" + name)]
+            if not candidates and len(missing) == 1 and _shares_word(name, missing[0]) and self._only_unknown(container, prop, blocks[0]):
+                candidates = missing  # the one unknown argument and the one missing one name the same thing
+            candidates = [n for n in candidates if _fits(blocks[0].attribute(n), prop.value)]
         if len(candidates) > 1:
             return None, f"it may be {' or '.join(f'`{c}`' for c in candidates)}"
         if candidates:
@@ -364,6 +390,35 @@ class _Walk:
         if lifted is not None:
             return lifted, None
         return None, None
+
+    def _only_unknown(self, container, prop: Prop, block: Block) -> bool:
+        """Whether `prop` is the one entry of the block the schema does not know."""
+        names = block.names
+        others = [p for p in container.props if p is not prop and not (self.hcl and p.key == "dynamic")]
+        return all(terraform_name(self.file, p.key, names) in names or p.key in RESOURCE_META for p in others)
+
+    def _plural(self, container, prop: Prop, name: str, valid: list[str], block: Block):
+        """`password = "x"` where the resource has `passwords`, a list: `passwords = ["x"]`; `cidr
+        = [...]` where the block has `cidr_blocks`, `role = ...` where it has `role_arn` (the name
+        and what the argument holds: ids, ARNs, names, blocks)."""
+        if prop.block or prop.value.kind == "object":
+            return None
+        tails = [t for t in (*_TAILS, *_LIST_TAILS) if name + t in valid and self.file.entry(container, name + t) is None]
+        if len(tails) == 1:
+            target = name + tails[0]
+            spec = block.attribute(target)
+            if spec is not None and _fits(spec, prop.value):
+                return self.file.rename_entry(container, prop, target), f"it is `{target}`"
+        if prop.value.kind == "array":
+            return None
+        for target in (name + "s", name + "es", *(name + tail for tail in _LIST_TAILS)):
+            attribute = block.attribute(target)
+            if target in valid and attribute is not None and attribute.type.kind in ("list", "set") and self.file.entry(container, target) is None:
+                element = attribute.type.element
+                if element is not None and (element.kind == "dynamic" or _fits(Attribute(target, element, optional=True), prop.value)):
+                    edits = self.file.rename_entry(container, prop, target) + self.file.wrap_in_list(prop.value)
+                    return edits, f"it is `{target}`, a list"
+        return None
 
     def _move_into_block(self, container, prop: Prop, name: str, blocks, where: str):
         """An argument of the one nested block type that has it, written beside it: moved in."""
@@ -452,6 +507,71 @@ def _deprecated(judge: Judge, blocks, name: str) -> bool:
             spec = block.attribute(name) or block.block_type(name)
             return spec is not None and (spec.deprecated if isinstance(spec, Attribute) else spec.block.deprecated)
     return False
+
+
+# What an argument named after a thing holds: `role_arn`, `subnet_ids`, `cidr_blocks`.
+_TAILS = ("_id", "_arn", "_name")
+_LIST_TAILS = ("_ids", "_arns", "_names", "_blocks")
+
+
+def _close_names(name: str, block: Block, n: int = 6) -> list[str]:
+    """The settable names of a block and of the blocks in it, at any depth, that a name could be
+    a misspelling of (closest first): none means the provider has nothing it could mean."""
+    flat = _flat(name)
+    scored = []
+    for candidate in _all_names(block):
+        other = _flat(candidate)
+        ratio = difflib.SequenceMatcher(None, flat, other).ratio()
+        if ratio >= 0.75 or (min(len(flat), len(other)) >= 4 and (flat in other or other in flat)):
+            scored.append((-ratio, candidate))
+    return [c for _, c in sorted(set(scored))][:n]
+
+
+def _all_names(block: Block, depth: int = 0) -> list[str]:
+    out = [n for n, a in block.attributes.items() if a.settable]
+    for nested in block.block_types.values():
+        out.append(nested.name)
+        if depth < 4:
+            out += _all_names(nested.block, depth + 1)
+    return out
+
+
+def _owner_elsewhere(judge: Judge, resource: Resource, name: str) -> str | None:
+    """The resource type of the provider that holds what the name asks for: a type named after the
+    resource and it (`metric` of aws_s3_bucket → aws_s3_bucket_metric,
+    `public_access_block_configuration` → aws_s3_bucket_public_access_block), or a type named after
+    the resource that has an argument of that name."""
+    data = resource.is_data
+    rtype = resource.type.removeprefix("data.")
+    known = judge.types(data)
+    stem = re.sub(r"_(configuration|config|settings|setting)$", "", name)
+    for candidate in (f"{rtype}_{name}", f"{rtype}_{stem}", f"{rtype}_{stem}s", f"{rtype}_{stem}_configuration"):
+        if candidate in known:
+            return candidate
+    for other in sorted(t for t in known if t.startswith(rtype + "_")):
+        block = judge.blocks(("data." if data else "") + other)[0]
+        if block is not None and name in block.argument_names and name not in ("tags", "region"):
+            return other
+    return None
+
+
+def _shares_word(a: str, b: str) -> bool:
+    """Two snake_case names with a word of four letters or more in common (`snapshot_name`,
+    `db_cluster_snapshot_identifier`)."""
+    return bool({w for w in a.split("_") if len(w) >= 4} & {w for w in b.split("_") if len(w) >= 4})
+
+
+def _neutral(value: Value) -> bool:
+    """A value that asks for nothing: false, 0, "", null, [] or {}."""
+    if value.kind == "bool":
+        return value.value is False
+    if value.kind == "number":
+        return value.value == 0
+    if value.kind == "string":
+        return value.value == ""
+    if value.kind == "null":
+        return True
+    return value.kind in ("array", "object") and not value.items and not value.props and "{" not in value.text.strip()[1:-1]
 
 
 def _settable(block: Block) -> list[str]:
@@ -679,10 +799,15 @@ def required_value(ctx, problem: Problem) -> Filling:
     file = ctx.file(resource.path)
     pointer = _POINTER.match(name)
     stem, attribute = (pointer.group("stem"), pointer.group("attribute")) if pointer else (name, "id")
-    if stem + "_" + attribute in NAME_ARGUMENTS or name in NAME_ARGUMENTS:
-        own = resource.type.removeprefix("data.").split("_", 1)[-1]
-        if name in NAME_ARGUMENTS and (not pointer or own.endswith(stem) or not _pointed(ctx, resource, stem)):
-            return _name_value(ctx, resource, file)
+    own = resource.type.removeprefix("data.").split("_", 1)[-1]
+    if name in NAME_ARGUMENTS and (not pointer or own.endswith(stem) or not _pointed(ctx, resource, stem)):
+        return _name_value(ctx, resource, file)
+    if pointer and attribute == "name" and own.endswith(stem):  # the resource's own name: `user_name` of aws_elasticache_user
+        return _name_value(ctx, resource, file)
+    if name == "availability_zone" and file.language == "hcl":
+        region = _provider_region(ctx, resource)
+        if region:
+            return Filling(f'"{region}a"', f"the first availability zone of the region the provider deploys to")
     targets = _pointed(ctx, resource, stem)
     if not targets:
         return Filling(None, "")
@@ -734,6 +859,44 @@ def _name_value(ctx, resource: Resource, file) -> Filling:
     if file.language == "hcl" and _declares_variable(ctx, resource, ENVIRONMENT_SUFFIX):
         return Filling(f'"{label}-${{var.{ENVIRONMENT_SUFFIX}}}"', f"the resource's label and the environment suffix")
     return Filling(file.literal(label), "the resource's label")
+
+
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+
+
+def _provider_region(ctx, resource: Resource) -> str | None:
+    """The region the module's default provider of the resource's kind deploys to, when the code
+    writes it (`region = "us-east-1"`, or a variable's literal default)."""
+    local = terraform_schema.provider_of(resource.type)
+    regions = set()
+    for f in ctx.files("hcl"):
+        if f.path.parent != resource.path.parent:
+            continue
+        for block in getattr(f, "blocks", []):
+            if block.type != "provider" or block.labels != [local]:
+                continue
+            attrs = {a.key: a.prop.value for a in block.attributes}
+            if "alias" in attrs or "region" not in attrs:
+                continue
+            value = attrs["region"]
+            if value.kind == "string":
+                regions.add(value.value)
+            elif value.kind == "expr" and value.text.startswith("var."):
+                regions.add(_variable_default(ctx, resource, value.text[4:]))
+    regions.discard(None)
+    region = regions.pop() if len(regions) == 1 else None
+    return region if region and _REGION.fullmatch(region) else None
+
+
+def _variable_default(ctx, resource: Resource, name: str) -> str | None:
+    for f in ctx.files("hcl"):
+        if f.path.parent != resource.path.parent:
+            continue
+        for block in getattr(f, "blocks", []):
+            if block.type == "variable" and block.labels == [name]:
+                default = next((a.prop.value for a in block.attributes if a.key == "default"), None)
+                return default.value if default is not None and default.kind == "string" else None
+    return None
 
 
 def _declares_variable(ctx, resource: Resource, name: str) -> bool:
