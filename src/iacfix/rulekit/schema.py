@@ -500,6 +500,12 @@ def project_provider_version(root) -> tuple[str, str, int] | None:
 _noted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def pins_other_major(ctx) -> bool:
+    """Whether the project pins another major version of the provider than the bundled schema's
+    (what version_note says once): names the schema does not know may be that version's."""
+    return bool(_version_difference(ctx.project.root))
+
+
 def version_note(ctx) -> str:
     """Once per project and run: a sentence saying the project pins another major version of
     the provider than the schema the PRV rules check against; "" otherwise and afterwards."""
@@ -507,7 +513,11 @@ def version_note(ctx) -> str:
     if ctx.project.root in roots:
         return ""
     roots.add(ctx.project.root)
-    found = project_provider_version(ctx.project.root)
+    return _version_difference(ctx.project.root)
+
+
+def _version_difference(root) -> str:
+    found = project_provider_version(root)
     if found is None:
         return ""
     source, what, major = found

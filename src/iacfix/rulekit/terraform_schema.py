@@ -1,13 +1,14 @@
 """The Terraform provider schemas a project's resources are judged against (iacfix.provider_schema
 and iacfix.provider_pins, seen from a rule).
 
-Which version judges: the one `terraform init` would install for the project's pin
-(`required_providers`, a lock file, a prebuilt CDKTF package, cdktf.json: provider_pins), the
-newest release when nothing pins it. A fix must also hold in the other shipped majors the pin
-admits (`Judge.schemas`): an unpinned or open (`>= 5.0`) project gets aws 6 from the registry but
-aws 5 from a mirror or a lock file made earlier, so a repair is only made when it is valid in
-both, and what is wrong in one of them only is said, not repaired. A pinned version with no
-shipped schema (aws 4) is said once, and nothing of that provider is judged.
+Which version judges: the one `terraform init` would install for the project's pin (a lock file,
+a prebuilt CDKTF package, `required_providers`, cdktf.json: provider_pins), the newest release
+when nothing pins it: its major's shipped schema (`Judge.primary`) says what is wrong. An unpinned
+or open pin (`>= 5.0`) gets aws 6 from the registry but aws 5 from a mirror, a plugin cache or a
+lock file made earlier: a fix must also hold in the major below when the pin admits it
+(`Judge.schemas`), and what is wrong in one of them only is said, not repaired. A pinned version
+with no shipped schema (aws 3, 4) judges nothing of that provider (`Judge.primary` None, the
+reason said).
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ and the repair each one has when there is one; the PRV rules each report one kin
 - `shape` (PRV104): a block written as an attribute (`x = { ... }`) or an attribute as a block
   (`tags { ... }`), a single value where a list is wanted;
 - `literal` (PRV105): a literal Terraform cannot convert to the argument's type;
-- `required` (PRV109): a required argument or block is not set;
-- `computed` (PRV110): an attribute only the provider sets (`arn`, `id`) is set;
-- `deprecated` (PRV111): a deprecated argument (exact schemas only: a derived one does not say).
+- `required` (PRV108): a required argument or block is not set;
+- `computed` (PRV109): an attribute only the provider sets (`arn`, `id`) is set;
+- `deprecated` (PRV110): a deprecated argument (exact schemas only: a derived one does not say).
 
 Problems are computed once per version of a file's text (ParsedFile.derived) and shared by the
 rules. Terraform's meta-arguments, `dynamic` blocks and the arguments a dedicated rule repairs
@@ -24,6 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from iacfix.model import Edit, Prop, Resource, Value
 from iacfix.rulekit import terraform_schema
@@ -146,6 +147,8 @@ class _Walk:
     # -- a block and its entries -----------------------------------------------------------------
     def _block(self, resource: Resource, container: Value, blocks: tuple[Block | None, ...], where: str, meta, judge: Judge, required: bool = True):
         primary = blocks[0]
+        if primary is None or (not primary.attributes and not primary.block_types and not judge.primary.exact):
+            return  # a derived schema that lost what the block holds (kubernetes `metadata`): not judged
         names = primary.names
         present: set[str] = set()
         dynamic = False
@@ -327,6 +330,11 @@ class _Walk:
         if target is not None:
             edits, said = target
             yield self._problem("unknown", resource, container, prop, name, where, f"`{key}` is not an argument of {where}{note}: {said}", edits)
+            renamed = primary.block_type(said.removeprefix("it is `").removesuffix("`")) if said.startswith("it is `") else None
+            if renamed is not None and prop.block:  # what the renamed block holds, checked in the same run
+                inner = tuple(b.block_type(renamed.name).block if b is not None and b.block_type(renamed.name) else None for b in blocks)
+                for obj in prop.value.objects():
+                    yield from self._block(resource, obj, inner, f"{where}.{renamed.name}", (), judge)
             return
         if how or note:  # two candidates, or an argument of another version: a human decides
             said = f"; {how}" if how else ""
@@ -338,15 +346,19 @@ class _Walk:
             yield self._problem("unknown", resource, container, prop, name, where,
                                 f"{where} cannot be tagged: `{key}` removed", self.file.remove_entry(container, prop))
             return
-        close = _close_names(name, primary)
+        names = [n for b in blocks if b is not None for n in _all_names(b)]  # every version's names
+        close = close_names(name, names)
         removal = self.file.remove_entry(container, prop)
+        safe = removal_is_safe(prop.value, close, owner, names) and not (_lost_content(primary) and not judge.primary.exact)
         if owner:
             said = f"; it belongs to {owner}"
         elif close:
             said = f"; valid: {', '.join(f'`{c}`' for c in close)}"
+        elif not safe and not _neutral(prop.value):
+            said = f"; what it holds is {where}'s: a human decides where"
         else:
             said = f": {where} has nothing of that name or close to it (removed)"
-        if not owner and (not close or _neutral(prop.value)):
+        if safe:
             # A setting the provider does not have, asking for nothing (false, 0, "") or nothing the
             # provider could mean by it: Terraform can deploy no such setting, so removing it keeps
             # every setting the code has. A misspelled real argument (a close name) or one that
@@ -365,6 +377,10 @@ class _Walk:
         candidates = [renamed] if renamed in valid else []
         if not candidates:
             candidates = [n for n in valid if _flat(n) == _flat(name)]
+        if not candidates:  # the name with its owner's name before it: `key_policy` of aws_kms_key, `queue_name`
+            own = where.rsplit(".", 1)[-1].removeprefix("data.").split("_")[1 if "." not in where else 0:]
+            stripped = [name[len(p) + 1 :] for i in range(len(own)) if name.startswith((p := "_".join(own[i:])) + "_")]
+            candidates = [n for n in stripped if n in valid][:1]
         if not candidates:
             plural = self._plural(container, prop, name, valid, blocks[0])
             if plural is not None:
@@ -373,7 +389,11 @@ class _Walk:
         if not candidates:  # a required argument not set whose name ends it (`request_payer` → `payer`)
             missing = [n for n in blocks[0].required_attributes if n in valid and file.entry(container, n) is None]
             candidates = [n for n in missing if name.endswith("_" + n) or n.endswith("_" + name)]
-            if not candidates and len(missing) == 1 and _shares_word(name, missing[0]) and self._only_unknown(container, prop, blocks[0]):
+            if prop.block:  # a block: the required blocks not written
+                missing = [n for n in blocks[0].required_blocks if n in valid and file.entry(container, n) is None]
+            if not candidates and len(missing) == 1 and self._only_unknown(container, prop, blocks[0]) and (
+                _shares_word(name, missing[0]) or (prop.block and _holds_only(prop.value, blocks[0].block_type(missing[0]).block))
+            ):
                 candidates = missing  # the one unknown argument and the one missing one name the same thing
             candidates = [n for n in candidates if _fits(blocks[0].attribute(n), prop.value)]
         if len(candidates) > 1:
@@ -514,17 +534,24 @@ _TAILS = ("_id", "_arn", "_name")
 _LIST_TAILS = ("_ids", "_arns", "_names", "_blocks")
 
 
-def _close_names(name: str, block: Block, n: int = 6) -> list[str]:
-    """The settable names of a block and of the blocks in it, at any depth, that a name could be
-    a misspelling of (closest first): none means the provider has nothing it could mean."""
+def close_names(name: str, names, n: int = 6) -> list[str]:
+    """Among `names` (any spelling), those a name could be a misspelling of, closest first: as
+    close as 0.75, or one holding the other (four letters at least)."""
     flat = _flat(name)
     scored = []
-    for candidate in _all_names(block):
+    for candidate in names:
         other = _flat(candidate)
         ratio = difflib.SequenceMatcher(None, flat, other).ratio()
         if ratio >= 0.75 or (min(len(flat), len(other)) >= 4 and (flat in other or other in flat)):
             scored.append((-ratio, candidate))
     return [c for _, c in sorted(set(scored))][:n]
+
+
+def _lost_content(block: Block, depth: int = 0) -> bool:
+    """A block type of a derived schema that holds nothing: what it holds was lost (the names a
+    removal is weighed against are then not all known)."""
+    return any(not b.block.attributes and not b.block.block_types or (depth < 4 and _lost_content(b.block, depth + 1))
+               for b in block.block_types.values() if b.name != "timeouts")
 
 
 def _all_names(block: Block, depth: int = 0) -> list[str]:
@@ -555,10 +582,45 @@ def _owner_elsewhere(judge: Judge, resource: Resource, name: str) -> str | None:
     return None
 
 
+def removal_is_safe(value: Value, close: list[str], owner: str | None, names=()) -> bool:
+    """Whether removing an argument the provider does not have keeps every setting the code has:
+    its value asks for nothing, or nothing of the provider's is close to its name, no other
+    resource holds it and it holds none of the provider's own names (`names`: a wrapper of
+    settings that are real). Otherwise the removal is offered as an unsafe fix (in every flavour)."""
+    if owner:
+        return False
+    if _neutral(value):
+        return True
+    known = {_flat(n) for n in names}
+    inner = [p.key for o in value.objects() for p in o.props]
+    return not close and not any(_flat(snake_case(k)) in known for k in inner)
+
+
+def owner_elsewhere(ctx, resource_type: str, name: str) -> str | None:
+    """`_owner_elsewhere` for a resource type by name (the CDKTF rules know the type, not a Resource)."""
+    judge = judge_of(ctx, resource_type)
+    if judge is None:
+        return None
+    probe = Resource(Path(), "", resource_type, None, None, {}, Value("object", "", (0, 0), 0, 0), 0, 0)
+    return _owner_elsewhere(judge, probe, name)
+
+
+# Words too common in argument names to say two names mean the same thing.
+_COMMON_WORDS = frozenset({"arn", "arns", "ids", "name", "names", "type", "tags", "config", "configuration", "settings",
+                           "setting", "enabled", "enable", "details", "policy", "rule", "rules", "options", "mode"})
+
+
 def _shares_word(a: str, b: str) -> bool:
-    """Two snake_case names with a word of four letters or more in common (`snapshot_name`,
-    `db_cluster_snapshot_identifier`)."""
-    return bool({w for w in a.split("_") if len(w) >= 4} & {w for w in b.split("_") if len(w) >= 4})
+    """Two snake_case names with a telling word in common (`snapshot_name` and
+    `db_cluster_snapshot_identifier`, `git_repo` and `git_config`)."""
+    words = lambda n: {w for w in n.split("_") if len(w) >= 3 and w not in _COMMON_WORDS}  # noqa: E731
+    return bool(words(a) & words(b))
+
+
+def _holds_only(value: Value, block: Block) -> bool:
+    """An object (or block) whose entries are all arguments of `block`."""
+    objects = value.objects()
+    return bool(objects) and all(p.key in block.names for o in objects for p in o.props) and any(o.props for o in objects)
 
 
 def _neutral(value: Value) -> bool:

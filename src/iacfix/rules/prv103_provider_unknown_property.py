@@ -41,20 +41,34 @@ PY_CONSTRUCT = frozenset({"scope", "id_"})
 
 
 class ProviderUnknownProperty(Rule):
-    """A property the resource (or its nested block) does not have is renamed or reported.
+    """A property the resource (or its nested block) does not have is renamed, removed or reported.
 
     What it does: checks every key of a provider resource's config, and of its nested blocks,
-    against the provider's schema (bundled, generated from the package). An unknown key is
-    renamed to the property it clearly means: a known rename (`keySpec` →
-    `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on FlowLog, `managePassword` → `manageMasterUserPassword`, `name` → `db_name` on aws_db_instance),
-    the same name spelled with other case or underscores, or a unique close match whose type
-    fits the value. An unknown key that only wraps properties of the resource itself (another
-    resource's inline block copied whole: `serverSideEncryptionConfiguration: { rule: ... }` in
-    `S3BucketServerSideEncryptionConfigurationA`) gives way to what it holds. Anything else is
-    reported with the valid names, closest first. In HCL only the known renames are applied.
+    against the provider's schema: in Terraform, the schema of the provider version the project
+    gets (`rulekit.validity`); in CDKTF, the bindings' own (rulekit.schema). An unknown key is
+    renamed to the property it clearly means: a rename the provider's upgrade guides name
+    (`name` → `db_name` on aws_db_instance) or a known model slip (`keySpec` →
+    `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on FlowLog), the same name spelled
+    with other case or underscores, a plural list (`password = "x"` → `passwords = ["x"]`), the
+    name with what it holds (`cidr` → `cidr_blocks`, `kms_key` → `kms_key_id`), the required
+    argument not set that it ends or shares a telling word with (`request_payer` → `payer`,
+    `git_repo { ... }` → `git_config { ... }`), or a unique close match whose type fits the
+    value. In Terraform, an argument of the one nested block that has it is moved into it
+    (`response_headers_policy_id` into cloudfront's `default_cache_behavior`). An unknown key
+    that only wraps properties of the resource itself (another resource's inline block copied
+    whole: `serverSideEncryptionConfiguration: { rule: ... }` in
+    `S3BucketServerSideEncryptionConfigurationA`) gives way to what it holds.
+
+    Otherwise the key is removed when that keeps every setting the code has: its value asks for
+    nothing (`false`, `0`, `""`), or the provider has nothing of that name or close to it at any
+    depth, no resource named after the type holds it (`metric` of aws_s3_bucket is
+    aws_s3_bucket_metric's) and it holds none of the provider's own names — a setting Terraform
+    can never deploy; `tags` on what the provider cannot tag too. A key that may be a misspelling
+    of a real one, or belongs to another resource, is reported with the valid names (or the
+    resource), its removal offered as an unsafe fix; one that is an argument of another version
+    the project may get (`stage_name` of aws_api_gateway_deployment, gone in aws 6) is reported.
     The arguments a dedicated rule repairs are left to it, in every flavour (`vpc` on aws_eip:
-    TF203; the flow log's destination: TF205; ECS deployment percentages:
-    TF206).
+    TF203; the flow log's destination: TF205; ECS deployment percentages: TF206).
 
     Why: TypeScript does not compile ("Object literal may only specify known properties"), the
     Python app fails at synth ("unexpected keyword argument"), and Terraform stops at
@@ -64,7 +78,8 @@ class ProviderUnknownProperty(Rule):
     A key the schema knows under another spelling (`vpc_id` in TypeScript, `vpcId` as a Python
     keyword) is PRV106's.
 
-    Fix (safe): rename the key (and rewrite the value of a known rename that needs it).
+    Fix (safe): rename the key (and rewrite the value of a known rename that needs it), or remove
+    a setting the provider does not have; unsafe: remove a possible misspelling.
     """
 
     code = "PRV103"
@@ -187,7 +202,7 @@ resource "aws_s3_bucket" "logs" {
     def check(self, ctx):
         s = schema.load()
         for file in ctx.files("typescript", "python"):
-            computed = {p.prop.key_span for p in validity.file_problems(ctx, file) if p.kind == "computed"}  # PRV110's
+            computed = {p.prop.key_span for p in validity.file_problems(ctx, file) if p.kind == "computed"}  # PRV109's
             for typed in schema.typed_props(file):
                 if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
                     continue
@@ -223,7 +238,18 @@ resource "aws_s3_bucket" "logs" {
             return
         if target is None:
             valid = [_spelled(file, struct.props[n], raw, depth) if n in struct.props else n for n in _closest(struct, camel)]
-            yield self.finding(at, f"`{owner}` has no property `{key}`; valid: {', '.join(valid)}{note}")
+            name = schema.snake_case(camel)
+            tf_type = schema.load().terraform_type_of_config(struct.name) if depth == 0 else None
+            elsewhere = validity.owner_elsewhere(ctx, tf_type, name) if tf_type else None
+            names = _struct_names(struct)
+            close = validity.close_names(name, names)
+            removal = file.remove_entry(container, prop) if not schema.pins_other_major(ctx) else []
+            if elsewhere:
+                yield self.finding(at, f"`{owner}` has no property `{key}`; it belongs to {elsewhere}{note}", removal, safety="unsafe")
+            elif validity.removal_is_safe(prop.value, close, elsewhere, names) and removal:
+                yield self.finding(at, f"`{owner}` has no property `{key}`: it has nothing of that name or close to it (removed)", removal)
+            else:
+                yield self.finding(at, f"`{owner}` has no property `{key}`; valid: {', '.join(valid)}{note}", removal, safety="unsafe")
             return
         new_key = _spelled(file, target, raw, depth)
         if any(p.key == new_key for p in container.props):
@@ -235,6 +261,17 @@ resource "aws_s3_bucket" "logs" {
             f"`{owner}` has no property `{key}`: it is {shown}{note}",
             _rename(file, prop, new_key, None if value is None else file.literal(value)),
         )
+
+
+def _struct_names(struct, depth: int = 0) -> list[str]:
+    """The Terraform names of a struct's properties and of the structs in it, at any depth."""
+    out = []
+    for spec in struct.props.values():
+        out.append(spec.terraform)
+        nested = schema.load().struct(spec.type.struct or spec.type.struct_list or "")
+        if nested is not None and depth < 4:
+            out += _struct_names(nested, depth + 1)
+    return out
 
 
 def _lift(file, struct, prop: Prop, container: Value, raw: bool, depth: int) -> list[Edit] | None:

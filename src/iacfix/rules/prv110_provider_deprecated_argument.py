@@ -1,4 +1,4 @@
-"""PRV111: a deprecated argument or block of a resource."""
+"""PRV110: a deprecated argument or block of a resource."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class ProviderDeprecatedArgument(Rule):
     Reported: a human decides.
     """
 
-    code = "PRV111"
+    code = "PRV110"
     name = "provider-deprecated-argument"
     flavours = FLAVOURS
     fix = "none"

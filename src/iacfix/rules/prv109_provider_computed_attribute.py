@@ -1,4 +1,4 @@
-"""PRV110: an attribute only the provider sets is set in the configuration."""
+"""PRV109: an attribute only the provider sets is set in the configuration."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class ProviderComputedAttribute(Rule):
     Fix (safe): remove the attribute.
     """
 
-    code = "PRV110"
+    code = "PRV109"
     name = "provider-computed-attribute"
     flavours = FLAVOURS
     examples = [

@@ -1,4 +1,4 @@
-"""PRV109: a required argument or block of a resource is not set."""
+"""PRV108: a required argument or block of a resource is not set."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class ProviderRequiredArgument(Rule):
     Fix (safe): the reference, or the name, added; otherwise a human decides.
     """
 
-    code = "PRV109"
+    code = "PRV108"
     name = "provider-required-argument"
     flavours = FLAVOURS
     examples = [
