@@ -78,19 +78,20 @@ def _judge(ctx, local_name: str) -> Judge | None:
     shipped = provider_schema.shipped().get(full)
     if not shipped:
         return None
-    texts = _texts(ctx)
-    pin = provider_pins.provider_pin(ctx.project.root, source, texts)
+    texts, parsed = _texts(ctx), _parsed(ctx)
+    pin = provider_pins.provider_pin(ctx.project.root, source, texts, parsed)
     constraint = pin.constraint if pin else None
-    selection = provider_pins.project_schema(ctx.project.root, source, texts)
+    selection = provider_schema.select(source, constraint)  # what provider_pins.project_schema selects
+    reason = f"{pin.file} pins {pin.declared}: {selection.reason}" if pin else selection.reason
     if selection.schema is None:
-        return Judge(local_name, source, None, (), selection.reason)
+        return Judge(local_name, source, None, (), reason)
     try:
         admits = provider_schema.Constraint.parse(constraint or "")
     except ValueError:
         admits = None
     # the major below, when the pin admits it: what a mirror or an older lock file installs
     below = [s for s in shipped if s.major == selection.schema.major - 1 and admits is not None and admits.admits_major(s.major)]
-    return Judge(local_name, source, selection.schema, (selection.schema, *below[-1:]), selection.reason)
+    return Judge(local_name, source, selection.schema, (selection.schema, *below[-1:]), reason)
 
 
 def _source(ctx, local_name: str) -> str:
@@ -102,6 +103,21 @@ def _source(ctx, local_name: str) -> str:
             if source is not None and source.value.kind == "string":
                 return str(source.value.value)
     return f"hashicorp/{local_name}"
+
+
+def _parsed(ctx) -> dict[str, list]:
+    """The HCL blocks of the project's root-module .tf files by name, as the run parsed them."""
+    root = ctx.project.root
+    base = root if root.is_dir() else root.parent / f"{root.name}.d"
+    out = {}
+    for file in ctx.files("hcl"):
+        try:
+            name = Path(file.path).relative_to(base).as_posix()
+        except ValueError:
+            continue
+        if "/" not in name:
+            out[name] = file.blocks
+    return out
 
 
 def _texts(ctx) -> dict[str, str] | None:

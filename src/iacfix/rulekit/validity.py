@@ -107,17 +107,17 @@ def judge_of(ctx, rtype: str) -> Judge | None:
 
 
 # -- names -------------------------------------------------------------------------------------------
-def terraform_name(file, key: str, names) -> str:
-    """The Terraform name a key written in `file` stands for, among `names` (a block's): HCL
-    writes it; CDKTF writes its camelCase (or a Python name, `and_`), matched to the schema's
-    `address_line_1` as well as `address_line1`."""
+def terraform_name(file, key: str, block: Block) -> str:
+    """The Terraform name a key written in `file` stands for in `block`: HCL writes it; CDKTF
+    writes its camelCase (or a Python name, `and_`), matched to the schema's `address_line_1` as
+    well as `address_line1`."""
     if file.language == "hcl":
         return key
     name = snake_case(key).rstrip("_")
-    if name in names:
+    if name in block.attributes or name in block.block_types:
         return name
     flat = _flat(name)
-    same = [n for n in names if _flat(n) == flat]
+    same = [n for n in block.names if _flat(n) == flat]
     return same[0] if len(same) == 1 else name
 
 
@@ -157,7 +157,7 @@ class _Walk:
                 dynamic = True
                 yield from self._dynamic(resource, prop, blocks, where, judge)
                 continue
-            name = terraform_name(self.file, prop.key, names)
+            name = terraform_name(self.file, prop.key, primary)
             if name in meta:
                 continue
             present.add(name)
@@ -415,7 +415,7 @@ class _Walk:
         """Whether `prop` is the one entry of the block the schema does not know."""
         names = block.names
         others = [p for p in container.props if p is not prop and not (self.hcl and p.key == "dynamic")]
-        return all(terraform_name(self.file, p.key, names) in names or p.key in RESOURCE_META for p in others)
+        return all(terraform_name(self.file, p.key, block) in names or p.key in RESOURCE_META for p in others)
 
     def _plural(self, container, prop: Prop, name: str, valid: list[str], block: Block):
         """`password = "x"` where the resource has `passwords`, a list: `passwords = ["x"]`; `cidr
@@ -477,7 +477,7 @@ class _Walk:
         if len(objects) != 1 or not objects[0].props:
             return None
         inner = objects[0]
-        names = [terraform_name(self.file, p.key, blocks[0].names) for p in inner.props]
+        names = [terraform_name(self.file, p.key, blocks[0]) for p in inner.props]
         if any(n not in blocks[0].names for n in names) or any(self.file.entry(container, n) is not None for n in names):
             return None
         if any(p.block for p in inner.props):
