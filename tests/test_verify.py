@@ -54,3 +54,32 @@ def test_terraform_validate_reports_what_the_fixes_leave(tmp_path, monkeypatch):
     # the type is repaired (PRV102); the bucket metric belongs to another resource, which is left to a human
     assert verified == [f"{module / 'main.tf'}:9:3: VERIFY terraform validate: Unsupported block type: Blocks of type \"metric\" are not expected here."]
     assert (module / "main.tf").read_text() == MODULE  # a dry run: the check ran on a copy
+
+
+# the toolchains bench/provider_api_tsc.py installs into bench/.cache (tests/test_samples.py uses them too)
+TOOLCHAIN = Path(__file__).resolve().parents[1] / "bench" / ".cache"
+NODE_MODULES = TOOLCHAIN / "node" / "node_modules"
+PYTHON = TOOLCHAIN / "py" / "bin" / "python"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+@pytest.mark.toolchain
+@pytest.mark.skipif(not (NODE_MODULES / "typescript").is_dir(), reason=f"no toolchain in {NODE_MODULES}")
+def test_tsc_checks_the_repaired_typescript_app(tmp_path):
+    app_dir = tmp_path / "app"
+    shutil.copytree(SAMPLES / "cdktf-ts", app_dir)
+    (app_dir / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
+    result = runner.invoke(app, [str(app_dir), "--verify", "--unsafe-fixes"])
+    verified = [line for line in result.stderr.splitlines() if " VERIFY " in line]
+    assert "not type-checked" not in result.stderr  # tsc ran
+    assert all(" VERIFY tsc TS" in line and str(app_dir) in line for line in verified)  # what it says, at the app's own files
+
+
+@pytest.mark.toolchain
+@pytest.mark.skipif(not PYTHON.exists(), reason=f"no toolchain in {PYTHON.parent.parent}")
+def test_the_repaired_python_app_synthesizes(tmp_path, monkeypatch):
+    app_dir = tmp_path / "app"
+    shutil.copytree(SAMPLES / "cdktf-py", app_dir)
+    monkeypatch.setattr(verify.sys, "executable", str(PYTHON))
+    result = runner.invoke(app, [str(app_dir), "--verify", "--unsafe-fixes"])
+    assert "not synthesized" not in result.stderr and " VERIFY " not in result.stderr, result.stderr

@@ -349,7 +349,7 @@ class _Walk:
         names = [n for b in blocks if b is not None for n in _all_names(b)]  # every version's names
         close = close_names(name, names)
         removal = self.file.remove_entry(container, prop)
-        safe = removal_is_safe(prop.value, close, owner, names) and not (_lost_content(primary) and not judge.primary.exact)
+        safe = removal_is_safe(prop.value, close, owner, names, primary.names) and not (_lost_content(primary) and not judge.primary.exact)
         if owner:
             said = f"; it belongs to {owner}"
         elif close:
@@ -582,18 +582,21 @@ def _owner_elsewhere(judge: Judge, resource: Resource, name: str) -> str | None:
     return None
 
 
-def removal_is_safe(value: Value, close: list[str], owner: str | None, names=()) -> bool:
+def removal_is_safe(value: Value, close: list[str], owner: str | None, names=(), own=()) -> bool:
     """Whether removing an argument the provider does not have keeps every setting the code has:
     its value asks for nothing, or nothing of the provider's is close to its name, no other
-    resource holds it and it holds none of the provider's own names (`names`: a wrapper of
-    settings that are real). Otherwise the removal is offered as an unsafe fix (in every flavour)."""
+    resource holds it and it holds none of the provider's own names — the block's own (`own`), or
+    a telling one of a block deeper (`names`, eight letters or more: `enabled`, `mode`, `days` are
+    everywhere): a wrapper of settings that are real. Otherwise the removal is offered as an
+    unsafe fix (in every flavour)."""
     if owner:
         return False
     if _neutral(value):
         return True
     known = {_flat(n) for n in names}
-    inner = [p.key for o in value.objects() for p in o.props]
-    return not close and not any(_flat(snake_case(k)) in known for k in inner)
+    direct = {_flat(n) for n in own}
+    inner = [_flat(snake_case(p.key)) for o in value.objects() for p in o.props]
+    return not close and not any(k in direct or (k in known and len(k) >= 8) for k in inner)
 
 
 def owner_elsewhere(ctx, resource_type: str, name: str) -> str | None:

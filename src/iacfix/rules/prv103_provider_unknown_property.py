@@ -246,7 +246,7 @@ resource "aws_s3_bucket" "logs" {
             removal = file.remove_entry(container, prop) if not schema.pins_other_major(ctx) else []
             if elsewhere:
                 yield self.finding(at, f"`{owner}` has no property `{key}`; it belongs to {elsewhere}{note}", removal, safety="unsafe")
-            elif validity.removal_is_safe(prop.value, close, elsewhere, names) and removal:
+            elif validity.removal_is_safe(prop.value, close, elsewhere, names, [p.terraform for p in struct.props.values()]) and removal:
                 yield self.finding(at, f"`{owner}` has no property `{key}`: it has nothing of that name or close to it (removed)", removal)
             else:
                 yield self.finding(at, f"`{owner}` has no property `{key}`; valid: {', '.join(valid)}{note}", removal, safety="unsafe")
