@@ -149,7 +149,6 @@ class _Walk:
         primary = blocks[0]
         if primary is None or (not primary.attributes and not primary.block_types and not judge.primary.exact):
             return  # a derived schema that lost what the block holds (kubernetes `metadata`): not judged
-        names = primary.names
         present: set[str] = set()
         dynamic = False
         for prop in container.props:
@@ -328,9 +327,9 @@ class _Walk:
         target, how = self._meant(resource, container, prop, name, blocks, where)
         key = self._key(name)
         if target is not None:
-            edits, said = target
+            edits, said, renamed_to = target
             yield self._problem("unknown", resource, container, prop, name, where, f"`{key}` is not an argument of {where}{note}: {said}", edits)
-            renamed = primary.block_type(said.removeprefix("it is `").removesuffix("`")) if said.startswith("it is `") else None
+            renamed = primary.block_type(renamed_to) if renamed_to else None
             if renamed is not None and prop.block:  # what the renamed block holds, checked in the same run
                 inner = tuple(b.block_type(renamed.name).block if b is not None and b.block_type(renamed.name) else None for b in blocks)
                 for obj in prop.value.objects():
@@ -368,8 +367,8 @@ class _Walk:
         yield self._problem("unknown", resource, container, prop, name, where, f"`{key}` is not an argument of {where}{said}", removal, safety="unsafe")
 
     def _meant(self, resource, container, prop: Prop, name: str, blocks, where: str):
-        """((edits, what they do), None) for the one repair an unknown name has, else (None, why
-        not: the candidates when there are several)."""
+        """((edits, what they do, the name it is renamed to or None), None) for the one repair an
+        unknown name has, else (None, why not: the candidates when there are several)."""
         file = self.file
         valid = [n for n in _settable(blocks[0]) if all(b is not None and n in b.names for b in blocks[1:])]
         base = resource.type if where == resource.type else None
@@ -384,7 +383,7 @@ class _Walk:
         if not candidates:
             plural = self._plural(container, prop, name, valid, blocks[0])
             if plural is not None:
-                return plural, None
+                return (*plural, None), None
             candidates = _near(name, valid, prop.value, blocks[0])
         if not candidates:  # a required argument not set whose name ends it (`request_payer` → `payer`)
             missing = [n for n in blocks[0].required_attributes if n in valid and file.entry(container, n) is None]
@@ -402,13 +401,13 @@ class _Walk:
             target = candidates[0]
             if file.entry(container, target) is not None:
                 return None, f"it means `{target}`, which is set too"
-            return (file.rename_entry(container, prop, target), f"it is `{target}`"), None
+            return (file.rename_entry(container, prop, target), f"it is `{target}`", target), None
         moved = self._move_into_block(container, prop, name, blocks, where)
         if moved is not None:
-            return moved, None
+            return (*moved, None), None
         lifted = self._lift(container, prop, blocks)
         if lifted is not None:
-            return lifted, None
+            return (*lifted, None), None
         return None, None
 
     def _only_unknown(self, container, prop: Prop, block: Block) -> bool:
