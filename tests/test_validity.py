@@ -225,3 +225,26 @@ def test_required_names_and_zones_the_project_determines(tmp_path):
     result, fixed = _run(tmp_path, text)
     assert 'availability_zone = "eu-west-1a"' in fixed and 'user_name     = "app-user"' in fixed
     assert {f.code for f in result.findings} == {"PRV108"} and all(f.fixable for f in result.findings)
+
+
+def test_a_wrapper_block_of_the_resources_own_blocks_is_unwrapped(tmp_path):
+    text = (
+        'resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {\n  bucket = "logs"\n\n'
+        '  server_side_encryption_configuration {\n    rule {\n      apply_server_side_encryption_by_default {\n'
+        '        sse_algorithm = "aws:kms"\n      }\n    }\n  }\n}\n'
+    )
+    result, fixed = _run(tmp_path, text)
+    assert [f.code for f in result.findings] == ["PRV103"]
+    assert fixed == (
+        'resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {\n  bucket = "logs"\n\n'
+        '  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm = "aws:kms"\n    }\n  }\n}\n'
+    )
+
+
+def test_an_identifier_of_another_resource_is_a_reference_to_it(tmp_path):
+    text = 'resource "aws_rds_cluster" "main" {\n  engine = "aurora-postgresql"\n}\n\nresource "aws_rds_cluster_instance" "one" {\n  instance_class = "db.r6g.large"\n}\n'
+    result, fixed = _run(tmp_path, text)
+    assert [f.message for f in result.findings] == [
+        "aws_rds_cluster_instance needs `cluster_identifier`: the module's only aws_rds_cluster (aws_rds_cluster.main.id)"
+    ]
+    assert "cluster_identifier = aws_rds_cluster.main.id" in fixed

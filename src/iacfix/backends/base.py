@@ -160,6 +160,12 @@ class ParsedFile:
         or with `as_list` a list of objects. Blocks nested in them are not rewritten ([] then)."""
         return []
 
+    def unwrap_entry(self, container: Value, prop: Prop) -> list[Edit]:
+        """The entry `prop` of `container` (a block written once, or an object) replaced by what it
+        holds, as entries of `container`: `wrapper { rule { ... } }` → `rule { ... }`. [] when
+        the language cannot say it as written (CDKTF: replace_entry with the entries)."""
+        return []
+
     def rename_resource_type(self, resource: Resource, new_type: str) -> list[Edit]:
         """The resource declared as another type (HCL: its first label), its name kept."""
         return []

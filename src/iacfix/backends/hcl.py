@@ -382,6 +382,18 @@ class HclFile(ParsedFile):
             edits += self.remove_statement(span)
         return edits
 
+    def unwrap_entry(self, container: Value, prop: Prop) -> list[Edit]:
+        """A block written once (`wrapper { ... }`) replaced by its body, one level less indented."""
+        if not prop.block or len(prop.value.items) != 1:
+            return []
+        body = prop.value.items[0]
+        span = _outer_block_span(self.text, body)
+        inner = self.text[body.span[0] : body.span[1]].strip("\n")
+        indent = indentation_at(self.text, span[0])
+        lines = [line[2:] if line.startswith(indent + "  ") else line for line in inner.split("\n")]
+        start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
+        return [Edit(self.path, start, end, "\n".join(lines).rstrip() + "\n")]
+
     def rename_resource_type(self, resource: Resource, new_type: str) -> list[Edit]:
         block = self.find_block_of(resource.body.span[0])
         old = resource.type.removeprefix("data.")

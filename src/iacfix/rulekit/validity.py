@@ -479,10 +479,12 @@ class _Walk:
         names = [terraform_name(self.file, p.key, blocks[0]) for p in inner.props]
         if any(n not in blocks[0].names for n in names) or any(self.file.entry(container, n) is not None for n in names):
             return None
-        if any(p.block for p in inner.props):
-            return None  # nested blocks would need their own layout
+        said = f"what it holds ({', '.join(f'`{n}`' for n in names)}) belongs to the block itself"
+        if any(p.block for p in inner.props):  # nested blocks keep their own layout
+            edits = self.file.unwrap_entry(container, prop) if prop.block and names == [p.key for p in inner.props] else []
+            return (edits, said) if edits else None
         entries = [(n, p.value.text) for n, p in zip(names, inner.props)]
-        return self.file.replace_entry(container, prop, entries), f"what it holds ({', '.join(f'`{n}`' for n in names)}) belongs to the block itself"
+        return self.file.replace_entry(container, prop, entries), said
 
     def _unknown_type(self, resource: Resource, judge: Judge):
         data = resource.is_data
@@ -864,10 +866,13 @@ def required_value(ctx, problem: Problem) -> Filling:
     pointer = _POINTER.match(name)
     stem, attribute = (pointer.group("stem"), pointer.group("attribute")) if pointer else (name, "id")
     own = resource.type.removeprefix("data.").split("_", 1)[-1]
-    if name in NAME_ARGUMENTS and (not pointer or own.endswith(stem) or not _pointed(ctx, resource, stem)):
+    named = re.match(r"^(?P<stem>[a-z0-9_]+?)_(?:name|identifier|id)$", name)
+    if name in NAME_ARGUMENTS and (named is None or own.endswith(named["stem"])):
+        return _name_value(ctx, resource, file)  # its own name: `function_name` of aws_lambda_function
+    if pointer and attribute == "name" and own.endswith(stem):  # `user_name` of aws_elasticache_user
         return _name_value(ctx, resource, file)
-    if pointer and attribute == "name" and own.endswith(stem):  # the resource's own name: `user_name` of aws_elasticache_user
-        return _name_value(ctx, resource, file)
+    if named is not None and not pointer:  # `cluster_identifier` of a cluster instance: the cluster's id
+        stem, attribute = named["stem"], "id"
     if name == "availability_zone" and file.language == "hcl":
         region = _provider_region(ctx, resource)
         if region:
@@ -880,7 +885,7 @@ def required_value(ctx, problem: Problem) -> Filling:
         target = usable[0]
         read = attribute if _reads(ctx, target, attribute) is True else f"{stem.rsplit('_', 1)[-1]}_{attribute}"
         return Filling(file.reference(target.ref, read), f"the module's only {target.type.removeprefix('data.')}")
-    listed = ", ".join(t.address or t.type for t in targets[:4])
+    listed = ", ".join(dict.fromkeys(t.address or t.type for t in targets[:6]))
     return Filling(None, f"it may be {listed}")
 
 
