@@ -242,7 +242,7 @@ def test_a_wrapper_block_of_the_resources_own_blocks_is_unwrapped(tmp_path):
 
 
 def test_an_identifier_of_another_resource_is_a_reference_to_it(tmp_path):
-    text = 'resource "aws_rds_cluster" "main" {\n  engine = "aurora-postgresql"\n}\n\nresource "aws_rds_cluster_instance" "one" {\n  instance_class = "db.r6g.large"\n}\n'
+    text = 'resource "aws_rds_cluster" "main" {\n  engine = "aurora-postgresql"\n}\n\nresource "aws_rds_cluster_instance" "one" {\n  instance_class = "db.r6g.large"\n  engine         = "aurora-postgresql"\n}\n'
     result, fixed = _run(tmp_path, text)
     assert [f.message for f in result.findings] == [
         "aws_rds_cluster_instance needs `cluster_identifier`: the module's only aws_rds_cluster (aws_rds_cluster.main.id)"
