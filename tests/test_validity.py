@@ -248,3 +248,12 @@ def test_an_identifier_of_another_resource_is_a_reference_to_it(tmp_path):
         "aws_rds_cluster_instance needs `cluster_identifier`: the module's only aws_rds_cluster (aws_rds_cluster.main.id)"
     ]
     assert "cluster_identifier = aws_rds_cluster.main.id" in fixed
+
+
+def test_an_argument_goes_inside_a_block_whose_attributes_end_with_a_heredoc():
+    text = 'resource "x" "y" {\n  name      = "a"\n  user_data = <<EOF\n#!/bin/bash\nEOF\n}\n'
+    file = _hcl(text)
+    [resource] = file.resources()
+    assert apply_edits(text, file.insert_entry(resource.body, "zone", '"z"')) == (
+        'resource "x" "y" {\n  name      = "a"\n  user_data = <<EOF\n#!/bin/bash\nEOF\n  zone      = "z"\n}\n'
+    )

@@ -287,7 +287,7 @@ class HclFile(ParsedFile):
         runs = self._runs(block)
         if runs:
             run = runs[0]
-            anchor = run[-1].prop.span[1]
+            anchor = _attribute_end(run[-1])
             indent = indentation_at(self.text, run[0].prop.span[0])
         else:
             run = []
@@ -324,7 +324,7 @@ class HclFile(ParsedFile):
             text = f"{name} {{}}"
         runs = self._runs(block)
         if runs:
-            at = line_end(self.text, runs[0][-1].prop.span[1])
+            at = line_end(self.text, _attribute_end(runs[0][-1]))
             return [Edit(self.path, at, at, f"\n\n{indent}{text}")]
         at = line_end(self.text, block.body_span[0])
         return [Edit(self.path, at, at, f"\n{indent}{text}\n" if block.items else f"\n{indent}{text}")]
@@ -480,6 +480,13 @@ def _keyed_attributes(block: Block, prefix: str) -> Iterator[tuple[str, Attribut
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
 _NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
 _REFERENCE = re.compile(r"((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\.([a-z_][a-z0-9_]*)")
+
+
+def _attribute_end(attribute: Attribute) -> int:
+    """Where an attribute's text ends on its last line: a heredoc's token takes the newline after
+    its closing marker, which would put what follows it on the line after."""
+    end = attribute.prop.span[1]
+    return end - 1 if attribute.prop.value.text.endswith("\n") else end
 
 
 def _outer_block_span(text: str, body: Value) -> tuple[int, int]:
