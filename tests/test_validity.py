@@ -257,3 +257,11 @@ def test_an_argument_goes_inside_a_block_whose_attributes_end_with_a_heredoc():
     assert apply_edits(text, file.insert_entry(resource.body, "zone", '"z"')) == (
         'resource "x" "y" {\n  name      = "a"\n  user_data = <<EOF\n#!/bin/bash\nEOF\n  zone      = "z"\n}\n'
     )
+
+
+def test_a_computed_attribute_set_from_an_expression_may_be_null(tmp_path):
+    text = 'variable "ipv6" {\n  default = null\n}\n\nresource "aws_eks_cluster" "c" {\n  name     = "c"\n  role_arn = "arn"\n  vpc_config {\n    subnet_ids = ["s"]\n  }\n  kubernetes_network_config {\n    service_ipv6_cidr = var.ipv6\n  }\n}\n'
+    result, fixed = _run(tmp_path, text)
+    assert result.findings == [] and "service_ipv6_cidr = var.ipv6" in fixed
+    result, fixed = _run(tmp_path, text.replace("var.ipv6", '"fd00::/108"'))
+    assert [f.code for f in result.findings] == ["PRV109"] and "service_ipv6_cidr" not in fixed

@@ -202,6 +202,11 @@ class _Walk:
         if self.hcl and prop.block:
             return
         if attribute.computed_only:
+            if prop.value.kind == "null" or (self.hcl and prop.value.kind == "expr"):
+                # Terraform takes null for what the provider computes, and an expression may be
+                # null (a module's optional input passed on). The CDKTF bindings have no such
+                # property at all, whatever its value.
+                return
             settable_elsewhere = any(b is not None and (a := b.attribute(attribute.name)) is not None and a.settable for b in blocks[1:])
             yield self._problem(
                 "computed", resource, container, prop, attribute.name, where,
