@@ -265,3 +265,23 @@ def test_a_computed_attribute_set_from_an_expression_may_be_null(tmp_path):
     assert result.findings == [] and "service_ipv6_cidr = var.ipv6" in fixed
     result, fixed = _run(tmp_path, text.replace("var.ipv6", '"fd00::/108"'))
     assert [f.code for f in result.findings] == ["PRV109"] and "service_ipv6_cidr" not in fixed
+
+
+def test_an_argument_of_a_block_two_levels_down_is_moved_there(tmp_path):
+    text = 'resource "aws_s3_bucket_object_lock_configuration" "lock" {\n  bucket = "b"\n  mode   = "GOVERNANCE"\n}\n'
+    result, fixed = _run(tmp_path, text)
+    assert [f.message for f in result.findings] == [
+        "`mode` is not an argument of aws_s3_bucket_object_lock_configuration: it belongs in `rule { default_retention { ... } }`"
+    ]
+    assert fixed == 'resource "aws_s3_bucket_object_lock_configuration" "lock" {\n  bucket = "b"\n  rule {\n    default_retention {\n      mode = "GOVERNANCE"\n    }\n  }\n}\n'
+
+
+def test_an_argument_of_the_one_single_block_written_beside_it_is_moved_in(tmp_path):
+    text = (
+        'resource "aws_cloudfront_distribution" "cdn" {\n  enabled                    = true\n  response_headers_policy_id = "p"\n\n'
+        '  default_cache_behavior {\n    target_origin_id       = "o"\n    viewer_protocol_policy = "allow-all"\n  }\n}\n'
+    )
+    result, fixed = _run(tmp_path, text)
+    moved = [f for f in result.findings if f.code == "PRV103"]
+    assert [f.message for f in moved] == ["`response_headers_policy_id` is not an argument of aws_cloudfront_distribution: it belongs in its `default_cache_behavior` block"]
+    assert '    response_headers_policy_id = "p"\n  }' in fixed

@@ -312,16 +312,12 @@ class HclFile(ParsedFile):
     def insert_block(self, container: Value, name: str, entries: list[tuple[str, str]] = (), as_list: bool = False) -> list[Edit]:
         """A nested block `name { ... }` after the block's first run of attributes, set off by a
         blank line (first in the body when it has no attributes); `as_list` means nothing in HCL,
-        where a list of blocks is the block repeated."""
+        where a list of blocks is the block repeated. An entry whose value is itself a list of
+        entries is a block inside it."""
         block = self.find_block_of(container.span[0])
         assert block is not None
         indent = indentation_at(self.text, block.span[0]) + "  "
-        if entries:
-            width = max(len(k) for k, _ in entries)
-            body = "".join(f"{indent}  {k.ljust(width)} = {v}\n" for k, v in entries)
-            text = f"{name} {{\n{body}{indent}}}"
-        else:
-            text = f"{name} {{}}"
+        text = _block_text(name, entries, indent)
         runs = self._runs(block)
         if runs:
             at = line_end(self.text, _attribute_end(runs[0][-1]))
@@ -344,10 +340,14 @@ class HclFile(ParsedFile):
         return edits
 
     def replace_entry(self, container: Value, prop: Prop, entries: list[tuple[str, str]]) -> list[Edit]:
+        """Where `prop` stands, `entries`: attributes aligned, then blocks (an entry whose value is
+        a list of entries)."""
         span = _outer_block_span(self.text, prop.value.items[0]) if prop.block else prop.span
         indent = indentation_at(self.text, span[0])
-        width = max(len(k) for k, _ in entries)
-        lines = [f"{indent}{k.ljust(width)} = {v}" for k, v in entries]
+        attributes = [(k, v) for k, v in entries if isinstance(v, str)]
+        width = max((len(k) for k, _ in attributes), default=0)
+        lines = [f"{indent}{k.ljust(width)} = {v}" for k, v in attributes]
+        lines += [indent + _block_text(k, v, indent) for k, v in entries if not isinstance(v, str)]
         start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
         return [Edit(self.path, start, end, "\n".join(lines) + "\n")]
 
@@ -480,6 +480,19 @@ def _keyed_attributes(block: Block, prefix: str) -> Iterator[tuple[str, Attribut
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
 _NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
 _REFERENCE = re.compile(r"((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\.([a-z_][a-z0-9_]*)")
+
+
+def _block_text(name: str, entries, indent: str) -> str:
+    """`name { ... }` at `indent`, its attributes aligned as `terraform fmt` aligns them, then its
+    blocks (an entry whose value is a list of entries)."""
+    attributes = [(k, v) for k, v in entries if isinstance(v, str)]
+    blocks = [(k, v) for k, v in entries if not isinstance(v, str)]
+    if not entries:
+        return f"{name} {{}}"
+    width = max((len(k) for k, _ in attributes), default=0)
+    lines = [f"{indent}  {k.ljust(width)} = {v}" for k, v in attributes]
+    lines += [f"{indent}  {_block_text(k, v, indent + '  ')}" for k, v in blocks]
+    return f"{name} {{\n" + "\n".join(lines) + f"\n{indent}}}"
 
 
 def _attribute_end(attribute: Attribute) -> int:

@@ -445,10 +445,19 @@ class _Walk:
         return None
 
     def _move_into_block(self, container, prop: Prop, name: str, blocks, where: str):
-        """An argument of the one nested block type that has it, written beside it: moved in."""
+        """An argument of the one nested block type that has it, written beside it: moved in (or
+        of the one block two levels down, both blocks made: `mode` of an object lock
+        configuration is `rule { default_retention { mode } }`)."""
         if prop.block:
             return None
         primary = blocks[0]
+        deep = _deep_home(primary, name) if self.hcl and not any(name in b.block.names for b in primary.block_types.values()) else None
+        if deep is not None and all(b is not None and _deep_home(b, name) == deep for b in blocks[1:]):
+            outer, inner = deep
+            if self.file.entry(container, outer) is None:
+                edits = self.file.replace_entry(container, prop, [(outer, [(inner, [(name, prop.value.text)])])])
+                return edits, f"it belongs in `{outer} {{ {inner} {{ ... }} }}`"
+            return None
         homes = [b for b in primary.block_types.values() if name in b.block.attributes and b.block.attributes[name].settable]
         if len(homes) > 1:  # the single block written beside it (cloudfront's default_cache_behavior)
             homes = [b for b in homes if b.max_items == 1 and self.file.entry(container, b.name) is not None]
@@ -467,11 +476,9 @@ class _Walk:
                 return None
             edits = self.file.remove_entry(container, prop) + self.file.insert_entry(target, name, prop.value.text)
             return edits, f"it belongs in its `{home.name}` block"
-        if set(home.block.required_attributes) - {name} or home.block.required_blocks:
+        if set(home.block.required_attributes) - {name} or home.block.required_blocks or not self.hcl:
             return None
-        edits = self.file.remove_entry(container, prop) + self.file.insert_block(
-            container, home.name, [(name, prop.value.text)], as_list=home.nesting in ("list", "set")
-        )
+        edits = self.file.replace_entry(container, prop, [(home.name, [(name, prop.value.text)])])
         return edits, f"it belongs in a `{home.name}` block"
 
     def _lift(self, container, prop: Prop, blocks):
@@ -643,6 +650,23 @@ def _neutral(value: Value) -> bool:
     if value.kind == "null":
         return True
     return value.kind in ("array", "object") and not value.items and not value.props and "{" not in value.text.strip()[1:-1]
+
+
+def _deep_home(block: Block, name: str) -> tuple[str, str] | None:
+    """(outer, inner): the one pair of single blocks, nothing else required in them, whose inner
+    one has the settable argument `name`."""
+    homes = []
+    for outer in block.block_types.values():
+        for inner in outer.block.block_types.values():
+            attribute = inner.block.attributes.get(name)
+            if attribute is not None and attribute.settable:
+                homes.append((outer, inner))
+    if len(homes) != 1:
+        return None
+    outer, inner = homes[0]
+    simple = outer.max_items == 1 and inner.max_items == 1 and not (set(inner.block.required_attributes) - {name}) and not inner.block.required_blocks
+    simple = simple and not outer.block.required_attributes and set(outer.block.required_blocks) <= {inner.name}
+    return (outer.name, inner.name) if simple else None
 
 
 def _settable(block: Block) -> list[str]:
