@@ -285,3 +285,15 @@ def test_an_argument_of_the_one_single_block_written_beside_it_is_moved_in(tmp_p
     moved = [f for f in result.findings if f.code == "PRV103"]
     assert [f.message for f in moved] == ["`response_headers_policy_id` is not an argument of aws_cloudfront_distribution: it belongs in its `default_cache_behavior` block"]
     assert '    response_headers_policy_id = "p"\n  }' in fixed
+
+
+def test_a_computed_attribute_set_from_another_resource_is_removed(tmp_path):
+    text = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n\nresource "aws_db_snapshot" "s" {\n  db_instance_identifier = "i"\n  db_snapshot_identifier = "s"\n  source_region          = aws_s3_bucket.b.region\n}\n'
+    result, fixed = _run(tmp_path, text)
+    assert [f.code for f in result.findings] == ["PRV109"] and "source_region" not in fixed
+
+
+def test_a_layer_versions_layer_name_is_its_own(tmp_path):
+    result, fixed = _run(tmp_path, 'resource "aws_lambda_layer_version" "deps" {\n  filename = "deps.zip"\n}\n')
+    assert [f.message for f in result.findings] == ["aws_lambda_layer_version needs `layer_name`: the resource's label"]
+    assert 'layer_name = "deps"' in fixed

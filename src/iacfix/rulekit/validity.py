@@ -202,9 +202,10 @@ class _Walk:
         if self.hcl and prop.block:
             return
         if attribute.computed_only:
-            if prop.value.kind == "null" or (self.hcl and prop.value.kind == "expr"):
-                # Terraform takes null for what the provider computes, and an expression may be
-                # null (a module's optional input passed on). The CDKTF bindings have no such
+            if prop.value.kind == "null" or (self.hcl and _may_be_null(prop.value)):
+                # Terraform takes null for what the provider computes, and an input or a local may
+                # be null (a module's optional input passed on: terraform-aws-eks). A resource's
+                # attribute is not null even before it is known. The CDKTF bindings have no such
                 # property at all, whatever its value.
                 return
             settable_elsewhere = any(b is not None and (a := b.attribute(attribute.name)) is not None and a.settable for b in blocks[1:])
@@ -652,6 +653,15 @@ def _neutral(value: Value) -> bool:
     return value.kind in ("array", "object") and not value.items and not value.props and "{" not in value.text.strip()[1:-1]
 
 
+_NULLABLE = re.compile(r"\b(?:var|local|each)\.|\bnull\b|\?|\b(?:try|lookup|one)\(")
+
+
+def _may_be_null(value: Value) -> bool:
+    """An expression that may be null when validated: it reads an input, a local or an iterator,
+    or chooses (`? :`, try, lookup)."""
+    return value.kind == "expr" and bool(_NULLABLE.search(value.text))
+
+
 def _deep_home(block: Block, name: str) -> tuple[str, str] | None:
     """(outer, inner): the one pair of single blocks, nothing else required in them, whose inner
     one has the settable argument `name`."""
@@ -896,8 +906,8 @@ def required_value(ctx, problem: Problem) -> Filling:
     stem, attribute = (pointer.group("stem"), pointer.group("attribute")) if pointer else (name, "id")
     own = resource.type.removeprefix("data.").split("_", 1)[-1]
     named = re.match(r"^(?P<stem>[a-z0-9_]+?)_(?:name|identifier|id)$", name)
-    if name in NAME_ARGUMENTS and (named is None or own.endswith(named["stem"])):
-        return _name_value(ctx, resource, file)  # its own name: `function_name` of aws_lambda_function
+    if name in NAME_ARGUMENTS and (named is None or own.endswith(named["stem"]) or not _points_elsewhere(ctx, resource, named["stem"])):
+        return _name_value(ctx, resource, file)  # its own name: `function_name` of aws_lambda_function, `layer_name` of a layer version
     if pointer and attribute == "name" and own.endswith(stem):  # `user_name` of aws_elasticache_user
         return _name_value(ctx, resource, file)
     if named is not None and not pointer:  # `cluster_identifier` of a cluster instance: the cluster's id
@@ -916,6 +926,18 @@ def required_value(ctx, problem: Problem) -> Filling:
         return Filling(file.reference(target.ref, read), f"the module's only {target.type.removeprefix('data.')}")
     listed = ", ".join(dict.fromkeys(t.address or t.type for t in targets[:6]))
     return Filling(None, f"it may be {listed}")
+
+
+def _points_elsewhere(ctx, resource: Resource, stem: str) -> bool:
+    """Whether the provider has a resource type of the same service named after `stem`
+    (`cluster_identifier` of aws_rds_cluster_instance: aws_rds_cluster), which such an argument
+    names; none (`layer_name` of aws_lambda_layer_version): it is the resource's own name."""
+    judge = judge_of(ctx, resource.type)
+    if judge is None:
+        return False
+    bare = resource.type.removeprefix("data.")
+    service = "_".join(bare.split("_")[:2]) + "_"
+    return any(t != bare and t.startswith(service) and t.endswith("_" + stem) for t in judge.types(False))
 
 
 def _pointed(ctx, resource: Resource, stem: str) -> list[Resource]:

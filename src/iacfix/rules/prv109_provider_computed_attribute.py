@@ -13,8 +13,9 @@ class ProviderComputedAttribute(Rule):
     What it does: finds the attributes the provider schema marks as computed only (`arn`, `id`,
     `tags_all`, a bucket's `bucket_domain_name`…) set on a resource, a data source or one of
     their blocks, and removes them. When the attribute can be set in another version the
-    project may get, it is reported instead; in HCL, one set from an expression is left alone:
-    the expression may be null (a module passing an optional input on), which Terraform takes.
+    project may get, it is reported instead; in HCL, one set from an input, a local or a choice
+    is left alone: it may be null (a module passing an optional input on), which Terraform takes
+    (a resource's attribute is not null, even before it is known: that is removed).
 
     Why: `terraform validate` stops ("Value for unconfigurable attribute: Can't configure a
     value for "arn": its value will be decided automatically"); the CDKTF bindings have no such
