@@ -319,3 +319,33 @@ const kmsKey = new kms.KmsKey(this, 'key', { enableKeyRotation: true });
     result, text = _run(tmp_path, "cdktf-ts", before)
     assert "new kmsKey.KmsKey" not in text and "new kms.KmsKey" in text
     assert "import { AwsProvider } from '@cdktf/provider-aws/lib/provider';" in text
+
+
+def test_what_a_renamed_property_holds_is_checked_in_the_same_run(tmp_path):
+    # `rule` is WafWebAcl's `rules`; in it, `statement` (WAFv2's) is nothing WAF classic has
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { WafWebAcl } from '@cdktf/provider-aws/lib/waf-web-acl';
+new WafWebAcl(this, 'acl', { name: 'acl', metricName: 'acl', defaultAction: { type: 'ALLOW' }, rule: [{ priority: 1, ruleId: 'r', statement: { x: 1 } }] });
+""",
+    )
+    assert "rules: [{ priority: 1, ruleId: 'r' }]" in text
+    (tmp_path / "again").mkdir()
+    again, _ = _run(tmp_path / "again", "cdktf-ts", text)
+    assert [f for f in again.findings if f.fixable] == []
+
+
+def test_an_argument_of_another_version_is_reported_in_cdktf_too(tmp_path):
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+new ApiGatewayDeployment(this, 'd', { restApiId: 'api', stageName: 'prod' });
+""",
+    )
+    [finding] = [f for f in result.findings if f.code == "PRV103"]
+    assert finding.message == "`ApiGatewayDeployment` has no property `stageName` (it is one in hashicorp/aws 5.100.0)"
+    assert not finding.fixable and "stageName: 'prod'" in text

@@ -613,6 +613,16 @@ def removal_is_safe(value: Value, close: list[str], owner: str | None, names=(),
     return not close and not any(k in direct or (k in known and len(k) >= 8) for k in inner)
 
 
+def known_elsewhere(ctx, resource_type: str, name: str) -> str:
+    """" (it is one in hashicorp/aws 5.100.0)" when a version the project may get has the
+    argument (the CDKTF bindings are one version: 6.25); "" otherwise."""
+    judge = judge_of(ctx, resource_type)
+    if judge is None:
+        return ""
+    found = [_named(s) for s, b in zip(judge.schemas, judge.blocks(resource_type)) if b is not None and name in b.names]
+    return f" (it is one in {', '.join(found)})" if found else ""
+
+
 def owner_elsewhere(ctx, resource_type: str, name: str) -> str | None:
     """`_owner_elsewhere` for a resource type by name (the CDKTF rules know the type, not a Resource)."""
     judge = judge_of(ctx, resource_type)

@@ -241,10 +241,13 @@ resource "aws_s3_bucket" "logs" {
             name = schema.snake_case(camel)
             tf_type = schema.load().terraform_type_of_config(struct.name) if depth == 0 else None
             elsewhere = validity.owner_elsewhere(ctx, tf_type, name) if tf_type else None
+            other_version = validity.known_elsewhere(ctx, tf_type, name) if tf_type else ""
             names = _struct_names(struct)
             close = validity.close_names(name, names)
             removal = file.remove_entry(container, prop) if not schema.pins_other_major(ctx) else []
-            if elsewhere:
+            if other_version:  # an argument of another version the project may get: a human decides
+                yield self.finding(at, f"`{owner}` has no property `{key}`{other_version}{note}")
+            elif elsewhere:
                 yield self.finding(at, f"`{owner}` has no property `{key}`; it belongs to {elsewhere}{note}", removal, safety="unsafe")
             elif validity.removal_is_safe(prop.value, close, elsewhere, names, [p.terraform for p in struct.props.values()]) and removal:
                 yield self.finding(at, f"`{owner}` has no property `{key}`: it has nothing of that name or close to it (removed)", removal)
@@ -261,6 +264,10 @@ resource "aws_s3_bucket" "logs" {
             f"`{owner}` has no property `{key}`: it is {shown}{note}",
             _rename(file, prop, new_key, None if value is None else file.literal(value)),
         )
+        # what the renamed property holds, checked in the same run (it was not walked: unknown)
+        for typed in schema.walk_value(prop.value, target):
+            if typed.spec is None:
+                yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, depth + 1 + typed.depth, fix_near)
 
 
 def _struct_names(struct, depth: int = 0) -> list[str]:
