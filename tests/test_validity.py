@@ -297,3 +297,26 @@ def test_a_layer_versions_layer_name_is_its_own(tmp_path):
     result, fixed = _run(tmp_path, 'resource "aws_lambda_layer_version" "deps" {\n  filename = "deps.zip"\n}\n')
     assert [f.message for f in result.findings] == ["aws_lambda_layer_version needs `layer_name`: the resource's label"]
     assert 'layer_name = "deps"' in fixed
+
+
+def test_names_by_their_form_and_two_words_in_common(tmp_path):
+    text = (
+        'resource "aws_kms_alias" "a" {\n  alias         = "alias/app"\n  target_key_id = "k"\n}\n\n'
+        'resource "aws_route53_health_check" "h" {\n  type                        = "HTTPS"\n  fully_qualified_domain_name = "example.com"\n}\n\n'
+        'resource "aws_security_group" "sg" {\n  ingress {\n    from_port                = 443\n    to_port                  = 443\n'
+        '    protocol                 = "tcp"\n    source_security_group_id = "sg-1"\n  }\n}\n'
+    )
+    result, fixed = _run(tmp_path, text)
+    assert [(f.message, f.fixable) for f in result.findings] == [
+        ("`alias` is not an argument of aws_kms_alias: it is `name`", True),
+        ("`fully_qualified_domain_name` is not an argument of aws_route53_health_check: it is `fqdn`", True),
+        # two telling words in common with a real argument: maybe a misspelling, a human decides
+        ("`source_security_group_id` is not an argument of aws_security_group.ingress; valid: `security_groups`", False),
+    ]
+    assert 'name          = "alias/app"' in fixed and "fqdn" in fixed and "source_security_group_id" in fixed
+
+
+def test_what_a_dedicated_rule_repairs_is_left_whole(tmp_path):
+    text = 'resource "aws_ecs_service" "s" {\n  name = "s"\n  deployment_configuration {\n    maximum_percent = 200\n  }\n}\n'
+    result, _ = _run(tmp_path, text)
+    assert [f for f in result.findings if f.code in ("PRV103", "PRV104")] == []

@@ -157,8 +157,8 @@ class _Walk:
                 yield from self._dynamic(resource, prop, blocks, where, judge)
                 continue
             name = terraform_name(self.file, prop.key, primary)
-            if name in meta:
-                continue
+            if name in meta or (where == resource.type and (resource.type, name) in DEDICATED):
+                continue  # a meta-argument, or what a dedicated rule repairs (all of it)
             present.add(name)
             attribute, nested = primary.attribute(name), primary.block_type(name)
             if attribute is None and nested is None:
@@ -382,6 +382,9 @@ class _Walk:
         candidates = [renamed] if renamed in valid else []
         if not candidates:
             candidates = [n for n in valid if _flat(n) == _flat(name)]
+        if not candidates:
+            owner_words = where.rsplit(".", 1)[-1].removeprefix("data.").split("_")[1:]
+            candidates = [n for n in [by_form(name, owner_words, valid)] if n and file.entry(container, n) is None]
         if not candidates:  # the name with its owner's name before it: `key_policy` of aws_kms_key, `queue_name`
             own = where.rsplit(".", 1)[-1].removeprefix("data.").split("_")[1 if "." not in where else 0:]
             stripped = [name[len(p) + 1 :] for i in range(len(own)) if name.startswith((p := "_".join(own[i:])) + "_")]
@@ -550,13 +553,15 @@ _LIST_TAILS = ("_ids", "_arns", "_names", "_blocks")
 
 def close_names(name: str, names, n: int = 6) -> list[str]:
     """Among `names` (any spelling), those a name could be a misspelling of, closest first: as
-    close as 0.75, or one holding the other (four letters at least)."""
+    close as 0.75, one holding the other (four letters at least), or two telling words in common
+    (`source_security_group_id` and `security_groups`)."""
     flat = _flat(name)
+    words = _telling_words(snake_case(name))
     scored = []
     for candidate in names:
         other = _flat(candidate)
         ratio = difflib.SequenceMatcher(None, flat, other).ratio()
-        if ratio >= 0.75 or (min(len(flat), len(other)) >= 4 and (flat in other or other in flat)):
+        if ratio >= 0.75 or (min(len(flat), len(other)) >= 4 and (flat in other or other in flat)) or len(words & _telling_words(snake_case(candidate))) >= 2:
             scored.append((-ratio, candidate))
     return [c for _, c in sorted(set(scored))][:n]
 
@@ -586,9 +591,13 @@ def _owner_elsewhere(judge: Judge, resource: Resource, name: str) -> str | None:
     rtype = resource.type.removeprefix("data.")
     known = judge.types(data)
     stem = re.sub(r"_(configuration|config|settings|setting)$", "", name)
-    for candidate in (f"{rtype}_{name}", f"{rtype}_{stem}", f"{rtype}_{stem}s", f"{rtype}_{stem}_configuration"):
-        if candidate in known:
-            return candidate
+    last = rtype.rsplit("_", 1)[-1]
+    for base in dict.fromkeys((stem, stem.removeprefix(last + "_"))):  # `integration_responses` of aws_api_gateway_integration
+        for candidate in (f"{rtype}_{base}", f"{rtype}_{base}s", f"{rtype}_{base.removesuffix('s')}", f"{rtype}_{base}_configuration"):
+            if candidate in known:
+                return candidate
+    if f"{rtype}_{name}" in known:
+        return f"{rtype}_{name}"
     for other in sorted(t for t in known if t.startswith(rtype + "_")):
         block = judge.blocks(("data." if data else "") + other)[0]
         if block is not None and name in block.argument_names and name not in ("tags", "region"):
@@ -637,11 +646,26 @@ _COMMON_WORDS = frozenset({"arn", "arns", "ids", "name", "names", "type", "tags"
                            "setting", "enabled", "enable", "details", "policy", "rule", "rules", "options", "mode"})
 
 
+def by_form(name: str, owner_words: list[str], valid) -> str | None:
+    """The argument a name means by its form: the initials of its words (`fully_qualified_domain_name`
+    → `fqdn`), or, being a word of its owner's type, the owner's `name` (`alias` of aws_kms_alias)."""
+    initials = "".join(w[0] for w in name.split("_") if w)
+    if len(initials) >= 3 and initials in valid:
+        return initials
+    if name in owner_words:
+        return next((n for n in ("name", f"{name}_name") if n in valid), None)
+    return None
+
+
+def _telling_words(name: str) -> set[str]:
+    """The words of a snake_case name that say what it is about, singular (`groups` → `group`)."""
+    return {w.removesuffix("s") for w in name.split("_") if len(w) >= 3 and w not in _COMMON_WORDS}
+
+
 def _shares_word(a: str, b: str) -> bool:
     """Two snake_case names with a telling word in common (`snapshot_name` and
     `db_cluster_snapshot_identifier`, `git_repo` and `git_config`)."""
-    words = lambda n: {w for w in n.split("_") if len(w) >= 3 and w not in _COMMON_WORDS}  # noqa: E731
-    return bool(words(a) & words(b))
+    return bool(_telling_words(a) & _telling_words(b))
 
 
 def _holds_only(value: Value, block: Block) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from iacfix.model import Edit, Location, Prop, Value
 from iacfix.rule import FLAVOURS, Example, Rule
@@ -206,7 +207,7 @@ resource "aws_s3_bucket" "logs" {
             for typed in schema.typed_props(file):
                 if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
                     continue
-                if typed.prop.key_span in computed:
+                if typed.prop.key_span in computed or typed.owner.name in _dedicated_structs():
                     continue
                 if typed.depth == 0 and (s.terraform_type_of_config(typed.owner.name), schema.snake_case(typed.prop.key)) in DEDICATED:
                     continue
@@ -230,6 +231,11 @@ resource "aws_s3_bucket" "logs" {
                     value = rename[1][prop.value.value]
         elif fix_near:
             target = _near(struct, camel, prop.value)
+            if target is None:  # by its form: `fullyQualifiedDomainName` → `fqdn`, `alias` of KmsAlias → `name`
+                tf_type = schema.load().terraform_type_of_config(struct.name) or ""
+                words = tf_type.removeprefix("data.").split("_")[1:]
+                meant = validity.by_form(schema.snake_case(camel), words, {p.terraform: p for p in struct.props.values()})
+                target = next((p for p in struct.props.values() if p.terraform == meant), None)
         note = schema.version_note(ctx)
         lifted = _lift(file, struct, prop, container, raw, depth) if target is None and fix_near else None
         if lifted is not None:
@@ -268,6 +274,20 @@ resource "aws_s3_bucket" "logs" {
         for typed in schema.walk_value(prop.value, target):
             if typed.spec is None:
                 yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, depth + 1 + typed.depth, fix_near)
+
+
+@lru_cache(maxsize=1)
+def _dedicated_structs() -> frozenset[str]:
+    """The structs of the blocks a dedicated rule repairs whole (EcsServiceDeploymentConfiguration:
+    TF206 moves what the model writes in it)."""
+    s = schema.load()
+    out = set()
+    for (tf_type, name) in DEDICATED:
+        config = s.resource_struct(tf_type)
+        spec = config.prop(name) if config else None
+        if spec is not None and (spec.type.struct or spec.type.struct_list):
+            out.add(spec.type.struct or spec.type.struct_list)
+    return frozenset(out)
 
 
 def _struct_names(struct, depth: int = 0) -> list[str]:
