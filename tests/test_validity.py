@@ -320,3 +320,10 @@ def test_what_a_dedicated_rule_repairs_is_left_whole(tmp_path):
     text = 'resource "aws_ecs_service" "s" {\n  name = "s"\n  deployment_configuration {\n    maximum_percent = 200\n  }\n}\n'
     result, _ = _run(tmp_path, text)
     assert [f for f in result.findings if f.code in ("PRV103", "PRV104")] == []
+
+
+def test_content_of_several_lines_is_not_removed_safely(tmp_path):
+    text = 'resource "aws_lambda_function" "f" {\n  function_name = "f"\n  role          = "r"\n  zip_file      = <<EOF\nexports.handler = async () => 1\nEOF\n}\n'
+    result, fixed = _run(tmp_path, text)
+    [finding] = [f for f in result.findings if f.code == "PRV103"]
+    assert not finding.fixable and finding.preview and "exports.handler" in fixed

@@ -610,12 +610,15 @@ def removal_is_safe(value: Value, close: list[str], owner: str | None, names=(),
     its value asks for nothing, or nothing of the provider's is close to its name, no other
     resource holds it and it holds none of the provider's own names — the block's own (`own`), or
     a telling one of a block deeper (`names`, eight letters or more: `enabled`, `mode`, `days` are
-    everywhere): a wrapper of settings that are real. Otherwise the removal is offered as an
-    unsafe fix (in every flavour)."""
+    everywhere): a wrapper of settings that are real — and it is no content of several lines (the
+    inline code of `zip_file`). Otherwise the removal is offered as an unsafe fix (in every
+    flavour)."""
     if owner:
         return False
     if _neutral(value):
         return True
+    if "\n" in value.text.strip() and value.kind not in ("object", "array"):
+        return False  # content (inline code, a document) a human may want to move elsewhere
     known = {_flat(n) for n in names}
     direct = {_flat(n) for n in own}
     inner = [_flat(snake_case(p.key)) for o in value.objects() for p in o.props]
