@@ -167,10 +167,10 @@ def test_cdktf_blocks_of_both_languages_go_through_their_backends(tmp_path, monk
     (tmp_path / "a.md").write_text(
         "## lib/cache.ts\n```typescript\n"
         "import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';\n"
-        "new ElasticacheReplicationGroup(this, 'r', { atRestEncryptionEnabled: true });\n```\n"
+        "new ElasticacheReplicationGroup(this, 'r', { replicationGroupId: 'r', description: 'r', atRestEncryptionEnabled: true });\n```\n"
         "## lib/cache.py\n```python\n"
         "from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
-        'ElasticacheReplicationGroup(self, "r", at_rest_encryption_enabled=True)\n```\n'
+        'ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r", at_rest_encryption_enabled=True)\n```\n'
     )
     result = runner.invoke(app, ["a.md", "--write"])
     assert result.exit_code == 0, result.output

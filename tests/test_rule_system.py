@@ -250,6 +250,7 @@ resource "aws_security_group" "db" {
 
 resource "aws_db_instance" "db" {
   engine                 = "postgres"
+  instance_class         = "db.t3.micro"
   vpc_security_group_ids = [aws_security_group.db.id]
 }
 """

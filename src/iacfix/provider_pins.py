@@ -55,15 +55,16 @@ class ProviderPin:
         return self.source.rsplit("/", 1)[-1]
 
 
-_PRECEDENCE = ("lock file", "package.json", "requirements.txt", "requirements-dev.txt", "requirements.in", "Pipfile",
+_PRECEDENCE = ("lock file", "package.json", "Pipfile.lock", "requirements.txt", "requirements-dev.txt", "requirements.in", "Pipfile",
                "pyproject.toml", "required_providers", "cdktf.json", "provider block")
 
 
-def project_pins(root: Path | str, texts: Mapping[str, str] | None = None) -> dict[str, list[ProviderPin]]:
+def project_pins(root: Path | str, texts: Mapping[str, str] | None = None, parsed: Mapping[str, list] | None = None) -> dict[str, list[ProviderPin]]:
     """Every provider version declaration of a project, by provider address, the deciding one
     first. `texts` (file name relative to the root → text) replaces the disk, for a project that is
-    not one: the code blocks of a markdown answer."""
-    files = _Files(Path(root), texts)
+    not one: the code blocks of a markdown answer. `parsed` (a .tf file's name → its HCL blocks)
+    spares parsing the root module's .tf files again: a run has them parsed already."""
+    files = _Files(Path(root), texts, parsed)
     pins: dict[str, list[ProviderPin]] = {}
     for pin in (*_lock_file(files), *_npm(files), *_python(files), *_hcl(files), *_cdktf_json(files)):
         pins.setdefault(pin.source, []).append(pin)
@@ -72,16 +73,18 @@ def project_pins(root: Path | str, texts: Mapping[str, str] | None = None) -> di
     return pins
 
 
-def provider_pin(root: Path | str, source: str, texts: Mapping[str, str] | None = None) -> ProviderPin | None:
+def provider_pin(root: Path | str, source: str, texts: Mapping[str, str] | None = None, parsed: Mapping[str, list] | None = None) -> ProviderPin | None:
     """The declaration that decides a provider's version (`source`: `aws`, `hashicorp/aws`, ...)."""
-    found = project_pins(root, texts).get(_address(source))
-    return next((p for p in found if p.constraint), found[0]) if found else None
+    found = project_pins(root, texts, parsed).get(_address(source))
+    # a prebuilt package decides even when iacfix does not know its build: the code is written
+    # against its bindings
+    return next((p for p in found if p.constraint or p.package_major is not None), found[0]) if found else None
 
 
 def project_schema(root: Path | str, source: str = "hashicorp/aws", texts: Mapping[str, str] | None = None,
-                   available: list[str] | None = None) -> provider_schema.Selection:
+                   available: list[str] | None = None, parsed: Mapping[str, list] | None = None) -> provider_schema.Selection:
     """The shipped schema that checks a provider's resources in this project, and why."""
-    pin = provider_pin(root, source, texts)
+    pin = provider_pin(root, source, texts, parsed)
     selection = provider_schema.select(source, pin.constraint if pin else None, available=available)
     if pin is None:
         return selection
@@ -90,14 +93,17 @@ def project_schema(root: Path | str, source: str = "hashicorp/aws", texts: Mappi
 
 # -- the files ------------------------------------------------------------------------------------------
 class _Files:
-    def __init__(self, root: Path, texts: Mapping[str, str] | None):
-        self.root, self.texts = root, texts
+    def __init__(self, root: Path, texts: Mapping[str, str] | None, parsed: Mapping[str, list] | None = None):
+        self.root, self.texts, self.parsed = root, texts, parsed or {}
 
     def read(self, name: str) -> str | None:
         if self.texts is not None:
             return self.texts.get(name)
+        path = self.root / name
         try:
-            return (self.root / name).read_text(encoding="utf-8", errors="replace")
+            if not path.is_file():  # a FIFO or device named like a pin file is never opened
+                return None
+            return path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
 
@@ -107,7 +113,7 @@ class _Files:
             yield from sorted((n, t) for n, t in self.texts.items() if n.endswith(".tf") and "/" not in n.strip("./"))
             return
         for path in sorted(self.root.glob("*.tf")):
-            text = self.read(path.name)
+            text = "" if path.name in self.parsed else self.read(path.name)
             if text is not None:
                 yield path.name, text
 
@@ -138,7 +144,7 @@ def _lock_file(files: _Files) -> Iterator[ProviderPin]:
 
 def _hcl(files: _Files) -> Iterator[ProviderPin]:
     for name, text in files.terraform():
-        for block in _hcl_blocks(name, text):
+        for block in files.parsed[name] if name in files.parsed else _hcl_blocks(name, text):
             if block.type == "terraform":
                 for required in (b for b in block.blocks if b.type == "required_providers"):
                     for attr in required.attributes:
@@ -198,6 +204,7 @@ def _npm(files: _Files) -> Iterator[ProviderPin]:
 
 
 def _python(files: _Files) -> Iterator[ProviderPin]:
+    yield from _pipfile_lock(files)
     for name in _PY_FILES:
         text = files.read(name)
         for match in _PY_PACKAGE.finditer(text or ""):
@@ -206,6 +213,24 @@ def _python(files: _Files) -> Iterator[ProviderPin]:
             scope = "@cdktn" if dist.startswith("cdktn") else "@cdktf"
             yield _package_pin(f"{scope}/provider-{match.group('name').lower()}", dist, spec, name,
                                text.count("\n", 0, match.start()) + 1)
+
+
+def _pipfile_lock(files: _Files) -> Iterator[ProviderPin]:
+    """Pipfile.lock's exact versions: what `pipenv install` builds against (Pipfile may say "*")."""
+    text = files.read("Pipfile.lock")
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return
+    for section in ("default", "develop"):
+        packages = data.get(section) if isinstance(data, dict) else None
+        for dist, entry in (packages or {}).items() if isinstance(packages, dict) else ():
+            match = _PY_PACKAGE.fullmatch(dist.lower().replace("_", "-"))
+            version = entry.get("version") if isinstance(entry, dict) else None
+            if match and isinstance(version, str):
+                scope = "@cdktn" if dist.lower().startswith("cdktn") else "@cdktf"
+                yield _package_pin(f"{scope}/provider-{match.group('name').lower()}", dist, version, "Pipfile.lock",
+                                   _line_of(text, dist))
 
 
 def _package_pin(npm_package: str, written: str, spec: str, file: str, line: int) -> ProviderPin:

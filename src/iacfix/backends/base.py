@@ -141,6 +141,40 @@ class ParsedFile:
         replaced, where it stands, by `entries` ((Terraform name, expression) pairs)."""
         raise NotImplementedError
 
+    def wrap_in_list(self, value: Value) -> list[Edit]:
+        """A single value made the one item of a list: `x` → `[x]` (the same in every language)."""
+        return [Edit(self.path, value.span[0], value.span[0], "["), Edit(self.path, value.span[1], value.span[1], "]")]
+
+    def unwrap_list(self, value: Value) -> list[Edit]:
+        """A list of one item made that item: `[x]` → `x`."""
+        (item,) = value.items
+        return [Edit(self.path, value.span[0], value.span[1], item.text)]
+
+    def rewrite_as_block(self, container: Value, prop: Prop) -> list[Edit]:
+        """An entry written as an argument holding an object, or a list of objects (HCL `rule =
+        { ... }`), written as the nested block(s) it is: `rule { ... }`. [] when it cannot be (a
+        key that is no identifier); a language without blocks has nothing to rewrite."""
+        return []
+
+    def rewrite_as_attribute(self, container: Value, prop: Prop, as_list: bool) -> list[Edit]:
+        """Nested blocks (HCL `tags { ... }`) written as the argument they are: `tags = { ... }`,
+        or with `as_list` a list of objects. Blocks nested in them are not rewritten ([] then)."""
+        return []
+
+    def unwrap_entry(self, container: Value, prop: Prop) -> list[Edit]:
+        """The entry `prop` of `container` (a block written once, or an object) replaced by what it
+        holds, as entries of `container`: `wrapper { rule { ... } }` → `rule { ... }`. [] when
+        the language cannot say it as written (CDKTF: replace_entry with the entries)."""
+        return []
+
+    def rename_resource_type(self, resource: Resource, new_type: str) -> list[Edit]:
+        """The resource declared as another type (HCL: its first label), its name kept."""
+        return []
+
+    def rename_reference(self, old: str, new: str) -> list[Edit]:
+        """Every reference to the resource at address `old` (`aws_rds_instance.main`) made to `new`."""
+        return []
+
     def insert_attr(self, resource: Resource, name: str, value_text: str) -> list[Edit]:
         return self.insert_entry(resource.body, name, value_text)
 

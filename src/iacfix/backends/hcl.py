@@ -287,7 +287,7 @@ class HclFile(ParsedFile):
         runs = self._runs(block)
         if runs:
             run = runs[0]
-            anchor = run[-1].prop.span[1]
+            anchor = _attribute_end(run[-1])
             indent = indentation_at(self.text, run[0].prop.span[0])
         else:
             run = []
@@ -312,19 +312,15 @@ class HclFile(ParsedFile):
     def insert_block(self, container: Value, name: str, entries: list[tuple[str, str]] = (), as_list: bool = False) -> list[Edit]:
         """A nested block `name { ... }` after the block's first run of attributes, set off by a
         blank line (first in the body when it has no attributes); `as_list` means nothing in HCL,
-        where a list of blocks is the block repeated."""
+        where a list of blocks is the block repeated. An entry whose value is itself a list of
+        entries is a block inside it."""
         block = self.find_block_of(container.span[0])
         assert block is not None
         indent = indentation_at(self.text, block.span[0]) + "  "
-        if entries:
-            width = max(len(k) for k, _ in entries)
-            body = "".join(f"{indent}  {k.ljust(width)} = {v}\n" for k, v in entries)
-            text = f"{name} {{\n{body}{indent}}}"
-        else:
-            text = f"{name} {{}}"
+        text = _block_text(name, entries, indent)
         runs = self._runs(block)
         if runs:
-            at = line_end(self.text, runs[0][-1].prop.span[1])
+            at = line_end(self.text, _attribute_end(runs[0][-1]))
             return [Edit(self.path, at, at, f"\n\n{indent}{text}")]
         at = line_end(self.text, block.body_span[0])
         return [Edit(self.path, at, at, f"\n{indent}{text}\n" if block.items else f"\n{indent}{text}")]
@@ -344,12 +340,71 @@ class HclFile(ParsedFile):
         return edits
 
     def replace_entry(self, container: Value, prop: Prop, entries: list[tuple[str, str]]) -> list[Edit]:
+        """Where `prop` stands, `entries`: attributes aligned, then blocks (an entry whose value is
+        a list of entries)."""
         span = _outer_block_span(self.text, prop.value.items[0]) if prop.block else prop.span
         indent = indentation_at(self.text, span[0])
-        width = max(len(k) for k, _ in entries)
-        lines = [f"{indent}{k.ljust(width)} = {v}" for k, v in entries]
+        attributes = [(k, v) for k, v in entries if isinstance(v, str)]
+        width = max((len(k) for k, _ in attributes), default=0)
+        lines = [f"{indent}{k.ljust(width)} = {v}" for k, v in attributes]
+        lines += [indent + _block_text(k, v, indent) for k, v in entries if not isinstance(v, str)]
         start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
         return [Edit(self.path, start, end, "\n".join(lines) + "\n")]
+
+    def rewrite_as_block(self, container: Value, prop: Prop) -> list[Edit]:
+        """`rule = { a = 1 }` → `rule {` newline `a = 1` newline `}`; a list of objects → the block once per
+        object. Each entry on its own line (a block body has one per line), values as written."""
+        value = prop.value
+        objects = [value] if value.kind == "object" else value.items
+        if prop.block or not objects or any(o.kind != "object" for o in objects):
+            return []
+        keys = [[_string_value(p.key) for p in o.props] for o in objects]
+        if any(not _IDENTIFIER.fullmatch(k) for ks in keys for k in ks):
+            return []
+        indent = indentation_at(self.text, prop.span[0])
+        blocks = []
+        for obj, names in zip(objects, keys):
+            lines = "".join(f"{indent}  {k} = {p.value.text}\n" for k, p in zip(names, obj.props))
+            blocks.append(f"{prop.key} {{\n{lines}{indent}}}" if lines else f"{prop.key} {{}}")
+        return [Edit(self.path, prop.span[0], prop.span[1], f"\n{indent}".join(blocks))]
+
+    def rewrite_as_attribute(self, container: Value, prop: Prop, as_list: bool) -> list[Edit]:
+        """`tags {` ... `}` → `tags = {` ... `}` (a block body is an object's body); several
+        blocks, or `as_list`, → `name = [{ ... }, { ... }]`."""
+        items = prop.value.items
+        if not prop.block or not items or any(p.block for i in items for p in i.props) or (len(items) > 1 and not as_list):
+            return []
+        spans = [_outer_block_span(self.text, item) for item in items]
+        bodies = ["{" + self.text[item.span[0] : item.span[1]] + "}" for item in items]
+        text = f"{prop.key} = " + ("[" + ", ".join(bodies) + "]" if as_list else bodies[0])
+        edits = [Edit(self.path, spans[0][0], spans[0][1], text)]
+        for span in spans[1:]:
+            edits += self.remove_statement(span)
+        return edits
+
+    def unwrap_entry(self, container: Value, prop: Prop) -> list[Edit]:
+        """A block written once (`wrapper { ... }`) replaced by its body, one level less indented."""
+        if not prop.block or len(prop.value.items) != 1:
+            return []
+        body = prop.value.items[0]
+        span = _outer_block_span(self.text, body)
+        inner = self.text[body.span[0] : body.span[1]].strip("\n")
+        indent = indentation_at(self.text, span[0])
+        lines = [line[2:] if line.startswith(indent + "  ") else line for line in inner.split("\n")]
+        start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
+        return [Edit(self.path, start, end, "\n".join(lines).rstrip() + "\n")]
+
+    def rename_resource_type(self, resource: Resource, new_type: str) -> list[Edit]:
+        block = self.find_block_of(resource.body.span[0])
+        old = resource.type.removeprefix("data.")
+        match = re.compile(r'\s+"?(' + re.escape(old) + r')"?').match(self.text, block.span[0] + len(block.type)) if block else None
+        return [Edit(self.path, match.start(1), match.end(1), new_type.removeprefix("data."))] if match else []
+
+    def rename_reference(self, old: str, new: str) -> list[Edit]:
+        if old not in self.text:
+            return []
+        pattern = re.compile(r"(?<![\w.-])" + re.escape(old) + r"(?![\w-])")
+        return [Edit(self.path, m.start(), m.end(), new) for m in pattern.finditer(self.text)]
 
     def remove_entry(self, container: Value, prop: Prop) -> list[Edit]:
         if prop.block:  # each block of the name, with its line
@@ -422,8 +477,29 @@ def _keyed_attributes(block: Block, prefix: str) -> Iterator[tuple[str, Attribut
 
 
 # `aws_x.name.attr` / `data.aws_x.name.attr`: an attribute of a resource of this module
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
 _NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
 _REFERENCE = re.compile(r"((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\.([a-z_][a-z0-9_]*)")
+
+
+def _block_text(name: str, entries, indent: str) -> str:
+    """`name { ... }` at `indent`, its attributes aligned as `terraform fmt` aligns them, then its
+    blocks (an entry whose value is a list of entries)."""
+    attributes = [(k, v) for k, v in entries if isinstance(v, str)]
+    blocks = [(k, v) for k, v in entries if not isinstance(v, str)]
+    if not entries:
+        return f"{name} {{}}"
+    width = max((len(k) for k, _ in attributes), default=0)
+    lines = [f"{indent}  {k.ljust(width)} = {v}" for k, v in attributes]
+    lines += [f"{indent}  {_block_text(k, v, indent + '  ')}" for k, v in blocks]
+    return f"{name} {{\n" + "\n".join(lines) + f"\n{indent}}}"
+
+
+def _attribute_end(attribute: Attribute) -> int:
+    """Where an attribute's text ends on its last line: a heredoc's token takes the newline after
+    its closing marker, which would put what follows it on the line after."""
+    end = attribute.prop.span[1]
+    return end - 1 if attribute.prop.value.text.endswith("\n") else end
 
 
 def _outer_block_span(text: str, body: Value) -> tuple[int, int]:

@@ -5,7 +5,7 @@ a suppression silences (engine/suppression.py) is dropped, fix and all, before a
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -73,9 +73,11 @@ def run_project(
 
 def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError], suppressions: Suppressions) -> list[Finding]:
     kept: list[Finding] = []
+    reported: Counter[tuple] = Counter()  # the findings with nothing to fix kept so far
     for _ in range(MAX_PASSES):
         accepted: list[Finding] = []
         deferred = False
+        seen = reported.copy()
         for finding in rule.check(ctx):
             if suppressions.silences(finding):
                 continue
@@ -88,6 +90,9 @@ def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError], 
             if (finding.safety or rule.fix) == "unsafe" and not unsafe_fixes and finding.edits:
                 finding.preview = _preview(ctx.workspace, finding.edits)  # shown, not applied
                 finding.edits = []
+            if not finding.edits and seen[_said(finding)] > 0:  # said in an earlier pass (its line may have moved)
+                seen[_said(finding)] -= 1
+                continue
             if any(overlaps(a, b) for a in finding.edits for f in accepted for b in f.edits):
                 deferred = True  # seen again, on the repaired tree, in the next pass
                 continue
@@ -95,9 +100,14 @@ def _run_rule(rule, ctx: Context, unsafe_fixes: bool, errors: list[InputError], 
         ctx.forget_parses()  # what it built from the parses an edit replaces is not needed again
         _apply(ctx.workspace, accepted, errors)
         kept += accepted
+        reported.update(_said(f) for f in accepted if not f.edits)
         if not deferred:
             break
     return kept
+
+
+def _said(finding: Finding) -> tuple:
+    return finding.path, finding.code, finding.message
 
 
 def _collides_with_itself(edits: list[Edit]) -> bool:

@@ -500,6 +500,18 @@ def _walk(obj: Value, struct: Struct, raw: bool, depth: int) -> Iterator[TypedPr
                 yield from _walk(item, nested, True, depth + 1)
 
 
+def walk_value(value: Value, spec: Property) -> Iterator[TypedProp]:
+    """The keys of a value given to a struct-typed property (its objects), as typed_props walks
+    them (depth counted from the value)."""
+    s = load()
+    nested = s.struct(spec.type.struct or spec.type.struct_list or "")
+    if nested is None:
+        return
+    objects = [value] if value.kind == "object" else [i for i in value.items if i.kind == "object"]
+    for item in objects:
+        yield from _walk(item, nested, bool(spec.type.struct_list), 0)
+
+
 def expected_key(file, spec: Property, raw: bool, depth: int) -> str:
     """How a property must be spelled where it stands: camelCase in TypeScript and in a Python
     dict that jsii passes as is; the Python name as a keyword or in a dict Python converts."""

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from iacfix.model import Edit, Location
-from iacfix.rule import Example, Rule
-from iacfix.rulekit import schema
+from iacfix.rule import FLAVOURS, Example, Invalid, Reported, Rule
+from iacfix.rulekit import schema, validity
 
 
 class ProviderClassSuffix(Rule):
-    """Name the provider classes as the provider names them: with their `A`, and by their real name.
+    """Name the provider's classes and resource types as the provider names them.
 
     What it does: where a resource's class name would clash with a struct of another module,
     the provider adds an `A`: the resource aws_s3_bucket_versioning is `S3BucketVersioningA`
@@ -32,15 +32,58 @@ class ProviderClassSuffix(Rule):
     by anything: TypeScript does not compile ("has no exported member"), and Python fails with
     ImportError.
 
-    Fix (safe): rename, in TypeScript and Python alike.
+    In Terraform, a resource type or data source the provider does not have (validate: "Invalid
+    resource type") is renamed to the type it clearly means, checked against the provider
+    schema of the version the project gets (`rulekit.validity.meant_types`): the same words
+    spelled otherwise (`aws_api_gateway_v2_api` → aws_apigatewayv2_api), a plural
+    (`aws_lambda_permissions`), the provider's own word for the service (`aws_rds_instance` →
+    aws_db_instance), one word more or less (`aws_ec2_instance` → aws_instance), a close
+    spelling; among several, the one whose schema knows the arguments written. References to the
+    resource in the module follow. Two candidates left: both are named, nothing is renamed.
+
+    Fix (safe): rename, in TypeScript, Python and HCL alike.
     """
 
     code = "PRV102"
     name = "provider-class-suffix"
-    flavours = ("cdktf-ts", "cdktf-py")
+    flavours = FLAVOURS
     phase = "names"  # before the rules that recognise a resource by its class
     severity = "error"
     examples = [
+        Invalid(
+            "terraform",
+            """\
+resource "aws_rds_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}
+
+output "endpoint" {
+  value = aws_rds_instance.db.endpoint
+}
+""",
+            """\
+resource "aws_db_instance" "db" {
+  engine         = "postgres"
+  instance_class = "db.t3.micro"
+}
+
+output "endpoint" {
+  value = aws_db_instance.db.endpoint
+}
+""",
+            message="aws_rds_instance is not a resource type of the aws provider: it is aws_db_instance",
+            line=1,
+        ),
+        Reported(
+            "terraform",
+            """\
+resource "aws_cloudwatch_alarm" "cpu" {
+  alarm_name = "cpu"
+}
+""",
+            message="aws_cloudwatch_alarm is not a resource type of hashicorp/aws 6.66.0: it may be aws_cloudwatch_composite_alarm or aws_cloudwatch_metric_alarm",
+        ),
         Example(
             "cdktf-ts",
             before="""\
@@ -144,8 +187,12 @@ const versioning: S3BucketVersioning = { enabled: true };
     ]
 
     def check(self, ctx):
+        for problem in validity.problems(ctx, "type"):
+            yield self.finding(Location(problem.resource.path, problem.line, problem.col), problem.message, problem.edits, problem.safety)
+        if ctx.project.flavour == "terraform":
+            return
         s = schema.for_project(ctx)
-        if s is None:  # the project pins a provider version the bundled schema does not describe
+        if s is None:  # the project pins a provider version the bundled CDKTF schema does not describe
             return
         for file in ctx.files("typescript", "python"):
             for imp in file.view["imports"]:

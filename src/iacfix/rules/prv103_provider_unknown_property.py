@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from iacfix.model import Edit, Location, Prop, Value
 from iacfix.rule import FLAVOURS, Example, Rule
-from iacfix.rulekit import schema
-from iacfix.rulekit.terraform_module import replace_attribute
+from iacfix.rulekit import schema, validity
 from iacfix.rulekit.text import indentation_at
 
 # What models write for what the provider calls otherwise (owner struct, wrong name) → right
@@ -35,39 +35,41 @@ RENAMES: dict[tuple[str, str], tuple[str, dict | None]] = {
     ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA", "kmsKeyId"): ("kmsMasterKeyId", None),
     ("S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault", "kmsKeyId"): ("kmsMasterKeyId", None),
 }
-# Unknown arguments (Terraform type, Terraform name) that a dedicated rule repairs with more
-# context, in every flavour: PRV103 leaves them to it rather than report them a second time
-# (tests check that the rules exist).
-DEDICATED: dict[tuple[str, str], str] = {
-    ("aws_eip", "vpc"): "TF203",
-    ("aws_flow_log", "log_destination_arn"): "TF205",
-    ("aws_flow_log", "log_group_name"): "TF205",
-    ("aws_ecs_service", "deployment_configuration"): "TF206",
-}
-# Terraform meta-arguments and blocks that are not the resource's own.
-HCL_META = frozenset({"count", "for_each", "provider", "depends_on", "lifecycle", "connection", "provisioner", "dynamic"})
-# CDKTF's own properties of every resource config (TerraformMetaArguments): in Terraform they are
-# meta-arguments or do not exist, so a Terraform message does not offer them as arguments.
-CDKTF_META = frozenset({"connection", "count", "dependsOn", "forEach", "lifecycle", "provider", "provisioners"})
+# Unknown arguments a dedicated rule repairs (TF203, TF205, TF206): left to it, in every flavour.
+DEDICATED = validity.DEDICATED
 # Python constructors take scope and id positionally; `id_` is the construct id by keyword.
 PY_CONSTRUCT = frozenset({"scope", "id_"})
 
 
 class ProviderUnknownProperty(Rule):
-    """A property the resource (or its nested block) does not have is renamed or reported.
+    """A property the resource (or its nested block) does not have is renamed, removed or reported.
 
     What it does: checks every key of a provider resource's config, and of its nested blocks,
-    against the provider's schema (bundled, generated from the package). An unknown key is
-    renamed to the property it clearly means: a known rename (`keySpec` →
-    `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on FlowLog, `managePassword` → `manageMasterUserPassword`, `name` → `db_name` on aws_db_instance),
-    the same name spelled with other case or underscores, or a unique close match whose type
-    fits the value. An unknown key that only wraps properties of the resource itself (another
-    resource's inline block copied whole: `serverSideEncryptionConfiguration: { rule: ... }` in
-    `S3BucketServerSideEncryptionConfigurationA`) gives way to what it holds. Anything else is
-    reported with the valid names, closest first. In HCL only the known renames are applied.
+    against the provider's schema: in Terraform, the schema of the provider version the project
+    gets (`rulekit.validity`); in CDKTF, the bindings' own (rulekit.schema). An unknown key is
+    renamed to the property it clearly means: a rename the provider's upgrade guides name
+    (`name` → `db_name` on aws_db_instance) or a known model slip (`keySpec` →
+    `customerMasterKeySpec` on KmsKey, `resourceId` → `vpcId` on FlowLog), the same name spelled
+    with other case or underscores, a plural list (`password = "x"` → `passwords = ["x"]`), the
+    name with what it holds (`cidr` → `cidr_blocks`, `kms_key` → `kms_key_id`), the required
+    argument not set that it ends or shares a telling word with (`request_payer` → `payer`,
+    `git_repo { ... }` → `git_config { ... }`), or a unique close match whose type fits the
+    value. In Terraform, an argument of the one nested block that has it is moved into it
+    (`response_headers_policy_id` into cloudfront's `default_cache_behavior`). An unknown key
+    that only wraps properties of the resource itself (another resource's inline block copied
+    whole: `serverSideEncryptionConfiguration: { rule: ... }` in
+    `S3BucketServerSideEncryptionConfigurationA`) gives way to what it holds.
+
+    Otherwise the key is removed when that keeps every setting the code has: its value asks for
+    nothing (`false`, `0`, `""`), or the provider has nothing of that name or close to it at any
+    depth, no resource named after the type holds it (`metric` of aws_s3_bucket is
+    aws_s3_bucket_metric's) and it holds none of the provider's own names — a setting Terraform
+    can never deploy; `tags` on what the provider cannot tag too. A key that may be a misspelling
+    of a real one, or belongs to another resource, is reported with the valid names (or the
+    resource), its removal offered as an unsafe fix; one that is an argument of another version
+    the project may get (`stage_name` of aws_api_gateway_deployment, gone in aws 6) is reported.
     The arguments a dedicated rule repairs are left to it, in every flavour (`vpc` on aws_eip:
-    TF203; the flow log's destination: TF205; ECS deployment percentages:
-    TF206).
+    TF203; the flow log's destination: TF205; ECS deployment percentages: TF206).
 
     Why: TypeScript does not compile ("Object literal may only specify known properties"), the
     Python app fails at synth ("unexpected keyword argument"), and Terraform stops at
@@ -77,7 +79,8 @@ class ProviderUnknownProperty(Rule):
     A key the schema knows under another spelling (`vpc_id` in TypeScript, `vpcId` as a Python
     keyword) is PRV106's.
 
-    Fix (safe): rename the key (and rewrite the value of a known rename that needs it).
+    Fix (safe): rename the key (and rewrite the value of a known rename that needs it), or remove
+    a setting the provider does not have; unsafe: remove a possible misspelling.
     """
 
     code = "PRV103"
@@ -181,7 +184,7 @@ resource "aws_db_instance" "db" {
 }
 """,
             codes=("PRV103",),
-            message="`aws_db_instance` has no argument `name`: it is `db_name`",
+            message="`name` is not an argument of aws_db_instance: it is `db_name`",
             line=4,
         ),
         Example(
@@ -205,46 +208,22 @@ resource "aws_s3_bucket" "logs" {
         if s is None:  # the project pins a provider version the bundled schema does not describe
             return
         for file in ctx.files("typescript", "python"):
+            computed = {p.prop.key_span for p in validity.file_problems(ctx, file) if p.kind == "computed"}  # PRV109's
             for typed in schema.typed_props(file):
                 if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
+                    continue
+                if typed.prop.key_span in computed or typed.owner.name in _dedicated_structs():
                     continue
                 if typed.depth == 0 and (s.terraform_type_of_config(typed.owner.name), schema.snake_case(typed.prop.key)) in DEDICATED:
                     continue
                 yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, typed.depth, True)
-        for resource in ctx.resources():
-            if resource.language != "hcl":
-                continue
-            struct = s.resource_struct(resource.type)
-            if struct is not None:
-                yield from self._hcl(ctx, ctx.file(resource.path), struct, resource.body, resource.type, f"`{resource.type}`")
+        for problem in validity.problems(ctx, "unknown"):
+            yield self.finding(Location(problem.resource.path, problem.line, problem.col), problem.message, problem.edits, problem.safety)
 
-    def _hcl(self, ctx, file, struct, body: Value, rtype: str | None, where: str, blocks: tuple[str, ...] = ()):
-        """`where`: the resource as Terraform names it, for the messages (its type, and the path
-        of a nested block: "the `rule.filter` block of `aws_s3_bucket_lifecycle_configuration`")."""
-        s = schema.load()
-        by_tf = {p.terraform: p for p in struct.props.values()}
-        owner = f"the `{'.'.join(blocks)}` block of {where}" if blocks else where
-        for prop in body.props:
-            if prop.key in HCL_META or (rtype, prop.key) in DEDICATED:
-                continue
-            spec = by_tf.get(prop.key)
-            if spec is None:
-                yield from self._unknown(ctx, file, struct, prop, body, False, 0, False, owner)
-                continue
-            nested = s.struct(spec.type.struct or spec.type.struct_list or "")
-            if nested is not None and prop.value.kind in ("array", "object"):
-                items = prop.value.items if prop.value.kind == "array" else [prop.value]
-                for item in items:
-                    if item.kind == "object":
-                        yield from self._hcl(ctx, file, nested, item, None, where, (*blocks, prop.key))
-
-    def _unknown(self, ctx, file, struct, prop: Prop, container: Value, raw: bool, depth: int, fix_near: bool, hcl_owner=None):
-        """`hcl_owner`: in Terraform, what the messages call the resource or block (its CDKTF
-        class means nothing there), whose keys are arguments rather than properties."""
+    def _unknown(self, ctx, file, struct, prop: Prop, container: Value, raw: bool, depth: int, fix_near: bool):
         key = prop.key
         camel = schema.camel_case(key) if file.language != "typescript" else key
         owner = struct.name.removesuffix("Config")
-        subject, noun = (hcl_owner, "argument") if hcl_owner else (f"`{owner}`", "property")
         at = Location(file.path, prop.value.line, _col(file, prop))
         rename = RENAMES.get((struct.name, camel))
         target, value = None, None
@@ -257,26 +236,73 @@ resource "aws_s3_bucket" "logs" {
                     value = rename[1][prop.value.value]
         elif fix_near:
             target = _near(struct, camel, prop.value)
+            if target is None:  # by its form: `fullyQualifiedDomainName` → `fqdn`, `alias` of KmsAlias → `name`
+                tf_type = schema.load().terraform_type_of_config(struct.name) or ""
+                words = tf_type.removeprefix("data.").split("_")[1:]
+                meant = validity.by_form(schema.snake_case(camel), words, {p.terraform: p for p in struct.props.values()})
+                target = next((p for p in struct.props.values() if p.terraform == meant), None)
         lifted = _lift(file, struct, prop, container, raw, depth) if target is None and fix_near else None
         if lifted is not None:
             inner = ", ".join(f"`{p.key}`" for p in prop.value.props)
             yield self.finding(at, f"`{owner}` has no property `{key}`: what it holds ({inner}) is `{owner}`'s own", lifted)
             return
         if target is None:
-            candidates = _closest(struct, camel, skip=CDKTF_META if hcl_owner else frozenset())
-            valid = [_spelled(file, struct.props[n], raw, depth) if n in struct.props else n for n in candidates]
-            yield self.finding(at, f"{subject} has no {noun} `{key}`; valid: {', '.join(valid)}")
+            valid = [_spelled(file, struct.props[n], raw, depth) if n in struct.props else n for n in _closest(struct, camel)]
+            name = schema.snake_case(camel)
+            tf_type = schema.load().terraform_type_of_config(struct.name) if depth == 0 else None
+            elsewhere = validity.owner_elsewhere(ctx, tf_type, name) if tf_type else None
+            other_version = validity.known_elsewhere(ctx, tf_type, name) if tf_type else ""
+            names = _struct_names(struct)
+            close = validity.close_names(name, names)
+            removal = file.remove_entry(container, prop)
+            if other_version:  # an argument of another version the project may get: a human decides
+                yield self.finding(at, f"`{owner}` has no property `{key}`{other_version}")
+            elif elsewhere:
+                yield self.finding(at, f"`{owner}` has no property `{key}`; it belongs to {elsewhere}", removal, safety="unsafe")
+            elif validity.removal_is_safe(prop.value, close, elsewhere, names, [p.terraform for p in struct.props.values()]) and removal:
+                yield self.finding(at, f"`{owner}` has no property `{key}`: it has nothing of that name or close to it (removed)", removal)
+            else:
+                yield self.finding(at, f"`{owner}` has no property `{key}`; valid: {', '.join(valid)}", removal, safety="unsafe")
             return
         new_key = _spelled(file, target, raw, depth)
         if any(p.key == new_key for p in container.props):
-            yield self.finding(at, f"{subject} has no {noun} `{key}` (it means `{new_key}`, which is set too)")
+            yield self.finding(at, f"`{owner}` has no property `{key}` (it means `{new_key}`, which is set too)")
             return
         shown = f"`{new_key}`" + (f" = {file.literal(value)}" if value is not None else "")
         yield self.finding(
             at,
-            f"{subject} has no {noun} `{key}`: it is {shown}",
+            f"`{owner}` has no property `{key}`: it is {shown}",
             _rename(file, prop, new_key, None if value is None else file.literal(value)),
         )
+        # what the renamed property holds, checked in the same run (it was not walked: unknown)
+        for typed in schema.walk_value(prop.value, target):
+            if typed.spec is None:
+                yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, depth + 1 + typed.depth, fix_near)
+
+
+@lru_cache(maxsize=1)
+def _dedicated_structs() -> frozenset[str]:
+    """The structs of the blocks a dedicated rule repairs whole (EcsServiceDeploymentConfiguration:
+    TF206 moves what the model writes in it)."""
+    s = schema.load()
+    out = set()
+    for (tf_type, name) in DEDICATED:
+        config = s.resource_struct(tf_type)
+        spec = config.prop(name) if config else None
+        if spec is not None and (spec.type.struct or spec.type.struct_list):
+            out.add(spec.type.struct or spec.type.struct_list)
+    return frozenset(out)
+
+
+def _struct_names(struct, depth: int = 0) -> list[str]:
+    """The Terraform names of a struct's properties and of the structs in it, at any depth."""
+    out = []
+    for spec in struct.props.values():
+        out.append(spec.terraform)
+        nested = schema.load().struct(spec.type.struct or spec.type.struct_list or "")
+        if nested is not None and depth < 4:
+            out += _struct_names(nested, depth + 1)
+    return out
 
 
 def _lift(file, struct, prop: Prop, container: Value, raw: bool, depth: int) -> list[Edit] | None:
@@ -309,14 +335,10 @@ def _col(file, prop: Prop) -> int:
 
 
 def _rename(file, prop: Prop, new_key: str, value_text: str | None) -> list[Edit]:
-    if file.language != "hcl":
-        edits = file.rename_key(prop, new_key)
-        if value_text is not None:
-            edits += file.replace_value(prop, value_text)
-        return edits
-    block = file.find_block_of(prop.key_span[0])
-    attr = next(a for a in block.attributes if a.prop.span == prop.span)
-    return replace_attribute(file, block, attr, new_key, prop.value.text if value_text is None else value_text)
+    edits = file.rename_key(prop, new_key)
+    if value_text is not None:
+        edits += file.replace_value(prop, value_text)
+    return edits
 
 
 def _normal(name: str) -> str:

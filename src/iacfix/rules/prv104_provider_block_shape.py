@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from iacfix.model import Edit, Location
-from iacfix.rule import Example, Rule
-from iacfix.rulekit import schema
+from iacfix.rule import FLAVOURS, Example, Invalid, Reported, Rule
+from iacfix.rulekit import schema, validity
 
 
 class ProviderBlockShape(Rule):
@@ -28,15 +28,69 @@ class ProviderBlockShape(Rule):
     The same for a Python struct built with its class (`expiration=...Expiration(days=30)`
     where the provider wants a list of them).
 
-    Fix (safe): add or remove the brackets.
+    In Terraform, a nested block written as an argument (`versioning_configuration = { status =
+    "Enabled" }`: validate says "Unsupported argument") becomes the block, and an argument
+    written as a block (`tags { Name = "web" }`: "Unsupported block type") the argument, a list
+    of objects when the argument is a list; more blocks than the provider allows are reported.
+
+    Fix (safe): add or remove the brackets; in HCL, the `=` (each entry on its own line in a
+    block).
     """
 
     code = "PRV104"
     name = "provider-block-shape"
-    flavours = ("cdktf-ts", "cdktf-py")
+    flavours = FLAVOURS
     severity = "error"
     seeds = ("004#4",)
     examples = [
+        Invalid(
+            "terraform",
+            """\
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket                   = "logs"
+  versioning_configuration = { status = "Enabled" }
+}
+
+resource "aws_instance" "web" {
+  ami           = "ami-123"
+  instance_type = "t3.micro"
+  tags {
+    Name = "web"
+  }
+}
+""",
+            """\
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket                   = "logs"
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_instance" "web" {
+  ami           = "ami-123"
+  instance_type = "t3.micro"
+  tags = {
+    Name = "web"
+  }
+}
+""",
+        ),
+        Reported(
+            "terraform",
+            """\
+resource "aws_s3_bucket_versioning" "logs" {
+  bucket = "logs"
+  versioning_configuration {
+    status = "Enabled"
+  }
+  versioning_configuration {
+    status = "Suspended"
+  }
+}
+""",
+            message="aws_s3_bucket_versioning takes at most 1 `versioning_configuration` block, not 2",
+        ),
         Example(
             "cdktf-ts",
             before="""\
@@ -85,7 +139,9 @@ S3BucketVersioningA(self, "v", bucket="b", versioning_configuration=S3BucketVers
     ]
 
     def check(self, ctx):
-        if schema.for_project(ctx) is None:  # a provider version the bundled schema does not describe
+        for problem in validity.problems(ctx, "shape"):
+            yield self.finding(Location(problem.resource.path, problem.line, problem.col), problem.message, problem.edits, problem.safety)
+        if schema.for_project(ctx) is None:  # a provider version the bundled CDKTF schema does not describe
             return
         for file in ctx.files("typescript", "python"):
             for typed in schema.typed_props(file):

@@ -6,8 +6,8 @@ import re
 from functools import lru_cache
 
 from iacfix.model import Edit, Location, Value
-from iacfix.rule import Example, Rule
-from iacfix.rulekit import schema
+from iacfix.rule import FLAVOURS, Example, Invalid, Reported, Rule, Valid
+from iacfix.rulekit import schema, validity
 from iacfix.rulekit.schema import cache101_covers as covers
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
@@ -30,14 +30,68 @@ class ProviderScalarType(Rule):
     A resource's attribute in `dependsOn` (`[recorder.id]`, a string) becomes the resource
     (`[recorder]`), which is what the property takes.
 
+    In Terraform, which converts strings, numbers and booleans into one another where it can,
+    only what it cannot convert is wrong: a single value where a list is wanted becomes the
+    list of that value (`security_groups = aws_security_group.web.id` → `[...]`); a word where
+    a number or a bool is wanted, an object where a string is, are reported.
+
     Fix (safe): write the same value in the right type.
     """
 
     code = "PRV105"
     name = "provider-scalar-type"
-    flavours = ("cdktf-ts", "cdktf-py")
+    flavours = FLAVOURS
     severity = "error"
     examples = [
+        Invalid(
+            "terraform",
+            """\
+resource "aws_security_group" "web" {
+  name = "web"
+}
+
+resource "aws_instance" "web" {
+  ami                    = "ami-123"
+  instance_type          = "t3.micro"
+  vpc_security_group_ids = aws_security_group.web.id
+}
+""",
+            """\
+resource "aws_security_group" "web" {
+  name = "web"
+}
+
+resource "aws_instance" "web" {
+  ami                    = "ami-123"
+  instance_type          = "t3.micro"
+  vpc_security_group_ids = [aws_security_group.web.id]
+}
+""",
+        ),
+        Reported(
+            "terraform",
+            """\
+resource "aws_instance" "web" {
+  ami           = "ami-123"
+  instance_type = "t3.micro"
+  monitoring    = "yes"
+}
+""",
+            message='`monitoring` of aws_instance is a bool, not "yes"',
+        ),
+        Valid(  # Terraform converts these
+            "terraform",
+            """\
+resource "aws_instance" "web" {
+  ami           = "ami-123"
+  instance_type = "t3.micro"
+  monitoring    = "true"
+  cpu_options {
+    core_count = "2"
+  }
+}
+""",
+        ),
         Example(
             "cdktf-py",
             before="""\
@@ -106,7 +160,9 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
     ]
 
     def check(self, ctx):
-        if schema.for_project(ctx) is None:  # a provider version the bundled schema does not describe
+        for problem in validity.problems(ctx, "literal"):
+            yield self.finding(Location(problem.resource.path, problem.line, problem.col), problem.message, problem.edits, problem.safety)
+        if schema.for_project(ctx) is None:  # a provider version the bundled CDKTF schema does not describe
             return
         for file in ctx.files("typescript", "python"):
             for typed in schema.typed_props(file):
