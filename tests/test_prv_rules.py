@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from iacfix import engine
 from iacfix.rulekit import schema
 from iacfix.rules import all_rules
@@ -417,3 +419,20 @@ new ApiGatewayDeployment(this, 'd', { restApiId: 'api', stageName: 'prod' });
     [finding] = [f for f in result.findings if f.code == "PRV103"]
     assert finding.message == "`ApiGatewayDeployment` has no property `stageName` (it is one in hashicorp/aws 5.100.0)"
     assert not finding.fixable and "stageName: 'prod'" in text
+
+
+@pytest.mark.parametrize(
+    "flavour,code",
+    [
+        ("terraform", 'resource "aws_ami" "linux" {\n  most_recent = true\n  owners      = ["amazon"]\n}\n'),
+        ("cdktf-ts", "import { Ami } from '@cdktf/provider-aws/lib/ami';\nnew Ami(this, 'linux', { mostRecent: true, owners: ['amazon'] });\n"),
+        ("cdktf-py", 'from cdktf_cdktf_provider_aws.ami import Ami\nAmi(self, "linux", most_recent=True, owners=["amazon"])\n'),
+    ],
+)
+def test_a_resource_written_as_its_data_source_is_reported_whole_not_emptied(tmp_path, flavour, code):
+    # The arguments are the data source's: removing them (nothing of that name on the resource) or
+    # filling the resource's required `name` would create an AMI nobody asked for.
+    result, text = _run(tmp_path, flavour, code)
+    assert [f.code for f in result.findings] == ["PRV102"]
+    assert "data source" in result.findings[0].message and not result.findings[0].fixable
+    assert text == code

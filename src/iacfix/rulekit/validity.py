@@ -141,8 +141,35 @@ class _Walk:
                 if self.hcl:  # a CDKTF class that does not exist is PRV102's (its import fails first)
                     yield from self._unknown_type(resource, judge)
                 continue
+            meant = None if resource.is_data else self._data_source_meant(resource, blocks[0], judge)
+            if meant is not None:
+                yield meant  # its arguments' reports and required ones would all be noise
+                continue
             meta = DATA_META if resource.is_data else RESOURCE_META
             yield from self._block(resource, resource.body, blocks, resource.type, meta, judge)
+
+    def _data_source_meant(self, resource: Resource, primary: Block, judge: Judge) -> Problem | None:
+        """A resource written with the arguments of the data source of the same type (`aws_ami`
+        with most_recent, owners, filter): the code means to read it, not to create one. Reported
+        (the references and, in CDKTF, the class and import change with it): filling in what the
+        resource requires would create something nobody asked for."""
+        data = judge.blocks("data." + resource.type)[0]
+        if data is None:
+            return None
+        names = [terraform_name(self.file, p.key, primary) for p in resource.body.props]
+        names = [n for n in names if n not in RESOURCE_META]
+        unknown = [n for n in names if n not in primary.names]
+        readable = set(_settable(data))  # what a data source is given (not what it computes)
+        if not unknown or not all(n in readable for n in names):
+            return None
+        if self.hcl:
+            how = f'read it with `data "{resource.type}"`'
+        else:
+            how = "read it with `DataAws" + "".join(w.capitalize() for w in resource.type.split("_")[1:]) + "`"
+        listed = ", ".join(f"`{self._key(n)}`" for n in unknown)
+        return self._problem("type", resource, resource.body, None, resource.type, resource.type,
+                             f"{resource.type} is written with the arguments of the data source ({listed}): {how}",
+                             at=(resource.line, resource.col))
 
     # -- a block and its entries -----------------------------------------------------------------
     def _block(self, resource: Resource, container: Value, blocks: tuple[Block | None, ...], where: str, meta, judge: Judge, required: bool = True):

@@ -84,6 +84,37 @@ resource "aws_cloudwatch_alarm" "cpu" {
 """,
             message="aws_cloudwatch_alarm is not a resource type of hashicorp/aws 6.66.0: it may be aws_cloudwatch_composite_alarm or aws_cloudwatch_metric_alarm",
         ),
+        Reported(
+            "terraform",
+            """\
+resource "aws_ami" "linux" {
+  most_recent = true
+  owners      = ["amazon"]
+
+  filter {
+    name   = "name"
+    values = ["al2023-ami-*-x86_64"]
+  }
+}
+""",
+            message='aws_ami is written with the arguments of the data source (`most_recent`, `owners`, `filter`): read it with `data "aws_ami"`',
+        ),
+        Reported(
+            "cdktf-ts",
+            """\
+import { Ami } from '@cdktf/provider-aws/lib/ami';
+const ami = new Ami(this, 'linux', { mostRecent: true, owners: ['amazon'], filter: [{ name: 'name', values: ['al2023-ami-*'] }] });
+""",
+            message="aws_ami is written with the arguments of the data source (`mostRecent`, `owners`, `filter`): read it with `DataAwsAmi`",
+        ),
+        Reported(
+            "cdktf-py",
+            """\
+from cdktf_cdktf_provider_aws.ami import Ami
+ami = Ami(self, "linux", most_recent=True, owners=["amazon"])
+""",
+            message="aws_ami is written with the arguments of the data source (`most_recent`, `owners`): read it with `DataAwsAmi`",
+        ),
         Example(
             "cdktf-ts",
             before="""\

@@ -208,8 +208,13 @@ resource "aws_s3_bucket" "logs" {
         if s is None:  # the project pins a provider version the bundled schema does not describe
             return
         for file in ctx.files("typescript", "python"):
-            computed = {p.prop.key_span for p in validity.file_problems(ctx, file) if p.kind == "computed"}  # PRV109's
+            problems = validity.file_problems(ctx, file)
+            computed = {p.prop.key_span for p in problems if p.kind == "computed"}  # PRV109's
+            # a construct written with a data source's arguments is PRV102's: its properties are right there
+            data_meant = [p.resource.body.span for p in problems if p.kind == "type"]
             for typed in schema.typed_props(file):
+                if any(start <= typed.prop.key_span[0] < end for start, end in data_meant):
+                    continue
                 if typed.spec is not None or (file.language == "python" and typed.depth == 0 and typed.prop.key in PY_CONSTRUCT):
                     continue
                 if typed.prop.key_span in computed or typed.owner.name in _dedicated_structs():
