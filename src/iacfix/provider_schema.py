@@ -368,6 +368,18 @@ def select(source: str, version_constraint: str | None = None, *, available: lis
     as iacfix knows them (`releases()`: those the prebuilt CDKTF packages were built from, the
     newest included, and every shipped version). Then the shipped schema of that version's major
     (the newest of that major): a schema describes its major well, a minor version adds little."""
+    if available is None:
+        return _select_known(source, version_constraint)  # asked once per project and provider
+    return _select(source, version_constraint, available)
+
+
+@lru_cache(maxsize=256)
+def _select_known(source: str, version_constraint: str | None) -> Selection:
+    return _select(source, version_constraint, None)
+
+
+def _select(source: str, version_constraint: str | None, available: list[str] | None) -> Selection:
+    """The selection itself (`select`)."""
     full = normalize_source(source)
     address = full.removeprefix(REGISTRY + "/")
     schemas = shipped().get(full, [])

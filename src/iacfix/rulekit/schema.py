@@ -30,16 +30,19 @@ TS_PACKAGE = "@cdktf/provider-aws"
 SCALARS = ("string", "number", "boolean")
 
 
+@lru_cache(maxsize=16384)  # asked for every property of every construction by several rules
 def snake_case(name: str) -> str:
     """jsii's snake_case of a camelCase name: `ipv6CidrBlock` → `ipv6_cidr_block`."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
+@lru_cache(maxsize=16384)
 def python_name(camel: str) -> str:
     name = snake_case(camel)
     return name + "_" if keyword.iskeyword(name) else name
 
 
+@lru_cache(maxsize=16384)
 def camel_case(name: str) -> str:
     head, *rest = name.rstrip("_").split("_")
     return head + "".join(p[:1].upper() + p[1:] for p in rest)

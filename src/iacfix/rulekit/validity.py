@@ -153,14 +153,14 @@ class _Walk:
         with most_recent, owners, filter): the code means to read it, not to create one. Reported
         (the references and, in CDKTF, the class and import change with it): filling in what the
         resource requires would create something nobody asked for."""
-        data = judge.blocks("data." + resource.type)[0]
-        if data is None:
-            return None
         names = [terraform_name(self.file, p.key, primary) for p in resource.body.props]
         names = [n for n in names if n not in RESOURCE_META]
         unknown = [n for n in names if n not in primary.names]
-        readable = set(_settable(data))  # what a data source is given (not what it computes)
-        if not unknown or not all(n in readable for n in names):
+        if not unknown:
+            return None
+        data = judge.blocks("data." + resource.type)[0]
+        readable = set(_settable(data)) if data is not None else set()  # what a data source is given, not what it computes
+        if not all(n in readable for n in names):
             return None
         if self.hcl:
             how = f'read it with `data "{resource.type}"`'
