@@ -178,3 +178,29 @@ def test_a_comment_is_no_reference():
     assert not optional_feature.referenced(module, "aws_lb_listener.https")
     module = Module(Ctx([_parse("hcl", text + 'output "l" {\n  value = aws_lb_listener.https.arn\n}\n')]))
     assert optional_feature.referenced(module, "aws_lb_listener.https")
+
+
+LEXED = {
+    "hcl": '# grant("a")\nlocals {\n  a = "x${f("}")}y" # "b"\n  /* "c" */ d = <<-EOT\n    "e" # f\n  EOT\n}\n',
+    "typescript": '// grant("a")\nconst a = `x${f("}")}y`; // "b"\n/* "c" */ const d = /"/.test("e");\n',
+    "python": '"""grant("a")."""\na = f"x{f(\'}\')}y"  # "b"\nd = "e"\n',
+}
+
+
+@pytest.mark.parametrize(
+    "language,literals,comments",
+    [
+        ("hcl", ['"x${f("}")}y"', '<<-EOT\n    "e" # f\n  EOT'], ['# grant("a")', '# "b"', '/* "c" */']),
+        ("typescript", ['`x${f("}")}y`', '"e"'], ['// grant("a")', '// "b"', '/* "c" */']),
+        ("python", ['f"x{f(\'}\')}y"', '"e"'], ['"""grant("a")."""', '# "b"']),
+    ],
+)
+def test_the_lexer_tells_literals_comments_and_code_apart(language, literals, comments):
+    # a regex over the text takes a quote in a comment, a `}` in an interpolation's string, a
+    # heredoc's `#` for what they are not; the backend's lexer does not
+    file = _parse(language, LEXED[language])
+    assert [file.text[a:b] for a, b in file.literals()] == literals
+    assert [file.text[a:b] for a, b in file.comments()] == comments
+    code = file.code()
+    assert len(code) == len(file.text) and code.count("\n") == file.text.count("\n")
+    assert "grant" not in code and '"' not in code.replace('/"/', "") and "'" not in code

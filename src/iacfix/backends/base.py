@@ -61,6 +61,39 @@ class ParsedFile:
             self._derived[key] = build(self)
         return self._derived[key]
 
+    # -- what of the text is code ------------------------------------------------------------
+    # A rule that looks for something in the text (an ARN in any string, the calls of a method)
+    # asks the file which parts are literals, comments and code: the backend's lexer knows
+    # (strings inside interpolations, heredocs, regular expressions, docstrings), a regex does not.
+
+    def literals(self) -> list[Span]:
+        """The spans of the file's string literals, in file order, each with its quotes, prefix and
+        interpolations: HCL quoted strings and heredocs, TypeScript strings and template literals,
+        Python strings and f-strings but for docstrings (documentation, as comments are)."""
+        return self.derived("lexed", type(self)._lex)[0]
+
+    def comments(self) -> list[Span]:
+        """The spans of the file's comments (Python's docstrings with them), in file order."""
+        return self.derived("lexed", type(self)._lex)[1]
+
+    def code(self) -> str:
+        """The text with its literals and comments blanked (newlines kept, so offsets, lines and
+        columns stay those of the text): a search for a call or a header there finds only code."""
+
+        def build(file: ParsedFile) -> str:
+            chars = list(file.text)
+            for start, end in [*file.literals(), *file.comments()]:
+                for i in range(start, end):
+                    if chars[i] != "\n":
+                        chars[i] = " "
+            return "".join(chars)
+
+        return self.derived("code", build)
+
+    def _lex(self) -> tuple[list[Span], list[Span]]:
+        """(literals, comments): what `literals()` and `comments()` answer."""
+        return [], []
+
     # -- reading the neutral view ------------------------------------------------------------
     def resources(self) -> list[Resource]:
         return []
