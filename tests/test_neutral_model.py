@@ -204,3 +204,26 @@ def test_the_lexer_tells_literals_comments_and_code_apart(language, literals, co
     code = file.code()
     assert len(code) == len(file.text) and code.count("\n") == file.text.count("\n")
     assert "grant" not in code and '"' not in code.replace('/"/', "") and "'" not in code
+
+
+BOUND = {
+    "hcl": ('locals {\n  suffix = var.environment_suffix\n  twice  = "a"\n}\n\nlocals {\n  twice = "b"\n}\n\noutput "o" {\n  value = "${local.suffix}${local.twice}"\n}\n',
+            "local.suffix", "local.twice"),
+    "typescript": ("function f(props: any, twice: string) {\n  const suffix = props.environmentSuffix;\n  let again = 'a';\n  return `${suffix}${twice}${again}`;\n}\n",
+                   "suffix", "twice"),
+    "python": ("def f(props, twice):\n    suffix = props.environment_suffix\n    again = 'a'\n    again = 'b'\n    return f'{suffix}{twice}{again}'\n",
+               "suffix", "twice"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(BOUND))
+def test_a_name_bound_once_holds_its_value(language):
+    text, bound, unbound = BOUND[language]
+    file = _parse(language, text)
+    read = text.rindex(bound.split(".")[-1] + "}")  # the read in the last line
+    assert file.bound_value(bound, read - len(bound) + len(bound.split(".")[-1])) in ("var.environment_suffix", "props.environmentSuffix", "props.environment_suffix")
+    assert file.bound_value(unbound, text.rindex(unbound)) is None  # a parameter, a local set twice
+    if language != "hcl":
+        again = text.rindex("again")
+        assert file.bound_value("again", again) is None  # `let` may change; a name assigned twice
+        assert file.bound_value(bound, text.index(bound)) is None  # read before it is bound (its own declaration)

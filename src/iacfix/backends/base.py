@@ -94,6 +94,16 @@ class ParsedFile:
         """(literals, comments): what `literals()` and `comments()` answer."""
         return [], []
 
+    # -- what a name holds --------------------------------------------------------------------
+    shares_names = False  # the files of a Terraform module share their names (locals): Context asks each
+
+    def bound_value(self, name: str, at: int) -> str | None:
+        """The source text of the value `name` (`suffix`, `self.suffix`, `local.suffix`), read at
+        offset `at`, holds when the code binds it once to that value where the read sees it: a
+        TypeScript `const`, a Python name assigned once in its function or `self.x` once in its
+        class, a Terraform local. None otherwise (a parameter, a name assigned twice, a loop's)."""
+        return None
+
     # -- reading the neutral view ------------------------------------------------------------
     def resources(self) -> list[Resource]:
         return []

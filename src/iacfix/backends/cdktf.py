@@ -552,6 +552,15 @@ class TypeScriptFile(CdktfFile):
     def _is_template(self, literal):
         return literal.startswith("`")
 
+    def bound_value(self, name, at):
+        # the worker's bindings know each declaration's scope and reads (docs/cdktf-view.md)
+        for binding in self.view.get("bindings", ()):
+            if (binding["kind"] == "variable" and binding["name"] == name and binding["init"]
+                    and self.text.startswith("const", binding["statement"][0])
+                    and any(a <= at < b for a, b in binding["refs"])):
+                return self.text[binding["init"][0] : binding["init"][1]]
+        return None
+
     def _in_template_text(self, literal, at):
         i = 1
         while i < at:
@@ -621,6 +630,11 @@ class PythonFile(CdktfFile):
         return f"from {module} import {name}"
 
     hole = "{{{}}}"
+
+    def bound_value(self, name, at):
+        from iacfix.backends.python_names import bound_value
+
+        return bound_value(self, name, at)
 
     def _lex(self):
         # the tokenizer knows every prefix, triple quote and f-string of the running Python

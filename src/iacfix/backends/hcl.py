@@ -258,6 +258,14 @@ class HclFile(ParsedFile):
             found, blocks = inner, inner.blocks
         return found
 
+    shares_names = True
+
+    def bound_value(self, name: str, at: int) -> str | None:
+        if not name.startswith("local."):
+            return None
+        values = [a.prop.value for b in self.blocks if b.type == "locals" for a in b.attributes if a.key == name[6:]]
+        return values[0].text if len(values) == 1 else None
+
     def _lex(self):
         literals: list[tuple[int, int]] = []
         comments: list[tuple[int, int]] = []

@@ -103,6 +103,16 @@ class Context:
             return None
         return Reference(ref, attribute, resource.type if resource else rtype, resource)
 
+    def holds(self, path: Path, name: str, at: int) -> str:
+        """What the name `name` read at offset `at` of the file at `path` stands for: the source
+        of the value the code binds it to once (ParsedFile.bound_value: `const suffix =
+        props.environmentSuffix` → `props.environmentSuffix`), else `name` itself (a parameter,
+        a member, a variable). A Terraform local may be set in any file of the module."""
+        file = self.file(path)
+        others = [f for f in self.files(file.language) if f is not file] if file.shares_names else []
+        value = next((v for f in [file, *others] if (v := f.bound_value(name, at)) is not None), None)
+        return name if value is None else value.strip()
+
     def refs_to(self, resource: Resource) -> list[tuple[Resource, str, Prop]]:
         """The arguments of the project's resources whose value mentions `resource` (its
         address in HCL, its variable in CDKTF), at any depth: (resource, Terraform name of the
