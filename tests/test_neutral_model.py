@@ -204,6 +204,7 @@ def test_the_lexer_tells_literals_comments_and_code_apart(language, literals, co
     code = file.code()
     assert len(code) == len(file.text) and code.count("\n") == file.text.count("\n")
     assert "grant" not in code and '"' not in code.replace('/"/', "") and "'" not in code
+    assert file.in_comment(file.text.index("grant")) and not file.in_comment(file.text.index('"e"'))
 
 
 BOUND = {

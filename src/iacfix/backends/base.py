@@ -7,6 +7,7 @@ attribute, replace a value, remove a setting) in that file's own syntax and styl
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,13 @@ class ParsedFile:
     def comments(self) -> list[Span]:
         """The spans of the file's comments (Python's docstrings with them), in file order."""
         return self.derived("lexed", type(self)._lex)[1]
+
+    def in_comment(self, offset: int) -> bool:
+        """Whether `offset` is inside one of the file's comments (a docstring in Python): a name
+        found there by a search is no reference (what a string holds still is, in a template)."""
+        comments = self.comments()
+        i = bisect.bisect_right(comments, (offset, len(self.text) + 1)) - 1
+        return i >= 0 and comments[i][0] <= offset < comments[i][1]
 
     def code(self) -> str:
         """The text with its literals and comments blanked (newlines kept, so offsets, lines and
