@@ -217,6 +217,11 @@ class HclFile(ParsedFile):
             out.append(Resource(self.path, "hcl", rtype, name, f"{rtype}.{name}", attrs, body, block.line, block.col, name))
         return out
 
+    def block_body(self, block: Block) -> Value:
+        """Any block's body (a variable's, a provider's, a nested one) as the object the
+        ParsedFile ops edit: `insert_entry(file.block_body(block), "default", '""')`."""
+        return self._block_value(block)
+
     def _block_value(self, block: Block) -> Value:
         """A block body as an object: its attributes, and each nested block type as a list of
         objects (Terraform's model of blocks, and how CDKTF writes them), so a rule asking
