@@ -55,13 +55,13 @@ class Module:
     def locals(self) -> dict[str, tuple[HclFile, Attribute]]:
         return {a.key: (d.file, a) for d in self.blocks("locals") for a in d.block.attributes}
 
-    def variable_references(self) -> dict[str, int]:
-        """How often each `var.NAME` is used, over all files."""
-        counts: dict[str, int] = {}
-        for file in self.files:
-            for name in _VAR_REF.findall(file.text):
-                counts[name] = counts.get(name, 0) + 1
-        return counts
+    @staticmethod
+    def variables_read(file: HclFile, span: tuple[int, int]) -> list[str]:
+        """The variables the code at `span` of `file` reads (`var.NAME`), each once, in order: a
+        reference may sit in any expression (a string's interpolation, a function's argument), so
+        the text is searched, its comments left out."""
+        found = (m for m in _VAR_REF.finditer(file.text, *span) if not file.in_comment(m.start()))
+        return list(dict.fromkeys(m.group(1) for m in found))
 
     def file_named(self, name: str) -> HclFile | None:
         return next((f for f in self.files if f.path.name == name), None)
