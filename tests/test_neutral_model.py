@@ -228,3 +228,21 @@ def test_a_name_bound_once_holds_its_value(language):
         again = text.rindex("again")
         assert file.bound_value("again", again) is None  # `let` may change; a name assigned twice
         assert file.bound_value(bound, text.index(bound)) is None  # read before it is bound (its own declaration)
+
+
+def test_a_comment_in_a_nested_block_refers_to_nothing(tmp_path):
+    from iacfix.engine.context import Context
+    from iacfix.engine.projects import group_projects
+    from iacfix.engine.workspace import load
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_sqs_queue" "dlq" {\n  name = "dlq"\n}\n\n'
+        'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n\n  lifecycle {\n    # was: redrive to aws_sqs_queue.dlq\n    create_before_destroy = true\n  }\n}\n\n'
+        'resource "aws_sqs_queue_redrive_policy" "jobs" {\n  queue_url = aws_sqs_queue.jobs.id\n}\n'
+    )
+    workspace, _ = load([tmp_path], tmp_path)
+    [project] = group_projects(workspace)
+    ctx = Context(workspace, project, engine.Options())
+    dlq, jobs, _ = ctx.resources()
+    assert ctx.refs_to(dlq) == []
+    assert [(r.type, name) for r, name, _ in ctx.refs_to(jobs)] == [("aws_sqs_queue_redrive_policy", "queue_url")]

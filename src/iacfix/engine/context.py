@@ -115,8 +115,8 @@ class Context:
 
     def refs_to(self, resource: Resource) -> list[tuple[Resource, str, Prop]]:
         """The arguments of the project's resources whose value mentions `resource` (its
-        address in HCL, its variable in CDKTF), at any depth: (resource, Terraform name of the
-        top-level argument, the argument)."""
+        address in HCL, its variable in CDKTF), at any depth, in code (a nested block's comment
+        is no reference): (resource, Terraform name of the top-level argument, the argument)."""
         if not resource.ref:
             return []
         pattern = re.compile(r"(?<![\w.$])" + re.escape(resource.ref) + r"(?![\w$])")
@@ -125,7 +125,10 @@ class Context:
             if r.language != "hcl" and r.path != resource.path:
                 continue  # a CDKTF variable is the file's own
             for name, prop in r.attrs.items():
-                if resource.ref in prop.value.text and pattern.search(prop.value.text):
+                if resource.ref not in prop.value.text:
+                    continue
+                file, start = self.file(r.path), prop.value.span[0]
+                if any(not file.in_comment(start + m.start()) for m in pattern.finditer(prop.value.text)):
                     out.append((r, name, prop))
         return out
 
