@@ -79,6 +79,13 @@ class HardcodedAccountId(Rule):
     CDKTF app that pins another major of the provider package gets a report: the
     DataAwsCallerIdentity import the fix writes is the bundled schema's.
 
+    What is read from text, and why: an ARN is a string, so the rule reads the string literals
+    the file's lexer finds (ParsedFile.literals: HCL strings and heredocs, TypeScript strings and
+    templates, Python strings and f-strings; never a comment), whatever expression holds them.
+    Whether a method is called exactly once is counted in the project's code (ParsedFile.code:
+    a comment or docstring saying `grant()` is no call), since the view lists only the calls
+    that are statements. Where the data source goes follows the function's layout.
+
     Why: the placeholder account does not exist, and someone else's account is not the one
     the stack deploys to: trust policies, OIDC providers and resource policies then point
     nowhere ("Invalid identity provider", AccessDenied), and the code is not portable.
