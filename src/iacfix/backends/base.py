@@ -8,12 +8,16 @@ attribute, replace a value, remove a setting) in that file's own syntax and styl
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from iacfix.model import Edit, Prop, Resource, Span, Value
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 class SourceSyntaxError(Exception):
@@ -89,12 +93,13 @@ class ParsedFile:
         columns stay those of the text): a search for a call or a header there finds only code."""
 
         def build(file: ParsedFile) -> str:
-            chars = list(file.text)
-            for start, end in [*file.literals(), *file.comments()]:
-                for i in range(start, end):
-                    if chars[i] != "\n":
-                        chars[i] = " "
-            return "".join(chars)
+            text, pieces, pos = file.text, [], 0
+            for start, end in sorted([*file.literals(), *file.comments()]):
+                start = max(start, pos)
+                if start < end:
+                    pieces += [text[pos:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+                    pos = end
+            return "".join(pieces) + text[pos:]
 
         return self.derived("code", build)
 
