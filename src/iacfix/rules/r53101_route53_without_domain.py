@@ -265,6 +265,8 @@ def _scaffold(ctx, module, flagged) -> tuple[list[Edit], str]:
         for file in module.files:
             if address not in file.text:  # most files: a substring search spares the regex
                 continue
+            # a reference may sit in any expression (a string's interpolation): the text is searched;
+            # one in a comment gains its `[0]` too, which keeps the comment true
             for match in pattern.finditer(file.text):
                 inside = any(p == file.path and s[0] <= match.start() < s[1] for p, s in spans)
                 if inside:
