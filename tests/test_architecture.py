@@ -88,3 +88,31 @@ def test_no_import_cycles():
         if name not in state:
             visit(name, [name])
     assert cycles == []
+
+
+def _private_members_of_backends() -> set[str]:
+    """The private names (`_runs`, `_block_value`) the backends' classes define: their state and
+    helpers, which a rule must not depend on (a backend may change them at will)."""
+    names = set()
+    for path in (SRC / "backends").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                for item in ast.walk(node):
+                    name = item.name if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) else (
+                        item.attr if isinstance(item, ast.Attribute) and isinstance(item.value, ast.Name) and item.value.id == "self"
+                        else item.id if isinstance(item, ast.Name) and isinstance(item.ctx, ast.Store) else None)
+                    if name and name.startswith("_") and not name.startswith("__"):
+                        names.add(name)
+    return names
+
+
+def test_rules_and_the_rule_kit_use_no_private_member_of_a_backend():
+    # a rule asks the ParsedFile's public ops (entry, insert_entry, block_body, literals, code ...)
+    private = _private_members_of_backends()
+    wrong = []
+    for path in sorted([*(SRC / "rules").glob("*.py"), *(SRC / "rulekit").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr in private
+                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))):
+                wrong.append(f"{path.relative_to(SRC)}:{node.lineno}: .{node.attr}")
+    assert wrong == []

@@ -178,3 +178,71 @@ def test_a_comment_is_no_reference():
     assert not optional_feature.referenced(module, "aws_lb_listener.https")
     module = Module(Ctx([_parse("hcl", text + 'output "l" {\n  value = aws_lb_listener.https.arn\n}\n')]))
     assert optional_feature.referenced(module, "aws_lb_listener.https")
+
+
+LEXED = {
+    "hcl": '# grant("a")\nlocals {\n  a = "x${f("}")}y" # "b"\n  /* "c" */ d = <<-EOT\n    "e" # f\n  EOT\n}\n',
+    "typescript": '// grant("a")\nconst a = `x${f("}")}y`; // "b"\n/* "c" */ const d = /"/.test("e");\n',
+    "python": '"""grant("a")."""\na = f"x{f(\'}\')}y"  # "b"\nd = "e"\n',
+}
+
+
+@pytest.mark.parametrize(
+    "language,literals,comments",
+    [
+        ("hcl", ['"x${f("}")}y"', '<<-EOT\n    "e" # f\n  EOT'], ['# grant("a")', '# "b"', '/* "c" */']),
+        ("typescript", ['`x${f("}")}y`', '"e"'], ['// grant("a")', '// "b"', '/* "c" */']),
+        ("python", ['f"x{f(\'}\')}y"', '"e"'], ['"""grant("a")."""', '# "b"']),
+    ],
+)
+def test_the_lexer_tells_literals_comments_and_code_apart(language, literals, comments):
+    # a regex over the text takes a quote in a comment, a `}` in an interpolation's string, a
+    # heredoc's `#` for what they are not; the backend's lexer does not
+    file = _parse(language, LEXED[language])
+    assert [file.text[a:b] for a, b in file.literals()] == literals
+    assert [file.text[a:b] for a, b in file.comments()] == comments
+    code = file.code()
+    assert len(code) == len(file.text) and code.count("\n") == file.text.count("\n")
+    assert "grant" not in code and '"' not in code.replace('/"/', "") and "'" not in code
+    assert file.in_comment(file.text.index("grant")) and not file.in_comment(file.text.index('"e"'))
+
+
+BOUND = {
+    "hcl": ('locals {\n  suffix = var.environment_suffix\n  twice  = "a"\n}\n\nlocals {\n  twice = "b"\n}\n\noutput "o" {\n  value = "${local.suffix}${local.twice}"\n}\n',
+            "local.suffix", "local.twice"),
+    "typescript": ("function f(props: any, twice: string) {\n  const suffix = props.environmentSuffix;\n  let again = 'a';\n  return `${suffix}${twice}${again}`;\n}\n",
+                   "suffix", "twice"),
+    "python": ("def f(props, twice):\n    suffix = props.environment_suffix\n    again = 'a'\n    again = 'b'\n    return f'{suffix}{twice}{again}'\n",
+               "suffix", "twice"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(BOUND))
+def test_a_name_bound_once_holds_its_value(language):
+    text, bound, unbound = BOUND[language]
+    file = _parse(language, text)
+    read = text.rindex(bound.split(".")[-1] + "}")  # the read in the last line
+    assert file.bound_value(bound, read - len(bound) + len(bound.split(".")[-1])) in ("var.environment_suffix", "props.environmentSuffix", "props.environment_suffix")
+    assert file.bound_value(unbound, text.rindex(unbound)) is None  # a parameter, a local set twice
+    if language != "hcl":
+        again = text.rindex("again")
+        assert file.bound_value("again", again) is None  # `let` may change; a name assigned twice
+        assert file.bound_value(bound, text.index(bound)) is None  # read before it is bound (its own declaration)
+
+
+def test_a_comment_in_a_nested_block_refers_to_nothing(tmp_path):
+    from iacfix.engine.context import Context
+    from iacfix.engine.projects import group_projects
+    from iacfix.engine.workspace import load
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_sqs_queue" "dlq" {\n  name = "dlq"\n}\n\n'
+        'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n\n  lifecycle {\n    # was: redrive to aws_sqs_queue.dlq\n    create_before_destroy = true\n  }\n}\n\n'
+        'resource "aws_sqs_queue_redrive_policy" "jobs" {\n  queue_url = aws_sqs_queue.jobs.id\n}\n'
+    )
+    workspace, _ = load([tmp_path], tmp_path)
+    [project] = group_projects(workspace)
+    ctx = Context(workspace, project, engine.Options())
+    dlq, jobs, _ = ctx.resources()
+    assert ctx.refs_to(dlq) == []
+    assert [(r.type, name) for r, name, _ in ctx.refs_to(jobs)] == [("aws_sqs_queue_redrive_policy", "queue_url")]

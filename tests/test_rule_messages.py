@@ -72,6 +72,14 @@ def test_rds102_names_each_line_that_reads_the_password(tmp_path):
     assert "but main.tf:8 read the current password: make them read the secret" in message
 
 
+def test_rds102_a_comment_reads_no_password(tmp_path):
+    base = example("RDS102", "terraform", 1)
+    before = "# random_password.db.result is the master password\n" + base.before
+    [message] = messages("RDS102", Example("terraform", before, base.after), tmp_path)
+    assert "but main.tf:9 read the current password: make them read the secret" in message
+    assert "main.tf:1" not in message
+
+
 IAM102_METHOD = """\
 from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy

@@ -7,12 +7,17 @@ attribute, replace a value, remove a setting) in that file's own syntax and styl
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from iacfix.model import Edit, Prop, Resource, Span, Value
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 class SourceSyntaxError(Exception):
@@ -60,6 +65,57 @@ class ParsedFile:
         if key not in self._derived:
             self._derived[key] = build(self)
         return self._derived[key]
+
+    # -- what of the text is code ------------------------------------------------------------
+    # A rule that looks for something in the text (an ARN in any string, the calls of a method)
+    # asks the file which parts are literals, comments and code: the backend's lexer knows
+    # (strings inside interpolations, heredocs, regular expressions, docstrings), a regex does not.
+
+    def literals(self) -> list[Span]:
+        """The spans of the file's string literals, in file order, each with its quotes, prefix and
+        interpolations: HCL quoted strings and heredocs, TypeScript strings and template literals,
+        Python strings and f-strings but for docstrings (documentation, as comments are)."""
+        return self.derived("lexed", type(self)._lex)[0]
+
+    def comments(self) -> list[Span]:
+        """The spans of the file's comments (Python's docstrings with them), in file order."""
+        return self.derived("lexed", type(self)._lex)[1]
+
+    def in_comment(self, offset: int) -> bool:
+        """Whether `offset` is inside one of the file's comments (a docstring in Python): a name
+        found there by a search is no reference (what a string holds still is, in a template)."""
+        comments = self.comments()
+        i = bisect.bisect_right(comments, (offset, len(self.text) + 1)) - 1
+        return i >= 0 and comments[i][0] <= offset < comments[i][1]
+
+    def code(self) -> str:
+        """The text with its literals and comments blanked (newlines kept, so offsets, lines and
+        columns stay those of the text): a search for a call or a header there finds only code."""
+
+        def build(file: ParsedFile) -> str:
+            text, pieces, pos = file.text, [], 0
+            for start, end in sorted([*file.literals(), *file.comments()]):
+                start = max(start, pos)
+                if start < end:
+                    pieces += [text[pos:start], _NOT_NEWLINE.sub(" ", text[start:end])]
+                    pos = end
+            return "".join(pieces) + text[pos:]
+
+        return self.derived("code", build)
+
+    def _lex(self) -> tuple[list[Span], list[Span]]:
+        """(literals, comments): what `literals()` and `comments()` answer."""
+        return [], []
+
+    # -- what a name holds --------------------------------------------------------------------
+    shares_names = False  # the files of a Terraform module share their names (locals): Context asks each
+
+    def bound_value(self, name: str, at: int) -> str | None:
+        """The source text of the value `name` (`suffix`, `self.suffix`, `local.suffix`), read at
+        offset `at`, holds when the code binds it once to that value where the read sees it: a
+        TypeScript `const`, a Python name assigned once in its function or `self.x` once in its
+        class, a Terraform local. None otherwise (a parameter, a name assigned twice, a loop's)."""
+        return None
 
     # -- reading the neutral view ------------------------------------------------------------
     def resources(self) -> list[Resource]:

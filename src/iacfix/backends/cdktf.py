@@ -439,16 +439,8 @@ class CdktfFile(ParsedFile):
     # -- string literals and where statements go ---------------------------------------------
     # The view stops at calls and conditionals (`JSON.stringify({...})`, `a ? 'x' : 'y'`), so a rule
     # that rewrites strings wherever they are in a construction's arguments reads the literals
-    # from the text: every string literal, template literal and f-string outside comments.
-    @cached_property
-    def _literal_spans(self) -> list[tuple[int, int]]:
-        return self._scan_literals()
-
-    def literals(self) -> list[tuple[int, int]]:
-        """The spans of the file's string literals (each with its quotes and prefix), but for
-        Python's docstrings (which are documentation, as comments are)."""
-        return self._literal_spans
-
+    # from the text (ParsedFile.literals: every string literal, template literal and f-string
+    # outside comments), and the literal is rewritten here.
     def interpolate(self, span: tuple[int, int], parts: list[tuple[int, int]], expr: str) -> str | None:
         """The literal at `span` rewritten so that each of its `parts` (file offsets, in order) is
         the value of `expr`: a template literal / f-string. None when it cannot be (a bytes
@@ -465,9 +457,6 @@ class CdktfFile(ParsedFile):
         return text
 
     hole: str  # an interpolation of `{}` in a template literal / f-string
-
-    def _scan_literals(self) -> list[tuple[int, int]]:
-        raise NotImplementedError
 
     def _is_template(self, literal: str) -> bool:
         raise NotImplementedError
@@ -554,13 +543,23 @@ class TypeScriptFile(CdktfFile):
 
     hole = "${{{}}}"
 
-    def _scan_literals(self):
-        out: list[tuple[int, int]] = []
-        _ts_scan(self.text, 0, out, nested=False)
-        return out
+    def _lex(self):
+        literals: list[tuple[int, int]] = []
+        comments: list[tuple[int, int]] = []
+        _ts_scan(self.text, 0, literals, nested=False, comments=comments)
+        return literals, comments
 
     def _is_template(self, literal):
         return literal.startswith("`")
+
+    def bound_value(self, name, at):
+        # the worker's bindings know each declaration's scope and reads (docs/cdktf-view.md)
+        for binding in self.view.get("bindings", ()):
+            if (binding["kind"] == "variable" and binding["name"] == name and binding["init"]
+                    and self.text.startswith("const", binding["statement"][0])
+                    and any(a <= at < b for a, b in binding["refs"])):
+                return self.text[binding["init"][0] : binding["init"][1]]
+        return None
 
     def _in_template_text(self, literal, at):
         i = 1
@@ -632,24 +631,33 @@ class PythonFile(CdktfFile):
 
     hole = "{{{}}}"
 
-    def _scan_literals(self):
+    def bound_value(self, name, at):
+        from iacfix.backends.python_names import bound_value
+
+        return bound_value(self, name, at)
+
+    def _lex(self):
         # the tokenizer knows every prefix, triple quote and f-string of the running Python
         starts = [0]
         for line in self.text.splitlines(keepends=True):
             starts.append(starts[-1] + len(line))
         try:
-            tokens = [t for t in tokenize.generate_tokens(io.StringIO(self.text).readline) if t.type not in _PY_NOISE]
+            tokens = list(tokenize.generate_tokens(io.StringIO(self.text).readline))
         except (tokenize.TokenError, SyntaxError):
-            return []
-        out = []
+            return [], []
+        literals, comments = [], []
+        for tok in tokens:
+            if tok.type == tokenize.COMMENT:
+                comments.append((starts[tok.start[0] - 1] + tok.start[1], starts[tok.end[0] - 1] + tok.end[1]))
+        tokens = [t for t in tokens if t.type not in _PY_NOISE]
         for i, tok in enumerate(tokens):
             if tok.type != tokenize.STRING:
                 continue
+            span = (starts[tok.start[0] - 1] + tok.start[1], starts[tok.end[0] - 1] + tok.end[1])
             # a string that is a whole statement is a docstring: documentation, like a comment
             alone = (i == 0 or tokens[i - 1].type in _PY_LINE_START) and tokens[i + 1].type in (tokenize.NEWLINE, tokenize.ENDMARKER)
-            if not alone:
-                out.append((starts[tok.start[0] - 1] + tok.start[1], starts[tok.end[0] - 1] + tok.end[1]))
-        return out
+            (comments if alone else literals).append(span)
+        return literals, sorted(comments)
 
     @staticmethod
     def _prefix(literal: str) -> str:
@@ -709,11 +717,11 @@ def _python_keyword(name: str) -> str:
     return name + "_" if keyword.iskeyword(name) else name
 
 
-def _ts_scan(text: str, i: int, out: list | None, nested: bool, template: bool = False) -> int:
+def _ts_scan(text: str, i: int, out: list | None, nested: bool, template: bool = False, comments: list | None = None) -> int:
     """Skip TypeScript code from `i`, recording the spans of string and template literals in
-    `out`, comments and regular expressions skipped. With `nested`, stop after the `}` that closes
-    an interpolation `${...}` (or, with `template`, at the end of a template's text part) and
-    return where the scan stopped; literals inside interpolations are not recorded."""
+    `out` (and of comments in `comments`), regular expressions skipped. With `nested`, stop after
+    the `}` that closes an interpolation `${...}` (or, with `template`, at the end of a template's
+    text part) and return where the scan stopped; literals inside interpolations are not recorded."""
     n, depth, prev = len(text), 0, ""
     while i < n:
         c = text[i]
@@ -727,11 +735,14 @@ def _ts_scan(text: str, i: int, out: list | None, nested: bool, template: bool =
             else:
                 i += 1
             continue
-        if text.startswith("//", i):
-            i = n if text.find("\n", i) < 0 else text.find("\n", i)
-            continue
-        if text.startswith("/*", i):
-            i = n if text.find("*/", i + 2) < 0 else text.find("*/", i + 2) + 2
+        if text.startswith("//", i) or text.startswith("/*", i):
+            start = i
+            if text[i + 1] == "/":
+                i = n if text.find("\n", i) < 0 else text.find("\n", i)
+            else:
+                i = n if text.find("*/", i + 2) < 0 else text.find("*/", i + 2) + 2
+            if comments is not None:
+                comments.append((start, i))
             continue
         if c in "'\"":
             j = i + 1

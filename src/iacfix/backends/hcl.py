@@ -217,6 +217,11 @@ class HclFile(ParsedFile):
             out.append(Resource(self.path, "hcl", rtype, name, f"{rtype}.{name}", attrs, body, block.line, block.col, name))
         return out
 
+    def block_body(self, block: Block) -> Value:
+        """Any block's body (a variable's, a provider's, a nested one) as the object the
+        ParsedFile ops edit: `insert_entry(file.block_body(block), "default", '""')`."""
+        return self._block_value(block)
+
     def _block_value(self, block: Block) -> Value:
         """A block body as an object: its attributes, and each nested block type as a list of
         objects (Terraform's model of blocks, and how CDKTF writes them), so a rule asking
@@ -257,6 +262,20 @@ class HclFile(ParsedFile):
         while (inner := next((b for b in blocks if b.body_span[0] <= offset < b.body_span[1]), None)) is not None:
             found, blocks = inner, inner.blocks
         return found
+
+    shares_names = True
+
+    def bound_value(self, name: str, at: int) -> str | None:
+        if not name.startswith("local."):
+            return None
+        values = [a.prop.value for b in self.blocks if b.type == "locals" for a in b.attributes if a.key == name[6:]]
+        return values[0].text if len(values) == 1 else None
+
+    def _lex(self):
+        literals: list[tuple[int, int]] = []
+        comments: list[tuple[int, int]] = []
+        _hcl_scan(self.text, 0, literals, comments, nested=False)
+        return literals, comments
 
     def read_reference(self, value: Value) -> tuple[str, str, str | None] | None:
         match = _REFERENCE.fullmatch(value.text) if value.kind == "expr" else None
@@ -524,3 +543,66 @@ def _string_value(text: str) -> str:
         except ValueError:
             return text[1:-1]
     return text
+
+
+# `<<EOF` / `<<-EOF`: a heredoc's opening marker, up to the end of its line
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n")
+
+
+def _hcl_scan(text: str, i: int, literals: list | None, comments: list | None, nested: bool) -> int:
+    """Skip HCL from `i`, recording the spans of quoted strings and heredocs in `literals` and of
+    comments (`#`, `//`, `/* */`) in `comments`. With `nested`, stop after the `}` that closes an
+    interpolation or directive (`${...}`, `%{...}`) and return where the scan stopped; what is
+    inside a literal is not recorded (it is the literal's)."""
+    n, depth = len(text), 0
+    while i < n:
+        c = text[i]
+        if c == "#" or text.startswith("//", i) or text.startswith("/*", i):
+            start = i
+            if text.startswith("/*", i):
+                i = n if text.find("*/", i + 2) < 0 else text.find("*/", i + 2) + 2
+            else:
+                i = n if text.find("\n", i) < 0 else text.find("\n", i)
+            if comments is not None:
+                comments.append((start, i))
+            continue
+        if c == '"':
+            j = _hcl_string_end(text, i + 1)
+            if literals is not None:
+                literals.append((i, j))
+            i = j
+            continue
+        if c == "<" and (heredoc := _HEREDOC.match(text, i)):
+            marker = re.compile(rf"^[ \t]*{re.escape(heredoc.group(1))}[ \t]*$", re.M)
+            closing = marker.search(text, heredoc.end())
+            j = closing.end() if closing else n
+            if literals is not None:
+                literals.append((i, j))
+            i = j
+            continue
+        if nested and c == "{":
+            depth += 1
+        elif nested and c == "}":
+            if depth == 0:
+                return i + 1
+            depth -= 1
+        i += 1
+    return n
+
+
+def _hcl_string_end(text: str, i: int) -> int:
+    """Where a quoted string whose text starts at `i` ends (after its closing quote)."""
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+        elif c == '"' or c == "\n":
+            return i + 1 if c == '"' else i
+        elif text.startswith(("$${", "%%{"), i):
+            i += 3  # an escaped `${` / `%{`: text
+        elif text.startswith(("${", "%{"), i):
+            i = _hcl_scan(text, i + 2, None, None, nested=True)
+        else:
+            i += 1
+    return n

@@ -103,10 +103,20 @@ class Context:
             return None
         return Reference(ref, attribute, resource.type if resource else rtype, resource)
 
+    def holds(self, path: Path, name: str, at: int) -> str:
+        """What the name `name` read at offset `at` of the file at `path` stands for: the source
+        of the value the code binds it to once (ParsedFile.bound_value: `const suffix =
+        props.environmentSuffix` → `props.environmentSuffix`), else `name` itself (a parameter,
+        a member, a variable). A Terraform local may be set in any file of the module."""
+        file = self.file(path)
+        others = [f for f in self.files(file.language) if f is not file] if file.shares_names else []
+        value = next((v for f in [file, *others] if (v := f.bound_value(name, at)) is not None), None)
+        return name if value is None else value.strip()
+
     def refs_to(self, resource: Resource) -> list[tuple[Resource, str, Prop]]:
         """The arguments of the project's resources whose value mentions `resource` (its
-        address in HCL, its variable in CDKTF), at any depth: (resource, Terraform name of the
-        top-level argument, the argument)."""
+        address in HCL, its variable in CDKTF), at any depth, in code (a nested block's comment
+        is no reference): (resource, Terraform name of the top-level argument, the argument)."""
         if not resource.ref:
             return []
         pattern = re.compile(r"(?<![\w.$])" + re.escape(resource.ref) + r"(?![\w$])")
@@ -115,7 +125,10 @@ class Context:
             if r.language != "hcl" and r.path != resource.path:
                 continue  # a CDKTF variable is the file's own
             for name, prop in r.attrs.items():
-                if resource.ref in prop.value.text and pattern.search(prop.value.text):
+                if resource.ref not in prop.value.text:
+                    continue
+                file, start = self.file(r.path), prop.value.span[0]
+                if any(not file.in_comment(start + m.start()) for m in pattern.finditer(prop.value.text)):
                     out.append((r, name, prop))
         return out
 

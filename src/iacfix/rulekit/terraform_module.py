@@ -55,13 +55,13 @@ class Module:
     def locals(self) -> dict[str, tuple[HclFile, Attribute]]:
         return {a.key: (d.file, a) for d in self.blocks("locals") for a in d.block.attributes}
 
-    def variable_references(self) -> dict[str, int]:
-        """How often each `var.NAME` is used, over all files."""
-        counts: dict[str, int] = {}
-        for file in self.files:
-            for name in _VAR_REF.findall(file.text):
-                counts[name] = counts.get(name, 0) + 1
-        return counts
+    @staticmethod
+    def variables_read(file: HclFile, span: tuple[int, int]) -> list[str]:
+        """The variables the code at `span` of `file` reads (`var.NAME`), each once, in order: a
+        reference may sit in any expression (a string's interpolation, a function's argument), so
+        the text is searched, its comments left out."""
+        found = (m for m in _VAR_REF.finditer(file.text, *span) if not file.in_comment(m.start()))
+        return list(dict.fromkeys(m.group(1) for m in found))
 
     def file_named(self, name: str) -> HclFile | None:
         return next((f for f in self.files if f.path.name == name), None)
@@ -139,59 +139,6 @@ class Module:
         self.files = ctx.files("hcl")
         self._by_type = None
         return ctx.file(path)
-
-
-# -- edits inside any block (HclFile's own helpers work on resources) ----------------------------------
-
-
-def insert_attribute(file: HclFile, block: Block, name: str, value_text: str) -> list[Edit]:
-    """Add `name = value` to a block (a resource's or a nested one), placed and aligned as
-    HclFile.insert_attr places it: after the block's first run of one-line attributes."""
-    from iacfix.model import Resource, Value
-
-    body = Value("object", "", block.body_span, block.line, block.col, syntax="block")
-    return file.insert_attr(Resource(file.path, "hcl", block.type, None, None, {}, body, block.line, block.col), name, value_text)
-
-
-def insert_nested_block(file: HclFile, block: Block, text: str) -> list[Edit]:
-    """Add a one-line nested block (`filter {}`) after the block's first run of attributes, set off
-    by a blank line; first in the body when it has no attributes."""
-    from iacfix.textedit import indentation_at, line_end
-
-    runs = file._runs(block)
-    indent = indentation_at(file.text, block.span[0]) + "  "
-    if runs:
-        at = line_end(file.text, runs[0][-1].prop.span[1])
-        return [Edit(file.path, at, at, f"\n\n{indent}{text}")]
-    at = line_end(file.text, block.body_span[0])
-    return [Edit(file.path, at, at, f"\n{indent}{text}\n" if block.items else f"\n{indent}{text}")]
-
-
-def replace_attribute(file: HclFile, block: Block, attr: Attribute, key: str, value_text: str) -> list[Edit]:
-    """Rewrite one attribute as `key = value`, realigning the `=` of its run."""
-    edits = [Edit(file.path, *attr.prop.key_span, key), Edit(file.path, *attr.prop.value.span, value_text)]
-    for run in file._runs(block):
-        if attr in run:
-            width = max(len(key) if a is attr else len(a.key) for a in run)
-            for a in run:
-                wanted = " " * (width - (len(key) if a is attr else len(a.key))) + " ="
-                if file.text[slice(*a.eq_span)] != wanted:
-                    edits.append(Edit(file.path, *a.eq_span, wanted))
-            return edits
-    edits.append(Edit(file.path, *attr.eq_span, " ="))
-    return edits
-
-
-def remove_attribute(file: HclFile, block: Block, attr: Attribute) -> list[Edit]:
-    """Delete an attribute (its whole line when alone on it), realigning what is left of its run."""
-    from iacfix.textedit import removal_span
-
-    edits = [Edit(file.path, *removal_span(file.text, *attr.prop.span, comment_prefixes=file.comment_prefixes))]
-    for run in file._runs(block):
-        if attr in run:
-            rest = [a for a in run if a is not attr]
-            edits += file._align(rest, max((len(a.key) for a in rest), default=0))
-    return edits
 
 
 def attribute(block: Block, key: str) -> Attribute | None:

@@ -7,7 +7,7 @@ import re
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
 from iacfix.rulekit import optional_feature as opt
-from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location, resources
+from iacfix.rulekit.terraform_module import Module, attribute, location, resources
 
 LISTENERS = ("aws_lb_listener", "aws_alb_listener")
 FLAG = "enable_https"
@@ -343,7 +343,7 @@ def _scaffold(ctx, module, listener, declared) -> list[Edit]:
         at = max(others)
         edits.append(Edit(decl.file.path, at, at, "\n\n" + text))
     if attribute(declared.block, "default") is None:
-        edits += insert_attribute(declared.file, declared.block, "default", '""')
+        edits += declared.file.insert_entry(declared.file.block_body(declared.block), "default", '""')
     description = f"Create the HTTPS listener (needs {declared.block.labels[0]}); without it the ALB serves HTTP on port 80"
     edits += opt.bool_flag(module, FLAG, description, beside=declared, fallback=decl.file)
     return edits

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from iacfix.rule import FLAVOURS, Example, Rule
+from iacfix.rule import FLAVOURS, Example, Rule, Valid
 
 # The code means browsers to call the API: a handler or a method response sets the CORS header.
 BROWSER = re.compile(r"(?i)access-control-allow-origin")
@@ -26,6 +26,13 @@ def _may_answer_preflight(method) -> bool:
     if words & {"OPTIONS", "ANY"}:
         return True
     return not words & {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"}
+
+
+def _sets_cors_header(file) -> bool:
+    """Whether the file's code names Access-Control-Allow-Origin: in a string anywhere (a
+    handler's response, an embedded handler, a method response parameter), so the text is
+    searched, but not in a comment (one saying CORS is not needed sets nothing)."""
+    return any(not file.in_comment(m.start()) for m in BROWSER.finditer(file.text))
 
 
 def _string(resource, name):
@@ -147,11 +154,25 @@ resource "aws_api_gateway_integration" "post" {
 }
 """,
         ),
+        Valid(  # a comment naming the header sets nothing
+            "terraform",
+            """\
+# Server-to-server only: no Access-Control-Allow-Origin, no preflight.
+resource "aws_api_gateway_rest_api" "api" {
+  name = "ingest"
+}
+
+resource "aws_api_gateway_integration" "post" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  type        = "AWS_PROXY"
+}
+""",
+        ),
     ]
 
     def check(self, ctx):
         apis = ctx.resources("aws_api_gateway_rest_api", "aws_apigatewayv2_api")
-        if not apis or not any(BROWSER.search(f.text) for f in ctx.files()):
+        if not apis or not any(_sets_cors_header(f) for f in ctx.files()):
             return
         proxies = [r for r in ctx.resources("aws_api_gateway_integration") if _string(r, "type") == "AWS_PROXY"]
         # an ANY method hands OPTIONS to the Lambda too, which can answer the preflight itself

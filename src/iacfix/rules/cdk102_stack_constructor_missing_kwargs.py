@@ -6,7 +6,7 @@ import ast
 import re
 
 from iacfix.model import Edit, Location
-from iacfix.rule import Example, Rule
+from iacfix.rule import Example, Invalid, Rule
 from iacfix.rulekit.text import indentation_at, line_end, line_number, line_start
 
 PRIMITIVES = ("string", "number", "boolean")
@@ -22,6 +22,12 @@ class StackConstructorMissingKwargs(Rule):
     `None` (or `**kwargs` is added when the body already reads `kwargs`). TypeScript: the
     missing props are added to the props interface as optional members, typed as the value
     passed (its static type when that is a plain one, else `unknown`).
+
+    The constructor, `__init__`, the props interface, its members and `kwargs` are looked for in
+    the code (ParsedFile.code: comments and strings blanked), so a commented-out constructor or
+    a docstring's example is not taken for one; the view does not list them (a class's members
+    and signatures), and the edits are placed by the text's layout. cdktf.json's `app` is read
+    as text: an answer's cdktf.json is often not valid JSON.
 
     Why: the entry point is the pipeline's template and passes `state_bucket`, `aws_region`,
     `default_tags` ...; a stack written without them fails before synth (Python: "__init__()
@@ -155,6 +161,76 @@ export class TapStack extends TerraformStack {
 }
 """,
         ),
+        # Comments are no code: a commented-out prop is not declared, a comment naming kwargs
+        # does not make the body read it.
+        Invalid(
+            "cdktf-ts",
+            """\
+import { TerraformStack } from 'cdktf';
+
+export interface TapStackProps {
+  environmentSuffix?: string;
+  // awsRegion?: string;
+}
+
+export class TapStack extends TerraformStack {
+  // constructor(scope: Construct, id: string)
+  constructor(scope: Construct, id: string, props?: TapStackProps) {
+    super(scope, id);
+  }
+}
+""",
+            """\
+import { TerraformStack } from 'cdktf';
+
+export interface TapStackProps {
+  environmentSuffix?: string;
+  // awsRegion?: string;
+  awsRegion?: string;
+}
+
+export class TapStack extends TerraformStack {
+  // constructor(scope: Construct, id: string)
+  constructor(scope: Construct, id: string, props?: TapStackProps) {
+    super(scope, id);
+  }
+}
+""",
+            files={"bin/tap.ts": "new TapStack(app, 'tap', { environmentSuffix: 'dev', awsRegion: 'us-east-1' });\n"},
+            message="the app passes `awsRegion` to `TapStack`, which `TapStackProps` does not declare, so the app does "
+            "not compile; added them as optional props (unused until the stack reads them)",
+            line=3,
+        ),
+        Invalid(
+            "cdktf-py",
+            """\
+from cdktf import TerraformStack
+
+
+class TapStack(TerraformStack):
+    \"\"\"Takes no **kwargs.
+
+        def __init__(self, scope, id, **kwargs):
+    \"\"\"
+
+    def __init__(self, scope, id):
+        super().__init__(scope, id)  # kwargs: see tap.py
+""",
+            """\
+from cdktf import TerraformStack
+
+
+class TapStack(TerraformStack):
+    \"\"\"Takes no **kwargs.
+
+        def __init__(self, scope, id, **kwargs):
+    \"\"\"
+
+    def __init__(self, scope, id, aws_region=None):
+        super().__init__(scope, id)  # kwargs: see tap.py
+""",
+            files={"tap.py": 'from lib.main import TapStack\nTapStack(app, "tap", aws_region="x")\n'},
+        ),
         Example(  # the stack takes **kwargs: it accepts anything
             "cdktf-py",
             files={"tap.py": 'from lib.main import TapStack\nTapStack(app, "tap", aws_region="x")\n'},
@@ -215,7 +291,7 @@ export class TapStack extends TerraformStack {
     def _python(self, file, cls, passed):
         text = file.text
         at = Location(file.path, cls["line"], cls["col"])
-        init, base = _python_init(text, cls)
+        init, base = _python_init(file, cls)
         names = [p.key for p in passed]
         if init is None:
             yield self.finding(at, f"`{cls['name']}` has no __init__ but the app passes {_names(names)}; add one taking them")
@@ -232,7 +308,7 @@ export class TapStack extends TerraformStack {
         nodes = params + ([args.vararg] if args.vararg else []) + args.defaults + [d for d in args.kw_defaults if d]
         first = min(offsets(n.lineno, n.col_offset) for n in nodes)
         last = max(offsets(n.end_lineno, n.end_col_offset) for n in nodes)
-        if re.search(r"\bkwargs\b", text[cls["span"][0] : cls["span"][1]]):
+        if re.search(r"\bkwargs\b", file.code()[cls["span"][0] : cls["span"][1]]):
             entries = ["**kwargs"]  # the body already reads kwargs: give it the parameter
         else:
             entries = [f"{n}=None" for n in missing]
@@ -250,7 +326,7 @@ export class TapStack extends TerraformStack {
         text = file.text
         at = Location(file.path, cls["line"], cls["col"])
         names = [p.key for p in passed]
-        ctor = re.compile(r"\bconstructor\s*\(").search(text, cls["span"][0], cls["span"][1])
+        ctor = re.compile(r"\bconstructor\s*\(").search(file.code(), cls["span"][0], cls["span"][1])
         if ctor is None:
             yield self.finding(at, f"`{cls['name']}` has no constructor but the app passes {_names(names)}; add a props parameter")
             return
@@ -265,7 +341,7 @@ export class TapStack extends TerraformStack {
         m = re.fullmatch(r"\s*(?:readonly\s+)?\w+\s*\??\s*:\s*(\w+)\s*(?:=.*)?", params[2], re.S)
         interfaces = {}
         for f in ctx.files("typescript"):
-            for im in re.finditer(r"\binterface\s+(\w+)\s*(extends\s+[^{]+)?\{", f.text):
+            for im in re.finditer(r"\binterface\s+(\w+)\s*(extends\s+[^{]+)?\{", f.code()):
                 interfaces.setdefault(im.group(1), []).append((f, im))
         found = interfaces.get(m.group(1), []) if m else []
         if len(found) != 1 or found[0][1].group(2):
@@ -273,7 +349,7 @@ export class TapStack extends TerraformStack {
         ifile, im = found[0]
         close = _close(ifile.text, im.end() - 1)
         members = ifile.text[im.end() : close]
-        declared = set(re.findall(r"(?m)^\s*(?:readonly\s+)?(\w+)\s*\??\s*[:(]", members))
+        declared = set(re.findall(r"(?m)^\s*(?:readonly\s+)?(\w+)\s*\??\s*[:(]", ifile.code()[im.end() : close]))
         missing = [p for p in passed if p.key not in declared]
         if not missing:
             return
@@ -300,13 +376,15 @@ def _names(names):
     return ", ".join(f"`{n}`" for n in names)
 
 
-def _python_init(text, cls):
+def _python_init(file, cls):
     """The `__init__` of the class, as an ast.FunctionDef of its signature alone, and the
     offset it starts at. Only the signature is parsed, so code the local Python cannot parse
-    (a newer f-string) elsewhere in the file does not matter."""
+    (a newer f-string) elsewhere in the file does not matter; it is looked for in the code (a
+    docstring showing one is not it)."""
+    text = file.text
     start, end = cls["span"]
     body = re.compile(r"^([ \t]+)def\s+__init__\s*\(", re.M)
-    m = body.search(text, start, end)
+    m = body.search(file.code(), start, end)
     if m is None:
         return None, None
     close = _close(text, m.end() - 1)

@@ -33,6 +33,8 @@ class StringMapInterface(Rule):
 
     Only interfaces with nothing but string properties (no `extends`, methods or other types)
     are rewritten, and only when the TypeScript checker says a map property receives one.
+    The interfaces are read from the text (the view does not list them), their declarations in
+    comments left out (ParsedFile.in_comment).
 
     Fix (safe): the alias has the same properties; every use of the name stays valid.
     """
@@ -80,6 +82,44 @@ export class Storage extends Construct {
             "as a type alias (`type CommonTags = { ... };`)",
             line=4,
         ),
+        # An old version of the interface in a comment is no second declaration.
+        Invalid(
+            "cdktf-ts",
+            """\
+import { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+
+/*
+interface CommonTags {
+  Env: string;
+}
+*/
+interface CommonTags {
+  Environment: string;
+}
+
+export function storage(scope: Construct, tags: CommonTags) {
+  new S3Bucket(scope, 'logs', { tags: tags });
+}
+""",
+            """\
+import { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+
+/*
+interface CommonTags {
+  Env: string;
+}
+*/
+type CommonTags = {
+  Environment: string;
+};
+
+export function storage(scope: Construct, tags: CommonTags) {
+  new S3Bucket(scope, 'logs', { tags: tags });
+}
+""",
+        ),
         # Given as a spread or not given to a map; an interface with other members: left alone.
         Valid(
             "cdktf-ts",
@@ -107,7 +147,8 @@ export function storage(scope: Construct, tags: CommonTags, settings: Settings) 
         declared = {}  # interface name → (file, match)
         for file in files:
             for match in _INTERFACE.finditer(file.text):
-                declared.setdefault(match["name"], []).append((file, match))
+                if not file.in_comment(match.start("name")):  # a commented-out declaration is none
+                    declared.setdefault(match["name"], []).append((file, match))
         declared = {name: found[0] for name, found in declared.items() if len(found) == 1}  # merged declarations stay
         if not declared:
             return

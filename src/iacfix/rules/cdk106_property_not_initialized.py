@@ -113,6 +113,35 @@ export class Security extends Construct {
 }
 """,
         ),
+        # A comment naming the property is no read: the declaration goes.
+        Invalid(
+            "cdktf-ts",
+            """\
+import { Construct } from 'constructs';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+
+export class Storage extends Construct {
+  // bucketPolicy: added once the bucket is shared
+  public readonly bucketPolicy: S3BucketPolicy;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+}
+""",
+            """\
+import { Construct } from 'constructs';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+
+export class Storage extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+}
+""",
+            message="`bucketPolicy` is declared but nothing assigns or reads it, and tsc's strictPropertyInitialization "
+            "rejects that: the declaration goes",
+        ),
         Reported(
             "cdktf-ts",
             """\
@@ -200,11 +229,12 @@ export class Network extends Construct {
 
 def _read(files, name: str, declaration: list[int], declared_in) -> bool:
     """Whether any file of the project mentions `.name` (or the file `name` itself outside the
-    declaration): a read the removal of the property would break."""
+    declaration): a read the removal of the property would break. The text is searched (a read
+    may be in a template literal, an element access, a test), comments left out."""
     member = re.compile(r"(?<![\w$])" + re.escape(name) + r"(?![\w$])")
     for file in files:
         for m in member.finditer(file.text):
-            if file is declared_in and declaration[0] <= m.start() < declaration[1]:
+            if file is declared_in and declaration[0] <= m.start() < declaration[1] or file.in_comment(m.start()):
                 continue
             return True
     return False

@@ -98,7 +98,7 @@ class CiWrongCdkCommands(Rule):
                 continue  # an AWS CDK app shares the repository: `cdk synth` may be its
             in_ci = file.language == "yaml"
             for script in file.scripts():
-                for match in COMMAND.finditer(script.text):
+                for match in COMMAND.finditer(script.text):  # a shell script: its text is the command
                     new = self._rewrite(match, in_ci)
                     if new is None:
                         continue

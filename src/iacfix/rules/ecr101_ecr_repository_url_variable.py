@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from iacfix.model import Edit
-from iacfix.rule import Example, Rule
+from iacfix.rule import Example, Rule, Valid
 from iacfix.rulekit import optional_feature as opt
 from iacfix.rulekit.terraform_module import Module, location, resources
 
@@ -113,14 +113,28 @@ resource "aws_ecs_task_definition" "app" {
 }
 """,
         ),
+        # A variable a comment names is not the image.
+        Valid(
+            "terraform",
+            """\
+variable "ecr_repository_url" {
+  type = string
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family = "app"
+  # image = "${var.ecr_repository_url}:latest" once CI pushes it
+  container_definitions = jsonencode([{ name = "app", image = "nginx:1.27" }])
+}
+""",
+        ),
     ]
 
     def check(self, ctx):
         module = Module(ctx)
         seen = set()
         for task in resources(module, "aws_ecs_task_definition"):
-            text = task.file.text[slice(*task.block.span)]
-            for name in dict.fromkeys(re.findall(r"(?<![\w.])var\.([A-Za-z_][\w-]*)", text)):
+            for name in module.variables_read(task.file, task.block.span):
                 declared = module.variable(name)
                 if name in seen or declared is None or not (_REPOSITORY.search(name) or _IMAGE.search(name)):
                     continue
@@ -152,5 +166,7 @@ def _scaffold(module, task, declared) -> list[Edit]:
     pattern = re.compile(rf"(?<![\w.])var\.{re.escape(name)}(?![\w-])")
     for file in module.files:
         for match in pattern.finditer(file.text):
+            if file.in_comment(match.start()):
+                continue  # a comment is left as it was written
             edits.append(Edit(file.path, match.start(), match.end(), f"aws_ecr_repository.{label}.repository_url"))
     return edits + declared.file.remove_statement(declared.block.span)

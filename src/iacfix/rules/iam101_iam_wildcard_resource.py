@@ -322,7 +322,7 @@ def _statements(ctx):
     documents = [(ctx.file(r.path), r.body) for r in ctx.resources("data.aws_iam_policy_document")]
     if ctx.project.flavour == "terraform":
         documents += [
-            (d.file, d.file._block_value(d.block))
+            (d.file, d.file.block_body(d.block))
             for d in Module(ctx).blocks("data")
             if d.block.labels[:1] == ["aws_iam_policy_document"]
         ]

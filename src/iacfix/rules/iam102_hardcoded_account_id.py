@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from iacfix.model import Edit, Location
-from iacfix.rule import FLAVOURS, Example, Invalid, Rule
+from iacfix.rule import FLAVOURS, Example, Invalid, Rule, Valid
 from iacfix.rulekit import provider_imports, schema
 from iacfix.rulekit.project_files import in_examples
 from iacfix.rulekit.scaffold import New, render
@@ -78,6 +78,13 @@ class HardcodedAccountId(Rule):
     usage example (under `examples/`) are left alone, their placeholders being the example's. A
     CDKTF app that pins another major of the provider package gets a report: the
     DataAwsCallerIdentity import the fix writes is the bundled schema's.
+
+    What is read from text, and why: an ARN is a string, so the rule reads the string literals
+    the file's lexer finds (ParsedFile.literals: HCL strings and heredocs, TypeScript strings and
+    templates, Python strings and f-strings; never a comment), whatever expression holds them.
+    Whether a method is called exactly once is counted in the project's code (ParsedFile.code:
+    a comment or docstring saying `grant()` is no call), since the view lists only the calls
+    that are statements. Where the data source goes follows the function's layout.
 
     Why: the placeholder account does not exist, and someone else's account is not the one
     the stack deploys to: trust policies, OIDC providers and resource policies then point
@@ -407,6 +414,94 @@ class AppStack(TerraformStack):
 """,
             options=PIPELINE,
         ),
+        # A comment is no code: an ARN in one is left alone (one after a string, one in a block
+        # comment), and a comment naming `grant()` is no second call of the method.
+        Valid(
+            "terraform",
+            """\
+resource "aws_s3_bucket" "b" {
+  bucket = "logs" # written by arn:aws:iam::123456789012:role/deployer
+}
+
+/*
+  was: arn:aws:iam::123456789012:role/admin
+*/
+""",
+        ),
+        Invalid(
+            "cdktf-ts",
+            """\
+import { Construct } from 'constructs';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+
+export class App extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.grant('app'); // grant() makes the policy
+  }
+
+  // grant(role) lets the role read the queue
+  private grant(role: string) {
+    new IamRolePolicy(this, 'jobs', { role, policy: '{"Resource": "arn:aws:sqs:us-east-1:123456789012:jobs"}' });
+  }
+}
+""",
+            """\
+import { Construct } from 'constructs';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+
+export class App extends Construct {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.grant('app'); // grant() makes the policy
+  }
+
+  // grant(role) lets the role read the queue
+  private grant(role: string) {
+    const callerIdentity = new DataAwsCallerIdentity(this, 'current');
+    new IamRolePolicy(this, 'jobs', { role, policy: `{"Resource": "arn:aws:sqs:us-east-1:${callerIdentity.accountId}:jobs"}` });
+  }
+}
+""",
+            options=PIPELINE,
+        ),
+        Invalid(
+            "cdktf-py",
+            """\
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+
+
+class AppStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        self.grant("app")  # grant() makes the policy
+
+    def grant(self, role):
+        \"\"\"grant(role) lets the role read the queue.\"\"\"
+        IamRolePolicy(self, "jobs", role=role, policy='{"Resource": "arn:aws:sqs:us-east-1:123456789012:jobs"}')
+""",
+            """\
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+
+
+class AppStack(TerraformStack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        self.grant("app")  # grant() makes the policy
+
+    def grant(self, role):
+        \"\"\"grant(role) lets the role read the queue.\"\"\"
+        caller_identity = DataAwsCallerIdentity(self, "current")
+        IamRolePolicy(self, "jobs", role=role, policy=f'{{"Resource": "arn:aws:sqs:us-east-1:{caller_identity.account_id}:jobs"}}')
+""",
+            options=PIPELINE,
+            message="account id 123456789012 is written into an ARN; the stack deploys to the caller's account: caller_identity.account_id",
+            line=12,
+        ),
         # A module-level constant has no construct scope to read the account from: reported.
         Example("cdktf-ts", before=REPORTED_TS, after=REPORTED_TS),
         # AWS-owned accounts, AWS managed policies, tests' fixtures, comments: left alone.
@@ -455,11 +550,9 @@ export class Logs extends Construct {
                 continue
             # a variable's default and the terraform block (backend) cannot read a data source
             skip = [b.span for b in file.blocks if b.type in ("variable", "terraform")]
-            for match in ARN_ACCOUNT.finditer(file.text):
+            for _, match in _placeholders(file):
                 start, end = match.span(1)
-                if not PLACEHOLDER.fullmatch(match.group(1)):
-                    continue
-                if any(a <= start < b for a, b in skip) or _in_comment(file.text, start):
+                if any(a <= start < b for a, b in skip):
                     continue
                 safety = whose.safety(file.text, end)
                 edits = [Edit(file.path, start, end, f"${{data.aws_caller_identity.{name}.account_id}}")]
@@ -476,14 +569,10 @@ export class Logs extends Construct {
 
     # -- CDKTF -------------------------------------------------------------------------------------
     def _cdktf(self, ctx, file, created, whose):
-        if not any(PLACEHOLDER.fullmatch(m.group(1)) for m in ARN_ACCOUNT.finditer(file.text)):
-            return  # most files: no need to read their literals
         # literal span -> the placeholder accounts in it: (start, end, account)
         found: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
-        for span in file.literals():
-            for match in ARN_ACCOUNT.finditer(file.text, span[0], span[1]):
-                if PLACEHOLDER.fullmatch(match.group(1)):
-                    found.setdefault(span, []).append((*match.span(1), match.group(1)))
+        for span, match in _placeholders(file):
+            found.setdefault(span, []).append((*match.span(1), match.group(1)))
         if not found:
             return
         # the constructs: built as (scope, id, ...)
@@ -561,6 +650,18 @@ class _Whose:
         return self._names
 
 
+def _placeholders(file):
+    """(literal span, match) for each ARN account of a file's string literals (not its comments)
+    that is a placeholder. The ARN is read from the literal's text: it is a string, however the
+    code around it is built (a policy document in `jsonencode`, a heredoc, an f-string)."""
+    if not any(PLACEHOLDER.fullmatch(m.group(1)) for m in ARN_ACCOUNT.finditer(file.text)):
+        return  # most files: no need to lex them
+    for start, end in file.literals():
+        for match in ARN_ACCOUNT.finditer(file.text, start, end):
+            if PLACEHOLDER.fullmatch(match.group(1)):
+                yield (start, end), match
+
+
 def _stack_code(ctx, file) -> bool:
     """A CDKTF source of the app: it imports cdktf, constructs or the provider (not a Lambda
     handler's code, not a test: a test's ARNs are fixtures)."""
@@ -636,23 +737,19 @@ def _top_level(file, cons, function) -> bool:
 
 def _called_once(ctx, file, function: str) -> bool:
     """Whether a function (method) is defined once and called once in the project: a construct
-    it makes with a fixed id would clash on a second call."""
+    it makes with a fixed id would clash on a second call. Headers and calls are looked for in
+    the files' code (ParsedFile.code): a comment or a string naming `grant()` is neither."""
     headers = calls = 0
     for other in ctx.files(file.language):
-        if function not in other.text:  # most files: a substring search spares both regexes
+        if function not in other.text:  # most files: a substring search spares the lexer and both regexes
             continue
-        starts = {m.start() for m in other.function_header(function).finditer(other.text)}
+        code = other.code()
+        starts = {m.start() for m in other.function_header(function).finditer(code)}
         headers += len(starts)
-        for m in re.finditer(rf"(?<![\w$]){re.escape(function)}\s*\(", other.text):
-            if line_start(other.text, m.start()) not in starts:
+        for m in re.finditer(rf"(?<![\w$]){re.escape(function)}\s*\(", code):
+            if line_start(code, m.start()) not in starts:
                 calls += 1
     return headers == 1 and calls == 1
-
-
-def _in_comment(text: str, offset: int) -> bool:
-    line = text[line_start(text, offset) : offset]
-    stripped = line.lstrip()
-    return stripped.startswith(("#", "//", "/*", "*")) or bool(re.search(r'^[^"]*(#|//)', line))
 
 
 def _at(file, offset: int) -> Location:

@@ -167,6 +167,7 @@ resource "aws_iam_role_policy_attachment" "read" {
             else:
                 doc = [r for r in ctx.resources("data.aws_iam_policy_document") if r.ref == name]
                 text = doc[0].body.text if doc else ""
+        # the policy's text: a service or federated principal may be named in any string of it
         if WORKLOAD_TRUST.search(text):
             return True
         # no principal to be seen (a document built elsewhere): the role may be anyone's

@@ -61,6 +61,12 @@ class PrivateSubnetsWithoutNat(Rule):
 
     Fix (unsafe, applied with --unsafe-fixes): the NAT scaffold. It costs money per hour; VPC
     endpoints for ECR (api, dkr), S3, logs and Secrets Manager are the alternative.
+
+    What is read from the model: the resources, their arguments as values (a comment above
+    `assign_public_ip = false` is no setting), the references between them. What is read from
+    the text: where the CDKTF scaffold goes (scaffold.place, statement_indent: after the last
+    subnet's statement and the loop that collects it, at its indentation), a matter of lines
+    and indentation the view does not carry.
     """
 
     code = "NET101"

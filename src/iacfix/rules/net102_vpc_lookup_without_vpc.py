@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
-from iacfix.rule import Example, Rule
+from iacfix.rule import Example, Rule, Valid
 from iacfix.rulekit import optional_feature as opt
 from iacfix.rulekit.terraform_module import Module, location
 
 LOOKUPS = ("aws_vpc", "aws_subnets", "aws_subnet", "aws_subnet_ids")
-_VAR = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
 
 
 # An example the rule reports without changing it (before and after alike).
@@ -88,6 +85,20 @@ data "aws_subnets" "app" {
 }
 """,
         ),
+        # A variable a comment names is not read: the default VPC is looked up.
+        Valid(
+            "terraform",
+            """\
+variable "vpc_id" {
+  type = string
+}
+
+data "aws_vpc" "main" {
+  # id = var.vpc_id (once the shared VPC exists)
+  default = true
+}
+""",
+        ),
     ]
 
     def check(self, ctx):
@@ -97,9 +108,8 @@ data "aws_subnets" "app" {
                 continue
             if any(a.key in ("count", "for_each") for a in d.block.attributes):
                 continue  # a conditional lookup: the module has another way
-            text = d.file.text[slice(*d.block.span)]
             missing = []
-            for name in dict.fromkeys(_VAR.findall(text)):
+            for name in module.variables_read(d.file, d.block.span):
                 declared = module.variable(name)
                 if declared is not None and opt.unsupplied(declared):
                     missing.append(name)

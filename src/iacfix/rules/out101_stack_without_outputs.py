@@ -123,7 +123,7 @@ import { Construct } from 'constructs';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 
 export class Network extends Construct {
-  public readonly vpc: Vpc;
+  public readonly vpc: Vpc; // was: private vpc (a comment is no modifier)
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.vpc = new Vpc(this, 'vpc', { cidrBlock: '10.0.0.0/16' });
@@ -442,7 +442,9 @@ def _held_resources(file, cons, classes) -> list:
 
 
 def _private(file, cls, attr: str) -> bool:
-    text = file.text[cls["span"][0] : cls["span"][1]]
+    """Whether the class declares the member private or protected (in its code: a comment
+    saying `private bucket` is no modifier)."""
+    text = file.code()[cls["span"][0] : cls["span"][1]]
     return re.search(rf"\b(?:private|protected)\s+(?:readonly\s+)?{re.escape(attr)}\b", text) is not None
 
 

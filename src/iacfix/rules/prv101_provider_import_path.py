@@ -36,6 +36,10 @@ class ProviderImportPath(Rule):
 
     Fix (safe): rewrite the import statement, one statement per module, aliases kept. A name
     missing its `A` suffix (`S3BucketVersioning`) is moved here and renamed by PRV102.
+
+    Imports, the chains that use a namespace and the places to rewrite come from the view
+    (imports, chains, constructions); no source text is searched. The one regex left reads a
+    name (`...OutputReference`, `...List`, `...Map`: helper classes the schema does not list).
     """
 
     code = "PRV101"

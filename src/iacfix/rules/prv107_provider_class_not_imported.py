@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from iacfix.model import Location
-from iacfix.rule import Example, Rule
+from iacfix.rule import Example, Invalid, Rule
 from iacfix.rulekit import provider_imports, schema
 
 
@@ -36,6 +36,23 @@ class ProviderClassNotImported(Rule):
     severity = "error"
     seeds = ("001#6",)
     examples = [
+        # A comment is no declaration.
+        Invalid(
+            "cdktf-ts",
+            """\
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+
+// class Eip: the elastic IP of the NAT gateway
+const ip = new Eip(this, 'ip', { domain: 'vpc' });
+""",
+            """\
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+
+// class Eip: the elastic IP of the NAT gateway
+const ip = new Eip(this, 'ip', { domain: 'vpc' });
+""",
+        ),
         Example(
             "cdktf-ts",
             before="""\
@@ -142,10 +159,11 @@ Eip(self, "nat-eip", domain="vpc")
 
 def _declared(file, name: str) -> bool:
     """The file binds the name itself: `const { App } = require('cdktf')`, `let App`, `def App`,
-    `App = ...`."""
+    `App = ...`; in its code (ParsedFile.code), not in a comment or a docstring. (The worker's
+    bindings list variables, not the classes, functions and types a file declares.)"""
     n = re.escape(name)
     if file.language == "python":
         pattern = rf"^\s*(?:def\s+{n}\b|{n}\s*(?::[^=\n]*)?=(?!=))"
     else:
         pattern = rf"\b(?:const|let|var|function|class|type|interface|enum)\s+(?:{n}\b|\{{[^}}]*\b{n}\b[^}}]*\}})"
-    return re.search(pattern, file.text, re.MULTILINE) is not None
+    return re.search(pattern, file.code(), re.MULTILINE) is not None

@@ -7,7 +7,7 @@ import re
 from iacfix.model import Edit
 from iacfix.rule import FLAVOURS, Example, Rule
 from iacfix.rulekit import optional_feature as opt
-from iacfix.rulekit.terraform_module import Module, attribute, insert_attribute, location
+from iacfix.rulekit.terraform_module import Module, attribute, location
 
 FLAG = "enable_route53"
 DOMAIN = "domain_name"
@@ -265,6 +265,8 @@ def _scaffold(ctx, module, flagged) -> tuple[list[Edit], str]:
         for file in module.files:
             if address not in file.text:  # most files: a substring search spares the regex
                 continue
+            # a reference may sit in any expression (a string's interpolation): the text is searched;
+            # one in a comment gains its `[0]` too, which keeps the comment true
             for match in pattern.finditer(file.text):
                 inside = any(p == file.path and s[0] <= match.start() < s[1] for p, s in spans)
                 if inside:
@@ -288,7 +290,7 @@ def _scaffold(ctx, module, flagged) -> tuple[list[Edit], str]:
             var = opt.variable_of(module, attr.prop.value.text) if attr else None
             if var is not None and attribute(var.block, "default") is None and var.block.labels not in [v.block.labels for v in declared]:
                 declared.append(var)
-                edits += insert_attribute(var.file, var.block, "default", '""')
+                edits += var.file.insert_entry(var.file.block_body(var.block), "default", '""')
     beside = declared[-1] if declared else None
     specs = [(FLAG, "bool", "Create the Route 53 zone and records (needs a domain the account owns)", "false")]
     if needs_domain:

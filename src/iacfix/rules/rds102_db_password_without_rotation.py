@@ -294,7 +294,8 @@ def _unsupported(db) -> str | None:
 
 def _readers(ctx, db, prop) -> list[str]:
     """Where else the code reads what the password comes from (`file:line`); declarations
-    (`const pw = ...`, `pw: string`) and the database's own attribute left out."""
+    (`const pw = ...`, `pw: string`), comments and the database's own attribute left out: the
+    text is searched, as a read may be in any expression."""
     root = next((m.group(0) for m in _ROOT.finditer(prop.value.text) if not prop.value.text[m.end() :].startswith("(")), None)
     if root is None:
         return []
@@ -305,8 +306,8 @@ def _readers(ctx, db, prop) -> list[str]:
             continue
         starts = None  # of the file's lines, for the line of each match
         for m in pattern.finditer(file.text):
-            if file.path == db.path and prop.value.span[0] <= m.start() < prop.value.span[1]:
-                continue
+            if file.path == db.path and prop.value.span[0] <= m.start() < prop.value.span[1] or file.in_comment(m.start()):
+                continue  # the database's own attribute; a comment reads nothing
             starts = starts or line_starts(file.text)
             out.append(f"{file.path.name}:{line_col_at(starts, m.start())[0]}")
     return out

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 
 from iacfix.model import Location
-from iacfix.rule import FLAVOURS, Example, Invalid, Rule
+from iacfix.rule import FLAVOURS, Example, Invalid, Rule, Valid
 
 # Not "stage": it names API Gateway stages ("orders-api-stage-${suffix}") as often as environments.
 ENVIRONMENT_WORDS = ("prod", "production", "staging", "dev", "development")
 # `${environmentSuffix}` (TS), `${var.environment_suffix}` (HCL), `{self.environment_suffix}` (Python)
 _SUFFIX = re.compile(r"env(?:ironment)?_?suffix", re.IGNORECASE)
 _INTERPOLATION = {"python": re.compile(r"\{[^{}]*\}"), "typescript": re.compile(r"\$\{[^{}]*\}"), "hcl": re.compile(r"\$\{[^{}]*\}")}
+# An interpolation that reads a name: `${suffix}`, `{self.suffix}`, `${local.suffix}`.
+_NAME = re.compile(r"\$?\{\s*((?:this\.|self\.|local\.)?[A-Za-z_$][\w$]*)\s*\}")
 # The word right before the suffix: `...-prod-${environmentSuffix}`.
 _WORD_BEFORE_SUFFIX = re.compile(rf"(?:(?<=[-_])|^)({'|'.join(ENVIRONMENT_WORDS)})[-_]$", re.IGNORECASE)
 
@@ -21,8 +23,11 @@ class HardcodedEnvironmentInName(Rule):
 
     What it does: in a resource's `tags`, when the `Name` value spells an environment word
     (prod, production, staging, dev, development) right before the interpolated environment
-    suffix (`environmentSuffix`, `var.environment_suffix`, `self.environment_suffix`), removes
-    that word: `payment-api-prod-${environmentSuffix}` → `payment-api-${environmentSuffix}`.
+    suffix (`environmentSuffix`, `var.environment_suffix`, `self.environment_suffix`, or a name
+    bound once to it: `const suffix = props.environmentSuffix`, `suffix = props.environment_suffix`,
+    `self.suffix = ...` in the class, a local `suffix = var.environment_suffix`; the model says
+    what a name holds, Context.holds), removes that word:
+    `payment-api-prod-${environmentSuffix}` → `payment-api-${environmentSuffix}`.
 
     Why: the suffix is what tells environments apart; a hardcoded "prod" labels every
     deployment — dev and PR stacks too — as production ("payment-api-prod-pr123"), which
@@ -134,6 +139,94 @@ new S3Bucket(this, "logs", { tags: { Name: `logs-${props.environmentSuffix}` } }
 new S3Bucket(this, "data", { tags: { Name: `data-${this.environmentSuffix}` } });
 """,
         ),
+        # An alias of the suffix is the suffix: what a name holds is asked, not how it is spelled.
+        Invalid(
+            "cdktf-ts",
+            """\
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+export function logs(scope: Construct, props: { environmentSuffix: string; region: string }) {
+  const suffix = props.environmentSuffix;
+  const where = props.region;
+  new S3Bucket(scope, "logs", { tags: { Name: `logs-prod-${suffix}` } });
+  new S3Bucket(scope, "data", { tags: { Name: `data-prod-${where}` } });
+}
+""",
+            """\
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+export function logs(scope: Construct, props: { environmentSuffix: string; region: string }) {
+  const suffix = props.environmentSuffix;
+  const where = props.region;
+  new S3Bucket(scope, "logs", { tags: { Name: `logs-${suffix}` } });
+  new S3Bucket(scope, "data", { tags: { Name: `data-prod-${where}` } });
+}
+""",
+            message="the Name tag hardcodes 'prod' next to the environment suffix, so every environment is labelled that way; removed",
+            line=5,
+        ),
+        Invalid(
+            "cdktf-py",
+            """\
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+
+class Logs:
+    def __init__(self, scope, props):
+        self.suffix = props.environment_suffix
+        suffix = props.environment_suffix
+        S3Bucket(scope, "logs", tags={"Name": f"logs-prod-{suffix}"})
+        S3Bucket(scope, "data", tags={"Name": f"data-dev-{self.suffix}"})
+""",
+            """\
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+
+class Logs:
+    def __init__(self, scope, props):
+        self.suffix = props.environment_suffix
+        suffix = props.environment_suffix
+        S3Bucket(scope, "logs", tags={"Name": f"logs-{suffix}"})
+        S3Bucket(scope, "data", tags={"Name": f"data-{self.suffix}"})
+""",
+        ),
+        Invalid(
+            "terraform",
+            """\
+locals {
+  suffix = var.environment_suffix
+}
+
+resource "aws_sqs_queue" "jobs" {
+  tags = {
+    Name = "jobs-prod-${local.suffix}"
+  }
+}
+""",
+            """\
+locals {
+  suffix = var.environment_suffix
+}
+
+resource "aws_sqs_queue" "jobs" {
+  tags = {
+    Name = "jobs-${local.suffix}"
+  }
+}
+""",
+        ),
+        # A name assigned twice holds no one value: left alone.
+        Valid(
+            "cdktf-py",
+            """\
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+
+
+def logs(scope, props, region):
+    suffix = props.environment_suffix
+    if region:
+        suffix = region
+    S3Bucket(scope, "logs", tags={"Name": f"logs-prod-{suffix}"})
+""",
+        ),
     ]
 
     def check(self, ctx):
@@ -145,7 +238,16 @@ new S3Bucket(this, "data", { tags: { Name: `data-${this.environmentSuffix}` } })
             file = ctx.file(resource.path)
             interpolation = _INTERPOLATION[file.language]
             value = name.value
-            fixed, words = _drop_word_before_suffix(value.text, interpolation)
+
+            def is_suffix(match: re.Match[str], value=value) -> bool:
+                """Whether an interpolation reads the environment suffix: its name says so, or
+                what the name holds does (`const suffix = props.environmentSuffix`)."""
+                if _SUFFIX.search(match.group()):
+                    return True
+                read = _NAME.fullmatch(match.group())
+                return bool(read) and bool(_SUFFIX.search(ctx.holds(resource.path, read.group(1), value.span[0] + match.start() + read.start(1))))
+
+            fixed, words = _drop_word_before_suffix(value.text, interpolation, is_suffix)
             if not words:
                 continue
             yield self.finding(
@@ -156,12 +258,13 @@ new S3Bucket(this, "data", { tags: { Name: `data-${this.environmentSuffix}` } })
             )
 
 
-def _drop_word_before_suffix(text: str, interpolation: re.Pattern[str]) -> tuple[str, list[str]]:
+def _drop_word_before_suffix(text: str, interpolation: re.Pattern[str], is_suffix) -> tuple[str, list[str]]:
     """Remove an environment word that directly precedes a suffix interpolation."""
     out, words, pos = [], [], 0
     for match in interpolation.finditer(text):
         literal = text[pos : match.start()]
-        word = _WORD_BEFORE_SUFFIX.search(literal) if _SUFFIX.search(match.group()) else None
+        word = _WORD_BEFORE_SUFFIX.search(literal)
+        word = word if word and is_suffix(match) else None
         if word:
             words.append(word.group(1))
             literal = literal[: word.start()]

@@ -88,6 +88,8 @@ provider "aws" {
             seen.add(name)
             declared = [n for n in ("aws_region", "region") if module.variable(n) is not None]
             if len(declared) == 1:
+                # `var.x` may sit in any expression (a string's interpolation), so the module's text is
+                # searched; a comment naming it is renamed too, which keeps the comment true
                 edits = [
                     Edit(f.path, m.start(1), m.end(1), declared[0])
                     for f in module.files

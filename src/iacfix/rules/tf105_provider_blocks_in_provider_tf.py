@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from iacfix.model import Edit
 from iacfix.rule import Example, Rule
-from iacfix.rulekit.terraform_module import Block, HclFile, Module, attribute, insert_attribute, location
+from iacfix.rulekit.terraform_module import Block, HclFile, Module, attribute, location
 from iacfix.rulekit.text import comments_start, line_end, line_start
 
 PROVIDER_FILE = "provider.tf"
@@ -283,7 +283,7 @@ provider "aws" {
                 f"{label} is configured again here and in {where}, and they differ in {', '.join(differ)}: "
                 f"`terraform init` fails (Duplicate provider configuration); keep one, in {PROVIDER_FILE}",
             )
-        edits = [e for a in extra for e in insert_attribute(home, twin, a.key, a.prop.value.text)]
+        edits = [e for a in extra for e in home.insert_entry(home.block_body(twin), a.key, a.prop.value.text)]
         merged = f" (merged {', '.join(a.key for a in extra)} into it)" if extra else ""
         return self.finding(
             location(file, block),

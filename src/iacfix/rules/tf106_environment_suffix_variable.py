@@ -238,6 +238,7 @@ def _convention(ctx, module: Module) -> bool:
 
 
 def _mentions(path: Path) -> bool:
+    # tfvars and test files are no sources of the module (no backend parses them): their text is all there is
     try:
         return bool(_MENTION.search(path.read_text(encoding="utf-8", errors="replace")[:200_000]))
     except OSError:
