@@ -82,9 +82,14 @@ def reparse(path: Path, text: str, previous: HclFile, edits: list[Edit]) -> HclF
     blocks = parse_cache.recall("hcl", text)
     if blocks is not None:
         return HclFile(path, text, None, blocks)
-    old = previous.text
+    old, old_blocks = previous.text, previous.blocks
     edits = sorted(edits, key=lambda e: (e.start, e.end))
-    kept, stretches = _unchanged(old, previous.blocks, edits)
+    kept, stretches = _unchanged(old, old_blocks, edits)
+    kept_blocks = [old_blocks[i] for i in kept]
+    # what is not kept goes before the new blocks are built (a fix touching every block of a big
+    # file would hold it twice otherwise)
+    previous.blocks, previous._resources, previous._settings, previous._derived = [], None, None, {}
+    del old_blocks
     # where each stretch is in the new text, and how far each kept block moves
     chars = lines = 0
     moves, new_stretches, pending = [], [], iter(edits)
@@ -108,7 +113,7 @@ def reparse(path: Path, text: str, previous: HclFile, edits: list[Edit]) -> HclF
     for i in range(len(stretches)):
         blocks += found_in.get(i, ())
         if i < len(kept):
-            block = previous.blocks[kept[i]]
+            block = kept_blocks[i]
             if moves[i] != (0, 0):
                 _move([block], *moves[i])
             blocks.append(block)

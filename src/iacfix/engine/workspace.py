@@ -38,22 +38,6 @@ def parse_source(language: str, path: Path, text: str) -> ParsedFile:
         raise BackendError(f"internal error while parsing it ({type(exc).__name__}: {exc}); please report") from None
 
 
-def reparse_source(language: str, path: Path, text: str, previous: ParsedFile | None, edits: list) -> ParsedFile:
-    """parse_source of the text `edits` made of previous.text, built on `previous` where the
-    backend can (HCL: only the top-level blocks the edits touched are parsed again); `previous`
-    is not to be used again."""
-    if language == "hcl" and previous is not None:
-        from iacfix.backends import hcl
-
-        try:
-            parsed = hcl.reparse(path, text, previous, edits)
-        except Exception:  # noqa: BLE001 - nested too deep, a parser's bug: parse_source says what it is
-            parsed = None
-        if parsed is not None:
-            return parsed
-    return parse_source(language, path, text)
-
-
 def _parse(language: str, path: Path, text: str) -> ParsedFile:
     if language == "hcl":
         from iacfix.backends import hcl
@@ -86,11 +70,28 @@ class Workspace:
             self._parsed[path] = cached
         return cached[1]
 
-    def forget_parse(self, path: Path) -> ParsedFile | None:
-        """Drop the parse of the file's current text (`parsed` makes it again when asked); the
-        parse it was, if any."""
+    def forget_parse(self, path: Path) -> None:
+        """Drop the parse of the file's current text (`parsed` makes it again when asked)."""
+        self._parsed.pop(path, None)
+
+    def reparse(self, path: Path, text: str, edits: list) -> ParsedFile:
+        """parse_source of the text `edits` make of the file's current one, built on the current
+        parse where the backend can (HCL: only the top-level blocks the edits touch are parsed
+        again). The current parse is dropped first either way, so that a big file is not held
+        twice (`parsed` makes it again from the current text if this raises)."""
         cached = self._parsed.pop(path, None)
-        return cached[1] if cached is not None and cached[0] is self.text.get(path) else None
+        language = self.sources[path].language
+        if language == "hcl" and cached is not None and cached[0] is self.text[path]:
+            from iacfix.backends import hcl
+
+            try:
+                parsed = hcl.reparse(path, text, cached[1], edits)
+            except Exception:  # noqa: BLE001 - nested too deep, a parser's bug: parse_source says what it is
+                parsed = None
+            if parsed is not None:
+                return parsed
+        cached = None  # (what is left of it is freed before the parse)
+        return parse_source(language, path, text)
 
     def adopt(self, path: Path, text: str, parsed: ParsedFile) -> None:
         self.text[path] = text
