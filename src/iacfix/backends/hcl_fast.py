@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from sys import intern
 from typing import Any
 
 from iacfix.model import NO_ITEMS, Prop, Value
@@ -243,9 +244,11 @@ class _Builder:
         ident, eq, expr = children
         key_start, key_end = self._span(ident)
         eq_end = self._pos(eq.end_byte)
-        start, _ = self._span(node)
         value = self._value(expr)
-        prop = Prop(key=self.text[key_start:key_end], key_span=(key_start, key_end), value=value, span=(start, value.span[1]))
+        # An attribute starts with its name; the names are few, written over and over: one
+        # string each (an interned key and the ints shared between spans: 5 bytes a byte of text)
+        key = intern(self.text[key_start:key_end])
+        prop = Prop(key=key, key_span=(key_start, key_end), value=value, span=(key_start, value.span[1]))
         return self.attribute_cls(prop, (key_end, eq_end))
 
     def _block(self, node):
@@ -274,7 +277,7 @@ class _Builder:
         line, col = self._line_col(start)
         ident_start, ident_end = self._span(ident)
         block = self.block_cls(
-            type=self.text[ident_start:ident_end],
+            type=intern(self.text[ident_start:ident_end]),
             labels=labels,
             span=(start, end),
             body_span=(lbrace, rbrace),
@@ -382,10 +385,10 @@ class _Builder:
         start, _ = self._span(elem)
         value = self._value(val_node)
         return Prop(
-            key=self.string_value(self.text[key_start:key_end]),
+            key=intern(self.string_value(self.text[key_start:key_end])),
             key_span=(key_start, key_end),
             value=value,
-            span=(start, value.span[1]),
+            span=(key_start if start == key_start else start, value.span[1]),
         )
 
 
