@@ -725,10 +725,32 @@ def test_the_diff_of_a_small_fix_in_a_big_file_is_quick():
     )
 
 
+def test_the_diff_of_changes_all_over_a_big_file_is_quick_and_applies(tmp_path):
+    """TF001 changes lines from the top of a file to its bottom: difflib compared every line of
+    what lay between with every other (a 5 MB file's diff took more than a minute). The lines
+    found once on each side anchor it now."""
+    import subprocess
+    import time
+
+    from iacfix.diff import unified_diff
+
+    before = "".join(f'resource "aws_eip" "e{i}" {{\n    domain = "vpc"\n}}\n\n' for i in range(30_000))
+    after = before.replace('    domain = "vpc"\n}\n\nresource "aws_eip" "e1', '  domain = "vpc"\n}\n\nresource "aws_eip" "e1')
+    start = time.perf_counter()
+    diff = unified_diff("main.tf", before, after)
+    assert time.perf_counter() - start < 5
+    (tmp_path / "main.tf").write_text(before)
+    subprocess.run(["patch", "-s", "-p1"], input=diff, text=True, cwd=tmp_path, check=True)
+    assert (tmp_path / "main.tf").read_text() == after
+    # the blocks before e1, e10-e19, e100-e199, ... changed: a hunk for each run of them
+    assert diff.count("\n@@ ") == 5
+
+
 def test_memory_per_byte_of_a_terraform_file(tmp_path):
     """bench/memory.py's measure, on half a megabyte: iacfix's own process peaks within a small
-    multiple of the file above what a tiny file takes (51 bytes per byte here, most of it fixed
-    costs a bigger file spreads: 41 at 5 MB; before: 140 at 1 MB, 149 at 5 MB). The Node
+    multiple of the file above what a tiny file takes (73 bytes per byte here since the validity
+    engine reads the provider schema of every resource type the file uses, a cost a bigger file
+    spreads: 46 at 1 MB, 50 at 5 MB; before issue 21's work: 140 at 1 MB, 149 at 5 MB). The Node
     worker's share is bounded by the pieces the formatter is given (the test above)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     try:

@@ -115,3 +115,49 @@ def test_byte_offsets_map_to_characters_after_non_ascii_text():
     assert text[slice(*a.prop.value.span)] == '"é—ü"'
     assert text[slice(*b.prop.span)] == 'b = "x"'
     assert (b.prop.value.line, b.prop.value.col) == (3, 7)
+
+
+def _file(blocks: int, accent: str = "") -> str:
+    return "".join(
+        f'resource "aws_eip" "e{i}" {{\n  domain = "vpc{accent}"\n  tags   = {{ Name = "e{i}" }}\n}}\n\n' for i in range(blocks)
+    )
+
+
+@pytest.mark.parametrize("accent", ["", "é😀"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        # (what is replaced, by what): an attribute added, one removed, a block added between
+        # two, one removed, a value changed in the first and the last block, at once
+        [('  domain = "vpc{a}"\n  tags   = { Name = "e3" }', '  domain = "vpc{a}"\n  x = 1\n  tags   = { Name = "e3" }')],
+        [('  tags   = { Name = "e7" }\n', "")],
+        [('}\n\nresource "aws_eip" "e5"', '}\n\nresource "aws_vpc" "v" {\n  cidr_block = "10.0.0.0/16"\n}\n\nresource "aws_eip" "e5"')],
+        [('resource "aws_eip" "e2" {\n  domain = "vpc{a}"\n  tags   = { Name = "e2" }\n}\n\n', "")],
+        [('Name = "e0"', 'Name = "é0"\n  '), ('Name = "e9"', 'Name = "ü9"')],
+        [('Name = "e4" }\n}\n', 'Name = "e4" }\n}\n/*\n')],  # an open comment: parsed whole, refused
+    ],
+)
+def test_a_parse_again_after_edits_is_the_parse_of_the_new_text(change, accent):
+    """hcl.reparse builds only the top-level blocks the edits touched and moves the others: the
+    same blocks as a parse of the whole new text, including lines and spans after non-ASCII
+    text, or None where it cannot tell."""
+    from iacfix.model import Edit
+
+    text, path = _file(10, accent), Path("main.tf")
+    edits = []
+    for old, new in change:
+        old, new = old.replace("{a}", accent), new.replace("{a}", accent)
+        start = text.index(old)
+        edits.append(Edit(path, start, start + len(old), new))
+    new_text = text
+    for edit in sorted(edits, key=lambda e: -e.start):
+        new_text = new_text[: edit.start] + edit.text + new_text[edit.end :]
+    reparsed = hcl.reparse(path, new_text, hcl.parse(path, text), edits)
+    if "/*" in new_text:
+        assert reparsed is None
+        with pytest.raises(SourceSyntaxError):
+            hcl.parse(path, new_text)
+        return
+    whole = hcl.parse(path, new_text)
+    assert reparsed is not None and reparsed.blocks == whole.blocks
+    assert [r.line for r in reparsed.resources()] == [r.line for r in whole.resources()]

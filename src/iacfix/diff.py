@@ -85,8 +85,15 @@ def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, i
     limit = min(len(old), len(new)) if len(old) + len(new) > TRIM_FROM_LINES else 0
     head = _common_run(lambda i, step: old[i : i + step] == new[i : i + step], limit)
     tail = _common_run(lambda i, step: old[len(old) - i - step : len(old) - i] == new[len(new) - i - step : len(new) - i], limit - head)
-    middle = difflib.SequenceMatcher(None, old[head : len(old) - tail], new[head : len(new) - tail], autojunk=True)
-    codes = [(tag, i1 + head, i2 + head, j1 + head, j2 + head) for tag, i1, i2, j1, j2 in middle.get_opcodes()]
+    codes = []
+    i1, j1 = head, head
+    anchors = _anchors(old, new, head, len(old) - tail, head, len(new) - tail) if limit else []
+    for i2, j2 in [*anchors, (len(old) - tail, len(new) - tail)]:
+        middle = difflib.SequenceMatcher(None, old[i1:i2], new[j1:j2], autojunk=True)
+        codes += [(tag, a1 + i1, a2 + i1, b1 + j1, b2 + j1) for tag, a1, a2, b1, b2 in middle.get_opcodes()]
+        if i2 < len(old) - tail:
+            codes.append(("equal", i2, i2 + 1, j2, j2 + 1))
+        i1, j1 = i2 + 1, j2 + 1
     if head:
         codes.insert(0, ("equal", 0, head, 0, head))
     if tail:
@@ -99,6 +106,37 @@ def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, i
         if code[1] != code[2] or code[3] != code[4]:
             merged.append(code)
     return merged
+
+
+def _anchors(old: list[str], new: list[str], i1: int, i2: int, j1: int, j2: int) -> list[tuple[int, int]]:
+    """Lines found once in old[i1:i2] and once in new[j1:j2], as (old index, new index): the
+    longest run of them in the same order on both sides (patience diff's anchors), between
+    which difflib searches. Without them difflib compared every line of a long file's middle
+    with every other: a 5 MB file's diff, its lines changed from top to bottom by TF001, took
+    more than a minute."""
+    import bisect
+    from collections import Counter
+
+    in_old, in_new = Counter(old[i1:i2]), Counter(new[j1:j2])
+    where = {line: i for i, line in enumerate(old[i1:i2], i1) if in_old[line] == 1 and in_new[line] == 1}
+    pairs = [(where[line], j) for j, line in enumerate(new[j1:j2], j1) if line in where]
+    # the longest increasing run of old indices (patience sorting), pairs in new order
+    tops: list[int] = []  # the smallest old index ending a run of each length
+    ends: list[int] = []  # the pair ending it
+    before: list[int] = []  # each pair's predecessor in its run
+    for k, (i, _) in enumerate(pairs):
+        n = bisect.bisect_left(tops, i)
+        before.append(ends[n - 1] if n else -1)
+        if n == len(tops):
+            tops.append(i)
+            ends.append(k)
+        else:
+            tops[n], ends[n] = i, k
+    run, k = [], ends[-1] if ends else -1
+    while k >= 0:
+        run.append(pairs[k])
+        k = before[k]
+    return run[::-1]
 
 
 def _common_run(equal, limit: int) -> int:

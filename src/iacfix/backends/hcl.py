@@ -60,9 +60,120 @@ def parse(path: Path, text: str) -> HclFile:
     if blocks is not None:
         return HclFile(path, text, None, blocks)
     blocks = hcl_fast.blocks(text, Block, Attribute, _string_value)
-    file = HclFile(path, text, None, blocks) if blocks is not None else parse_lark(path, text)
+    file = HclFile(path, text, None, blocks, fast=True) if blocks is not None else parse_lark(path, text)
     parse_cache.keep("hcl", text, file.blocks)
     return file
+
+
+def reparse(path: Path, text: str, previous: HclFile, edits: list[Edit]) -> HclFile | None:
+    """The parse of `text`, what `edits` made of previous.text, built from `previous` where the
+    edits left it alone: the top-level blocks before the first edit are kept, those after the
+    last one are moved (in place: `previous` is not to be used again), and only what is between
+    is parsed; parse() of the text gives the same blocks. None when that is not known to hold
+    (previous was not read by hcl_fast, the stretch does not parse by itself): parse() it.
+
+    A rule's fix changes a few lines of a file, and each fix parsed all of it again: nine parses
+    of a 1 MB file were half of a run."""
+    from iacfix import parse_cache
+    from iacfix.backends import hcl_fast
+
+    if not previous.fast or not edits:
+        return None
+    blocks = parse_cache.recall("hcl", text)
+    if blocks is not None:
+        return HclFile(path, text, None, blocks)
+    old, old_blocks = previous.text, previous.blocks
+    edits = sorted(edits, key=lambda e: (e.start, e.end))
+    kept, stretches = _unchanged(old, old_blocks, edits)
+    kept_blocks = [old_blocks[i] for i in kept]
+    # what is not kept goes before the new blocks are built (a fix touching every block of a big
+    # file would hold it twice otherwise)
+    previous.blocks, previous._resources, previous._settings, previous._derived = [], None, None, {}
+    del old_blocks
+    # where each stretch is in the new text, and how far each kept block moves
+    chars = lines = 0
+    moves, new_stretches, pending = [], [], iter(edits)
+    edit = next(pending, None)
+    for block_index, (start, end) in zip([*kept, None], stretches):
+        stretch_start = start + chars
+        while edit is not None and edit.start <= end:  # (an edit in a stretch is inside it)
+            chars += len(edit.text) - (edit.end - edit.start)
+            lines += edit.text.count("\n") - old.count("\n", edit.start, edit.end)
+            edit = next(pending, None)
+        new_stretches.append((stretch_start, end + chars))
+        if block_index is not None:
+            moves.append((chars, lines))
+    # a stretch no edit is in has no block (each block in one is kept or touched by an edit)
+    edited = [i for i, (start, end) in enumerate(stretches) if any(start <= e.start and e.end <= end for e in edits[_first_edit(edits, start) :][:1])]
+    parsed = hcl_fast.blocks_between(text, [new_stretches[i] for i in edited], Block, Attribute, _string_value)
+    if parsed is None:
+        return None
+    found_in = dict(zip(edited, parsed))
+    blocks: list[Block] = []
+    for i in range(len(stretches)):
+        blocks += found_in.get(i, ())
+        if i < len(kept):
+            block = kept_blocks[i]
+            if moves[i] != (0, 0):
+                _move([block], *moves[i])
+            blocks.append(block)
+    file = HclFile(path, text, None, blocks, fast=True)
+    parse_cache.keep("hcl", text, file.blocks)
+    return file
+
+
+def _first_edit(edits: list[Edit], offset: int) -> int:
+    """The index of the first of the (sorted) edits that starts at or after `offset`."""
+    import bisect
+
+    return bisect.bisect_left(edits, offset, key=lambda e: e.start)
+
+
+def _unchanged(text: str, blocks: list[Block], edits: list[Edit]) -> tuple[list[int], list[tuple[int, int]]]:
+    """The top-level blocks the (sorted) edits leave alone, by index: none is on a line an edit
+    touches. And the stretches of text around them: before the first, between each two, after
+    the last (start, end: empty between adjacent blocks, and where nothing changed)."""
+    import bisect
+
+    ends = [e.end for e in edits]
+    edit_lines = [text.rfind("\n", 0, e.start) + 1 for e in edits]  # where each edit's first line starts
+    kept = []
+    for index, block in enumerate(blocks):
+        line_start = text.rfind("\n", 0, block.span[0]) + 1
+        first_after = bisect.bisect_left(ends, line_start)  # the first edit not ending before its line
+        if first_after == len(edits) or edit_lines[first_after] >= block.span[1]:  # that one starts after its last line
+            kept.append(index)
+    stretches, start = [], 0
+    for index in kept:
+        stretches.append((start, blocks[index].span[0]))
+        start = blocks[index].span[1]
+    stretches.append((start, len(text)))
+    return kept, stretches
+
+
+def _move(blocks: list[Block], chars: int, lines: int) -> None:
+    """Shift the blocks (and all they hold) by `chars` characters and `lines` lines, in place:
+    the text of each is unchanged and starts a line, so its columns stay."""
+    pending: list = list(blocks)
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Block):
+            item.span = (item.span[0] + chars, item.span[1] + chars)
+            item.body_span = (item.body_span[0] + chars, item.body_span[1] + chars)
+            item.line += lines
+            pending += item.items
+        elif isinstance(item, Attribute):
+            item.eq_span = (item.eq_span[0] + chars, item.eq_span[1] + chars)
+            pending.append(item.prop)
+        elif isinstance(item, Prop):
+            item.key_span = (item.key_span[0] + chars, item.key_span[1] + chars)
+            item.span = (item.span[0] + chars, item.span[1] + chars)
+            pending.append(item.value)
+        else:  # a Value
+            item.span = (item.span[0] + chars, item.span[1] + chars)
+            item.line += lines
+            pending += item.props
+            pending += item.items
 
 
 def parse_lark(path: Path, text: str) -> HclFile:
@@ -100,8 +211,9 @@ class HclFile(ParsedFile):
     _resources: list[Resource] | None = None
     _settings: list[Setting] | None = None
 
-    def __init__(self, path: Path, text: str, tree: Tree | None, blocks: list[Block] | None = None):
+    def __init__(self, path: Path, text: str, tree: Tree | None, blocks: list[Block] | None = None, fast: bool = False):
         super().__init__(path, text)
+        self.fast = fast  # the blocks are hcl_fast's reading (reparse builds on those only)
         if blocks is None:
             blocks = [b for b in self._items(tree.children[0]) if isinstance(b, Block)]
         self.blocks: list[Block] = blocks

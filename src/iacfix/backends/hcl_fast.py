@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from sys import intern
 from typing import Any
 
 from iacfix.model import NO_ITEMS, Prop, Value
@@ -91,45 +92,75 @@ def blocks(text: str, block_cls: type, attribute_cls: type, string_value) -> lis
     # would recurse as deep, and the engine parses such a file again with more room.
 
 
-def _blocks_by_pieces(builder: _Builder, data: bytes) -> list | None:
-    """The blocks, parsed a piece of the text at a time (each piece's tree is dropped before the
-    next is made), or None when the text does not parse. A piece ends where a top-level block
-    likely starts (`_BLOCK_START`); if that is inside something (a heredoc, a comment) the piece
-    is unfinished, which tree-sitter reports, and it is parsed again joined to the pieces after
-    it, twice as many each time. Pieces that each parse cleanly are top-level items one after
-    the other: together they are what the whole text is."""
+def blocks_between(text: str, stretches: list[tuple[int, int]], block_cls: type, attribute_cls: type, string_value) -> list | None:
+    """For each (start, end) of `stretches` (in order, apart), the top-level Blocks of
+    text[start:end], a stretch that holds whole top-level items (what a fix changed between two
+    blocks it left alone), with their places in the whole text; None when one does not parse by
+    itself (or lark must read it)."""
+    try:
+        _get_parser()
+    except Exception:
+        return None
     import tree_sitter
 
+    data = text.encode("utf-8")
+    builder = _Builder(text, data, block_cls, attribute_cls, string_value)
     parser = tree_sitter.Parser(_get_parser().language)
-    bounds = _bounds(data)
+    found = []
+    try:
+        for start, end in stretches:
+            row = bisect.bisect_right(builder.line_starts, start) - 1
+            start_byte, end_byte = builder.byte_of(start), builder.byte_of(end)
+            col = start_byte - builder.byte_of(builder.line_starts[row])
+            blocks = _blocks_by_pieces(builder, data, start_byte, end_byte, (row, col), parser)
+            if blocks is None:
+                return None
+            found.append(blocks)
+    except _Unsupported:
+        return None
+    return found
+
+
+def _blocks_by_pieces(builder: _Builder, data: bytes, start: int = 0, end: int | None = None, point=(0, 0), parser=None) -> list | None:
+    """The blocks of data[start:end] (all of it by default), parsed a piece at a time (each
+    piece's tree is dropped before the next is made), or None when it does not parse. A piece
+    ends where a top-level block likely starts (`_BLOCK_START`); if that is inside something (a
+    heredoc, a comment) the piece is unfinished, which tree-sitter reports, and it is parsed
+    again joined to the pieces after it, twice as many each time. Pieces that each parse cleanly
+    are top-level items one after the other: together they are what the whole stretch is.
+    `point` is (row, column in bytes) of `start`."""
+    import tree_sitter
+
+    parser = parser or tree_sitter.Parser(_get_parser().language)
+    bounds = _bounds(data, start, len(data) if end is None else end)
     found: list = []
-    first, row = 0, 0
+    first, (row, col) = 0, point
     while first < len(bounds) - 1:
         last = first + 1
         while True:
             start, end = bounds[first], bounds[last]
             end_row = row + data.count(b"\n", start, end)
-            end_col = end - (data.rfind(b"\n", start, end) + 1) if end_row > row else end - start
-            parser.included_ranges = [tree_sitter.Range((row, 0), (end_row, end_col), start, end)]
+            end_col = end - (data.rfind(b"\n", start, end) + 1) if end_row > row else col + end - start
+            parser.included_ranges = [tree_sitter.Range((row, col), (end_row, end_col), start, end)]
             root = parser.parse(data).root_node
             if not root.has_error:
                 break
             if last == len(bounds) - 1:
-                return None  # up to the end of the text: it does not parse
+                return None  # up to the end of the stretch: it does not parse
             last = min(len(bounds) - 1, last + (last - first))
         found += builder.body(root)
-        first, row = last, end_row
+        first, row, col = last, end_row, end_col
     return found
 
 
-def _bounds(data: bytes) -> list[int]:
-    """Byte offsets that cut the text into pieces of at least PIECE_BYTES, each ending where a
-    top-level block likely starts (or at the end of the text): 0 first, len(data) last."""
-    bounds = [0]
-    while (match := _BLOCK_START.search(data, bounds[-1] + PIECE_BYTES)) is not None:
+def _bounds(data: bytes, start: int, end: int) -> list[int]:
+    """Byte offsets that cut data[start:end] into pieces of at least PIECE_BYTES, each ending
+    where a top-level block likely starts (or at the end): start first, end last."""
+    bounds = [start]
+    while (match := _BLOCK_START.search(data, bounds[-1] + PIECE_BYTES, end)) is not None:
         bounds.append(match.end())
-    if bounds[-1] != len(data):
-        bounds.append(len(data))
+    if bounds[-1] != end:
+        bounds.append(end)
     return bounds
 
 
@@ -158,15 +189,22 @@ class _Builder:
         # non-ASCII character shifts what follows by its extra bytes; a bisect over those
         # characters maps an offset (a per-byte table cost a Python loop over every character).
         if len(data) != len(text):
-            shift_at, shifts, total = [], [0], 0
+            shift_at, char_at, shifts, total = [], [], [0], 0
             for match in _NON_ASCII.finditer(text):
                 total += len(match.group().encode("utf-8")) - 1
                 shift_at.append(match.start() + total + 1)  # byte offset just after this character
+                char_at.append(match.start())
                 shifts.append(total)
-            self.shift_at, self.shifts = shift_at, shifts
+            self.shift_at, self.char_at, self.shifts = shift_at, char_at, shifts
         else:  # ASCII (most files): offsets are the bytes tree-sitter gives, no call to map them
             self._pos = _same  # type: ignore[method-assign]
             self._span = _byte_span  # type: ignore[method-assign]
+
+    def byte_of(self, offset: int) -> int:
+        """The byte offset of a character offset (the inverse of _pos)."""
+        if not hasattr(self, "char_at"):
+            return offset
+        return offset + self.shifts[bisect.bisect_left(self.char_at, offset)]
 
     def _pos(self, byte: int) -> int:  # non-ASCII text (an ASCII one has _same)
         return byte - self.shifts[bisect.bisect_right(self.shift_at, byte)]
@@ -206,9 +244,11 @@ class _Builder:
         ident, eq, expr = children
         key_start, key_end = self._span(ident)
         eq_end = self._pos(eq.end_byte)
-        start, _ = self._span(node)
         value = self._value(expr)
-        prop = Prop(key=self.text[key_start:key_end], key_span=(key_start, key_end), value=value, span=(start, value.span[1]))
+        # An attribute starts with its name; the names are few, written over and over: one
+        # string each (an interned key and the ints shared between spans: 5 bytes a byte of text)
+        key = intern(self.text[key_start:key_end])
+        prop = Prop(key=key, key_span=(key_start, key_end), value=value, span=(key_start, value.span[1]))
         return self.attribute_cls(prop, (key_end, eq_end))
 
     def _block(self, node):
@@ -237,7 +277,7 @@ class _Builder:
         line, col = self._line_col(start)
         ident_start, ident_end = self._span(ident)
         block = self.block_cls(
-            type=self.text[ident_start:ident_end],
+            type=intern(self.text[ident_start:ident_end]),
             labels=labels,
             span=(start, end),
             body_span=(lbrace, rbrace),
@@ -345,10 +385,10 @@ class _Builder:
         start, _ = self._span(elem)
         value = self._value(val_node)
         return Prop(
-            key=self.string_value(self.text[key_start:key_end]),
+            key=intern(self.string_value(self.text[key_start:key_end])),
             key_span=(key_start, key_end),
             value=value,
-            span=(start, value.span[1]),
+            span=(key_start if start == key_start else start, value.span[1]),
         )
 
 

@@ -14,7 +14,7 @@ from iacfix.engine.context import Context
 from iacfix.engine.projects import Project
 from iacfix.engine.selection import Options, ProjectSettings
 from iacfix.engine.suppression import Suppressions
-from iacfix.engine.workspace import NewSourceFile, Workspace, parse_source
+from iacfix.engine.workspace import NewSourceFile, Workspace
 from iacfix.model import Edit, Finding, InputError
 from iacfix.textedit import apply_edits, line_col, overlaps
 
@@ -139,11 +139,8 @@ def _apply(workspace: Workspace, findings: list[Finding], errors: list[InputErro
         reparsed: dict[Path, tuple[str, ParsedFile]] = {}
         for path, edits in by_file.items():
             text = apply_edits(workspace.text[path], edits)
-            # The old parse goes first, so that a big file is not held twice (it is parsed again
-            # from the old text if the new one does not parse).
-            workspace.forget_parse(path)
             try:
-                reparsed[path] = (text, parse_source(workspace.sources[path].language, path, text))
+                reparsed[path] = (text, workspace.reparse(path, text, edits))
             except SourceSyntaxError as exc:
                 broken[path] = exc
             except BackendError as exc:

@@ -74,6 +74,25 @@ class Workspace:
         """Drop the parse of the file's current text (`parsed` makes it again when asked)."""
         self._parsed.pop(path, None)
 
+    def reparse(self, path: Path, text: str, edits: list) -> ParsedFile:
+        """parse_source of the text `edits` make of the file's current one, built on the current
+        parse where the backend can (HCL: only the top-level blocks the edits touch are parsed
+        again). The current parse is dropped first either way, so that a big file is not held
+        twice (`parsed` makes it again from the current text if this raises)."""
+        cached = self._parsed.pop(path, None)
+        language = self.sources[path].language
+        if language == "hcl" and cached is not None and cached[0] is self.text[path]:
+            from iacfix.backends import hcl
+
+            try:
+                parsed = hcl.reparse(path, text, cached[1], edits)
+            except Exception:  # noqa: BLE001 - nested too deep, a parser's bug: parse_source says what it is
+                parsed = None
+            if parsed is not None:
+                return parsed
+        cached = None  # (what is left of it is freed before the parse)
+        return parse_source(language, path, text)
+
     def adopt(self, path: Path, text: str, parsed: ParsedFile) -> None:
         self.text[path] = text
         self._parsed[path] = (text, parsed)
