@@ -172,6 +172,8 @@ def main(argv: list[str] | None = None) -> None:
     derived = sub.add_parser("cdktf", help="derive from a prebuilt CDKTF provider package (npm pack; see cdktf_derive.py)")
     derived.add_argument("package", help="e.g. @cdktf/provider-aws")
     derived.add_argument("version", help="the package version, e.g. 21.22.1")
+    derived.add_argument("--legacy-only", action="store_true",
+                         help="read only what packages generated before cdktf 0.20 have (to measure that reading)")
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
 
@@ -183,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         import cdktf_derive
         import cdktf_package
 
-        header, lines = cdktf_derive.derive(cdktf_package.fetch(args.package, args.version))
+        header, lines = cdktf_derive.derive(cdktf_package.fetch(args.package, args.version), args.legacy_only)
         write(header, lines, args.out_dir / file_name(header["source"], header["version"]))
         return
     else:
