@@ -9,16 +9,21 @@ and keeps most of it, spread over three places:
 - the compiled JavaScript: `synthesizeHclAttributes()` and each `<struct>ToHclTerraform()` name
   every settable attribute and block by its Terraform name with its shape (`type`: simple / list
   / set / map / struct, `storageClassType`: `string`, `stringList`, a struct...), and
-  `cdktf.listMapperHcl(f, true)` marks a list or set that is a block;
+  `cdktf.listMapperHcl(f, true)` marks a list or set that is a block. Packages generated before
+  cdktf 0.20 (@cdktf/provider-aws 18 and older: every aws 4.x build) have only
+  `synthesizeAttributes()` and `<struct>ToTerraform()`, whose mappers say less
+  (`cdktf.listMapper(cdktf.stringToTerraform, false)`: a list, or a set): a set is then known by
+  its getter (`cdktf.Fn.tolist(...)`) or its list class (`new XList(this, "x", true)`), a block
+  of at most one item from a single one by its `ToTerraform` taking the struct's OutputReference;
 - the TypeScript in the source maps: one comment per attribute of each resource and each nested
   block, `// <name> - computed: <bool>, optional: <bool>, required: <bool>`.
 
 What a derived schema cannot know (docs/provider-schema.md measures it against an exact one):
 deprecation, sensitivity, min_items beyond "at least one", max_items other than 1, nested
 attributes versus object-typed attributes (both become objects), attributes the generator
-replaced by `any` (aws: quicksight `definition`, wafv2 `statement`: those become `dynamic`
-attributes flagged `x`, opaque: an attribute or a block, of any content), and
-structures it cut at a recursion (the deeper levels are left out).
+replaced by `any` (aws: quicksight `definition`, wafv2 `statement`) and blocks where it cut a
+recursion (aws 4 wafv2 statements three levels deep): those become `dynamic` attributes flagged
+`x`, opaque: an attribute or a block, of any content.
 """
 
 from __future__ import annotations
@@ -39,7 +44,16 @@ _HCL_ENTRY = re.compile(
     r"^ +([a-z0-9_]+): \{\n\s+value: (.*),\n\s+isBlock: (?:true|false),\n\s+type: \"(\w+)\",\n\s+storageClassType: \"(\w+)\",",
     re.M,
 )
-_CHUNK = re.compile(r"^(?:function (\w+)ToHclTerraform\(|class (\w+) extends )", re.M)
+_CHUNK = re.compile(r"^(?:function (\w+)To(Hcl)?Terraform\(|class (\w+) extends )", re.M)
+# before cdktf 0.20: `name: <mapper>(this._x)` in synthesizeAttributes(), `name: struct.x === undefined
+# ? null : <mapper>(struct.x)` in a struct's ToTerraform
+_LEGACY_ENTRY = re.compile(r"^ +([a-z0-9_]+): (?:[\w.]+ === undefined \? null : )?(.*),$", re.M)
+_LEGACY_PRIMITIVE = re.compile(r"cdkt[fn]\.(string|number|boolean|any)ToTerraform$")
+# `export function fooToTerraform(struct?: FooOutputReference | Foo)`: a list block of at most one item
+# (a single-nested block's takes `Foo | cdktf.IResolvable`)
+_TS_TO_TERRAFORM = re.compile(r"^export function (\w+)ToTerraform\(struct\?: ([^)]*)\)", re.M)
+# `cdktf.listMapperHcl(f, true)`: a list or set that is a block; `false`: an attribute (before 0.20: listMapper)
+_LIST_MAPPER = re.compile(r"cdkt[fn]\.listMapper(?:Hcl)?\((?:[^()]|\([^()]*\))*, (true|false)\)")
 _FLAGS = re.compile(r"// ([a-z0-9_]+) - computed: (true|false), optional: (true|false), required: (true|false)")
 _TS_CLASS = re.compile(r"^export class (\w+) extends ", re.M)
 _GETTER = re.compile(r"get (\w+)\(\) \{\n\s+return ([\w.(]*?)this\.get(\w*)Attribute\('([a-z0-9_]+)'\)")
@@ -64,6 +78,7 @@ class HclEntry:
     value: str  # the expression, naming the camelCase property
     shape: str  # simple / list / set / map / struct
     storage: str  # string, stringList, <Struct>List, <Struct>, <Struct>Map, ...
+    legacy: bool = False  # read from a pre-0.20 mapper: a `list` shape may be a set
 
     @property
     def camel(self) -> str | None:
@@ -89,19 +104,29 @@ class ModuleCode:
     sets: dict[str, set[str]] = field(default_factory=dict)  # JS class → the Terraform names of lists that wrap a set
 
     @classmethod
-    def read(cls, js: str, ts: str | None) -> ModuleCode:
+    def read(cls, js: str, ts: str | None, legacy_only: bool = False) -> ModuleCode:
+        """`legacy_only`: read a newer package as a pre-0.20 one (bench/schema_fidelity.py measures
+        that reading against an exact schema of the same version)."""
         code = cls()
+        legacy: dict[str, dict[str, HclEntry]] = {}
+        single_items = {_capitalized(name) for name, parameter in _TS_TO_TERRAFORM.findall(ts or "") if "OutputReference" in parameter}
         starts = list(_CHUNK.finditer(js))
         for i, match in enumerate(starts):
             body = js[match.start(): starts[i + 1].start() if i + 1 < len(starts) else len(js)]
             if match.group(1):
-                owner = match.group(1)[0].upper() + match.group(1)[1:]
-                code.hcl[owner] = _hcl_entries(body)
+                owner = _capitalized(match.group(1))
+                if match.group(2):
+                    code.hcl[owner] = _hcl_entries(body)
+                else:
+                    legacy[owner] = _legacy_entries(body, single_items)
             else:
-                owner = match.group(2)
+                owner = match.group(3)
                 hcl_at = body.find("synthesizeHclAttributes()")
+                legacy_at = body.find("synthesizeAttributes()")
                 if hcl_at >= 0:
                     code.hcl[owner] = _hcl_entries(body[hcl_at:])
+                if legacy_at >= 0:
+                    legacy[owner] = _legacy_entries(body[legacy_at:], single_items)
                 getters = _GETTER.findall(body)
                 names = {tf: getter for getter, _, _, tf in getters}
                 stored = _STORED.findall(body)
@@ -116,6 +141,10 @@ class ModuleCode:
                 found = {name: (c == "true", o == "true", r == "true") for name, c, o, r in _FLAGS.findall(body)}
                 if found:
                     code.flags[match.group(1)] = found
+        if legacy_only:
+            code.hcl = {}
+        for owner, entries in legacy.items():
+            code.hcl.setdefault(owner, entries)
         return code
 
 
@@ -124,9 +153,63 @@ def _hcl_entries(body: str) -> dict[str, HclEntry]:
     return {name: HclEntry(value, shape, storage) for name, value, shape, storage in _HCL_ENTRY.findall(body[: end if end >= 0 else None])}
 
 
+def _legacy_entries(body: str, single_items: set[str]) -> dict[str, HclEntry]:
+    """The entries of a pre-0.20 `synthesizeAttributes()` or `<struct>ToTerraform()`, in the shapes
+    synthesizeHclAttributes() would give them (a set is still a `list`: `block` tells)."""
+    end = body.find("};")
+    out = {}
+    for name, written in _LEGACY_ENTRY.findall(body[: end if end >= 0 else None]):
+        expression = re.sub(r"\(0, ([\w.]+)\)", r"\1", written)  # TypeScript's `(0, module_1.f)(x)` is `module_1.f(x)`
+        callee, arguments = _call(expression)
+        if callee in ("cdktf.listMapper", "cdktn.listMapper"):
+            shape, storage = "list", _legacy_storage(arguments.rsplit(",", 1)[0]) + "List"
+        elif callee in ("cdktf.hashMapper", "cdktn.hashMapper"):
+            shape, storage = "map", _legacy_storage(arguments) + "Map"
+        else:
+            storage = _legacy_storage(callee)
+            single = storage[:1].isupper() and storage in single_items
+            shape, storage = ("list", storage + "List") if single else ("struct" if storage[:1].isupper() else "simple", storage)
+        out[name] = HclEntry(expression, shape, storage, legacy=True)
+    return out
+
+
+def _call(expression: str) -> tuple[str, str]:
+    """`f(a, g(b))(c)` → (`f`, `a, g(b)`): the callee and the first argument list."""
+    start = expression.find("(")
+    if start < 0:
+        return expression, ""
+    depth = 0
+    for i in range(start, len(expression)):
+        depth += {"(": 1, ")": -1}.get(expression[i], 0)
+        if depth == 0:
+            return expression[:start], expression[start + 1: i]
+    return expression, ""
+
+
+def _legacy_storage(mapper: str) -> str:
+    """A pre-0.20 mapper as a storageClassType: `cdktf.stringToTerraform` → string,
+    `cdktf.hashMapper(cdktf.numberToTerraform)` → numberMap, `index_structs_1.fooToTerraform` → Foo."""
+    mapper = mapper.strip()
+    primitive = _LEGACY_PRIMITIVE.match(mapper)
+    if primitive:
+        return primitive.group(1)
+    callee, arguments = _call(mapper)
+    if callee.endswith(".hashMapper"):
+        return _legacy_storage(arguments) + "Map"
+    if callee.endswith(".listMapper"):
+        return _legacy_storage(arguments.rsplit(",", 1)[0]) + "List"
+    struct = re.fullmatch(r"(?:\w+\.)?(\w+)ToTerraform", mapper)
+    return _capitalized(struct.group(1)) if struct else "any"
+
+
+def _capitalized(name: str) -> str:
+    return name[0].upper() + name[1:]
+
+
 class Deriver:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, legacy_only: bool = False):
         self.folder = folder
+        self.legacy_only = legacy_only
         self.asm = cdktf_package.assembly(folder)
         self.types = self.asm["types"]
         self.by_name: dict[str, dict] = {}
@@ -137,7 +220,7 @@ class Deriver:
 
     def module(self, name: str) -> ModuleCode:
         if name not in self._modules:
-            self._modules[name] = ModuleCode.read(*cdktf_package.module_sources(self.folder, name))
+            self._modules[name] = ModuleCode.read(*cdktf_package.module_sources(self.folder, name), self.legacy_only)
         return self._modules[name]
 
     # -- the schema ----------------------------------------------------------------------------------
@@ -168,15 +251,17 @@ class Deriver:
         attributes, blocks = {}, {}
         entries = code.hcl.get(owner, {})
         for tf_name, entry in entries.items():
+            if entry.legacy and entry.shape == "list" and _is_set(code, output_class, tf_name):
+                entry = HclEntry(entry.value, "set", entry.storage, legacy=True)
             prop = props.get(entry.camel or "", {})
             computed, optional, required = flags.get(tf_name) or (False, bool(prop.get("optional", True)), not prop.get("optional", True))
             summary = prop.get("docs", {}).get("summary", "")
             # a list or set of objects is an attribute when mapped by `listMapperHcl(f, false)`; a block
             # of at most one item is not mapped as a list at all
-            mapped = re.match(r"cdkt[fn]\.listMapperHcl\(\w+, (true|false)\)", entry.value)
+            mapped = _LIST_MAPPER.search(entry.value)
             if entry.struct is None:
                 is_block = False
-            elif entry.shape in ("list", "set"):
+            elif entry.shape in ("list", "set") and not (entry.legacy and not mapped):
                 is_block = not mapped or mapped.group(1) == "true"
             else:
                 is_block = summary == f"{tf_name} block."
@@ -185,11 +270,12 @@ class Deriver:
                 nesting = {"struct": "single"}.get(entry.shape, entry.shape)
                 inner = self.block(code, entry.struct, self._fqn(entry.struct), entry.struct + "OutputReference", (*path, entry.struct))
                 blocks[tf_name] = [nesting, 1 if required else 0, 1 if single and nesting in ("list", "set") else None, inner]
-            elif entry.storage == "any":  # the generator replaced its whole structure by `any`
+            elif entry.storage == "any" or is_block:
+                # the generator replaced its whole structure by `any`, or cut a recursion here (the
+                # block's struct is an ancestor's: aws 4 wafv2 `statement`s three levels deep)
                 attributes[tf_name] = ["dynamic", _flag_text(required, optional, computed) + "x"]
             else:
-                cty = self.entry_type(code, entry, path) if not is_block else "dynamic"
-                attributes[tf_name] = [cty, _flag_text(required, optional, computed)]
+                attributes[tf_name] = [self.entry_type(code, entry, path), _flag_text(required, optional, computed)]
         # computed-only attributes: commented (or with a getter) but not settable
         getters = code.getters.get(output_class, {})
         names = flags if flags else {tf: None for tf in getters}
@@ -275,6 +361,12 @@ class Deriver:
         return next((p for p in (t or {}).get("properties", []) if p["name"] == getter), None)
 
 
+def _is_set(code: ModuleCode, output_class: str, tf_name: str) -> bool:
+    """A legacy list entry is a set: its list class wraps a set, or its getter converts one."""
+    getter_type = code.getter_types.get(output_class, {}).get(tf_name)
+    return tf_name in code.sets.get(output_class, ()) or (isinstance(getter_type, list) and getter_type[0] == "set")
+
+
 def _module_of(t: dict) -> str:
     parts = t["locationInModule"]["filename"].split("/")
     return parts[1] if len(parts) > 2 else ""
@@ -311,9 +403,9 @@ def _block_as_type(block: list):
     return obj if nesting == "single" else [nesting, obj]
 
 
-def derive(folder: Path) -> tuple[dict, list[tuple[str, str, dict]]]:
+def derive(folder: Path, legacy_only: bool = False) -> tuple[dict, list[tuple[str, str, dict]]]:
     """(header, lines) in gen_terraform_schema's format, from an unpacked package folder."""
-    deriver = Deriver(folder)
+    deriver = Deriver(folder, legacy_only)
     lines = deriver.lines()
     meta = cdktf_package.package_json(folder)
     provider = meta.get("cdktf", {}).get("provider", {})

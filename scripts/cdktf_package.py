@@ -3,7 +3,8 @@
 A package is fetched with `npm pack` (the registry's tarball: nothing is installed or run) and the
 files the generators read are extracted into a cache folder: its jsii assembly (`.jsii`, every
 class, struct and property as the bindings expose them), package.json and each module's compiled
-`lib/<module>/index.js` (whose inline source map carries the generated TypeScript).
+`lib/<module>/index.js` (whose inline source map carries the generated TypeScript), with the
+structs of a large module that the generator split off into `lib/<module>/index-structs/*.js`.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ import tarfile
 from pathlib import Path
 
 CACHE = Path(__file__).resolve().parent.parent / "bench" / ".cache" / "npm"
-_WANTED = re.compile(r"^package/(\.jsii|package\.json|lib/[^/]+/index\.js|\.jsii\.gz)$")
+_WANTED = re.compile(r"^package/(\.jsii|package\.json|lib/[^/]+/index\.js|lib/[^/]+/index-structs/\w+\.js|\.jsii\.gz)$")
+# written when a folder is complete; a folder extracted by an earlier layout (without the
+# index-structs files) lacks it and is extracted again
+_COMPLETE = ".extracted-2"
 
 
 def fetch(package: str, version: str, cache: Path = CACHE) -> Path:
     """The folder of `package@version`'s files, packed from the registry on first use."""
     folder = cache / f"{package.replace('/', '+')}@{version}"
-    if (folder / "package.json").is_file():
+    if (folder / _COMPLETE).is_file():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     out = subprocess.run(["npm", "pack", f"{package}@{version}", "--silent", "--pack-destination", str(folder)],
@@ -36,6 +40,7 @@ def fetch(package: str, version: str, cache: Path = CACHE) -> Path:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(tar.extractfile(member).read())
     tarball.unlink()
+    (folder / _COMPLETE).write_text("")
     return folder
 
 
@@ -52,11 +57,17 @@ def package_json(folder: Path) -> dict:
 
 
 def module_sources(folder: Path, module: str) -> tuple[str, str | None]:
-    """(the compiled JavaScript without its source map, the TypeScript it was compiled from when
-    the source map carries it)."""
-    path = folder / "lib" / module / "index.js"
-    if not path.is_file():
+    """(the compiled JavaScript without its source maps, the TypeScript it was compiled from when
+    the source maps carry it) of a module: its index.js and any index-structs files."""
+    index = folder / "lib" / module / "index.js"
+    if not index.is_file():
         return "", None
+    parts = [_source(path) for path in [index, *sorted((index.parent / "index-structs").glob("*.js"))]]
+    ts = [t for _, t in parts if t]
+    return "\n".join(js for js, _ in parts), "\n".join(ts) if ts else None
+
+
+def _source(path: Path) -> tuple[str, str | None]:
     text = path.read_text(encoding="utf-8")
     cut = text.rfind("//# sourceMappingURL=")
     js, source_map = (text[:cut], text[cut:]) if cut >= 0 else (text, "")

@@ -12,6 +12,8 @@ required / optional / computed; deprecated, sensitive, write-only) and nested bl
     python scripts/gen_terraform_schema.py json schema.json --version 5.100.0
     # derived (not exact) from a prebuilt CDKTF provider package, where no provider binary is at hand
     python scripts/gen_terraform_schema.py cdktf @cdktf/provider-aws 21.22.1
+    # exact: Terraform's own provider (terraform_data, terraform_remote_state), from the terraform on PATH
+    python scripts/gen_terraform_schema.py builtin
 
 The output is JSON Lines, gzipped: a header object, then one `[kind, name, block]` line per
 schema (kind: provider / resource / data / ephemeral), sorted. One line per schema lets the
@@ -36,6 +38,7 @@ from pathlib import Path
 FORMAT = 1
 OUT_DIR = Path(__file__).resolve().parent.parent / "src" / "iacfix" / "data" / "terraform"
 REGISTRY = "registry.terraform.io"
+BUILTIN = "terraform.io/builtin/terraform"  # Terraform's own provider: it comes with the CLI, versioned with it
 
 # attribute flags, in this order: r required, o optional, c computed, d deprecated, s sensitive, w write-only
 # (a derived schema adds x, opaque: its structure is not known, see cdktf_derive.py)
@@ -72,7 +75,7 @@ def compact_block(block: dict) -> dict:
 
 def from_provider_json(source: str, version: str, schema: dict, origin: dict) -> tuple[dict, list[tuple[str, str, dict]]]:
     """(header, lines) from one provider of `terraform providers schema -json`."""
-    lines = [("provider", "", compact_block(schema["provider"]["block"]))]
+    lines = [("provider", "", compact_block(schema["provider"].get("block", {})))]  # the builtin's has no block
     counts = {}
     for key, kind in _KINDS:
         found = schema.get(key) or {}
@@ -101,6 +104,7 @@ def terraform_schema(source: str, version: str, plugin_mirror: Path | None) -> t
             "terraform {\n  required_providers {\n"
             f'    {name} = {{\n      source  = "{namespace}/{name}"\n      version = "{version}"\n    }}\n'
             "  }\n}\n"
+            if source != BUILTIN else 'resource "terraform_data" "any" {}\n'  # what makes terraform print the builtin's schema
         )
         rc = work / "terraformrc"
         rc.write_text(
@@ -169,9 +173,12 @@ def main(argv: list[str] | None = None) -> None:
     saved.add_argument("path", type=Path)
     saved.add_argument("--source", help="which provider of the file (default: its only one)")
     saved.add_argument("--version", required=True, help="the provider version the output was made with")
+    sub.add_parser("builtin", help=f"Terraform's own provider ({BUILTIN}), from the terraform on PATH")
     derived = sub.add_parser("cdktf", help="derive from a prebuilt CDKTF provider package (npm pack; see cdktf_derive.py)")
     derived.add_argument("package", help="e.g. @cdktf/provider-aws")
     derived.add_argument("version", help="the package version, e.g. 21.22.1")
+    derived.add_argument("--legacy-only", action="store_true",
+                         help="read only what packages generated before cdktf 0.20 have (to measure that reading)")
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
     args = parser.parse_args(argv)
 
@@ -179,11 +186,15 @@ def main(argv: list[str] | None = None) -> None:
         schemas, tf_version = terraform_schema(args.source, args.version, args.plugin_mirror)
         source, version = args.source, args.version
         origin = {"kind": "terraform", "tool": f"terraform {tf_version} providers schema -json"}
+    elif args.mode == "builtin":
+        schemas, tf_version = terraform_schema(BUILTIN, "", None)
+        source, version = BUILTIN, tf_version
+        origin = {"kind": "terraform", "tool": f"terraform {tf_version} providers schema -json"}
     elif args.mode == "cdktf":
         import cdktf_derive
         import cdktf_package
 
-        header, lines = cdktf_derive.derive(cdktf_package.fetch(args.package, args.version))
+        header, lines = cdktf_derive.derive(cdktf_package.fetch(args.package, args.version), args.legacy_only)
         write(header, lines, args.out_dir / file_name(header["source"], header["version"]))
         return
     else:

@@ -324,3 +324,72 @@ class DemoThing extends cdktf.TerraformResource {
     assert code.getters["DemoThing"] == {"arn": "arn"} and code.getter_types["DemoThing"]["arn"] == "string"
     assert code.flags["DemoThing"]["arn"] == (True, False, False)
     assert derive._storage_type("stringMapList") == ["list", ["map", "string"]]
+
+
+def test_derivation_reads_packages_generated_before_cdktf_0_20():
+    """@cdktf/provider-aws 15 (hashicorp/aws 4.67.0) has no synthesizeHclAttributes(): its mappers
+    give the shapes, a getter or list class tells a set, a ToTerraform taking the OutputReference a
+    block of at most one item."""
+    derive = _script("cdktf_derive")
+    js = '''\
+function demoThingRuleToTerraform(struct) {
+    return {
+        ports: struct.ports === undefined ? null : cdktf.listMapper(cdktf.numberToTerraform, false)(struct.ports),
+    };
+}
+class DemoThingRuleList extends cdktf.ComplexList {
+}
+function demoThingLoggingToTerraform(struct) {
+    return {
+        bucket: cdktf.stringToTerraform(struct.bucket),
+    };
+}
+function demoThingTimeoutsToTerraform(struct) {
+    return {
+        create: cdktf.stringToTerraform(struct.create),
+    };
+}
+class DemoThing extends cdktf.TerraformResource {
+    constructor(scope, id, config) {
+        this._rule = new DemoThingRuleList(this, "rule", true);
+    }
+    get securityGroups() {
+        return cdktf.Fn.tolist(this.getListAttribute('security_groups'));
+    }
+    synthesizeAttributes() {
+        return {
+            name: cdktf.stringToTerraform(this._name),
+            security_groups: cdktf.listMapper(cdktf.stringToTerraform, false)(this._securityGroups),
+            tags: cdktf.hashMapper(cdktf.stringToTerraform)(this._tags),
+            rule: cdktf.listMapper(demoThingRuleToTerraform, true)(this._rule.internalValue),
+            logging: (0, index_structs_1.demoThingLoggingToTerraform)(this._logging.internalValue),
+            timeouts: demoThingTimeoutsToTerraform(this._timeouts.internalValue),
+        };
+    }
+}
+'''
+    ts = '''\
+export function demoThingLoggingToTerraform(struct?: DemoThingLoggingOutputReference | DemoThingLogging): any {
+export function demoThingTimeoutsToTerraform(struct?: DemoThingTimeouts | cdktf.IResolvable): any {
+export class DemoThing extends cdktf.TerraformResource {
+  // name - computed: false, optional: false, required: true
+  // security_groups - computed: false, optional: true, required: false
+}
+'''
+    code = derive.ModuleCode.read(js, ts)
+    shapes = {name: (e.shape, e.storage) for name, e in code.hcl["DemoThing"].items()}
+    assert shapes == {"name": ("simple", "string"), "security_groups": ("list", "stringList"), "tags": ("map", "stringMap"),
+                      "rule": ("list", "DemoThingRuleList"), "logging": ("list", "DemoThingLoggingList"),
+                      "timeouts": ("struct", "DemoThingTimeouts")}
+    assert code.hcl["DemoThingRule"]["ports"].storage == "numberList"
+    # the schema: a set known by the getter (security_groups) and by the list class (rule)
+    deriver = derive.Deriver.__new__(derive.Deriver)
+    config = {"fqn": "demo.DemoThingConfig", "name": "DemoThingConfig", "properties": [
+        {"name": "name"}, {"name": "securityGroups", "optional": True}, {"name": "tags", "optional": True},
+        *({"name": n, "optional": True, "docs": {"summary": f"{n} block."}} for n in ("rule", "logging", "timeouts"))]}
+    deriver.types, deriver.by_name = {"demo.DemoThingConfig": config}, {"DemoThingConfig": config}
+    block = deriver.block(code, "DemoThing", "demo.DemoThingConfig", "DemoThing", ())
+    assert block["a"]["name"] == ["string", "r"] and block["a"]["security_groups"] == [["set", "string"], "o"]
+    assert block["a"]["tags"] == [["map", "string"], "o"]
+    assert block["b"]["rule"][:3] == ["set", 0, None] and block["b"]["rule"][3]["a"]["ports"][0] == ["list", "number"]
+    assert block["b"]["logging"][:3] == ["list", 0, 1] and block["b"]["timeouts"][:3] == ["single", 0, None]

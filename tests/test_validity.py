@@ -105,7 +105,8 @@ def test_an_unpinned_project_is_judged_by_the_newest_release_and_fixes_hold_in_t
     ctx = _context(tmp_path, "main.tf", 'resource "aws_eip" "a" {}\n')
     judge = terraform_schema.judge(ctx, "aws")
     assert [s.major for s in judge.schemas] == [6, 5]
-    assert terraform_schema.judge(ctx, "terraform") is None  # terraform_data is Terraform's own
+    builtin = terraform_schema.judge(ctx, "terraform")  # terraform_data is Terraform's own
+    assert builtin.source == "terraform.io/builtin/terraform" and builtin.primary.exact
     assert terraform_schema.judge(ctx, "acme") is None  # a provider iacfix ships no schema of
 
 
@@ -122,6 +123,34 @@ def test_a_major_with_no_schema_is_said_and_not_judged(tmp_path):
     judge = terraform_schema.judge(ctx, "aws")
     assert judge.primary is None and "no shipped schema matches" in judge.reason
     assert validity.problems(ctx, "type") == []
+
+
+def _pin(constraint: str) -> str:
+    return f'terraform {{\n  required_providers {{\n    aws = {{\n      source  = "hashicorp/aws"\n      version = "{constraint}"\n    }}\n  }}\n}}\n'
+
+
+_TS_APP = 'import { Eip } from "@cdktf/provider-aws/lib/eip";\nnew Eip(this, "ip", {});\n'
+_PY_APP = 'from cdktf_cdktf_provider_aws.eip import Eip\nEip(self, "ip")\n'
+_CDKTF_JSON = '{"language": "typescript", "app": "npx ts-node main.ts"}'
+
+
+@pytest.mark.parametrize(
+    "flavour_file,text,files",
+    [
+        ("main.tf", _pin("~> 4.0"), {}),
+        ("main.tf", _pin(">= 4.20, < 5"), {}),
+        ("main.tf", _pin("4.12.1"), {}),  # a release iacfix does not list: its major's schema
+        ("main.tf", _pin(">= 5.0"), {".terraform.lock.hcl": 'provider "registry.terraform.io/hashicorp/aws" {\n  version = "4.50.0"\n}\n'}),
+        ("main.ts", _TS_APP, {"package.json": '{"dependencies": {"@cdktf/provider-aws": "^15.0.0"}}', "cdktf.json": _CDKTF_JSON}),
+        ("main.ts", _TS_APP, {"package.json": '{"dependencies": {"@cdktf/provider-aws": "12.0.3"}}', "cdktf.json": _CDKTF_JSON}),
+        ("main.py", _PY_APP, {"requirements.txt": "cdktf-cdktf-provider-aws~=13.0\n", "cdktf.json": _CDKTF_JSON.replace("typescript", "python")}),
+    ],
+    ids=["~> 4.0", ">= 4.20, < 5", "4.12.1", "lock file 4.50.0", "@cdktf/provider-aws ^15", "@cdktf/provider-aws 12.0.3", "cdktf-cdktf-provider-aws ~=13.0"],
+)
+def test_an_aws_4_pin_is_judged_by_the_aws_4_schema(tmp_path, flavour_file, text, files):
+    judge = terraform_schema.judge(_context(tmp_path, flavour_file, text, files), "aws")
+    assert [s.version for s in judge.schemas] == ["4.67.0"]
+    assert "checked against hashicorp/aws 4.67.0 (derived from @cdktf/provider-aws 15.0.0)" in judge.reason
 
 
 def test_a_markdown_answer_pins_through_its_blocks(tmp_path):
@@ -147,6 +176,35 @@ def test_an_argument_removed_in_the_newest_major_is_reported_not_removed(tmp_pat
     assert not finding.fixable and 'stage_name  = "prod"' in text
 
 
+def test_an_argument_removed_in_5_is_valid_under_a_4_pin_and_renamed_under_5(tmp_path):
+    db = 'resource "aws_db_instance" "db" {\n  instance_class = "db.t3.micro"\n  name           = "app"\n}\n'
+    result, text = _run(tmp_path, _pin("~> 4.0") + db)
+    assert [f.code for f in result.findings] == [] and text == _pin("~> 4.0") + db
+    result, text = _run(tmp_path, _pin("~> 5.0") + db)
+    assert [(f.code, f.message) for f in result.findings] == [("PRV103", "`name` is not an argument of aws_db_instance: it is `db_name`")]
+    assert 'db_name        = "app"' in text
+
+
+def test_under_a_4_pin_the_eip_domain_is_set_by_the_provider(tmp_path):
+    """aws 4 had `vpc`; `domain` became an argument in 5."""
+    result, text = _run(tmp_path, _pin("~> 4.0") + 'resource "aws_eip" "ip" {\n  vpc = true\n}\n')
+    assert result.findings == []
+    result, text = _run(tmp_path, _pin("~> 4.0") + 'resource "aws_eip" "ip" {\n  domain = "vpc"\n}\n')
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("PRV109", "`domain` of aws_eip is set by the provider, not by the configuration: remove it")]
+
+
+@pytest.mark.parametrize("pin_file,pin", [(".terraform.lock.hcl", 'provider "registry.terraform.io/hashicorp/aws" {\n  version = "4.67.0"\n}\n'),
+                                          ("package.json", '{"dependencies": {"@cdktf/provider-aws": "^15.0.0"}}')])
+def test_tf203_leaves_vpc_alone_where_the_pin_gets_aws_4(tmp_path, pin_file, pin):
+    eip = 'resource "aws_eip" "ip" {\n  vpc = true\n}\n'
+    (tmp_path / "main.tf").write_text(eip)
+    tf203 = [r for r in all_rules() if r.code == "TF203"]
+    assert [f.code for f in engine.run([tmp_path], engine.Options(), cwd=tmp_path, rules=tf203).findings] == ["TF203"]
+    (tmp_path / pin_file).write_text(pin)
+    assert engine.run([tmp_path], engine.Options(), cwd=tmp_path, rules=tf203).findings == []
+
+
 def test_an_argument_of_a_list_of_objects_written_as_blocks_is_no_problem(tmp_path):
     result, _ = _run(tmp_path, 'resource "aws_route_table" "r" {\n  vpc_id = "vpc-1"\n  route {\n    cidr_block = "0.0.0.0/0"\n    gateway_id = "igw-1"\n  }\n}\n')
     assert result.findings == []
@@ -164,9 +222,18 @@ def test_an_argument_that_asks_for_nothing_is_removed_even_near_a_real_one(tmp_p
     assert [f.fixable for f in result.findings] == [True] and "enable_logging" not in fixed
 
 
-def test_unknown_arguments_of_another_provider_and_builtins_are_left_alone(tmp_path):
+def test_unknown_arguments_of_another_provider_are_left_alone(tmp_path):
     result, _ = _run(tmp_path, 'resource "terraform_data" "x" {\n  input = 1\n}\n\nresource "google_storage_bucket" "b" {\n  whatever = 1\n}\n')
     assert result.findings == []
+
+
+def test_terraforms_own_resources_are_judged_by_its_builtin_provider(tmp_path):
+    text = ('resource "terraform_data" "x" {\n  input    = 1\n  triggers = [1]\n}\n\n'
+            'data "terraform_remote_state" "net" {\n  config = {}\n}\n')
+    result, _ = _run(tmp_path, text, unsafe=True)
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("PRV103", "`triggers` is not an argument of terraform_data; valid: `triggers_replace`"),
+        ("PRV108", "data.terraform_remote_state needs `backend`")]
 
 
 def test_the_available_schemas_answer_every_type_the_corpus_uses():

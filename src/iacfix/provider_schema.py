@@ -30,6 +30,9 @@ from importlib import resources
 
 DATA_DIR = "terraform"
 REGISTRY = "registry.terraform.io"
+# Terraform's own provider (terraform_data, terraform_remote_state): it comes with the CLI, versioned
+# with it; its file is builtin-terraform-<terraform version>.jsonl.gz
+BUILTIN = "terraform.io/builtin/terraform"
 _FILE = re.compile(r"^(?P<namespace>[\w-]+?)-(?P<name>[a-z0-9]+)-(?P<version>\d+\.\d+\.\d+)\.jsonl\.gz$")
 
 NESTING_MODES = ("single", "list", "set", "map", "group")
@@ -336,7 +339,7 @@ def shipped() -> dict[str, list[ProviderSchema]]:
     for entry in resources.files("iacfix.data").joinpath(DATA_DIR).iterdir():
         match = _FILE.match(entry.name)
         if match:
-            source = f"{REGISTRY}/{match['namespace']}/{match['name']}"
+            source = BUILTIN if (match["namespace"], match["name"]) == ("builtin", "terraform") else f"{REGISTRY}/{match['namespace']}/{match['name']}"
             out.setdefault(source, []).append(ProviderSchema(source, match["version"], entry.name))
     for schemas in out.values():
         schemas.sort(key=lambda s: parse_version(s.version))

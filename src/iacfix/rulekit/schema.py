@@ -725,10 +725,15 @@ def terraform_provider_constraint(ctx, provider: str = "aws") -> str | None:
 
 
 def provider_major_below(ctx, major: int, provider: str = "aws") -> bool:
-    """Whether the project pins the provider to versions before `major` (`~> 4.9` is before 5):
-    a fix that writes what `major` introduced would break it there."""
+    """Whether the project pins the provider to versions before `major` (`~> 4.9` is before 5, so
+    are a lock file at 4.67.0 and `@cdktf/provider-aws` 15, built from 4.67.0): a fix that writes
+    what `major` introduced would break it there."""
+    from iacfix.rulekit import terraform_schema
     from iacfix.tfversion import highest_major
 
+    judge = terraform_schema.judge(ctx, provider)
+    if judge is not None and judge.primary is not None:  # the version the project gets, by its deciding pin
+        return judge.primary.major < major
     constraint = terraform_provider_constraint(ctx, provider)
     highest = highest_major(constraint) if constraint else None
     return highest is not None and highest < major

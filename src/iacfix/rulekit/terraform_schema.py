@@ -7,8 +7,9 @@ when nothing pins it: its major's shipped schema (`Judge.primary`) says what is 
 or open pin (`>= 5.0`) gets aws 6 from the registry but aws 5 from a mirror, a plugin cache or a
 lock file made earlier: a fix must also hold in the major below when the pin admits it
 (`Judge.schemas`), and what is wrong in one of them only is said, not repaired. A pinned version
-with no shipped schema (aws 3, 4) judges nothing of that provider (`Judge.primary` None, the
-reason said).
+with no shipped schema (aws 3) judges nothing of that provider (`Judge.primary` None, the
+reason said). Terraform's own resources (terraform_data, terraform_remote_state) are judged by
+the schema of its builtin provider, which comes with the CLI.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from iacfix.provider_schema import Attribute, Block, CtyType, NestedBlock, Provi
 
 __all__ = ["Attribute", "Block", "CtyType", "Judge", "NestedBlock", "ProviderSchema", "judge", "provider_of", "BUILTIN"]
 
-# Terraform's own resources (terraform.io/builtin/terraform): no provider schema, never flagged.
+# The local name of Terraform's own resources (terraform_data): the builtin provider, terraform.io/builtin/terraform
 BUILTIN = "terraform"
 
 
@@ -63,8 +64,6 @@ _judges: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 def judge(ctx, local_name: str) -> Judge | None:
     """The judge of a provider's resources in the project, None when iacfix ships no schema of
     that provider at all (a provider it does not know: nothing is said)."""
-    if local_name == BUILTIN:
-        return None
     by_project = _judges.setdefault(ctx.workspace, {})
     key = (ctx.project.root, ctx.project.flavour, local_name)
     if key not in by_project:
@@ -100,7 +99,9 @@ def _judge(ctx, local_name: str) -> Judge | None:
 
 def _source(ctx, local_name: str) -> str:
     """The provider's source address: `required_providers` says it (`acme = { source =
-    "vancluever/acme" }`), else a hashicorp provider of that name."""
+    "vancluever/acme" }`), else a hashicorp provider of that name; `terraform` is Terraform's own."""
+    if local_name == BUILTIN:
+        return provider_schema.BUILTIN
     for setting in ctx.settings():
         if setting.key == f"terraform.required_providers.{local_name}" and setting.value is not None:
             source = setting.value.prop("source") if setting.value.kind == "object" else None

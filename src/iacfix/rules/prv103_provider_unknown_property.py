@@ -204,8 +204,10 @@ resource "aws_s3_bucket" "logs" {
     ]
 
     def check(self, ctx):
+        for problem in validity.problems(ctx, "unknown"):  # judged by the schema of the version the project gets
+            yield self.finding(Location(problem.resource.path, problem.line, problem.col), problem.message, problem.edits, problem.safety)
         s = schema.for_project(ctx)
-        if s is None:  # the project pins a provider version the bundled schema does not describe
+        if s is None:  # the project pins a provider version the bundled CDKTF schema does not describe
             return
         for file in ctx.files("typescript", "python"):
             problems = validity.file_problems(ctx, file)
@@ -222,8 +224,6 @@ resource "aws_s3_bucket" "logs" {
                 if typed.depth == 0 and (s.terraform_type_of_config(typed.owner.name), schema.snake_case(typed.prop.key)) in DEDICATED:
                     continue
                 yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, typed.depth, True)
-        for problem in validity.problems(ctx, "unknown"):
-            yield self.finding(Location(problem.resource.path, problem.line, problem.col), problem.message, problem.edits, problem.safety)
 
     def _unknown(self, ctx, file, struct, prop: Prop, container: Value, raw: bool, depth: int, fix_near: bool):
         key = prop.key

@@ -15,8 +15,9 @@ class EipDomainVpc(Rule):
     What it does: on `aws_eip` (CDKTF: `Eip`), rewrites `vpc = true` as `domain = "vpc"`
     (`vpc: true` as `domain: "vpc"`, `vpc=True` as `domain="vpc"`). `vpc = false` (an
     EC2-Classic address, a platform retired in 2022) or an expression is reported, not changed.
-    A project that pins the AWS provider below 5 (`version = "~> 4.9"`) is left alone: `vpc` is
-    right there, and `domain` cannot be set before 5.
+    A project that gets the AWS provider below 5 (`version = "~> 4.9"`, a lock file at 4.x,
+    `@cdktf/provider-aws` 15 or older: built from 4.x) is left alone: `vpc` is right there, and
+    `domain` cannot be set before 5.
 
     Why: AWS provider 5 deprecated `vpc` and prints a warning on every plan; provider 6 removed
     it, and `terraform validate` stops with "An argument named "vpc" is not expected here".
