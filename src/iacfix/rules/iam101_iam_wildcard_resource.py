@@ -315,6 +315,8 @@ def _statements(ctx):
         else:
             values.append(res.attr_value("policy"))
         for value in values:
+            if value is None or not any(service in value.text.lower() for service in SCOPED):
+                continue  # no action of a scoped service written in it: nothing to parse (a big file's policies cost)
             document = serialised_object(file, value)
             for statement in objects(document.prop("Statement").value if document and document.prop("Statement") else None):
                 if statement.prop("Principal") is None and statement.prop("NotPrincipal") is None:
