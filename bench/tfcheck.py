@@ -106,18 +106,28 @@ class Terraform:
         shutil.rmtree(root / ".terraform", ignore_errors=True)
         return [d for d in self._validate(root) if d["severity"] == "error" and d["summary"] not in INIT_NOISE]
 
+    SENTINEL = 'resource "aws_s3_bucket" "sentinel" {\n  sentinel_argument = true\n}\n'
+
     def check_batch(self, members: dict[str, Path], folder: Path) -> dict[str, dict]:
-        """check() of many root modules in one terraform process, which reads the aws schema once:
-        each root becomes a child module of a generated root (every input variable set to an unknown
-        value, as validate sets a root's), and each diagnostic goes to the member whose files it
-        names. A member the generated root itself has a diagnostic about, or a batch that does not
-        init, is checked on its own (the batch halved until the culprit is alone). Only members that
-        load (precheck) and that `batchable` accepts belong in a batch."""
+        """check() of many root modules in one terraform process, which reads the aws schema once.
+        Each root becomes a child module of a generated root (every input variable set to an
+        unknown value, as validate sets a root's); each diagnostic goes to the member whose files
+        it names (`in module.m0003` read back as `in the root module`).
+
+        Validate stops before looking at any resource when the configuration as a whole is wrong
+        (a module call without a required argument, a cycle): then silence proves nothing. A
+        sentinel member with an argument aws_s3_bucket does not have tells the two apart: when its
+        error is there, validate went through every member and the batch's verdicts stand (a
+        member an error of the generated root names is checked on its own); when it is missing,
+        the members it names or that have errors are checked on their own and the others again
+        in a new batch (a batch naming no one is halved). Only members that load (precheck) and
+        that `batchable` accepts belong in a batch; a batch that does not init is halved too."""
         start = time.perf_counter()
         if folder.exists():
             shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        names, lines, text = {}, {}, ['resource "terraform_data" "unknown" {}\n']
+        (folder / "sentinel").mkdir(parents=True)
+        (folder / "sentinel" / "main.tf").write_text(self.SENTINEL)
+        names, lines, text = {}, {}, ['resource "terraform_data" "unknown" {}\n\nmodule "sentinel" {\n  source = "./sentinel"\n}\n']
         for i, (member, root) in enumerate(sorted(members.items())):
             name = names[member] = f"m{i:04d}"
             (folder / name).symlink_to(root.resolve(), target_is_directory=True)
@@ -129,43 +139,52 @@ class Terraform:
         self._provide(folder)
         init = self._run(["init", "-backend=false", "-input=false", "-no-color", "-json"], folder)
         if init.returncode:
-            errors = [f"{d['summary']}: {d['detail'][:200]}" for d in _json_diagnostics(init.stdout) if d["severity"] == "error"]
-            with open(self.home / "batch-init-failures.log", "a") as log:
-                log.write(f"{len(members)} members {sorted(members)[:3]}...: {errors[:3] or init.stderr[-300:]}\n")
-            if len(members) == 1:
-                return {m: self.check(r) for m, r in members.items()}
-            half = sorted(members)[: len(members) // 2]
-            out = self.check_batch({m: members[m] for m in half}, folder.with_name(folder.name + "a"))
-            out.update(self.check_batch({m: r for m, r in members.items() if m not in half}, folder.with_name(folder.name + "b")))
-            return out
+            return self._split(members, folder)
         diagnostics = self._validate(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        sentinel = (folder / "sentinel").resolve()
         owners = sorted(((root.resolve(), member) for member, root in members.items()), key=lambda o: -len(o[0].parts))  # nested roots: the deepest first
         found: dict[str, list[dict]] = {m: [] for m in members}
-        alone = set()
+        named, walked = set(), False
         for d in (d for d in diagnostics if d["severity"] == "error"):  # a warning changes no verdict
             # terraform names a module's file by the path it was read through: absolute, relative
             # to the batch, or under the member's symlink; all resolve to the member's own folder
             path = (folder / d["file"]).resolve() if d["file"] else folder
+            if path.is_relative_to(sentinel):
+                walked = True
+                continue
             owner = next(((m, r) for r, m in owners if path.is_relative_to(r)), None)
-            if owner is None:  # about the generated root: the member whose module block it is on or it names, else every member
+            if owner is None:  # about the generated root: the members it names or whose module block it is on
                 said = d["summary"] + " " + d["detail"]
-                named = {m for m, n in names.items() if f"module.{n}." in said or f"module.{n}[" in said}
-                on = {m for m, span in lines.items() if d["line"] in span and d["file"] in ("main.tf", str(folder / "main.tf"))}
-                alone.update(named or on or members)
+                named |= {m for m, n in names.items() if f"module.{n}." in said or f"module.{n}[" in said}
+                named |= {m for m, span in lines.items() if d["line"] in span and path == folder / "main.tf"}
             else:
-                found[owner[0]].append({**d, "file": path.relative_to(owner[1]).as_posix()})
-        shutil.rmtree(folder, ignore_errors=True)
-        if alone:
-            # An error of the whole configuration (a cycle, a provider configuration a child cannot
-            # have) may have stopped validate before it looked at every member: whoever caused it is
-            # checked alone, and the others again, in a batch without it.
-            out = {m: self.check(members[m]) for m in alone}
-            rest = {m: r for m, r in members.items() if m not in alone}
-            if rest:
-                out.update(self.check_batch(rest, folder.with_name(folder.name + "r")) if len(rest) > 1 else {m: self.check(r) for m, r in rest.items()})
+                detail = re.sub(r"in module\.m\d{4}\.", "in the root module.", d["detail"])
+                found[owner[0]].append({**d, "detail": detail, "file": path.relative_to(owner[1]).as_posix()})
+        if not walked:
+            culprits = named | {m for m, errors in found.items() if errors}
+            if not culprits:
+                return self._split(members, folder)
+            out = {m: self.check(members[m]) for m in culprits}
+            rest = {m: r for m, r in members.items() if m not in culprits}
+            out.update(self.check_batch(rest, folder.with_name(folder.name + "r")) if len(rest) > 1 else {m: self.check(r) for m, r in rest.items()})
             return out
         seconds = round((time.perf_counter() - start) / len(members), 2)
-        return {m: {"status": "invalid" if found[m] else "valid", "diagnostics": found[m], "init_failures": [], "warnings": 0, "seconds": seconds, "batch": len(members)} for m in members}
+        out = {m: {"status": "invalid" if found[m] else "valid", "diagnostics": found[m], "init_failures": [], "warnings": 0, "seconds": seconds, "batch": len(members)}
+               for m in members if m not in named}
+        out.update({m: self.check(members[m]) for m in named})
+        return out
+
+    def _split(self, members: dict[str, Path], folder: Path) -> dict[str, dict]:
+        """A batch that fails as a whole and names no one: its halves, down to single checks."""
+        with open(self.home / "batch-splits.log", "a") as log:
+            log.write(f"{folder.name}: {len(members)} members split\n")
+        if len(members) == 1:
+            return {m: self.check(r) for m, r in members.items()}
+        half = sorted(members)[: len(members) // 2]
+        out = self.check_batch({m: members[m] for m in half}, folder.with_name(folder.name + "a"))
+        out.update(self.check_batch({m: r for m, r in members.items() if m not in half}, folder.with_name(folder.name + "b")))
+        return out
 
     def check(self, root: Path) -> dict:
         """{status: valid | invalid | cannot-init, diagnostics, init_failures, warnings, seconds} for

@@ -162,7 +162,10 @@ def prepare(case: dict) -> dict:
         for variant, flags in (("model-before", ["--check"]), ("model-after", ["--no-unsafe-fixes"]), ("model-unsafe", ["--unsafe-fixes"])):
             folder = _fresh(root / variant)
             run = _iacfix([case["answer"], "--extract", str(folder), *flags])
-            out[variant] = {**_summary(run), "raw": _raw_blocks(Path(case["answer"]), folder), "tfvars": _tfvars_blocks(folder)}
+            raw = _raw_blocks(Path(case["answer"]), folder)
+            # what a block is, is read from the answer as written: the repaired variants rename the same blocks
+            values_only = _tfvars_blocks(folder, out["model-before"]["tfvars"] if "model-before" in out else None)
+            out[variant] = {**_summary(run), "raw": raw, "tfvars": values_only}
     if case["final"]:
         for variant, flags in (("final-before", None), ("final-after", ["--no-unsafe-fixes"]), ("final-unsafe", ["--unsafe-fixes"])):
             folder = _fresh(root / variant)
@@ -213,14 +216,15 @@ def _raw_blocks(answer: Path, folder: Path) -> list[str]:
 _TOP_LEVEL_BLOCK = re.compile(r"^(resource|data|module|variable|output|locals|provider|terraform|moved|import|check|removed)\b", re.M)
 
 
-def _tfvars_blocks(folder: Path) -> list[str]:
+def _tfvars_blocks(folder: Path, names: list[str] | None = None) -> list[str]:
     """An unnamed block that only sets values (`environment = "prod"`) is a tfvars file the heading
     named in a way iacfix does not read (`(/lib/terraform.tfvars)`); as `block-<n>.tf` terraform would
-    reject every line of it. It is renamed `block-<n>.tfvars` (which validate does not read)."""
+    reject every line of it. It is renamed `block-<n>.tfvars` (which validate does not read). With
+    `names`, those blocks are renamed whatever a fix made of them."""
     renamed = []
     for path in sorted(folder.glob("block-*.tf")):
         text = path.read_text(encoding="utf-8", errors="replace")
-        if not _TOP_LEVEL_BLOCK.search(text) and re.search(r"^[\w-]+\s*=", text, re.M):
+        if path.name in names if names is not None else not _TOP_LEVEL_BLOCK.search(text) and re.search(r"^[\w-]+\s*=", text, re.M):
             path.rename(path.with_suffix(".tfvars"))
             renamed.append(path.name)
     return renamed
@@ -252,16 +256,16 @@ def content_key(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def check_variant(tf: tfcheck.Terraform, folder: Path, mode: str) -> dict:
+def check_variant(tf: tfcheck.Terraform, folder: Path, mode: str, work: Path = WORK) -> dict:
     """The variant's verdict in `mode` (strict | relaxed), each root module checked on its own
     (the slow, plain way: check_many gives the same verdicts for many variants at once)."""
-    return check_many(tf, {"one": folder}, mode, jobs=1, batch=1)["one"]
+    return check_many(tf, {"one": folder}, mode, jobs=1, batch=1, work=work)["one"]
 
 
 BATCH = 25  # root modules per terraform process (it reads the 600 MB provider's schema once)
 
 
-def check_many(tf: tfcheck.Terraform, folders: dict[str, Path], mode: str, jobs: int, batch: int = BATCH) -> dict[str, dict]:
+def check_many(tf: tfcheck.Terraform, folders: dict[str, Path], mode: str, jobs: int, batch: int = BATCH, work: Path = WORK) -> dict[str, dict]:
     """Verdicts of many variants (key → folder) in `mode`:
     - strict: a variant that needs what the mirror lacks (tfcheck.blocking of what relax would
       change) is `cannot-init` without running terraform; the others are checked as written;
@@ -272,11 +276,11 @@ def check_many(tf: tfcheck.Terraform, folders: dict[str, Path], mode: str, jobs:
     child module would not validate as a root does. A variant is invalid when one of its roots is,
     cannot-init when one cannot init (and none is invalid)."""
     terraform, out, targets = tfcheck.terraform_version(), {}, {}
-    scratch = WORK / "scratch"
+    scratch = work / "scratch"  # relaxed copies, batches: under `work`
     for key, folder in folders.items():
         target, notes = folder, []
         if mode == "relaxed":
-            target = WORK / "relaxed" / key
+            target = work / "relaxed" / key
             notes = tfcheck.relax(folder, target)
         else:
             needs = tfcheck.blocking(tfcheck.relax(folder, scratch / key), terraform)
@@ -299,7 +303,7 @@ def check_many(tf: tfcheck.Terraform, folders: dict[str, Path], mode: str, jobs:
             n, group = item
             if len(group) == 1:
                 return {group[0]: tf.check(members[group[0]])}
-            return tf.check_batch({m: members[m] for m in group}, WORK / "batches" / f"{mode}-{n}")
+            return tf.check_batch({m: members[m] for m in group}, work / "batches" / f"{mode}-{n}")
 
         for n, part in enumerate(pool.map(one, enumerate(work)), 1):
             by_member.update(part)
@@ -401,11 +405,16 @@ def verify(cases: list[dict], prepared: dict, tf: tfcheck.Terraform, sample: int
             tfcheck.relax(folder, WORK / "verify")
             folder = WORK / "verify"
         plain = _combine({root: tf.check(folder / root) for root in roots(folder)}, [])
-        summary = lambda r: (r["status"], sorted((d["file"], d["summary"], d["detail"][:80]) for d in r["diagnostics"]))  # noqa: E731
+        summary = lambda r: (r["status"], sorted((d["file"], *classify(d), _no_paths(d["detail"])[:80]) for d in r["diagnostics"]))  # noqa: E731
         if summary(plain) != summary(info[mode]):
             differ.append(f"{case['name']} {variant} ({mode}): sweep {summary(info[mode])} / alone {summary(plain)}")
     shutil.rmtree(WORK / "verify", ignore_errors=True)
     return [f"{min(sample, len(pool))} variants checked again one root at a time (no precheck, no batch); {len(differ)} differ"] + differ
+
+
+def _no_paths(detail: str) -> str:
+    """A detail without the folder it was checked in (a relaxed copy's path differs run to run)."""
+    return re.sub(r'"/[^"]*/([^"/]+)"', r'"\1"', re.sub(r'"\./', '"', detail))
 
 
 # -- classification ---------------------------------------------------------------------------------
@@ -416,8 +425,6 @@ _DETAIL_KEYS = [  # (summary, detail pattern): what the diagnostic is about
     ("Invalid resource type", r'does not support resource type "([^"]+)"'),
     ("Invalid data source", r'does not support data source "([^"]+)"'),
     ("Unsupported attribute", r'(?:named|attribute) "([^"]+)"'),
-    ("Insufficient ", r'At least \d+ "([^"]+)" block'),
-    ("Too many ", r'No more than \d+ "([^"]+)" block'),
     ("Incorrect attribute value type", r'Inappropriate value for attribute "([^"]+)"'),
     ("Missing required argument", r'"([^"]+)"'),
     ("Reference to undeclared resource", r'A managed resource "([^"]+)"'),
@@ -434,6 +441,18 @@ def classify(d: dict) -> tuple[str, str, str]:
     summary, detail = d["summary"], d["detail"]
     context = re.match(r'(resource|data|module|provider|variable|output)\s+"([^"]+)"', d.get("context") or "")
     rtype = (("data." if context[1] == "data" else "") + context[2] if context[1] in ("resource", "data") else f"{context[1]} block") if context else ""
+    if m := re.match(r'Duplicate (resource|data) "([\w-]+)" configuration', summary):
+        return f"Duplicate {m[1]} configuration", rtype or (("data." if m[1] == "data" else "") + m[2]), m[2]
+    if m := re.match(r"(Insufficient|Too many) ([\w-]+) blocks", summary):
+        return f"{m[1]} nested blocks", rtype, m[2]
+    if m := re.match(r"expected ([\w.]+) to be one of", summary):
+        return "Value not among the allowed ones (provider validation)", rtype, re.sub(r"\.\d+", "", m[1])
+    if m := re.match(r"invalid value for ([\w.]+)", summary):
+        return "Invalid value (provider validation)", rtype, m[1]
+    if summary == "Provider configuration not present" and (m := re.search(r'provider\["[^"]+"\]\.([\w-]+)', detail)):
+        return summary, rtype, f"alias {m[1]}"
+    if summary.startswith("Cycle:"):
+        return "Cycle", rtype, ", ".join(sorted(n.strip() for n in summary[len("Cycle:"):].split(",")))
     if summary == "Invalid function argument" and "no file exists" in detail:
         return "Invalid function argument: a file the answer does not provide", rtype, ""
     if "syntax" in summary.lower() or summary in ("Argument or block definition required", "Invalid expression", "Unclosed configuration block", "Invalid character", "Missing newline after argument", "Invalid block definition", "Unterminated template string", "Invalid multi-line string", "Missing item separator", "Invalid single-argument block definition", "Extra characters after interpolation expression", "Missing key/value separator", "Invalid reference"):
@@ -538,6 +557,12 @@ def layout_changes(records: list[dict], variant: str) -> list[str]:
     return out
 
 
+def _values_changed(record: dict, name: str) -> bool:
+    folder = WORK / "work" / record["input"] / record["name"]
+    before, after = (folder / "model-before" / name).with_suffix(".tfvars"), (folder / "model-after" / name).with_suffix(".tfvars")
+    return before.exists() and after.exists() and _squash(before.read_text(errors="replace")) != _squash(after.read_text(errors="replace"))
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -547,10 +572,13 @@ def input_report(name: str, records: list[dict], terraform: str) -> str:
     no_tf = [r["name"] for r in records if r["variants"].get("model-before", {}).get("strict", {}).get("status") == "no-terraform"]
     unparsed = [r["name"] for r in records if r["variants"].get("model-before", {}).get("input_errors")]
     tfvars = [r["name"] for r in records if r["variants"].get("model-before", {}).get("tfvars")]
+    tfvars_edited = [f"{r['name']} {name}" for r in records for name in r["variants"].get("model-before", {}).get("tfvars", [])
+                     if _values_changed(r, name)]
     crashes = [f"{r['name']} {v}" for r in records for v, i in r["variants"].items() if i.get("crash")]
     lines += [
         f"- answers with no Terraform block: {len(no_tf)}; with a block iacfix cannot read (written as the model wrote it, so terraform sees it: a syntax error, a cut-off answer): {len(unparsed)}; "
-        f"with an unnamed block of values only, renamed .tfvars: {len(tfvars)}",
+        f"with an unnamed block of values only, renamed .tfvars: {len(tfvars)}; of those blocks, changed by a safe fix beyond layout "
+        f"(a fix that took a tfvars file for Terraform code): {len(tfvars_edited)}{' (' + ', '.join(tfvars_edited[:12]) + ')' if tfvars_edited else ''}",
         f"- iacfix crashes: {len(crashes)}{' (' + ', '.join(crashes[:10]) + ')' if crashes else ''}",
         "",
     ]

@@ -4,6 +4,7 @@ terraform and the aws mirror are installed, terraform itself on a few configurat
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -94,6 +95,12 @@ def test_a_values_only_unnamed_block_is_read_as_tfvars(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["block-2.tf", "block-6.tfvars"]
 
 
+def test_the_blocks_read_as_tfvars_before_are_renamed_after_whatever_a_fix_made_of_them(tmp_path):
+    write(tmp_path, {"block-6.tf": 'data "aws_caller_identity" "current" {}\n\narn = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"\n'})
+    assert validate_sweep._tfvars_blocks(tmp_path) == []
+    assert validate_sweep._tfvars_blocks(tmp_path, ["block-6.tf"]) == ["block-6.tf"]
+
+
 def test_layout_only_differences_share_a_verdict_and_others_do_not(tmp_path):
     a = write(tmp_path / "a", {"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n  force_destroy = true\n}\n'})
     b = write(tmp_path / "b", {"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket        = "x"\n\n  force_destroy = true\n}\n'})
@@ -140,8 +147,36 @@ def test_terraform_validates_offline_against_the_mirror(terraform, tmp_path):
 def test_what_cannot_init_offline_is_validated_in_a_relaxed_copy(terraform, tmp_path):
     folder = write(tmp_path / "answer", {"main.tf": 'resource "random_id" "s" {\n  byte_length = 4\n}\n\n'
                                           'resource "aws_s3_bucket" "logs" {\n  bucket = "logs-${random_id.s.hex}"\n  versioning = true\n}\n'})
-    strict = validate_sweep.check_variant(terraform, folder, "strict")
-    relaxed = validate_sweep.check_variant(terraform, folder, "relaxed")
+    strict = validate_sweep.check_variant(terraform, folder, "strict", work=tmp_path)
+    relaxed = validate_sweep.check_variant(terraform, folder, "relaxed", work=tmp_path)
     assert (strict["status"], strict["init_failures"]) == ("cannot-init", ["provider random"])
     assert relaxed["status"] == "invalid" and relaxed["notes"] == ["stand-in random_id.s"]
     assert [validate_sweep.classify(d) for d in relaxed["diagnostics"]] == [("Unsupported argument", "aws_s3_bucket", "versioning")]
+
+
+@pytest.mark.toolchain
+@needs_terraform
+def test_the_terraform_sample_is_invalid_as_written_and_valid_once_fixed(terraform, tmp_path):
+    # Both need hashicorp/random, which the mirror lacks: validated relaxed (a stand-in for it).
+    verdicts = {}
+    for name in ("terraform", "fixed/terraform"):
+        shutil.copytree(REPO / "samples" / name, tmp_path / name)
+        strict = validate_sweep.check_variant(terraform, tmp_path / name, "strict", work=tmp_path / "work")
+        assert (strict["status"], strict["init_failures"]) == ("cannot-init", ["provider random"])
+        verdicts[name] = validate_sweep.check_variant(terraform, tmp_path / name, "relaxed", work=tmp_path / "work")
+    assert [(d["file"], d["summary"]) for d in verdicts["terraform"]["diagnostics"]] == [("provider.tf", "Duplicate provider configuration")]
+    assert (verdicts["fixed/terraform"]["status"], verdicts["fixed/terraform"]["diagnostics"]) == ("valid", [])
+
+
+@pytest.mark.toolchain
+@needs_terraform
+def test_a_batch_stopped_by_one_member_does_not_pass_the_others(terraform, tmp_path):
+    # A module call without a required argument stops validate before it looks at any resource:
+    # the other members' errors are then missing from the batch's output, not absent.
+    stopper = write(tmp_path / "stopper", {"main.tf": 'module "net" {\n  source = "./net"\n}\n', "net/main.tf": 'variable "cidr" {\n  type = string\n}\n'})
+    broken = write(tmp_path / "broken", {"main.tf": BUCKET.replace('"logs"\n', '"logs"\n  acl_v2 = "private"\n')})
+    fine = write(tmp_path / "fine", {"main.tf": BUCKET})
+    verdicts = terraform.check_batch({"stopper": stopper, "broken": broken, "fine": fine}, tmp_path / "batch")
+    assert {m: v["status"] for m, v in verdicts.items()} == {"stopper": "invalid", "broken": "invalid", "fine": "valid"}
+    assert [validate_sweep.classify(d) for d in verdicts["stopper"]["diagnostics"]] == [("Missing required argument", "module block", "cidr")]
+    assert [validate_sweep.classify(d) for d in verdicts["broken"]["diagnostics"]] == [("Unsupported argument", "aws_s3_bucket", "acl_v2")]
