@@ -453,7 +453,7 @@ def classify(d: dict) -> tuple[str, str, str]:
         return summary, rtype, f"alias {m[1]}"
     if summary.startswith("Cycle:"):
         return "Cycle", rtype, ", ".join(sorted(n.strip() for n in summary[len("Cycle:"):].split(",")))
-    if summary == "Invalid function argument" and "no file exists" in detail:
+    if summary in ("Invalid function argument", "Error in function call") and ("no file exists" in detail or "no such file or directory" in detail):
         return "Invalid function argument: a file the answer does not provide", rtype, ""
     if "syntax" in summary.lower() or summary in ("Argument or block definition required", "Invalid expression", "Unclosed configuration block", "Invalid character", "Missing newline after argument", "Invalid block definition", "Unterminated template string", "Invalid multi-line string", "Missing item separator", "Invalid single-argument block definition", "Extra characters after interpolation expression", "Missing key/value separator", "Invalid reference"):
         return f"syntax: {summary}", rtype, ""
