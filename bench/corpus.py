@@ -56,29 +56,21 @@ TEST_DIRS = {"test", "tests", "__tests__"}
 
 def setup_worker() -> None:
     """Make results independent of the machine: no terraform binary is consulted for the target
-    Terraform version (tests/conftest.py does the same for the test suite). Also times each rule
-    (what the rules cost, apart from reading and parsing)."""
-    from iacfix import engine, parse_cache, tfversion
+    Terraform version (tests/conftest.py does the same for the test suite)."""
+    from iacfix import parse_cache, tfversion
 
     tfversion.installed_version = lambda: None
     # Every tree is parsed: the sweep measures the engine, not what earlier runs left in the
     # parse cache (repeat_medians measures that apart).
     parse_cache._folder = lambda: None
-    if not getattr(engine._run_rule, "timed", False):
-        run_rule = engine._run_rule
-
-        def timed(rule, *args):
-            start = time.perf_counter()
-            try:
-                return run_rule(rule, *args)
-            finally:
-                _rule_seconds[rule.code] = _rule_seconds.get(rule.code, 0.0) + time.perf_counter() - start
-
-        timed.timed = True
-        engine._run_rule = timed
 
 
 _rule_seconds: dict[str, float] = {}  # rule code → wall seconds in the current _timed_run
+
+
+def time_rule(code: str, seconds: float) -> None:
+    """The engine's rule timer: what the rules cost, apart from reading and parsing."""
+    _rule_seconds[code] = _rule_seconds.get(code, 0.0) + seconds
 
 
 def warm_up() -> float:
@@ -126,7 +118,7 @@ def _timed_run(paths: list[Path], cwd: Path):
     _rule_seconds.clear()
     start, cpu = time.perf_counter(), time.process_time()
     try:
-        result = engine.run(paths, engine.Options(unsafe_fixes=True, extend_select=EXTEND_SELECT), cwd)
+        result = engine.run(paths, engine.Options(unsafe_fixes=True, extend_select=EXTEND_SELECT), cwd, rule_timer=time_rule)
         return result, time.perf_counter() - start, None
     except Exception as exc:  # a crash that escaped the engine's own guard
         return None, time.perf_counter() - start, f"internal error escaped engine.run: {type(exc).__name__}: {exc}"
@@ -202,6 +194,8 @@ def _second_run(result, cwd: Path, first: dict, part: str) -> dict:
             shutil.copytree(cwd, copy, ignore=shutil.ignore_patterns(*SKIP_DIRS), symlinks=True)
         else:
             (copy / "lib").mkdir(parents=True)
+            if (cwd / "metadata.json").is_file():  # the same task layout, so the same conventions apply
+                shutil.copy(cwd / "metadata.json", copy / "metadata.json")
         for source, text in result.changes():
             target = copy / source.path.relative_to(cwd)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -361,7 +355,7 @@ def agreement(task: Path, model_result, ideal_result) -> list[dict]:
     name (else every final non-test file of the block's language) and the IDEAL block of the same
     name (else every IDEAL block of that language)."""
     from iacfix import engine
-    from iacfix.fixers import all_rules
+    from iacfix.rules import all_rules
 
     finals = final_sources(task)
     ideal_blocks = {}
@@ -885,7 +879,7 @@ def _md(text: str) -> str:
 
 
 def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) -> str:
-    from iacfix.fixers import all_rules
+    from iacfix.rules import all_rules
 
     rules = all_rules()
     out: list[str] = []
@@ -924,7 +918,7 @@ def report(records: list[dict], meta: dict, speed: list[dict], top: int = 20) ->
     w("Hits are findings (tasks in brackets). A hit on IDEAL or on the final sources is a false positive unless the ideal really is wrong: each one is listed below. Agreement: each fixable MODEL finding's change, looked for in the final file of the same name (and in the IDEAL block of the same name).\n")
     w("| rule | fix | flavours | MODEL | IDEAL | final | final agrees | disagrees | whitespace only | no final file | IDEAL agrees | disagrees | no block |")
     w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    from iacfix.fixers import matches
+    from iacfix.engine.selection import matches
 
     for rule in rules:
         c = rule.code
@@ -1266,7 +1260,7 @@ def _git(*args: str) -> str:
 def rule_states() -> dict[str, str]:
     """Each rule's code → "committed", "modified" or "new": the working tree may hold rules that
     are still being written, and the report says which were measured."""
-    from iacfix.fixers import all_rules
+    from iacfix.rules import all_rules
 
     status = {}
     for line in _git("status", "--porcelain", "--", "fixers").splitlines():

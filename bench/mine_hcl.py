@@ -292,7 +292,7 @@ def _setup() -> None:
 
 
 def cmd_rules(args) -> str:
-    from iacfix.fixers import all_rules
+    from iacfix.rules import all_rules
 
     tasks = sorted(p for p in CORPUS.iterdir() if p.is_dir())
     with ProcessPoolExecutor(args.jobs, initializer=_setup) as pool:

@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from iacfix import engine
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

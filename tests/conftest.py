@@ -31,6 +31,13 @@ def no_terraform_on_path(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def no_colour_settings(monkeypatch):
+    """Output must not depend on the colour settings of the shell the tests run from."""
+    for name in ("NO_COLOR", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def parse_every_text(monkeypatch):
     """Tests exercise the parsers themselves: no parse comes from the cache of an earlier test
     (tests/test_parse_cache.py turns it on where it is the subject)."""

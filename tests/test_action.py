@@ -48,16 +48,32 @@ def _run(step: dict, tmp_path: Path, env: dict[str, str], cwd: Path) -> tuple[su
     return proc, outputs
 
 
-def test_the_check_step_writes_sarif_and_annotations(tmp_path):
-    proc, outputs = _run(
-        STEPS["check"], tmp_path, {"IACFIX_PATHS": "terraform", "IACFIX_ARGS": "--select ECS101", "ANNOTATIONS": "true"}, SAMPLES
-    )
+def test_the_check_step_writes_sarif_annotations_and_the_job_summary(tmp_path):
+    summary = tmp_path / "step_summary.md"
+    env = {"IACFIX_PATHS": "terraform", "IACFIX_ARGS": "--select ECS101", "ANNOTATIONS": "true", "SUMMARY": "true"}
+    proc, outputs = _run(STEPS["check"], tmp_path, {**env, "GITHUB_STEP_SUMMARY": str(summary)}, SAMPLES)
     assert proc.returncode == 0, proc.stderr  # the step records the exit code; a later one fails
     assert outputs == {"exit-code": "1", "sarif-file": str(tmp_path / "iacfix.sarif")}
     log = json.loads((tmp_path / "iacfix.sarif").read_text())
     jsonschema.validate(log, SCHEMA, cls=jsonschema.Draft4Validator)
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["ECS101"]
-    assert proc.stdout.startswith("::warning file=terraform/ecs.tf,line=55,col=1,title=iacfix ECS101")
+    assert proc.stdout.startswith("::error file=terraform/ecs.tf,line=55,col=1,title=iacfix ECS101")  # it runs no tasks
+    text = summary.read_text()
+    assert text.startswith("### iacfix: 1 finding (1 fixable)\n")
+    assert "| [ECS101](https://github.com/OWNER/iacfix/blob/v0.1.0/docs/rules/ECS101.md) | 1 | 1 | An ECS service without" in text
+    assert "| `terraform/ecs.tf:55` | ECS101 | ECS service `app` has no desired count" in text
+
+
+def test_no_summary_when_turned_off(tmp_path):
+    summary = tmp_path / "step_summary.md"
+    env = {"IACFIX_PATHS": "terraform", "IACFIX_ARGS": "--select ECS101", "ANNOTATIONS": "false", "SUMMARY": "false"}
+    proc, _ = _run(STEPS["check"], tmp_path, {**env, "GITHUB_STEP_SUMMARY": str(summary)}, SAMPLES)
+    assert proc.returncode == 0 and proc.stdout == "" and not summary.exists()
+
+
+def test_a_failed_upload_skips_neither_the_bot_nor_the_verdict():
+    for name in ("Open or update the fix pull request", "Fail on findings"):
+        assert STEPS[name]["if"].startswith("always() && "), name
 
 
 @pytest.mark.parametrize("code", ["1", "2"])
@@ -67,12 +83,40 @@ def test_the_last_step_fails_with_the_exit_code(tmp_path, code):
     assert f"iacfix: exit code {code}" in proc.stderr
 
 
-@pytest.mark.parametrize("base,args", [("", ["bot", "."]), ("release/1", ["bot", ".", "--base", "release/1"])])
-def test_the_bot_step_passes_the_base_only_when_given(tmp_path, base, args):
+@pytest.mark.parametrize(
+    "base,extra,args",
+    [
+        ("", "", ["bot", "."]),
+        ("release/1", "", ["bot", ".", "--base", "release/1"]),
+        ("", "--select ECS,TF101 --terraform-version 1.9.8", ["bot", ".", "--select", "ECS,TF101", "--terraform-version", "1.9.8"]),
+    ],
+)
+def test_the_bot_step_passes_the_args_and_the_base_when_given(tmp_path, base, extra, args):
     fake = tmp_path / "iacfix"
     fake.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')  # prints its arguments, one a line
     fake.chmod(0o755)
-    env = {**os.environ, "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}", "IACFIX_PATHS": ".", "IACFIX_BASE": base}
+    env = {
+        **os.environ,
+        "PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+        "IACFIX_PATHS": ".",
+        "IACFIX_ARGS": extra,
+        "IACFIX_BASE": base,
+    }
     script = STEPS["Open or update the fix pull request"]["run"]
     proc = subprocess.run(["bash", "-e", "-c", script], env=env, capture_output=True, text=True, check=False)
     assert proc.stdout.splitlines() == args
+
+
+def test_the_job_summary_of_a_clean_run_and_of_unreadable_files():
+    from iacfix import step_summary
+
+    clean = {"runs": [{"tool": {"driver": {"name": "iacfix", "rules": []}}, "results": [], "invocations": []}]}
+    assert step_summary.render(clean) == "### iacfix: no findings\n"
+    notification = {
+        "level": "error",
+        "message": {"text": "not UTF-8 (byte 0xff at offset 5)"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "my%20infra/bad.tf"}, "region": {"startLine": 1}}}],
+    }
+    broken = {"runs": [{**clean["runs"][0], "invocations": [{"toolExecutionNotifications": [notification]}]}]}
+    assert step_summary.render(broken).endswith("**Could not be read** (1):\n\n- `my infra/bad.tf:1`: not UTF-8 (byte 0xff at offset 5)\n")
+    assert step_summary.main(["/nonexistent.sarif"]) == 2

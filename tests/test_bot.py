@@ -9,6 +9,7 @@ Nothing here touches the network: the remote is a folder, the API is 127.0.0.1.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -23,8 +24,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import SAMPLES
-from iacfix.bot import TRAILER, bot_app, repository_from_url
-from iacfix.github_api import redact
+from iacfix import github_api, rule_docs
+from iacfix.bot import TRAILER, Bot, Fixes, bot_app, repository_from_url
+from iacfix.github_api import api_url_for_remote, redact
 
 TOKEN = "ghs_s3cr3tT0kenThatMustNeverBePrinted"
 REPOSITORY = "octo/infra"
@@ -52,6 +54,9 @@ class FakeGitHub:
     comments: list[tuple[int, str]] = field(default_factory=list)
     requests: list[tuple[str, str, dict | None, dict]] = field(default_factory=list)  # method, path, json, headers
     fail: dict[str, tuple[int, dict, dict]] = field(default_factory=dict)  # method -> (status, headers, body)
+    # answers given once each, in order, before the real one: (method, status, headers, body, done)
+    # where `done` says the request was carried out all the same (a 502 from a proxy after GitHub acted)
+    flaky: list[tuple[str, int, dict, dict, bool]] = field(default_factory=list)
     url: str = ""
 
     def writes(self) -> list[tuple[str, str]]:
@@ -65,6 +70,15 @@ class FakeGitHub:
         self.requests.append((method, url.path, body, headers))
         if method in self.fail:
             return self.fail[method]
+        flaky = next((f for f in self.flaky if f[0] == method), None)
+        if flaky is not None:
+            self.flaky.remove(flaky)
+            if flaky[4]:
+                self.route(method, url, body, headers)
+            return flaky[1:4]
+        return self.route(method, url, body, headers)
+
+    def route(self, method, url, body, headers) -> tuple[int, dict, object]:
         if headers.get("authorization") not in (f"Bearer {self.token}", f"token {self.token}"):
             return 401, {}, {"message": "Bad credentials", "documentation_url": DOCS}
         prefix = f"/repos/{self.repository}/"
@@ -118,6 +132,7 @@ class FakeGitHub:
             "html_url": f"https://github.com/{self.repository}/pull/{number}",
             "draft": False,
             "merged": False,
+            "merged_at": None,
             "maintainer_can_modify": body.get("maintainer_can_modify", False),
             "head": {"label": f"{owner}:{body['head']}", "ref": body["head"], "sha": shas[body["head"]]},
             "base": {"label": f"{owner}:{body['base']}", "ref": body["base"], "sha": shas[body["base"]]},
@@ -125,8 +140,21 @@ class FakeGitHub:
         return 201, {}, self.pulls[number]
 
 
+    def close(self, number: int, merged: bool = False) -> None:
+        """What a person does on GitHub: close the pull request, or merge it."""
+        self.pulls[number].update(state="closed", merged=merged, merged_at="2026-12-10T10:00:00Z" if merged else None)
+
+
 def _invalid(errors: list[dict]) -> dict:
     return {"message": "Validation Failed", "errors": errors, "documentation_url": DOCS}
+
+
+@pytest.fixture(autouse=True)
+def waits(monkeypatch) -> list[float]:
+    """The seconds the client would have slept between retries (it does not sleep here)."""
+    slept: list[float] = []
+    monkeypatch.setattr(github_api, "_sleep", slept.append)
+    return slept
 
 
 @pytest.fixture
@@ -247,8 +275,9 @@ def test_opens_a_pull_request_with_the_fixes_on_its_own_branch(repo, github):
 
     [pull] = github.pulls.values()
     assert (pull["head"]["ref"], pull["base"]["ref"], pull["title"]) == (BRANCH, "main", "iacfix: fix ECS101, TF101 on main")
-    assert "| `ecs.tf` | 55 | ECS101 | ECS service `app` has no desired count" in pull["body"]
-    assert "| `provider.tf` | 18 | TF101 |" in pull["body"]
+    assert f"| `ecs.tf` | 55 | [ECS101]({rule_docs.url('ECS101')}) | ECS service `app` has no desired count" in pull["body"]
+    assert f"| `provider.tf` | 18 | [TF101]({rule_docs.url('TF101')}) |" in pull["body"]
+    assert rule_docs.url("ECS101").endswith("/docs/rules/ECS101.md")
     method, path, _, headers = github.requests[-1]
     assert (method, path) == ("POST", "/repos/octo/infra/pulls")
     assert headers["accept"] == "application/vnd.github+json" and headers["x-github-api-version"] == "2022-11-28"
@@ -279,7 +308,7 @@ def test_new_findings_on_main_update_the_open_pull_request(repo, github):
     assert result.exit_code == 0, result.output
     assert "Updated pull request #1" in result.stdout
     assert len(github.pulls) == 1 and github.writes()[-1] == ("PATCH", "/repos/octo/infra/pulls/1")
-    assert "| `worker.tf` | 1 | ECS101 |" in github.pulls[1]["body"]
+    assert f"| `worker.tf` | 1 | [ECS101]({rule_docs.url('ECS101')}) |" in github.pulls[1]["body"]
     refs = repo.refs()
     assert refs[BRANCH] != old and _git("rev-parse", f"{BRANCH}^", cwd=repo.remote) == refs["main"]
     assert _git("rev-list", "--count", f"main..{BRANCH}", cwd=repo.remote) == "1"  # one commit, rebuilt
@@ -305,7 +334,7 @@ def test_findings_that_need_a_human_and_unreadable_files_are_listed(repo, github
     assert "  pool.tf:1: COG101 MFA is required but no SMS, TOTP or email MFA is configured" in result.stdout
     assert "  broken.tf:" in result.stdout and "(not read)" in result.stdout
     body = github.pulls[1]["body"]
-    assert "**Needs a human** (1)" in body and "| `pool.tf` | 1 | COG101 | MFA is required" in body
+    assert "**Needs a human** (1)" in body and f"| `pool.tf` | 1 | [COG101]({rule_docs.url('COG101')}) | MFA is required" in body
     assert "**Could not be read** (1); the other files were still repaired:\n\n- `broken.tf:" in body
     assert "pool.tf" not in _git("diff", "--name-only", f"main..{BRANCH}", cwd=repo.remote)
 
@@ -341,23 +370,172 @@ def test_dry_run_says_what_it_would_do_and_does_nothing(repo, github):
     assert repo.git("status", "--porcelain") == ""
 
 
-@pytest.mark.parametrize("shallow", [False, True])
-def test_it_never_overwrites_commits_that_are_not_its_own(repo, github, tmp_path, monkeypatch, shallow):
-    assert repo.bot().exit_code == 0
+def _edit_the_bot_branch(repo: Repo, how: str) -> None:
+    """What a person does to the bot's branch: GitHub's "Update branch" (a merge of main into
+    it, after main moved on), or a commit of their own."""
     repo.git("fetch", "-q", "origin", BRANCH)
     repo.git("checkout", "-q", "-b", "mine", "FETCH_HEAD")
-    repo.commit({"mine.tf": "locals {}\n"}, "A human's commit")
+    if how == "merge":
+        repo.git("checkout", "-q", "main")
+        repo.commit({"worker.tf": EXTRA}, "Add the worker")
+        repo.git("checkout", "-q", "mine")
+        repo.git("-c", "user.name=Dev", "-c", "user.email=dev@example.com", "merge", "-q", "--no-edit", "-m", f"Merge branch 'main' into {BRANCH}", "main")
+    else:
+        repo.commit({"mine.tf": "locals {}\n"}, "A human's commit", push=False)
     repo.git("push", "-q", "origin", f"HEAD:{BRANCH}")
     repo.git("checkout", "-q", "main")
-    repo.commit({"worker.tf": EXTRA}, "Add the worker")
+
+
+@pytest.mark.parametrize("how", ["merge", "commit"])
+@pytest.mark.parametrize("shallow", [False, True])
+def test_an_edited_branch_is_left_alone_without_failing(repo, github, tmp_path, monkeypatch, how, shallow):
+    assert repo.bot().exit_code == 0
+    _edit_the_bot_branch(repo, how)
+    repo.commit({"late.tf": EXTRA.replace("worker", "late")}, "Another service")  # main moves on again
     if shallow:
         _git("clone", "-q", "--depth", "1", repo.remote.as_uri(), str(tmp_path / "shallow"), cwd=tmp_path)
         monkeypatch.chdir(tmp_path / "shallow")
     before = repo.refs()
+    human = _git("log", "-1", "--format=%s", BRANCH, cwd=repo.remote)
+
     result = repo.bot()
-    assert result.exit_code == 2
-    assert "has commits iacfix did not make" in result.stderr and "A human's commit" in result.stderr
-    assert repo.refs() == before
+    assert result.exit_code == 0, result.output  # CI does not fail for it
+    assert f"origin/{BRANCH} has commits iacfix did not make (" in result.stdout and "leaving it as it is" in result.stdout
+    assert repo.refs() == before  # nothing pushed: the human's commit is where they put it
+    assert _git("log", "-1", "--format=%s", BRANCH, cwd=repo.remote) == human
+    body = github.pulls[1]["body"]
+    assert body.startswith("> [!WARNING]\n> `iacfix/fixes-main` has a commit iacfix did not make")
+    assert "- [ ] <!-- iacfix-bot:rebuild --> Rebuild: tick this box" in body
+    assert github.pulls[1]["state"] == "open" and len(github.pulls) == 1
+
+    calls = len(github.writes())
+    again = repo.bot()
+    assert again.exit_code == 0 and repo.refs() == before
+    assert len(github.writes()) == calls  # said once
+    assert github.pulls[1]["body"].count("iacfix-bot:edited") == 1
+    [(number, comment)] = github.comments
+    assert number == 1 and "is not a commit of iacfix's, so iacfix no longer updates `iacfix/fixes-main`" in comment
+
+
+def test_ticking_the_box_rebuilds_an_edited_branch(repo, github):
+    assert repo.bot().exit_code == 0
+    _edit_the_bot_branch(repo, "commit")
+    assert repo.bot().exit_code == 0
+    github.pulls[1]["body"] = github.pulls[1]["body"].replace("- [ ] <!-- iacfix-bot:rebuild -->", "- [x] <!-- iacfix-bot:rebuild -->")
+    result = repo.bot()
+    assert result.exit_code == 0, result.output
+    assert "Pushed iacfix/fixes-main" in result.stdout and "Updated pull request #1" in result.stdout
+    assert _git("rev-list", "--count", f"main..{BRANCH}", cwd=repo.remote) == "1"  # the bot's commit alone
+    assert TRAILER in _git("log", "-1", "--format=%B", BRANCH, cwd=repo.remote)
+    assert "iacfix-bot:edited" not in github.pulls[1]["body"]
+
+
+def test_an_edited_branch_is_not_deleted_when_nothing_is_left_to_fix(repo, github):
+    assert repo.bot().exit_code == 0
+    _edit_the_bot_branch(repo, "commit")
+    repo.git("rm", "-q", "ecs.tf", "provider.tf")
+    repo.commit({}, "Nothing to fix any more")
+    before = repo.refs()
+    result = repo.bot()
+    assert result.exit_code == 0, result.output
+    assert repo.refs() == before and github.pulls[1]["state"] == "open"
+
+
+def test_a_pull_request_closed_without_merging_is_respected(repo, github):
+    assert repo.bot().exit_code == 0
+    github.close(1)  # a person declines the fixes
+    calls = len(github.writes())
+    result = repo.bot()
+    assert result.exit_code == 0, result.output
+    assert "Pull request #1 with these fixes was closed without merging: not opening it again" in result.stdout
+    assert len(github.pulls) == 1 and len(github.writes()) == calls
+
+    repo.commit({"worker.tf": EXTRA}, "Add the worker")  # a new fix: a new pull request
+    result = repo.bot()
+    assert result.exit_code == 0, result.output
+    assert "Opened pull request #2" in result.stdout and github.pulls[2]["state"] == "open"
+    assert "worker.tf" in github.pulls[2]["body"]
+
+
+def test_a_pull_request_the_bot_closed_does_not_decline_its_fixes(repo, github):
+    assert repo.bot().exit_code == 0
+    ecs = (repo.work / "ecs.tf").read_text()
+    repo.git("rm", "-q", "ecs.tf", "provider.tf")
+    repo.commit({}, "Remove the service")
+    assert "Closed pull request #1" in repo.bot().stdout
+    repo.commit({"ecs.tf": ecs}, "The service again")  # the same finding comes back
+    result = repo.bot()
+    assert result.exit_code == 0, result.output
+    assert "Opened pull request #2" in result.stdout
+
+
+def test_many_rules_make_a_title_github_accepts(repo, github):
+    for flavour in ("cdktf-ts", "cdktf-py"):
+        shutil.copytree(SAMPLES / flavour, repo.work / flavour)
+    (repo.work / ".iacfix.toml").unlink()  # every default rule
+    repo.git("add", "-A")
+    repo.commit({}, "The three samples")
+    result = repo.bot()
+    assert result.exit_code == 0, result.output
+    [pull] = github.pulls.values()
+    assert len(pull["title"]) <= 256
+    assert re.fullmatch(r"iacfix: \d+ fixes \((\w+, ){3}\+\d+ more\) on main", pull["title"]), pull["title"]
+    subject = _git("log", "-1", "--format=%s", BRANCH, cwd=repo.remote)
+    assert len(subject) <= 72 and subject == pull["title"].removesuffix(" on main")
+    calls = len(github.writes())
+    again = repo.bot()  # a rerun updates nothing and opens nothing
+    assert again.exit_code == 0 and "is up to date" in again.stdout
+    assert len(github.pulls) == 1 and len(github.writes()) == calls
+
+
+def test_titles_stay_bounded_whatever_the_branch_name():
+    bot = Bot.__new__(Bot)
+    bot.base = "release/" + "x" * 300
+    fixes = Fixes([("a.tf", 1, f"R{i:03}", "m") for i in range(40)], [], [], ["a.tf"], "")
+    assert len(bot.title(fixes)) == 256 and bot.title(fixes).endswith("…")
+    assert bot.title(fixes).startswith("iacfix: 40 fixes (R000, R001, R002, +37 more) on release/")
+    few = Fixes([("a.tf", 1, "TF101", "m"), ("b.tf", 1, "ECS101", "m"), ("c.tf", 1, "ECS101", "m")], [], [], [], "")
+    bot.base = "main"
+    assert bot.title(few) == "iacfix: fix ECS101, TF101 on main"
+    assert bot.commit_message(few).startswith("iacfix: fix ECS101, TF101\n\n")
+
+
+def test_the_check_options_reach_the_bot(repo, github):
+    result = repo.bot("--select", "TF101")
+    assert result.exit_code == 0, result.output
+    assert github.pulls[1]["title"] == "iacfix: fix TF101 on main"
+    assert _git("diff", "--name-only", f"main..{BRANCH}", cwd=repo.remote).split() == ["provider.tf"]
+    assert repo.bot("--ignore", "TF101,ECS101").stdout.startswith("Nothing to fix on main")
+    assert github.pulls[1]["state"] == "closed"
+
+
+def test_the_bot_reads_the_config_file_named_from_the_base(repo, github):
+    repo.commit({"bot.toml": 'select = ["ECS101"]\n'}, "A config of its own")
+    (repo.work / "bot.toml").write_text('select = ["TF101"]\n')  # uncommitted: not the base's
+    result = repo.bot("--config", "bot.toml")
+    assert result.exit_code == 0, result.output
+    assert github.pulls[1]["title"] == "iacfix: fix ECS101 on main"
+
+
+def test_bad_options_are_usage_errors(repo, github):
+    result = repo.bot("--select", "NOPE")
+    assert result.exit_code == 2 and "no rule code starts with 'NOPE'" in result.output
+    assert github.requests == []
+
+
+def test_unsafe_fixes_are_not_said_to_be_done(repo, github):
+    repo.commit({".iacfix.toml": 'select = ["ECS101", "ASG101"]\nconventions = ["pipeline"]\n'}, "Cooldowns too")  # ASG101: a scaffold (of the pipeline convention)
+    assert repo.bot().exit_code == 0
+    body = github.pulls[1]["body"]
+    unapplied = body[body.index("**Unsafe fixes, not applied** (1)") :]
+    assert "| `ecs.tf` | 91 | [ASG101]" in unapplied and "the fix adds `scale_in_cooldown = 300`" in unapplied
+    assert "added" not in unapplied.split("<sub>")[0]
+    assert "ecs.tf" in _git("diff", "--name-only", f"main..{BRANCH}", cwd=repo.remote)
+    assert "scale_in_cooldown" not in _git("show", f"{BRANCH}:ecs.tf", cwd=repo.remote)
+    assert repo.bot("--unsafe-fixes").exit_code == 0  # asked for: applied, and said to be done
+    body = github.pulls[1]["body"]
+    assert "Unsafe fixes, not applied" not in body and "the fix adds `scale_in_cooldown = 300`" in body
+    assert "scale_in_cooldown" in _git("show", f"{BRANCH}:ecs.tf", cwd=repo.remote)
 
 
 def test_refuses_to_repair_its_own_branch(repo, github):
@@ -412,11 +590,14 @@ def test_unknown_repository(repo, github):
 def test_forbidden(repo, github):
     body = {"message": "Resource not accessible by integration", "documentation_url": DOCS}
     github.fail["POST"] = (403, {"x-ratelimit-remaining": "4999"}, body)
-    line = _one_line_without_token(repo.bot())
+    result = repo.bot()
+    line = _one_line_without_token(result)
     assert line == (
         "iacfix bot: GitHub API: 403 on POST /repos/octo/infra/pulls: Resource not accessible by integration "
         "(the token lacks a permission: it needs contents: write and pull-requests: write)"
     )
+    assert repo.refs().keys() == {"main"}  # the branch pushed for it is gone again: no orphan
+    assert f"Deleted {BRANCH} again: GitHub refused the pull request." in result.stdout
 
 
 def test_validation_failed(repo, github):
@@ -427,20 +608,61 @@ def test_validation_failed(repo, github):
         "iacfix bot: GitHub API: 422 on POST /repos/octo/infra/pulls: Validation Failed; "
         "No commits between main and iacfix/fixes-main (GitHub refused the request as invalid)"
     )
+    assert repo.refs().keys() == {"main"}
+
+
+def test_a_refused_pull_request_puts_an_existing_branch_back(repo, github):
+    assert repo.bot().exit_code == 0
+    github.close(1)
+    old = repo.refs()[BRANCH]
+    repo.commit({"worker.tf": EXTRA}, "Add the worker")
+    github.fail["POST"] = (422, {}, _invalid([{"resource": "PullRequest", "code": "custom", "message": "nope"}]))
+    _one_line_without_token(repo.bot())
+    assert repo.refs()[BRANCH] == old
 
 
 @pytest.mark.parametrize(
-    "status,headers,expected",
+    "status,headers,expected,slept",
     [
-        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "reset"}, "retry after "),
-        (429, {"retry-after": "60"}, "retry in 60 s"),
+        (403, {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "reset"}, "retry after ", []),  # an hour away: not waited for
+        (429, {"retry-after": "60"}, "retry in 60 s (tried 3 times)", [60, 60]),  # MAX_WAIT: 120 s in all
     ],
 )
-def test_rate_limit_says_when_to_retry(repo, github, status, headers, expected):
+def test_rate_limit_says_when_to_retry(repo, github, waits, status, headers, expected, slept):
     headers = {k: str(int(time.time()) + 600) if v == "reset" else v for k, v in headers.items()}
     github.fail["GET"] = (status, headers, {"message": "API rate limit exceeded for installation ID 1.", "documentation_url": DOCS})
     line = _one_line_without_token(repo.bot())
     assert line.startswith(f"iacfix bot: GitHub API rate limit hit ({status} on GET /repos/octo/infra/pulls): {expected}")
+    assert waits == slept
+
+
+def test_server_errors_and_secondary_rate_limits_are_retried(repo, github, waits):
+    secondary = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", "documentation_url": DOCS}
+    github.flaky += [
+        ("GET", 502, {}, {"message": "Server Error"}, False),
+        ("GET", 503, {}, {"message": "Service Unavailable"}, False),
+        ("POST", 403, {"retry-after": "7"}, secondary, False),
+        ("POST", 403, {}, secondary, False),
+    ]
+    result = repo.bot()
+    assert result.exit_code == 0, result.output
+    assert "Opened pull request #1" in result.stdout and len(github.pulls) == 1
+    assert waits == [1, 2, 7, 60]  # backoff after a 5xx; retry-after, else a minute, after a secondary limit
+
+
+def test_a_create_that_succeeded_behind_a_502_is_not_doubled(repo, github, waits):
+    github.flaky.append(("POST", 502, {}, {"message": "Server Error"}, True))  # GitHub made it; the answer got lost
+    result = repo.bot()
+    assert result.exit_code == 0, result.output
+    assert len(github.pulls) == 1 and github.pulls[1]["state"] == "open"
+    assert repo.refs().keys() == {"main", BRANCH}
+
+
+def test_server_errors_give_up_after_a_few_tries(repo, github, waits):
+    github.fail["GET"] = (502, {}, {"message": "Server Error"})
+    line = _one_line_without_token(repo.bot())
+    assert line == "iacfix bot: GitHub API: 502 on GET /repos/octo/infra/pulls: Server Error (tried 4 times)"
+    assert waits == [1, 2, 4]
 
 
 def test_cannot_reach_the_api(repo, github):
@@ -476,6 +698,33 @@ def test_not_a_git_checkout(tmp_path, monkeypatch):
 )
 def test_repository_from_remote_url(url, expected):
     assert repository_from_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    "url,api",
+    [
+        ("https://github.com/octo/infra.git", "https://api.github.com"),
+        ("git@github.com:octo/infra.git", "https://api.github.com"),
+        ("https://x-access-token:abc@ghe.example.com/octo/infra.git", "https://ghe.example.com/api/v3"),
+        ("git@ghe.example.com:octo/infra.git", "https://ghe.example.com/api/v3"),
+        ("ssh://git@GHE.example.com:2222/octo/infra.git", "https://ghe.example.com/api/v3"),
+        ("http://ghe.internal/octo/infra", "http://ghe.internal/api/v3"),
+        ("https://octocorp.ghe.com/octo/infra.git", "https://api.octocorp.ghe.com"),
+        ("/srv/git/infra.git", "https://api.github.com"),
+    ],
+)
+def test_api_root_from_the_remote(url, api):
+    assert api_url_for_remote(url) == api
+
+
+def test_a_github_enterprise_remote_never_sends_the_token_to_github_com(repo, monkeypatch):
+    repo.git("remote", "set-url", "origin", "https://ghe.example.com/octo/infra.git")
+    monkeypatch.delenv("GITHUB_API_URL", raising=False)
+    monkeypatch.setenv("GITHUB_TOKEN", TOKEN)
+    bot = Bot(repo.work, [Path(".")], "main", "origin", False, TOKEN)
+    assert bot._github().api_url == "https://ghe.example.com/api/v3"
+    monkeypatch.setenv("GITHUB_API_URL", "https://ghe.example.com/api/v3/")  # Actions sets it: it wins
+    assert bot._github().api_url == "https://ghe.example.com/api/v3"
 
 
 def test_redact():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 from conftest import SAMPLES
 from iacfix import engine
 from iacfix.cli import app
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 from iacfix.model import Edit
 from iacfix.rule import Rule
 
@@ -117,7 +118,30 @@ def test_missing_path_is_an_error(project):
 def test_select_and_ignore(project):
     project({"main.tf": SERVICE + LOCKFILE})
     assert {l.split()[1] for l in iacfix(".", "--check", "--select", "ECS").stderr.splitlines()[:-1]} == {"ECS101"}
-    assert {l.split()[1] for l in iacfix(".", "--check", "--ignore", "ECS101").stderr.splitlines()[:-1]} == {"TF101", "TF102"}
+    assert {l.split()[1] for l in iacfix(".", "--check", "--ignore", "ECS101").stderr.splitlines()[:-1]} == {"TF101"}
+
+
+def test_a_convention_rule_runs_where_the_project_follows_its_convention(project):
+    # TF102 (partial backend) is the pipeline's convention: silent on a plain module, raised
+    # where the command line, the config or the layout says the project follows it
+    project({"main.tf": LOCKFILE})
+    codes = lambda *args: {l.split()[1] for l in iacfix(".", "--check", *args).stderr.splitlines()[:-1]}
+    assert "TF102" not in codes()
+    assert "TF102" in codes("--conventions", "pipeline")
+    project({".iacfix.toml": 'conventions = ["pipeline"]\n'})
+    assert "TF102" in codes() and "TF102" not in codes("--conventions", "none")
+    project({".iacfix.toml": "", "metadata.json": '{"platform": "tf", "language": "hcl"}', "lib/README": ""})
+    assert "TF102" in codes()
+    project({".iacfix.toml": "conventions = []\n"})
+    assert "TF102" not in codes()
+
+
+def test_an_unknown_convention_is_a_usage_error(project):
+    project({"main.tf": LOCKFILE})
+    assert iacfix(".", "--conventions", "pipelin").exit_code == 2
+    project({".iacfix.toml": 'conventions = ["pipelin"]\n'})
+    result = iacfix(".")
+    assert result.exit_code == 2 and "no convention named 'pipelin'" in result.stderr
 
 
 # -- bad input ------------------------------------------------------------------------------------
@@ -189,7 +213,7 @@ def test_diff_applies_with_git_apply_even_without_final_newline(project, crlf):
     text = LOCKFILE.rstrip("\n")  # the last hunk reaches the last line, which has no newline
     if crlf:
         text = text.replace("\n", "\r\n")
-    root = project({"main.tf": text.encode()})
+    root = project({"main.tf": text.encode(), ".iacfix.toml": 'conventions = ["pipeline"]\n'})  # TF102 empties the backend
     diff = iacfix(".").stdout_bytes  # not .stdout: click's runner folds \r\n into \n there
     assert diff.endswith(b"\\ No newline at end of file\n")
     subprocess.run(["git", "init", "-q"], cwd=root, check=True)
@@ -284,6 +308,165 @@ def test_terraform_on_path_is_asked_last(project, monkeypatch):
     monkeypatch.setattr(tfversion, "installed_version", lambda: (1, 11, 4))
     project({"main.tf": LOCKFILE})
     assert "TF101" not in iacfix(".", "--check").stderr
+
+
+# -- as ruff behaves ------------------------------------------------------------------------------
+
+
+def test_a_clean_write_says_no_findings(project):
+    project({"main.tf": SERVICE_FIXED})
+    result = iacfix(".", "--write")
+    assert (result.exit_code, result.stderr) == (0, "No findings.\n")
+
+
+def test_a_write_with_nothing_to_fix_says_so(project):
+    project({"main.tf": 'resource "aws_cognito_user_pool" "p" {\n  name              = "p"\n  mfa_configuration = "ON"\n}\n'})
+    result = iacfix(".", "--write", "--select", "COG101")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "Nothing fixed; 1 finding needs a human."
+
+
+@pytest.mark.parametrize("files", [{}, {"README.txt": "notes\n"}, {".gitignore": "*.tf\n", "main.tf": SERVICE}])
+def test_an_empty_or_fully_ignored_folder_warns_that_no_files_were_found(project, files):
+    root = project({**files, ".git/HEAD": "ref: refs/heads/main\n"})
+    result = iacfix(root)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "warning: No files found under the given paths.\n"
+
+
+def test_exit_zero(project):
+    project({"main.tf": SERVICE})
+    result = iacfix(".", "--check", "--exit-zero")
+    assert result.exit_code == 0 and "ECS101" in result.stderr
+    assert iacfix("nope.tf", "--exit-zero").exit_code == 2  # bad input is still bad
+
+
+def test_quiet_prints_the_findings_and_the_diff_only(project):
+    project({"main.tf": SERVICE})
+    result = iacfix(".", "--quiet")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "main.tf:1:1: ECS101 ECS service `app` has no desired count, so it runs 0 tasks (the provider default); "
+        "set to 2 (two tasks for availability)"
+    ]
+    assert "+  desired_count = 2\n" in result.stdout
+    assert iacfix(".", "-q", "--write").stderr == ""
+
+
+def test_statistics(project):
+    pool = 'resource "aws_cognito_user_pool" "p" {\n  name              = "p"\n  mfa_configuration = "ON"\n}\n'
+    project({"main.tf": SERVICE, "b.tf": SERVICE.replace('"app"', '"b"'), "pool.tf": pool, **{"lock.tf": LOCKFILE}})
+    result = iacfix(".", "--statistics", "--select", "ECS101,COG101,TF101", "--terraform-version", "1.9.0")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "2\tECS101\t[*] ecs-service-desired-count",
+        "1\tCOG101\t    cognito-mfa-without-factor",
+        "1\tTF101 \t[*] s3-backend-use-lockfile",
+    ]
+    assert result.stderr.splitlines()[-1].startswith("Found 4 findings (3 fixable).")
+    rows = json.loads(iacfix(".", "--statistics", "--select", "ECS101", "--output-format", "json").stdout)
+    assert rows == [{"code": "ECS101", "name": "ecs-service-desired-count", "count": 2, "fixable": 2}]
+    assert iacfix(".", "--statistics", "--output-format", "sarif").exit_code == 2
+
+
+def test_config_file_named_on_the_command_line(project):
+    root = project({"main.tf": SERVICE + LOCKFILE, ".iacfix.toml": 'select = ["ECS101"]\n', "ci/iacfix.toml": 'select = ["TF101"]\n'})
+    assert {l.split()[1] for l in iacfix(".", "--check").stderr.splitlines()[:-1]} == {"ECS101"}
+    result = iacfix(".", "--check", "--config", "ci/iacfix.toml")
+    assert {l.split()[1] for l in result.stderr.splitlines()[:-1]} == {"TF101"}
+    (root / "ci" / "pyproject.toml").write_text(
+        '[tool.iacfix]\nselect = ["TF102"]\nterraform-version = "1.10.0"\nconventions = ["pipeline"]\n'  # TF102 is the pipeline's
+    )
+    result = iacfix(".", "--check", "--config", "ci/pyproject.toml", "--extend-select", "TF101")
+    assert {l.split()[1] for l in result.stderr.splitlines()[:-1]} == {"TF102"}  # 1.10: the lockfile is fine
+    missing = iacfix(".", "--config", "nope.toml")
+    assert missing.exit_code == 2 and "no such file: nope.toml" in missing.output
+
+
+def test_no_cache_reads_and_writes_no_cache(project, monkeypatch, tmp_path):
+    from iacfix.cache import user_cache_dir
+
+    monkeypatch.setenv("IACFIX_CACHE_DIR", str(tmp_path / "cache"))
+    project({"main.tf": SERVICE})
+    assert iacfix(".", "--no-cache", "--check").exit_code == 1
+    assert user_cache_dir() is None and not (tmp_path / "cache").exists()
+
+
+# -- colour ---------------------------------------------------------------------------------------
+
+BOLD, RED, GREEN, CYAN, RESET = "\x1b[1m", "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[0m"
+
+
+def test_colour_is_forced_with_force_color_and_off_with_no_color(project, monkeypatch):
+    project({"main.tf": SERVICE})
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    result = iacfix(".")
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"{BOLD}main.tf{RESET}{CYAN}:{RESET}1{CYAN}:{RESET}1{CYAN}:{RESET} {BOLD}{RED}ECS101{RESET} ECS service")
+    assert f"{BOLD}--- a/main.tf{RESET}\n" in result.stdout and f"{GREEN}+  desired_count = 2{RESET}\n" in result.stdout
+    assert f"{RED}-  name = \"app\"{RESET}\n" in result.stdout
+    monkeypatch.setenv("NO_COLOR", "1")  # wins
+    result = iacfix(".")
+    assert "\x1b[" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "false", ""])
+def test_force_color_off_values(project, monkeypatch, value):
+    project({"main.tf": SERVICE})
+    monkeypatch.setenv("FORCE_COLOR", value)
+    result = iacfix(".")
+    assert "\x1b[" not in result.stderr + result.stdout  # and a pipe is not a terminal
+
+
+def test_colour_on_a_terminal_only():
+    from iacfix.output import colour_enabled
+
+    class Stream:
+        def __init__(self, tty):
+            self.tty = tty
+
+        def isatty(self):
+            return self.tty
+
+    assert colour_enabled(Stream(True)) and not colour_enabled(Stream(False))
+
+
+def test_crlf_diff_keeps_its_line_endings_in_colour():
+    from iacfix.output import Style
+
+    assert Style(True).diff("+a\r\n-b\r\n") == f"{GREEN}+a{RESET}\r\n{RED}-b{RESET}\r\n"
+
+
+# -- commands and folders named like them ---------------------------------------------------------
+
+
+def _run_iacfix(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "iacfix", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_help_lists_the_commands():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    commands = result.stdout[result.stdout.index("Commands (iacfix COMMAND --help):") :]
+    for name in ("rules", "explain", "bot"):
+        assert f"\n    {name} " in commands, name
+
+
+@pytest.mark.parametrize("name", ["rules", "bot"])
+def test_a_folder_named_like_a_command_is_checked_by_its_path(tmp_path, name):
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "main.tf").write_text(SERVICE)
+    for spelling in ([f"./{name}"], [f"{name}/"], ["--check", "--", name]):
+        proc = _run_iacfix(*spelling, cwd=tmp_path)
+        assert proc.returncode == 1, (spelling, proc.stderr)
+        assert f"{name}/main.tf:1:1: ECS101" in proc.stderr, spelling
+
+
+def test_a_command_named_like_a_folder_says_how_to_check_the_folder(tmp_path):
+    (tmp_path / "rules").mkdir()
+    proc = _run_iacfix("rules", cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout.startswith("ALB101 ")
+    assert proc.stderr == "note: `iacfix rules` is the command rules; to check the folder rules, run `iacfix ./rules`\n"
 
 
 # -- a real process ---------------------------------------------------------------------------

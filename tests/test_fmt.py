@@ -15,7 +15,7 @@ from iacfix import engine
 from iacfix.backends import hcl, hcl_format
 from iacfix.backends.hcl_format import FmtCache, canonical, terraform_rewrites
 from iacfix.backends.node import get_worker
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 from iacfix.textedit import apply_edits
 
 TF001 = next(r for r in all_rules() if r.code == "TF001")
@@ -188,7 +188,9 @@ def test_without_a_cache_folder_the_process_still_remembers(monkeypatch):
     assert cache.known("a = 1\n") and not cache.known("a = 2\n")
 
 
-def test_formatter_failure_is_a_finding_not_a_crash(tmp_path, monkeypatch):
+def test_formatter_failure_is_an_error_not_a_finding(tmp_path, monkeypatch):
+    """Nothing is known to be wrong with the file's layout: the run says it could not check it
+    (exit code 2), rather than report a finding (issue 21, item 8: a worker out of memory)."""
     from iacfix.backends.node import WorkerError
 
     class Broken:
@@ -198,8 +200,10 @@ def test_formatter_failure_is_a_finding_not_a_crash(tmp_path, monkeypatch):
     monkeypatch.setattr("iacfix.backends.node.get_worker", lambda: Broken())
     (tmp_path / "main.tf").write_text("a=1\n")
     result = engine.run([tmp_path], engine.Options(), cwd=tmp_path, rules=[TF001])
-    assert [(f.code, f.fixable) for f in result.findings] == [("TF001", False)]
-    assert "no worker here" in result.findings[0].message and result.errors == []
+    assert result.findings == []
+    assert [(e.path.name, e.line, e.message) for e in result.errors] == [
+        ("main.tf", 1, "TF001 cannot check the layout: no worker here")
+    ]
 
 
 def test_a_formatter_that_changes_more_than_blanks_is_not_trusted():

@@ -15,7 +15,7 @@ from iacfix import engine
 from iacfix.backends.hcl_format import FmtCache
 from iacfix.cli import app
 from iacfix.diff import unified_diff
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 
 RULES = {r.code: r for r in all_rules()}
 runner = CliRunner()

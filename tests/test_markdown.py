@@ -167,12 +167,113 @@ def test_cdktf_blocks_of_both_languages_go_through_their_backends(tmp_path, monk
     (tmp_path / "a.md").write_text(
         "## lib/cache.ts\n```typescript\n"
         "import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';\n"
-        "new ElasticacheReplicationGroup(this, 'r', { atRestEncryptionEnabled: true });\n```\n"
+        "new ElasticacheReplicationGroup(this, 'r', { replicationGroupId: 'r', description: 'r', atRestEncryptionEnabled: true });\n```\n"
         "## lib/cache.py\n```python\n"
         "from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
-        'ElasticacheReplicationGroup(self, "r", at_rest_encryption_enabled=True)\n```\n'
+        'ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r", at_rest_encryption_enabled=True)\n```\n'
     )
     result = runner.invoke(app, ["a.md", "--write"])
     assert result.exit_code == 0, result.output
     text = (tmp_path / "a.md").read_text()
     assert "atRestEncryptionEnabled: 'true'" in text and 'at_rest_encryption_enabled="true"' in text
+
+
+# -- a fix that creates a file: a new block of the answer ------------------------------------------
+
+TASK_ANSWER = textwrap.dedent(
+    """\
+    Here is the stack.
+
+    ## main.tf
+
+    ```hcl
+    terraform {
+      required_providers {
+        aws = { source = "hashicorp/aws" }
+      }
+    }
+
+    # the deployment region
+    provider "aws" {
+      region = var.aws_region
+    }
+
+    resource "aws_sqs_queue" "jobs" {
+      name = "jobs"
+    }
+    ```
+
+    ## modules/queue/versions.tf
+
+    ```hcl
+    terraform {
+      required_providers {
+        aws = { source = "hashicorp/aws" }
+      }
+    }
+    ```
+
+    Deploy it with `terraform apply`.
+    """
+)
+
+
+@pytest.fixture
+def task(tmp_path, monkeypatch):
+    """A task folder of the pipeline: metadata.json, the pipeline's lib/provider.tf, an answer."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "metadata.json").write_text('{"platform": "tf", "language": "hcl"}')
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "provider.tf").write_text('provider "aws" {\n  region = var.aws_region\n}\n')
+    (tmp_path / "lib" / "MODEL_RESPONSE.md").write_text(TASK_ANSWER)
+    return tmp_path / "lib" / "MODEL_RESPONSE.md"
+
+
+def test_an_answer_in_its_task_folder_gains_a_provider_tf_block_with_its_provider_blocks(task):
+    result = runner.invoke(app, ["--select", "TF105", str(task)])
+    assert 'lib/MODEL_RESPONSE.md:6:1: TF105 the terraform block and provider "aws" belong in provider.tf: moved there' in result.stderr
+    assert runner.invoke(app, ["--write", "--select", "TF105", str(task)]).exit_code == 0
+    text = task.read_text()
+    assert text.startswith("Here is the stack.\n\n## main.tf\n\n```hcl\nresource \"aws_sqs_queue\" \"jobs\" {")
+    # after the answer's last Terraform block, named by a bold line; the prose after it stays
+    assert text.endswith(
+        "```\n\n**provider.tf**\n\n```hcl\nterraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n"
+        "  }\n}\n\n# the deployment region\nprovider \"aws\" {\n  region = var.aws_region\n}\n```\n\n"
+        "Deploy it with `terraform apply`.\n"
+    )
+    # a child module's own terraform block stays in its folder
+    assert "## modules/queue/versions.tf\n\n```hcl\nterraform {" in text
+    names = [b.name for b in split_blocks(text)]
+    assert names == ["main.tf", "modules/queue/versions.tf", "provider.tf"]
+    again = runner.invoke(app, ["--check", "--select", "TF105", str(task)])
+    assert again.exit_code == 0, again.stderr
+
+
+def test_outside_a_task_folder_the_answer_keeps_its_layout_unless_configured(task):
+    (task.parent.parent / "metadata.json").unlink()  # not a task folder: no pipeline convention
+    assert runner.invoke(app, ["--check", "--select", "TF105", str(task)]).exit_code == 0
+    result = runner.invoke(app, ["--check", "--select", "TF105", "--conventions", "pipeline", str(task)])
+    assert result.exit_code == 1 and "moved there" in result.stderr
+
+
+def test_extract_writes_a_created_block_only_once_a_fix_wrote_it(task, tmp_path):
+    runner.invoke(app, ["--select", "TF105", "--extract", str(tmp_path / "out"), str(task)])
+    assert (tmp_path / "out" / "provider.tf").read_text().startswith("terraform {")
+    runner.invoke(app, ["--check", "--select", "TF105", "--extract", str(tmp_path / "as-written"), str(task)])
+    assert not (tmp_path / "as-written" / "provider.tf").exists()
+
+
+def test_the_terraform_blocks_of_a_cdktf_answer_stay_where_they_are(task):
+    task.write_text(TASK_ANSWER + "\n## lib/tap-stack.ts\n\n```typescript\nimport { TerraformStack } from 'cdktf';\n```\n")
+    assert runner.invoke(app, ["--check", "--select", "TF105", str(task)]).exit_code == 0
+
+
+def test_in_an_answer_cut_off_inside_a_block_the_new_block_goes_before_that_block(task):
+    cut = '```hcl\nresource "aws_sqs_queue" "cut" {\n  name ='
+    task.write_text(TASK_ANSWER + "\n" + cut)
+    runner.invoke(app, ["--write", "--select", "TF105", str(task)])  # exit 2: the cut-off block is an error
+    text = task.read_text()
+    assert text.startswith(TASK_ANSWER.split("```hcl\nterraform {")[0])
+    assert text.endswith("Deploy it with `terraform apply`.\n\n**provider.tf**\n\n```hcl\nterraform {\n" + text.split("**provider.tf**\n\n```hcl\nterraform {\n")[1].split("```\n")[0] + "```\n\n" + cut)
+    blocks = split_blocks(text)
+    assert [b.name for b in blocks if not b.truncated] == ["main.tf", "modules/queue/versions.tf", "provider.tf"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from iacfix import engine
+from iacfix.engine import pool
 
 SERVICE = 'resource "aws_ecs_service" "app" {\n  name = "app"\n}\n'
 BROKEN = 'resource "aws_s3_bucket" "b" {\n  bucket = \n}\n'
@@ -39,8 +40,8 @@ def test_pool_gives_what_one_process_gives(tmp_path):
 def test_small_trees_stay_in_this_process(tmp_path):
     _tree(tmp_path)
     workspace, _ = engine.load([tmp_path], tmp_path, parse=False)
-    assert engine._jobs(None, workspace, engine.group_projects(workspace)) == 1
-    assert engine._jobs(2, workspace, engine.group_projects(workspace)) == 2
+    assert pool.workers_for(None, workspace, engine.group_projects(workspace)) == 1
+    assert pool.workers_for(2, workspace, engine.group_projects(workspace)) == 2
 
 
 def test_progress_reaches_the_end(tmp_path):
@@ -57,9 +58,9 @@ def test_big_tree_in_one_process_runs_project_by_project(tmp_path, monkeypatch):
     options = engine.Options(terraform_version="1.9.0")
     whole = engine.run([tmp_path], options, tmp_path, jobs=1)
     runs = []
-    real_run_batch = engine._run_batch
-    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 1)
-    monkeypatch.setattr(engine, "_run_batch", lambda args: runs.append(args[0]) or real_run_batch(args))
+    real_run_batch = pool.run_batch
+    monkeypatch.setattr(pool, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(pool, "run_batch", lambda args: runs.append(args[0]) or real_run_batch(args))
     by_project = engine.run([tmp_path], options, tmp_path, jobs=1)
     assert len(runs) == 3
     assert _summary(by_project) == _summary(whole)

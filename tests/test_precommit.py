@@ -19,7 +19,7 @@ import pytest
 
 from conftest import REPO, SAMPLES
 
-PACKAGE = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "src/iacfix", "fixers"]
+PACKAGE = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "src/iacfix"]
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -71,6 +71,30 @@ def hook_repo(tmp_path_factory) -> tuple[Path, str]:
     _git("add", "-A", cwd=folder)
     _git("commit", "-q", "-m", "iacfix", cwd=folder)
     return folder, _git("rev-parse", "HEAD", cwd=folder)
+
+
+@pytest.mark.parametrize(
+    "path,runs",
+    [
+        ("main.tf", True),
+        ("lib/stack.ts", True),
+        ("main.py", True),
+        ("cdktf.json", True),
+        ("package.json", True),  # PKG101 repairs it
+        ("lambda/api/package.json", True),
+        (".github/workflows/deploy.yml", True),  # CI101 repairs it
+        ("app/.github/workflows/ci.yaml", True),
+        ("README.md", False),
+        ("docs/config.yml", False),
+        ("lib/stack.d.tsx", False),
+    ],
+)
+def test_the_hooks_run_for_every_file_a_rule_reads(path, runs):
+    import re
+
+    yaml = pytest.importorskip("yaml")
+    for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()):
+        assert bool(re.search(hook["files"], path)) is runs, (hook["id"], path)  # pre-commit's own test
 
 
 def test_the_fix_hook_repairs_and_the_check_hook_reports(tmp_path, pre_commit, hook_repo):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from iacfix.backends import cdktf
-from iacfix.provider_imports import import_edits
-from iacfix.scaffold import python_call
+from iacfix.rulekit.provider_imports import import_edits
+from iacfix.rulekit.scaffold import python_call
 from iacfix.textedit import apply_edits
 
 CLASS = "\n\nclass S:\n    pass\n"

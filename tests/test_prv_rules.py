@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
-from iacfix import engine, schema
-from iacfix.fixers import all_rules
+import pytest
+
+from iacfix import engine
+from iacfix.rulekit import schema
+from iacfix.rules import all_rules
 from iacfix.rule import Example
 from iacfix.testing import run_example
 
@@ -163,6 +166,39 @@ new LambdaFunction(this, 'fn', { functionName: 'f', role: 'r', code: 'x' });
     assert "code: 'x'" in text
 
 
+def test_terraform_messages_speak_terraform(tmp_path):
+    result, _ = _run(
+        tmp_path,
+        "terraform",
+        """\
+resource "aws_lambda_function" "fn" {
+  function_name = "f"
+  role          = "r"
+  code          = "x"
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "l" {
+  bucket = "b"
+
+  rule {
+    id     = "expire"
+    status = "Enabled"
+
+    expiration {
+      dayz = 30
+    }
+  }
+}
+""",
+    )
+    messages = [f.message for f in result.findings if f.code == "PRV103"]
+    assert messages == [
+        "`code` is not an argument of aws_lambda_function; valid: `mode`, `code_sha256`, `source_code_hash`, `code_signing_config_arn`",
+        "`dayz` is not an argument of aws_s3_bucket_lifecycle_configuration.rule.expiration; valid: `days`",
+    ]
+    assert not any("Config" in m or "property" in m or "LambdaFunction" in m for m in messages)
+
+
 def test_struct_class_keywords_are_checked_in_python(tmp_path):
     _, text = _run(
         tmp_path,
@@ -195,46 +231,110 @@ resource "aws_security_group" "web" {
 """,
     )
     messages = sorted(f.message for f in result.findings)
-    assert len(messages) == 2 and all(not f.fixable for f in result.findings)
-    assert "`SecurityGroupIngress` has no property `cidr`" in messages[0]
-    assert "`SecurityGroup` has no property `vpcId`; valid: vpc_id" in messages[1]
+    assert messages == [
+        "`cidr` is not an argument of aws_security_group.ingress: it is `cidr_blocks`",
+        "`vpcId` is not an argument of aws_security_group: it is `vpc_id`",
+    ]
+    assert "  vpc_id = var.vpc\n" in text and "cidr_blocks = [" in text
 
 
-def test_version_mismatch_is_said_once_per_project(tmp_path):
-    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": "^19.0.0"}}))
-    result, _ = _run(
+def test_an_argument_the_provider_has_nothing_like_is_removed_a_misspelling_is_not(tmp_path):
+    result, text = _run(
         tmp_path,
-        "cdktf-ts",
+        "terraform",
         """\
-import { Vpc, Subnet } from '@cdktf/provider-aws/lib/vpc';
-import { Eip } from '@cdktf/provider-aws/lib/eip';
-new Eip(this, 'e', { vpc: true });
+resource "aws_kinesis_video_stream" "cam" {
+  name        = "cam"
+  stream_mode = "LIVE"
+  kms_key     = var.key
+  media_type  = "video/h264"
+}
 """,
     )
-    notes = [f for f in result.findings if "package.json pins @cdktf/provider-aws ^19.0.0" in f.message]
-    assert len(result.findings) == 2 and len(notes) == 1
+    said = {f.message: f for f in result.findings}
+    removed = said["`stream_mode` is not an argument of aws_kinesis_video_stream: aws_kinesis_video_stream has nothing of that name or close to it (removed)"]
+    assert removed.fixable and "stream_mode" not in text
+    # `kms_key` is `kms_key_id` (what the argument holds); nothing is guessed for a close name with two readings
+    assert "kms_key_id = var.key" in text
+
+
+def test_a_setting_that_belongs_to_another_resource_is_kept(tmp_path):
+    result, text = _run(
+        tmp_path,
+        "terraform",
+        """\
+resource "aws_s3_bucket" "logs" {
+  bucket = "logs"
+  metric {
+    name = "all"
+  }
+}
+""",
+    )
+    (finding,) = result.findings
+    assert finding.message == "`metric` is not an argument of aws_s3_bucket; it belongs to aws_s3_bucket_metric"
+    assert not finding.fixable and finding.preview and "metric {" in text
+
+
+# keySpec is KmsKey's customerMasterKeySpec (PRV103's renames)
+KMS_TS = "import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';\nnew KmsKey(this, 'k', { keySpec: 'SYMMETRIC_DEFAULT' });\n"
+
+
+def test_a_project_pinning_another_major_of_the_package_gets_no_provider_finding(tmp_path):
+    # another major's names are not judged against the bundled schema: nothing to repair
+    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": "^8.0.0"}}))
+    result, text = _run(tmp_path, "cdktf-ts", KMS_TS)
+    assert result.findings == [] and text == KMS_TS
+
+
+def test_a_project_pinning_the_bundled_major_or_nothing_is_checked(tmp_path):
+    for spec in (f"^{schema.load().major}.0.0", f">={schema.load().major - 2}", "*"):
+        (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": spec}}))
+        result, _ = _run(tmp_path, "cdktf-ts", KMS_TS)
+        assert [f.code for f in result.findings] == ["PRV103"], spec
+
+
+def test_pipfile_lock_says_which_package_is_installed(tmp_path):
+    # Pipfile says "*": the lock file has the version the app builds against (5.0.50, aws 3.x/4.x)
+    (tmp_path / "Pipfile").write_text('[packages]\ncdktf-cdktf-provider-aws = "*"\n')
+    (tmp_path / "Pipfile.lock").write_text(json.dumps({"default": {"cdktf-cdktf-provider-aws": {"version": "==5.0.50"}}}))
+    before = 'from cdktf_cdktf_provider_aws.db_instance import DbInstance\nDbInstance(self, "db", name="app")\n'
+    result, text = _run(tmp_path, "cdktf-py", before)
+    assert schema.project_provider_version(tmp_path) == ("Pipfile.lock", "cdktf-cdktf-provider-aws ==5.0.50", 5)
+    assert result.findings == [] and text == before
 
 
 def test_project_provider_version_sources(tmp_path):
     (tmp_path / "Pipfile").write_text('[packages]\ncdktf-cdktf-provider-aws = "~=21.0"\n')
     assert schema.project_provider_version(tmp_path)[2] == 21
     (tmp_path / "Pipfile").unlink()
+    # cdktf.json's terraformProviders feed `cdktf get`, not the prebuilt package the code imports
     (tmp_path / "cdktf.json").write_text(json.dumps({"terraformProviders": ["aws@~> 5.0"]}))
-    assert schema.project_provider_version(tmp_path) == ("cdktf.json", "aws ~> 5.0", -5)
+    assert schema.project_provider_version(tmp_path) is None
     (tmp_path / "requirements.txt").write_text("cdktf==0.21.0\ncdktf-cdktf-provider-aws==19.40.0\n")
     assert schema.project_provider_version(tmp_path) == ("requirements.txt", "cdktf-cdktf-provider-aws ==19.40.0", 19)
 
 
-def test_no_version_note_when_the_project_pins_the_bundled_major(tmp_path):
-    (tmp_path / "package.json").write_text(json.dumps({"dependencies": {"@cdktf/provider-aws": f"^{schema.load().major}.0.0"}}))
-    result, _ = _run(tmp_path, "cdktf-ts", "import { Eip } from '@cdktf/provider-aws/lib/eip';\nnew Eip(this, 'e', { vpc: true });\n")
-    assert len(result.findings) == 1 and "note:" not in result.findings[0].message
+DB_TF = 'resource "aws_autoscaling_attachment" "a" {\n  autoscaling_group_name = "asg"\n  alb_target_group_arn   = "arn"\n}\n'
+
+
+def test_a_terraform_module_is_checked_only_when_its_required_providers_admit_the_bundled_version(tmp_path):
+    # alb_target_group_arn is the argument of aws 3.x, renamed lb_target_group_arn in 5.0
+    bundled = schema.load().terraform_provider.rsplit(" ", 1)[-1]
+    major = int(bundled.split(".")[0])
+    for version, raised in (("~> 3.38", False), (f">= {major}.999", False), (f"~> {major}.0", True), (">= 3.29", True)):
+        versions = f'terraform {{\n  required_providers {{\n    aws = {{\n      source  = "hashicorp/aws"\n      version = "{version}"\n    }}\n  }}\n}}\n'
+        result, _ = _run(tmp_path, "terraform", DB_TF, files={"versions.tf": versions})
+        assert bool(result.findings) == raised, version
+    lock = 'provider "registry.terraform.io/hashicorp/aws" {\n  version     = "4.67.0"\n  constraints = ">= 3.29"\n}\n'
+    result, _ = _run(tmp_path, "terraform", DB_TF, files={".terraform.lock.hcl": lock})
+    assert result.findings == []
 
 
 def test_each_rule_alone_is_idempotent_on_its_examples(tmp_path):
     for rule in PRV:
         for i, example in enumerate(rule.examples):
-            if example.after is None:
+            if example.after in (None, example.before):  # valid, or reported: nothing to repair
                 continue
             folder = tmp_path / f"{rule.code}-{i}"
             folder.mkdir()
@@ -244,11 +344,11 @@ def test_each_rule_alone_is_idempotent_on_its_examples(tmp_path):
 
 
 def test_the_rules_prv103_defers_to_exist():
-    from iacfix.fixers.prv103_provider_unknown_property import HCL_DEDICATED
+    from iacfix.rules.prv103_provider_unknown_property import DEDICATED
 
     codes = {r.code: r for r in all_rules()}
-    for code in HCL_DEDICATED.values():
-        assert code in codes and "terraform" in codes[code].flavours
+    for code in DEDICATED.values():
+        assert code in codes and set(codes[code].flavours) == {"terraform", "cdktf-ts", "cdktf-py"}
 
 
 def test_import_from_the_lib_index_is_the_root(tmp_path):
@@ -269,12 +369,70 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 
 
 def test_namespace_move_does_not_collide_with_a_local_name(tmp_path):
-    # `kms.KmsKey` → `kmsKey.KmsKey` would be shadowed by the const (tsc: TS2448, TS7022)
+    # `kms.KmsKey` → `kmsKey.KmsKey` would be shadowed by the const (tsc: TS2448, TS7022): the
+    # class is imported from its module instead
     before = """\
 import { AwsProvider, kms } from '@cdktf/provider-aws';
 new AwsProvider(this, 'aws', { region: 'us-east-1' });
 const kmsKey = new kms.KmsKey(this, 'key', { enableKeyRotation: true });
 """
     result, text = _run(tmp_path, "cdktf-ts", before)
-    assert "new kmsKey.KmsKey" not in text and "new kms.KmsKey" in text
+    assert "new kmsKey.KmsKey" not in text and "const kmsKey = new KmsKey(this" in text
+    assert "import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';" in text and "kms }" not in text
     assert "import { AwsProvider } from '@cdktf/provider-aws/lib/provider';" in text
+
+
+def test_tsconfig_paths_to_local_bindings_are_checked_as_the_version_cdktf_json_names(tmp_path):
+    # `@cdktf/provider-aws/lib/*` mapped onto .gen: the bindings of cdktf.json's aws ~> 5.26
+    tsconfig = '{"compilerOptions": {"paths": {"@cdktf/provider-aws/lib/*": ["./.gen/providers/aws/*"]}}}'
+    for providers, raised in ((["aws@~> 5.26"], False), (["hashicorp/aws@~> 6.0"], True), ([], False)):
+        cdktf_json = json.dumps({"language": "typescript", "app": "x", "terraformProviders": providers})
+        result, _ = _run(tmp_path, "cdktf-ts", KMS_TS, files={"tsconfig.json": tsconfig, "cdktf.json": cdktf_json})
+        assert bool(result.findings) == raised, providers
+
+
+def test_what_a_renamed_property_holds_is_checked_in_the_same_run(tmp_path):
+    # `rule` is WafWebAcl's `rules`; in it, `statement` (WAFv2's) is nothing WAF classic has
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { WafWebAcl } from '@cdktf/provider-aws/lib/waf-web-acl';
+new WafWebAcl(this, 'acl', { name: 'acl', metricName: 'acl', defaultAction: { type: 'ALLOW' }, rule: [{ priority: 1, ruleId: 'r', statement: { x: 1 } }] });
+""",
+    )
+    assert "rules: [{ priority: 1, ruleId: 'r' }]" in text
+    (tmp_path / "again").mkdir()
+    again, _ = _run(tmp_path / "again", "cdktf-ts", text)
+    assert [f for f in again.findings if f.fixable] == []
+
+
+def test_an_argument_of_another_version_is_reported_in_cdktf_too(tmp_path):
+    result, text = _run(
+        tmp_path,
+        "cdktf-ts",
+        """\
+import { ApiGatewayDeployment } from '@cdktf/provider-aws/lib/api-gateway-deployment';
+new ApiGatewayDeployment(this, 'd', { restApiId: 'api', stageName: 'prod' });
+""",
+    )
+    [finding] = [f for f in result.findings if f.code == "PRV103"]
+    assert finding.message == "`ApiGatewayDeployment` has no property `stageName` (it is one in hashicorp/aws 5.100.0)"
+    assert not finding.fixable and "stageName: 'prod'" in text
+
+
+@pytest.mark.parametrize(
+    "flavour,code",
+    [
+        ("terraform", 'resource "aws_ami" "linux" {\n  most_recent = true\n  owners      = ["amazon"]\n}\n'),
+        ("cdktf-ts", "import { Ami } from '@cdktf/provider-aws/lib/ami';\nnew Ami(this, 'linux', { mostRecent: true, owners: ['amazon'] });\n"),
+        ("cdktf-py", 'from cdktf_cdktf_provider_aws.ami import Ami\nAmi(self, "linux", most_recent=True, owners=["amazon"])\n'),
+    ],
+)
+def test_a_resource_written_as_its_data_source_is_reported_whole_not_emptied(tmp_path, flavour, code):
+    # The arguments are the data source's: removing them (nothing of that name on the resource) or
+    # filling the resource's required `name` would create an AMI nobody asked for.
+    result, text = _run(tmp_path, flavour, code)
+    assert [f.code for f in result.findings] == ["PRV102"]
+    assert "data source" in result.findings[0].message and not result.findings[0].fixable
+    assert text == code

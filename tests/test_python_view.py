@@ -280,6 +280,7 @@ def test_ast_view_agrees_with_libcst(text):
 
     fast = python_ast_view.extract_view(text)
     assert fast is not None
+    assert isinstance(fast.pop("chains"), list)  # only the ast view has them (docs/cdktf-view.md)
     assert fast == extract_view_libcst(text)
 
 
@@ -328,7 +329,7 @@ def test_walk_statements_follows_ast_walk():
 def test_test_cases_come_from_the_tree_the_view_was_built_from(tmp_path):
     """A Python test file's cases are read once, at parse time, from the view's own tree: the
     same cases a fresh parse gives. A file with a byte-order mark keeps its old reading."""
-    from iacfix import testcode
+    from iacfix.backends import test_cases as testcode
     from iacfix.backends import cdktf
 
     test_file = cdktf.parse("python", tmp_path / "tests" / "test_stack.py", NESTED_TESTS)
@@ -339,3 +340,21 @@ def test_test_cases_come_from_the_tree_the_view_was_built_from(tmp_path):
     assert testcode.test_cases(test_file) == fresh
     bom = cdktf.parse("python", tmp_path / "tests" / "test_bom.py", "\ufeff" + NESTED_TESTS)
     assert "test_cases" not in bom._derived and testcode.test_cases(bom) == []
+
+
+def test_chains_with_the_indexes_calls_and_members_after_them():
+    text = """\
+from cdktf_cdktf_provider_aws import vpc
+from cdktf_cdktf_provider_aws.eks_cluster import EksCluster
+cluster = EksCluster(self, "eks", name="x")
+issuer = f"{cluster.identity[0].oidc[0].issuer}"
+subnet = vpc.Subnet(self, "s")
+other.thing[0]
+"""
+    view = extract_view(text)
+    chains = {c["text"]: c for c in view["chains"]}
+    assert set(chains) == {"cluster.identity", "vpc.Subnet"}  # `other` is neither imported nor built
+    after = chains["cluster.identity"]["after"]
+    assert [(s["kind"], s.get("text") or s.get("name")) for s in after] == [("index", "0"), ("prop", "oidc"), ("index", "0"), ("prop", "issuer")]
+    assert text[slice(*after[1]["span"])] == ".oidc"
+    assert [s["kind"] for s in chains["vpc.Subnet"]["after"]] == ["call"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from iacfix import engine
-from iacfix.fixers import all_rules
-from iacfix.testing import example_options, run_example
+from iacfix.rules import all_rules
+from iacfix.testing import MAIN_FILE, example_options, run_example
 
 CASES = [
     pytest.param(rule, example, id=f"{rule.code}-{example.flavour}-{i}")
@@ -24,6 +24,15 @@ def test_example(rule, example, tmp_path):
         assert text == example.before
         return
     assert {f.code for f in result.findings} == set(example.codes or (rule.code,))
+    if example.message is not None or example.line is not None:
+        (finding,) = [f for f in result.findings if f.code == rule.code]
+        main = tmp_path / MAIN_FILE[example.flavour]
+        if example.message is not None:
+            assert finding.message == example.message
+        if example.line is not None:
+            assert (finding.path, finding.line) == (main.absolute(), example.line)
+    if example.unsafe:
+        assert all((f.safety or rule.fix) == "unsafe" for f in result.findings if f.code == rule.code)
     if example.after == example.before and not example.files_after:  # a report: raised, nothing changed
         assert not any(f.fixable for f in result.findings)
         assert result.changes() == []

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from conftest import SAMPLES
 from iacfix import engine
 from iacfix.cli import app, explain_app, rules_app
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 from iacfix.model import Edit
 from iacfix.rule import Rule
 
@@ -56,12 +56,169 @@ def codes(root, **options):
 )
 def test_suppression_comment_on_the_line(project, files):
     root = project(files)
-    assert codes(root) == []
+    assert codes(root, ignore=["IAC100"]) == []  # TF101 of the TypeScript one silences nothing: IAC100
 
 
 def test_suppression_of_another_code_does_not_silence(project):
     root = project({"main.tf": SERVICE.replace("{\n", "{ # iacfix: ignore[TF101]\n", 1)})
-    assert codes(root) == ["ECS101"]
+    assert codes(root) == ["ECS101", "IAC100"]  # and the comment silences nothing
+
+
+EIP = 'resource "aws_eip" "nat" {\n  vpc  = true\n  tags = {}\n}\n'  # TF203 on line 2, inside the block
+LIFECYCLE = (
+    'resource "aws_s3_bucket_lifecycle_configuration" "l" {\n  bucket = "b"\n\n  RULE_COMMENT\n'
+    '  rule {\n    id     = "expire"\n    status = "Enabled"\n    expiration {\n      days = 30\n    }\n  }\n}\n'
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# iacfix: ignore[TF203]\n" + EIP,  # above the block: the whole block
+        "// iacfix: ignore[TF203]\n\n" + EIP,  # a blank line between is fine
+        "# iacfix: ignore[TF2]\n" + EIP,  # a prefix
+        EIP.replace("{\n", "{ # iacfix: ignore[TF203]\n", 1),  # on the block's first line
+        EIP.replace("  vpc  = true\n", "  # iacfix: ignore[TF203]\n  vpc  = true\n"),  # the line above
+        EIP.replace("  tags = {}\n", "  #checkov:skip=TF203:the provider is pinned to 4.x\n  tags = {}\n"),  # checkov's spelling
+        "# a note\n# iacfix: ignore[TF203]\n" + EIP,  # comments above it
+    ],
+)
+def test_suppression_of_a_block_or_the_line_above(project, text):
+    root = project({"main.tf": text})
+    assert codes(root, select=["TF203", "IAC100"]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# iacfix: ignore[TF203]\n\nlocals {}\n" + EIP,  # it covers the next line of code only
+        EIP.replace("  tags = {}\n", "  tags = {} # iacfix: ignore[TF203]\n"),  # a line's comment covers that line
+        EIP.replace("  tags = {}\n", "  #checkov:skip=CKV_AWS_20:not ours\n  tags = {}\n"),  # checkov's own check
+    ],
+)
+def test_suppression_that_does_not_reach(project, text):
+    root = project({"main.tf": text})
+    assert "TF203" in codes(root, select=["TF203"])
+
+
+def test_suppression_of_a_nested_block(project):
+    root = project({"main.tf": LIFECYCLE.replace("RULE_COMMENT", "# iacfix: ignore[TF201]")})
+    assert codes(root, select=["TF201", "IAC100"]) == []
+    root = project({"main.tf": LIFECYCLE.replace("RULE_COMMENT", "")})
+    assert codes(root, select=["TF201"]) == ["TF201"]
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {
+            "cdktf.json": '{"language": "typescript"}',
+            "lib/a.ts": "import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';\n"
+            "// iacfix: ignore[CACHE101]\n"
+            "new ElasticacheReplicationGroup(this, 'r', {\n  description: 'r',\n  atRestEncryptionEnabled: true,\n});\n",
+        },
+        {
+            "cdktf.json": '{"language": "python"}',
+            "lib/a.py": "from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup\n"
+            "# iacfix: ignore[CACHE101]\n"
+            'ElasticacheReplicationGroup(\n    self,\n    "r",\n    description="r",\n    at_rest_encryption_enabled=True,\n)\n',
+        },
+    ],
+)
+def test_suppression_of_a_construct(project, files):
+    root = project(files)
+    assert codes(root, select=["CACHE101", "IAC100"]) == []
+    for path, text in files.items():  # without the comment, the rule finds it
+        (root / path).write_text(text.replace("// iacfix: ignore[CACHE101]\n", "").replace("# iacfix: ignore[CACHE101]\n", ""))
+    assert codes(root, select=["CACHE101"]) == ["CACHE101"]
+
+
+def test_a_silenced_finding_is_not_fixed(project):
+    root = project({"main.tf": "# iacfix: ignore[TF203]\n" + EIP})
+    result = engine.run([root], engine.Options(select=["TF203"]), root)
+    assert result.findings == [] and result.changes() == []
+
+
+def test_per_file_ignores(project):
+    root = project(
+        {
+            "main.tf": SERVICE,
+            "legacy/old.tf": SERVICE.replace('"app"', '"old"'),
+            "legacy/deep/older.tf": SERVICE.replace('"app"', '"older"'),
+            ".iacfix.toml": '[per-file-ignores]\n"legacy/*.tf" = ["ECS"]\n"older.tf" = ["ALL"]\n',
+        }
+    )
+    found = engine.run([root], engine.Options(select=["ECS101"]), root).findings
+    assert sorted(f.path.relative_to(root).as_posix() for f in found) == ["main.tf"]
+    assert codes(root / "legacy", select=["ECS101"]) == []  # the config's folder, not the one checked, anchors them
+
+
+@pytest.mark.parametrize("value", ['"*.tf"', '{ "*.tf" = 3 }'])
+def test_per_file_ignores_of_the_wrong_shape_are_config_errors(project, value):
+    root = project({"main.tf": SERVICE, ".iacfix.toml": f"per-file-ignores = {value}\n"})
+    result = runner.invoke(app, [str(root)])
+    assert result.exit_code == 2 and "per-file-ignores" in result.stderr
+
+
+def test_the_readme_suppression_example_silences_what_it_says(project):
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("**Suppressing findings.**") :]
+    example = section[section.index("```hcl\n") + len("```hcl\n") : section.index("```\n", section.index("```hcl\n") + 7)]
+    root = project({"main.tf": example})
+    assert {"TF203", "ECS101", "RDS101"} <= {r.code for r in all_rules()}
+    bare = project({"bare.tf": example.replace("iacfix: ignore", "a note").replace("checkov:skip", "a note")})
+    assert {"TF203", "ECS101", "RDS101"} <= set(codes(bare, select=["TF203", "ECS101", "RDS101"]))
+    (bare / "bare.tf").unlink()
+    assert codes(root, select=["TF203", "ECS101", "RDS101", "IAC100"]) == []
+
+
+# -- unused suppressions (IAC100) -----------------------------------------------------------------
+
+
+def _findings(root, **options):
+    return [(f.code, f.line, f.message) for f in engine.run([root], engine.Options(**options), root).findings]
+
+
+def test_an_unused_suppression_is_reported_and_removed(project):
+    root = project({"main.tf": SERVICE.replace("{\n", "{ # iacfix: ignore[TF203]\n", 1) + "# iacfix: ignore\nlocals {}\n"})
+    found = _findings(root, select=["ECS101", "TF203", "IAC100"])
+    assert [f for f in found if f[0] == "IAC100"] == [
+        ("IAC100", 1, "`# iacfix: ignore[TF203]` is unused: TF203 silenced nothing"),
+    ]  # the bare one is not judged: not every default rule ran
+    result = runner.invoke(app, [str(root), "--write", "--select", "ECS101,TF203,IAC100"])
+    assert result.exit_code == 0, result.output
+    assert (root / "main.tf").read_text().startswith('resource "aws_ecs_service" "app" {\n  name          = "app"\n')
+    assert "# iacfix: ignore\nlocals {}\n" in (root / "main.tf").read_text()
+    found = _findings(root)  # every default rule: the bare comment silences nothing either
+    assert found == [("IAC100", 5, "`# iacfix: ignore` is unused: it silenced nothing")]
+    assert runner.invoke(app, [str(root), "--write"]).exit_code == 0
+    assert (root / "main.tf").read_text().endswith("  desired_count = 2\n}\nlocals {}\n")
+
+
+def test_only_the_unused_codes_are_removed(project):
+    root = project({"main.tf": SERVICE.replace("{\n", "{ # iacfix: ignore[TF203, ECS101, NOPE9]\n", 1)})
+    found = _findings(root, select=["ECS101", "TF203", "IAC100"])
+    assert found == [("IAC100", 1, "`# iacfix: ignore[TF203, ECS101, NOPE9]` is unused: TF203 silenced nothing; NOPE9 is not a rule code")]
+    assert runner.invoke(app, [str(root), "--write", "--select", "ECS101,TF203,IAC100"]).exit_code == 0
+    assert (root / "main.tf").read_text() == SERVICE.replace("{\n", "{ # iacfix: ignore[ECS101]\n", 1)
+
+
+def test_a_suppression_of_a_rule_that_did_not_run_is_kept(project):
+    root = project({"main.tf": SERVICE.replace("{\n", "{ # iacfix: ignore[SG101]\n", 1)})  # SG101: opt-in
+    assert "IAC100" not in codes(root)
+    assert "IAC100" in codes(root, extend_select=["SG101"])  # it ran and found nothing
+
+
+def test_unused_checkov_skips_of_iacfix_codes_are_removed_whole(project):
+    text = EIP.replace("  tags = {}\n", "  #checkov:skip=TF205:old reason\n  tags = {}\n")
+    root = project({"main.tf": text})
+    assert _findings(root, select=["TF205", "IAC100"]) == [
+        ("IAC100", 3, "`#checkov:skip=TF205:old reason` is unused: TF205 silenced nothing")
+    ]
+    assert runner.invoke(app, [str(root), "--write", "--select", "TF205,IAC100"]).exit_code == 0
+    assert (root / "main.tf").read_text() == EIP
 
 
 # -- selection from the command line and from config ----------------------------------------------
@@ -93,6 +250,7 @@ resource "aws_security_group" "db" {
 
 resource "aws_db_instance" "db" {
   engine                 = "postgres"
+  instance_class         = "db.t3.micro"
   vpc_security_group_ids = [aws_security_group.db.id]
 }
 """
@@ -236,18 +394,8 @@ def test_a_run_leaves_the_cycle_collector_as_it_found_it(project):
     gc.set_threshold(1000, 15, 12)
     try:
         seen = []
-        real = engine._run
-
-        def spy(*args):
-            seen.append(gc.get_threshold())
-            return real(*args)
-
-        engine._run, saved = spy, engine._run
-        try:
-            engine.run([root], engine.Options(), root)
-        finally:
-            engine._run = saved
-        assert seen == [engine.GC_THRESHOLD]
+        engine.run([root], engine.Options(), root, rule_timer=lambda code, seconds: seen.append(gc.get_threshold()))
+        assert seen and set(seen) == {engine.GC_THRESHOLD}
         assert gc.get_threshold() == (1000, 15, 12)
         with pytest.raises(AttributeError):  # not a rule: the run fails
             engine.run([root], engine.Options(), root, rules=[object()])

@@ -1,7 +1,7 @@
 """The bundled samples: the diff iacfix prints, and that applying it gives the fixed form.
 
 samples/fixed/ is what `iacfix --write --unsafe-fixes` makes of each sample: the safe fixes and
-the scaffolds. What is left in it are the findings only a human can settle (RULES[...]["reported"]).
+the scaffolds. What is left in it are the findings only a human can settle (RULES[...]["none"]).
 """
 
 from __future__ import annotations
@@ -16,31 +16,31 @@ from typer.testing import CliRunner
 
 from conftest import SAMPLES
 from iacfix.cli import app
-from iacfix.fixers import all_rules
+from iacfix.rules import all_rules
 
 SAMPLE_NAMES = ["cdktf-ts", "cdktf-py", "terraform"]
 # The rules each sample exercises, by outcome (samples/README.md says where and why).
 RULES = {
     "cdktf-ts": {
-        "fixed": {
+        "safe": {
             "CACHE101", "CDK101", "CI101", "COG101", "ECS101", "ECS104", "LAM101", "PKG101",
             "PRV101", "PRV102", "PRV104", "PRV105", "PRV107", "TAG101", "TF101",
         },
-        "scaffolded": {"ASG101"},
-        "reported": {"TEST101"},
+        "unsafe": {"ASG101"},
+        "none": {"TEST101"},
     },
     "cdktf-py": {
-        "fixed": {"CACHE101", "CDK101", "CDK102", "ECS101", "IAM101", "PRV103", "PRV106", "PRV107", "TF101"},
-        "scaffolded": {"OUT101"},
-        "reported": {"TEST102", "TEST103"},
+        "safe": {"CACHE101", "CDK101", "CDK102", "ECS101", "IAM101", "PRV103", "PRV106", "PRV107", "TF101"},
+        "unsafe": {"OUT101"},
+        "none": {"TEST102", "TEST103"},
     },
     "terraform": {
-        "fixed": {
+        "safe": {
             "ECS101", "ECS103", "ECS104", "IAM101", "RDS101", "RDS103", "TF001", "TF101", "TF102",
             "TF103", "TF105", "TF201", "TF202", "TF203", "TF206", "TF207", "WAF101",
         },
-        "scaffolded": {"ASG101", "ECR101"},
-        "reported": {"MON101"},
+        "unsafe": {"ASG101", "ECR101"},
+        "none": {"MON101"},
     },
 }
 FINDING = re.compile(r"^\S+:\d+:\d+: ([A-Z]+\d+) ", re.M)
@@ -71,11 +71,10 @@ def sample_copy(tmp_path, monkeypatch, request):
 
 def test_the_rules_named_here_exist_for_their_flavour():
     by_code = {rule.code: rule for rule in all_rules()}
-    for name, outcomes in RULES.items():
-        for outcome, wanted in outcomes.items():
-            fix = {"fixed": ("safe",), "scaffolded": ("unsafe",), "reported": ("none",)}[outcome]
+    for name, by_fix in RULES.items():
+        for fix, wanted in by_fix.items():
             for code in wanted:
-                assert name in by_code[code].flavours and by_code[code].fix in fix, (name, code)
+                assert name in by_code[code].flavours and by_code[code].fix == fix, (name, code)
 
 
 @pytest.mark.parametrize("sample_copy", SAMPLE_NAMES, indirect=True)
@@ -94,7 +93,7 @@ def test_write_leaves_the_scaffolds_and_the_reports(sample_copy):
     assert result.exit_code == 1, result.stderr
     assert result.stdout == ""
     rules = RULES[sample_copy.name]
-    assert codes(runner.invoke(app, [sample_copy.name, "--check"]).stderr) == rules["scaffolded"] | rules["reported"]
+    assert codes(runner.invoke(app, [sample_copy.name, "--check"]).stderr) == rules["unsafe"] | rules["none"]
     # The scaffolds, applied on top, give the same fixed form as one run with --unsafe-fixes.
     assert runner.invoke(app, [sample_copy.name, "--write", "--unsafe-fixes"]).stdout == ""
     assert_same_tree(sample_copy, SAMPLES / "fixed" / sample_copy.name)
@@ -108,7 +107,7 @@ def test_write_unsafe_gives_the_fixed_sample_and_a_second_run_changes_nothing(sa
     assert_same_tree(sample_copy, SAMPLES / "fixed" / sample_copy.name)
     again = runner.invoke(app, [sample_copy.name, "--unsafe-fixes"])
     assert (again.exit_code, again.stdout) == (1, "")
-    assert codes(again.stderr) == RULES[sample_copy.name]["reported"]
+    assert codes(again.stderr) == RULES[sample_copy.name]["none"]
     assert again.stderr.endswith("(0 fixable).\n")
 
 
@@ -117,7 +116,7 @@ def test_fixed_samples_leave_only_what_needs_a_human(name, monkeypatch):
     monkeypatch.chdir(SAMPLES / "fixed")
     result = runner.invoke(app, [name, "--check"])
     assert (result.exit_code, result.stdout) == (1, "")
-    assert codes(result.stderr) == RULES[name]["reported"]
+    assert codes(result.stderr) == RULES[name]["none"]
 
 
 APPLY = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from iacfix import schema
+from iacfix.rulekit import schema
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,11 +117,15 @@ def test_meant_class_of_names_the_provider_does_not_have():
         "S3BucketEncryption": "S3BucketServerSideEncryptionConfigurationA",  # the one class with those words
         "Ec2Instance": "Instance",  # a service word before a resource
         "VpcFlowLog": "FlowLog",
+        "LoadBalancer": "Lb",  # the words' initials
+        "ApplicationLoadBalancer": "Alb",
+        "VirtualPrivateCloud": "Vpc",
     }
     assert {name: s.meant_class(name) for name in meant} == meant
     # the module it is imported from decides between the struct of lib/s3-bucket and the A one
     wrong_a = "S3BucketServerSideEncryptionConfigurationRuleAApplyServerSideEncryptionByDefault"
     assert s.meant_class(wrong_a, "s3-bucket-server-side-encryption-configuration") == wrong_a.replace("RuleAApply", "RuleApply") + "A"
+    assert s.meant_class("Provider", "provider") == "AwsProvider"  # the module's one class
     # the provider's own names, and names that fit several classes or none, mean nothing else
-    for name in ("Cloudtrail", "S3BucketVersioning", "LoadBalancer", "VpcAttachment", "Tag", "subnet", "CodedeployApplication"):
+    for name in ("Cloudtrail", "S3BucketVersioning", "NetworkLoadBalancer", "VpcAttachment", "Tag", "subnet", "CodedeployApplication"):
         assert s.meant_class(name) is None, name

@@ -214,6 +214,61 @@ def test_identifier_counts(tap):
     assert counts["environmentSuffix"] == 3  # const, template, shorthand (not `props.x` nor the key)
 
 
+SCOPES = """\
+import { natGateway, Vpc } from '@cdktf/provider-aws';
+import * as aws from '@cdktf/provider-aws';
+export class Net extends Construct {
+  public readonly vpc: Vpc;
+  public readonly maybe: aws.vpc.Vpc;
+  public sg: aws.securityGroup.SecurityGroup;
+  constructor(scope: Construct, id: string, unused: string) {
+    super(scope, id);
+    this.vpc = new Vpc(this, 'vpc', {});
+    const natGateway = { id: this.vpc.id };
+    const { a, b } = { a: 1, b: 2 };
+    if (a) { this.maybe = new aws.vpc.Vpc(this, 'm', {}); }
+    this.groups();
+    console.log(natGateway, a, this.vpc.tags[0], this.vpc.cidrBlock);
+  }
+  private groups() { this.sg = new aws.securityGroup.SecurityGroup(this, 'sg', {}); }
+}
+"""
+
+
+def test_bindings_give_each_declaration_its_possible_reads(worker):
+    view, errors = worker.parse("/project/scopes.ts", SCOPES)
+    assert errors == []
+    bindings = {(b["kind"], b["name"]): b for b in view["bindings"]}
+    # the import `natGateway` is read nowhere: the const of the same name shadows it as a value
+    assert bindings[("import", "natGateway")]["refs"] == []
+    assert len(bindings[("variable", "natGateway")]["refs"]) == 1
+    assert bindings[("import", "Vpc")]["refs"] and bindings[("import", "aws")]["refs"]
+    assert bindings[("parameter", "unused")]["refs"] == [] and bindings[("parameter", "scope")]["refs"]
+    b = bindings[("element", "b")]
+    assert b["refs"] == [] and b["pure"] and not b["array"] and b["index"] == 1
+    assert [SCOPES[slice(*e)] for e in b["elements"]] == ["a", "b"]
+
+
+def test_chains_start_at_imports_and_construction_variables(worker):
+    view, _ = worker.parse("/project/scopes.ts", SCOPES)
+    vpc = [c["type"] for c in view["chains"] if c["text"] == "aws.vpc.Vpc"]
+    assert vpc == [True, False]  # the property's type, then the construction
+    assert not any(c["text"].startswith("console") for c in view["chains"])  # neither imported nor built
+    tags = next(c for c in view["chains"] if c["text"] == "this.vpc.tags")
+    assert [(s["kind"], s.get("text")) for s in tags["after"]] == [("index", "0")]
+    assert SCOPES[slice(*tags["after"][0]["span"])] == "[0]"
+
+
+def test_uninitialized_properties_and_where_they_are_assigned(worker):
+    view, _ = worker.parse("/project/scopes.ts", SCOPES)
+    [cls] = view["classes"]
+    props = {p["name"]: p for p in cls["properties"]}
+    assert (props["vpc"]["definite"], props["maybe"]["definite"], props["sg"]["definite"]) == (True, False, False)
+    assert props["maybe"]["assigned"] and not props["maybe"]["elsewhere"]
+    assert props["sg"]["assigned"] and props["sg"]["elsewhere"] and props["sg"]["readonly"] is None
+    assert SCOPES[slice(*props["maybe"]["readonly"])] == "readonly"
+
+
 def test_syntax_error_is_reported_and_the_worker_goes_on(worker):
     text = "import { App } from 'cdktf';\nconst app = new App(;\napp.synth();\n"
     view, errors = worker.parse("/project/broken.ts", text)

@@ -6,10 +6,12 @@ so a CRLF file with a BOM stays a CRLF file with a BOM.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import json
 import os
+import re
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,6 +66,8 @@ class SourceFile:
     bom: bool
     crlf: bool
     origin: BlockOrigin | None = None  # set for a code block of a markdown answer
+    digest: bytes | None = None  # of the bytes read (None: not read from disk), to see they are still there when writing
+    created = False  # a file the fixes create (engine.NewSourceFile)
 
     def locate(self, line: int, col: int = 1) -> tuple[str, int, int]:
         """(path, line, col) as the user sees them: a markdown block's lines are the answer's."""
@@ -73,13 +77,14 @@ class SourceFile:
         return self.origin.markdown.display, block.first_line + line - 1, col + len(block.indent)
 
     def encode(self, text: str) -> bytes:
-        if self.crlf:
-            text = text.replace("\n", "\r\n")
-        return ((BOM if self.bom else "") + text).encode("utf-8")
+        return self.restore(text).encode("utf-8")
 
     def restore(self, text: str) -> str:
-        """The text as it is on disk (newline style kept), for the diff."""
-        return text.replace("\n", "\r\n") if self.crlf else text
+        """The text as it is on disk (newline style and byte-order mark kept), for the diff:
+        its context lines must match the file's own, the first one's mark included."""
+        if self.crlf:
+            text = text.replace("\n", "\r\n")
+        return BOM + text if self.bom else text
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -89,10 +94,38 @@ def display_path(path: Path, cwd: Path) -> str:
         return path.as_posix()
 
 
+def content_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is neither a regular file nor a folder is ("a FIFO", "a socket", ...):
+    such a file is never opened (reading a FIFO waits for a writer forever, a device may do
+    anything); None for a regular file or a folder."""
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def read_bytes(path: Path, limit: int = -1) -> bytes:
+    """The content of a regular file (its first `limit` bytes), OSError for anything else,
+    which is never opened: checked before opening (without blocking) and again once open."""
+    mode = os.stat(path).st_mode
+    kind = "a folder" if stat.S_ISDIR(mode) else special_kind(mode)
+    if kind is None:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                return fh.read(limit)
+        kind = "not a regular file"
+    raise OSError(errno.EINVAL, f"{kind}, not a source file")
+
+
 def read_source(path: Path, cwd: Path) -> SourceFile | InputError:
     """Read a source file (or a markdown answer, as language "markdown")."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
         return InputError(path, 1, f"cannot read: {exc.strerror or exc}")
     if b"\0" in data[:8192]:
@@ -110,7 +143,7 @@ def read_source(path: Path, cwd: Path) -> SourceFile | InputError:
     if crlf:
         text = text.replace("\r\n", "\n")
     language = language_of(path)
-    return SourceFile(path, display_path(path, cwd), language, text, bom, crlf)
+    return SourceFile(path, display_path(path, cwd), language, text, bom, crlf, digest=content_digest(data))
 
 
 def read_markdown(answer: SourceFile) -> tuple[list[SourceFile], list[InputError]]:
@@ -145,21 +178,16 @@ def read_markdown(answer: SourceFile) -> tuple[list[SourceFile], list[InputError
     return files, problems
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace the file in one step (never half-written), keeping its permission bits."""
-    mode = stat.S_IMODE(path.stat().st_mode)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".iacfix")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+# What writing fixes leaves beside the files (iacfix.writes): the new content of a file before it
+# replaces it, and the journal of a project's replacements. A run that stops midway leaves them,
+# and the next run over those folders finds them (discover) and finishes or removes them.
+STAGED = re.compile(r"\.(?P<name>.+)\.iacfix-(?P<pid>\d+)-[0-9a-f]+\.tmp")
+JOURNAL = re.compile(r"\.iacfix-journal-(?P<pid>\d+)-[0-9a-f]+\.json(?P<draft>\.draft)?")  # a draft: not committed
+LEGACY_STAGED = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.iacfix")  # tempfile.mkstemp's, before journals
+
+
+def is_leftover(name: str) -> bool:
+    return name.startswith(".") and bool(STAGED.fullmatch(name) or JOURNAL.fullmatch(name) or LEGACY_STAGED.fullmatch(name))
 
 
 # -- discovery ---------------------------------------------------------------------------------
@@ -208,43 +236,65 @@ def _folders_up_to_repo_root(folder: Path) -> Iterator[Path]:
         folder = folder.parent
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[InputError]]:
+def discover(paths: Iterable[Path], leftovers: list[Path] | None = None) -> tuple[list[Path], list[InputError]]:
     """The source files named or found below the named folders, in a stable order.
 
     A file named on the command line is always taken; below a folder, only files of a known
     language that are not in SKIP_DIRS or git-ignored. TypeScript and Python files count only
-    inside a CDKTF project (a cdktf.json above them) or when they mention cdktf.
+    inside a CDKTF project (a cdktf.json above them) or when they mention cdktf. A folder that
+    cannot be read and a special file (a FIFO, a socket, a device) where a source file would be
+    are errors; nothing but regular files is ever opened. The walk follows no symbolic link to
+    a folder (only a named one), so it ends however the folders link to each other.
+
+    `leftovers`, when given, receives what stopped writes left in the folders of those files
+    (`is_leftover`), for iacfix.writes.recover.
     """
     _cdktf_roots.clear()
     found: dict[Path, None] = {}
-    errors: list[InputError] = []
+    errors: dict[Path, InputError] = {}  # by path: the companions' walk may meet the same folder
     ignore = GitIgnore()
+    listed: dict[Path, list[str]] = {}  # folder → the names in it, as the walk saw them
     for given in paths:
         path = given.absolute()
-        if not path.exists():
-            errors.append(InputError(path, 1, "no such file or folder"))
-        elif path.is_file():
-            if language_of(path) is not None:
-                found[path] = None
-            else:
-                errors.append(
-                    InputError(path, 1, "not a Terraform (.tf), CDKTF TypeScript (.ts) or Python (.py) file, nor a markdown answer (.md)")
-                )
-        else:
-            for file in _walk(path, ignore):
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            errors[path] = InputError(path, 1, "no such file or folder")
+            continue
+        except OSError as exc:
+            errors[path] = InputError(path, 1, f"cannot read: {exc.strerror or exc}")
+            continue
+        if stat.S_ISDIR(mode):
+            for file in _walk(path, ignore, errors, listed):
                 found[file] = None
+        elif _special(path, errors):
+            pass
+        elif language_of(path) is not None:
+            found[path] = None
+        else:
+            errors[path] = InputError(
+                path, 1, "not a Terraform (.tf), CDKTF TypeScript (.ts) or Python (.py) file, nor a markdown answer (.md)"
+            )
     # A CDKTF app's package.json files and its repository's workflows come with any of its files.
     roots = {root for file in found if file.suffix in (".ts", ".py") and (root := cdktf_root(file))}
     for root in sorted(roots):
-        for file in project_companions(root, ignore):
+        for file in project_companions(root, ignore, errors):
             found.setdefault(file, None)
-    return list(found), errors
+    if leftovers is not None:
+        for folder in sorted({file.parent for file in found}):
+            if folder not in listed:
+                try:
+                    listed[folder] = os.listdir(folder)
+                except OSError:
+                    continue
+            leftovers += [folder / name for name in listed[folder] if is_leftover(name)]
+    return list(found), list(errors.values())
 
 
-def project_companions(root: Path, ignore: GitIgnore) -> Iterator[Path]:
+def project_companions(root: Path, ignore: GitIgnore, errors: dict[Path, InputError] | None = None) -> Iterator[Path]:
     """The package.json files of a CDKTF app (its own, its Lambda folders', those above it up to
     the repository root) and the GitHub Actions workflows of the nearest .github above it."""
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root, onerror=_folder_error(errors)):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".") and not ignore.ignored(here / d, True))
         if "package.json" in files and not ignore.ignored(here / "package.json", False):
@@ -256,12 +306,38 @@ def project_companions(root: Path, ignore: GitIgnore) -> Iterator[Path]:
         workflows = folder / ".github" / "workflows"
         if not workflows_found and workflows.is_dir():
             workflows_found = True
-            yield from sorted(p for p in workflows.iterdir() if p.suffix in WORKFLOW_SUFFIXES and p.is_file())
+            try:
+                yield from sorted(p for p in workflows.iterdir() if p.suffix in WORKFLOW_SUFFIXES and p.is_file())
+            except OSError as exc:
+                _folder_error(errors)(exc)
 
 
-def _walk(root: Path, ignore: GitIgnore) -> Iterator[Path]:
-    for folder, dirs, files in os.walk(root):
+def _folder_error(errors: dict[Path, InputError] | None):
+    """os.walk's onerror: a folder it cannot list is an error of the run (None: ignored)."""
+
+    def report(exc: OSError) -> None:
+        if errors is not None and exc.filename:
+            path = Path(exc.filename)
+            errors.setdefault(path, InputError(path, 1, f"cannot read folder: {exc.strerror or exc}"))
+
+    return report
+
+
+def _special(path: Path, errors: dict[Path, InputError]) -> bool:
+    """Whether `path` is a FIFO, socket or device (an error of the run, never opened)."""
+    try:
+        kind = special_kind(os.stat(path).st_mode)
+    except OSError:
+        return False  # read, and its error reported, like any other file
+    if kind is not None:
+        errors.setdefault(path, InputError(path, 1, f"cannot read: {kind}, not a source file"))
+    return kind is not None
+
+
+def _walk(root: Path, ignore: GitIgnore, errors: dict[Path, InputError], listed: dict[Path, list[str]]) -> Iterator[Path]:
+    for folder, dirs, files in os.walk(root, onerror=_folder_error(errors)):
         here = Path(folder)
+        listed[here] = files
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not ignore.ignored(here / d, True))
         for name in sorted(files):
             path = here / name
@@ -269,7 +345,7 @@ def _walk(root: Path, ignore: GitIgnore) -> Iterator[Path]:
                 if is_workflow(path) and not ignore.ignored(path, False):
                     yield path
                 continue
-            if path.suffix == ".tf" or _is_cdktf_source(path):
+            if (path.suffix == ".tf" or _is_cdktf_source(path)) and not _special(path, errors):
                 yield path
 
 
@@ -306,7 +382,6 @@ def _is_cdktf_source(path: Path) -> bool:
     if root is not None and cdktf_language(root) in (None, LANGUAGE_BY_SUFFIX[path.suffix]):
         return True
     try:
-        with path.open("rb") as fh:
-            return b"cdktf" in fh.read(65536)
+        return b"cdktf" in read_bytes(path, 65536)
     except OSError:
         return False

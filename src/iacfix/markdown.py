@@ -22,6 +22,7 @@ LANGUAGE_BY_INFO = {
 SUFFIX_BY_LANGUAGE = {"typescript": ".ts", "python": ".py", "hcl": ".tf"}
 LANGUAGE_BY_SUFFIX = {v: k for k, v in SUFFIX_BY_LANGUAGE.items()}
 
+_LINE_COMMENT = {"typescript": "//", "python": "#", "hcl": "#"}
 _FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^\n`]*)$")
 _FILE_NAME = re.compile(r"(?<![\w/.-])((?:[\w.-]+/)*[\w.-]+\.(?:ts|py|tf))(?![\w.-])")
 _COMMENT_NAME = re.compile(r"^\s*(?://|#)\s*(?:File:\s*)?`?((?:[\w.-]+/)*[\w.-]+\.(?:ts|py|tf))`?(?:\s|$|:)")
@@ -38,16 +39,52 @@ class Block:
     first_line: int  # 1-based markdown line of the content's first line
     indent: str  # the fence's indentation, stripped from and restored to content lines
     truncated: bool  # the fence is never closed: the answer was cut off
+    created: bool = False  # a block a fix adds to the answer (`new_block`): start == end, where it goes
+    lead: str = "\n"  # created: what separates it from the text before (a blank line) ...
+    trail: str = ""  # ... and from the text after
 
     def content(self, markdown: str) -> str:
         lines = markdown[self.start : self.end].split("\n")
         return "\n".join(line[len(self.indent) :] if line.startswith(self.indent) else line for line in lines)
 
     def render(self, content: str) -> str:
-        """Content back as it stands between the fences (the fence's indentation restored)."""
+        """Content back as it stands between the fences (the fence's indentation restored); for
+        a created block, the whole block: its name on a bold line, then the fenced content."""
+        if self.created:
+            fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`{3,}", content))])
+            body = content if content.endswith("\n") else content + "\n"
+            if name_line_end(body):  # a first-line comment naming a file would name the block
+                body = f"{_LINE_COMMENT[self.language]} {self.name}\n{body}"
+            return f"{self.lead}**{self.name}**\n\n{fence}{self.info}\n{body}{fence}\n{self.trail}"
         if not self.indent:
             return content
         return "\n".join(self.indent + line if line else line for line in content.split("\n"))
+
+
+def new_block(markdown: str, name: str, language: str) -> Block:
+    """A block to add to an answer, for a fix that creates a file (the provider.tf an answer
+    lacks): appended after the answer's last fenced block, so that no block before it changes
+    its place or its `block-<n>` name (an answer cut off inside a block gets it just before that
+    block, whose content is not read anyway), with the info string of the answer's last block of
+    that language, and named by a bold line above it, which `split_blocks` reads back as its
+    name. Its content starts empty; `render` writes the whole block."""
+    blocks = split_blocks(markdown)
+    info = next((b.info for b in reversed(blocks) if b.language == language and b.info), None)
+    info = info or next(k for k, v in LANGUAGE_BY_INFO.items() if v == language)
+    lead, trail = "\n", ""
+    if blocks and blocks[-1].truncated:  # before the cut-off block's opening fence
+        at = markdown.rfind("\n", 0, blocks[-1].start - 1) + 1
+        lead, trail = "", "\n"
+    elif blocks:
+        newline = markdown.find("\n", blocks[-1].end)
+        at = len(markdown) if newline < 0 else newline + 1
+    else:
+        at = len(markdown)
+    if at == len(markdown) and markdown and not markdown.endswith("\n"):
+        lead = "\n\n"  # the answer's last line has no newline
+    # the content's first line: after the lead, the bold name, a blank line and the fence
+    first_line = markdown.count("\n", 0, at) + 1 + lead.count("\n") + 3
+    return Block(len(blocks), info, language, name, at, at, first_line, "", False, created=True, lead=lead, trail=trail)
 
 
 def split_blocks(markdown: str) -> list[Block]:
@@ -151,6 +188,17 @@ def _name(lines: list[str], fence_line: int, content: str) -> str | None:
                 return _clean(names[-1])
         break  # the nearest non-blank line says nothing: the block is unnamed
     return None
+
+
+def name_line_end(content: str) -> int:
+    """Where the comment line that names a block ends (`// lib/tap-stack.ts`, `# main.tf`), 0
+    when its first line names nothing: a fix that removes the code below it must keep it, or
+    the block loses its name."""
+    first = next((line for line in content.split("\n") if line.strip()), "")
+    if not _COMMENT_NAME.match(first):
+        return 0
+    end = content.index(first) + len(first)
+    return min(end + 1, len(content))
 
 
 def _clean(name: str) -> str:

@@ -22,6 +22,8 @@ import pickle
 import shutil
 import time
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,13 +33,14 @@ from iacfix.cache import store, user_cache_dir
 
 @lru_cache(maxsize=1)
 def _fingerprint() -> str:
-    """Of every module of the iacfix package (name, size, modification time): what builds a
-    parse. A stat per file, not a read: about a millisecond."""
+    """Of every module of the iacfix package and of the TypeScript worker that builds a view
+    (name, size, modification time): what builds a parse. A stat per file, not a read: about a
+    millisecond."""
     import iacfix
 
     root = Path(iacfix.__file__).parent
     digest = hashlib.sha256(iacfix.__version__.encode())
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *root.rglob("*.js")]):
         stat = path.stat()
         digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]
@@ -74,7 +77,30 @@ def _folder() -> Path | None:
     return folder
 
 
+_suspended = 0  # > 0: neither read nor written (see suspended)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """No entry is read or written inside: for a parse made with a higher recursion limit
+    (engine.deep_input), whose entry would be read back where that limit no longer holds."""
+    global _suspended
+    _suspended += 1
+    try:
+        yield
+    finally:
+        _suspended -= 1
+
+
+# A longer text is neither kept nor looked for: pickling a 5 MB Terraform file's parse doubled the
+# memory and the time of each of its parses, and most versions of such a text (one after each
+# rule's fix) are never read again.
+MAX_CHARS = 1_000_000
+
+
 def _entry(language: str, text: str) -> Path | None:
+    if _suspended or len(text) > MAX_CHARS:
+        return None
     folder = _folder()
     if folder is None:
         return None

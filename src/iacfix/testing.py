@@ -32,8 +32,11 @@ def run_example(rule: Rule, example: Example, root: Path) -> tuple[engine.RunRes
 
 
 def example_options(rule: Rule, example: Example) -> engine.Options:
-    """The engine options of an example: its own, and --unsafe-fixes for a scaffold rule."""
+    """The engine options of an example: its own, --unsafe-fixes for a scaffold rule, and the
+    rule's convention for a convention rule (its examples are projects that follow it)."""
     options = dict(example.options)
-    if rule.fix == "unsafe":
+    if rule.convention is not None:
+        options.setdefault("conventions", [rule.convention])
+    if rule.fix == "unsafe" or example.unsafe:
         options.setdefault("unsafe_fixes", True)
     return engine.Options(**options)

@@ -91,7 +91,12 @@ class ViewBuilder {
     this.sf = sf;
     this.text = sf.text;
     this.offsets = offsets;
-    this.view = { imports: [], classes: [], constructions: [], calls: [], identifier_counts: {} };
+    this.view = { imports: [], classes: [], constructions: [], calls: [], identifier_counts: {}, bindings: [], chains: [] };
+    this.references = new Map(); // name -> UTF-16 starts of the identifiers that refer to a binding
+    this.referenceNodes = new Map(); // name -> those identifiers (read as a value or in a type: asked lazily)
+    this.declared = new Map(); // name -> [pos, end] of the scopes that declare it as a value
+    this.candidates = []; // { record, name, nameStart, scope }: bindings whose references are counted at the end
+    this.chainNodes = []; // maximal `a.b.c` chains whose head is an identifier
   }
 
   /** `getStart` skips leading trivia (comments, whitespace); `pos` would include it. */
@@ -115,7 +120,129 @@ class ViewBuilder {
 
   build() {
     this.visit(this.sf, null, null);
+    this.resolveBindings();
+    this.keepChains();
     return this.view;
+  }
+
+  /**
+   * Each binding's references: the identifiers of its name inside its scope, by name only, so an
+   * inner binding of the same name and its uses count as uses of the outer one too. That errs on
+   * the side of "used": a binding with no reference is certainly never read.
+   */
+  resolveBindings() {
+    for (const { record, name, nameStart, scope } of this.candidates) {
+      const starts = this.references.get(name) || [];
+      const nodes = this.referenceNodes.get(name) || [];
+      // a scope inside this one that declares the name again: the values read there are its own
+      const shadows = (this.declared.get(name) || []).filter(
+        ([pos, end]) => pos >= scope.pos && end <= scope.end && !(pos === scope.pos && end === scope.end),
+      );
+      const from = countBelow(starts, scope.pos);
+      const to = countBelow(starts, scope.end);
+      record.refs = [];
+      for (let i = from; i < to; i++) {
+        if (starts[i] === nameStart) continue;
+        if (shadows.length && shadows.some(([pos, end]) => pos <= starts[i] && starts[i] < end) && !isInType(nodes[i])) continue;
+        record.refs.push([this.offsets.toCp(starts[i]), this.offsets.toCp(starts[i] + name.length)]);
+      }
+      this.view.bindings.push(record);
+    }
+  }
+
+  /**
+   * The chains that start with an imported name (`aws.vpc.Vpc`, `vpc.Subnet`, types too) or with
+   * what a construction is assigned to (`bucket.arn`, `this.vpc.id`), each with the indexes, calls
+   * and members applied after it (`azs.names[0]`, `cluster.identity.get(0).oidc.get(0).issuer`).
+   */
+  keepChains() {
+    const heads = new Set();
+    for (const imp of this.view.imports) {
+      if (imp.namespace) heads.add(imp.namespace);
+      if (imp.default) heads.add(imp.default);
+      for (const n of imp.names) heads.add(n.local);
+    }
+    for (const c of this.view.constructions) if (c.var) heads.add(c.var);
+    for (const node of this.chainNodes) {
+      let head = node;
+      let second = null;
+      while (head.kind === K.PropertyAccessExpression || head.kind === K.QualifiedName) {
+        second = head;
+        head = head.kind === K.QualifiedName ? head.left : head.expression;
+      }
+      const key = head.kind === K.ThisKeyword && second.kind === K.PropertyAccessExpression ? `this.${second.name.text}` : head.text;
+      if (!heads.has(key)) continue;
+      const chain = { text: this.textOf(node), type: node.kind === K.QualifiedName, ...this.located(node) };
+      const after = [];
+      let end = this.offsets.toCp(node.end);
+      for (let current = node, parent = node.parent; ; current = parent, parent = parent.parent) {
+        let segment;
+        if (parent.kind === K.ElementAccessExpression && parent.expression === current) {
+          segment = { kind: 'index', text: this.textOf(parent.argumentExpression) };
+        } else if (parent.kind === K.CallExpression && parent.expression === current) {
+          segment = { kind: 'call', args: parent.arguments.map((a) => this.textOf(a)) };
+        } else if (parent.kind === K.PropertyAccessExpression && parent.expression === current) {
+          segment = { kind: 'prop', name: parent.name.text };
+        } else if (parent.kind === K.NonNullExpression) {
+          segment = { kind: 'non-null' };
+        } else {
+          break;
+        }
+        const outerEnd = this.offsets.toCp(parent.end);
+        after.push({ ...segment, span: [end, outerEnd] });
+        end = outerEnd;
+      }
+      if (after.length) chain.after = after;
+      this.view.chains.push(chain);
+    }
+  }
+
+  /** A binding whose references resolveBindings counts; `record` goes into view.bindings. */
+  addBinding(record, nameNode, scope) {
+    this.candidates.push({ record: { ...record, name: nameNode.text, span: this.span(nameNode) }, name: nameNode.text, nameStart: this.start(nameNode), scope });
+  }
+
+  /** `const x = ...` (one declarator, a plain name, not exported or declared) in a block or module. */
+  addVariableBinding(statement) {
+    const list = statement.declarationList;
+    if (list.declarations.length !== 1 || (statement.modifiers || []).some((m) => m.kind === K.ExportKeyword || m.kind === K.DeclareKeyword)) return;
+    const decl = list.declarations[0];
+    const isVar = !(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
+    let scope = statement.parent;
+    while (scope.kind !== K.SourceFile && !(isVar ? ts.isFunctionLike(scope) : isBlockScope(scope))) scope = scope.parent;
+    if (scope.kind === K.SourceFile && !ts.isExternalModule(this.sf)) return; // a script's globals are everyone's
+    const init = decl.initializer;
+    const record = {
+      kind: 'variable',
+      statement: this.span(statement),
+      init: init ? this.span(init) : null,
+      pure: init ? isPure(init) : true,
+    };
+    if (decl.name.kind === K.Identifier) {
+      this.addBinding(record, decl.name, scope);
+      return;
+    }
+    // `const { a, b: c } = props` / `const [x, y] = list`: each plain name of the pattern
+    const pattern = decl.name;
+    const elements = pattern.elements.map((e) => (e.kind === K.OmittedExpression ? null : this.span(e)));
+    const rest = pattern.elements.some((e) => e.kind === K.BindingElement && e.dotDotDotToken);
+    pattern.elements.forEach((e, index) => {
+      if (e.kind !== K.BindingElement || e.name.kind !== K.Identifier) return;
+      this.addBinding(
+        { ...record, kind: 'element', pattern: this.span(pattern), array: pattern.kind === K.ArrayBindingPattern, elements, index, rest },
+        e.name,
+        scope,
+      );
+    });
+  }
+
+  /** The plain-name parameters of a function with a body (not `this`, not parameter properties). */
+  addParameterBindings(fn) {
+    if (!fn.body || fn.kind === K.SetAccessor) return;
+    for (const p of fn.parameters) {
+      if (p.name.kind !== K.Identifier || p.name.text === 'this' || (p.modifiers || []).length) continue;
+      this.addBinding({ kind: 'parameter' }, p.name, fn);
+    }
   }
 
   /**
@@ -146,10 +273,32 @@ class ViewBuilder {
         if (!isPropertyName(node)) {
           const counts = this.view.identifier_counts;
           counts[node.text] = (counts[node.text] || 0) + 1;
+          const name = node.text;
+          if (!this.references.has(name)) {
+            this.references.set(name, []);
+            this.referenceNodes.set(name, []);
+          }
+          this.references.get(name).push(this.start(node));
+          this.referenceNodes.get(name).push(node);
+          const scope = declarationScope(node);
+          if (scope) {
+            if (!this.declared.has(name)) this.declared.set(name, []);
+            this.declared.get(name).push([scope.pos, scope.end]);
+          }
         }
         return;
+      case K.VariableStatement:
+        this.addVariableBinding(node);
+        break;
+      case K.PropertyAccessExpression:
+      case K.QualifiedName:
+        if (isMaximalChain(node)) this.chainNodes.push(node);
+        break;
       default:
-        if (ts.isFunctionLike(node)) fn = functionName(node) ?? fn;
+        if (ts.isFunctionLike(node)) {
+          fn = functionName(node) ?? fn;
+          this.addParameterBindings(node);
+        }
     }
     ts.forEachChild(node, (child) => this.visit(child, cls, fn));
   }
@@ -162,7 +311,7 @@ class ViewBuilder {
         if (clause.token !== K.ExtendsKeyword) continue;
         for (const t of clause.types) bases.push({ name: this.textOf(t.expression), span: this.span(t.expression) });
       }
-      this.view.classes.push({ name: name ?? '', ...this.located(node), bases });
+      this.view.classes.push({ name: name ?? '', ...this.located(node), bases, properties: this.uninitializedProperties(node) });
     }
     const membersStart = node.members.pos;
     ts.forEachChild(node, (child) =>
@@ -170,13 +319,50 @@ class ViewBuilder {
     );
   }
 
+  /**
+   * The class's instance properties declared with a type and no initializer (`public readonly
+   * bucket: S3Bucket;`), each with whether the constructor assigns it on every path (`definite`:
+   * as a statement of its body, or in both branches of an if/else) and whether any method of
+   * the class assigns it at all (`assigned`): what tsc's strictPropertyInitialization checks.
+   */
+  uninitializedProperties(node) {
+    const ctor = node.members.find((m) => m.kind === K.Constructor && m.body);
+    const out = [];
+    let assignedBy = null; // property name -> the members that assign `this.name`, found on first need
+    for (const m of node.members) {
+      if (m.kind !== K.PropertyDeclaration || m.initializer || m.questionToken || m.exclamationToken || !m.type) continue;
+      if (m.name.kind !== K.Identifier || (m.modifiers || []).some((x) => x.kind === K.StaticKeyword || x.kind === K.AbstractKeyword || x.kind === K.DeclareKeyword)) continue;
+      const name = m.name.text;
+      assignedBy = assignedBy || thisAssignments(node);
+      const members = assignedBy.get(name) || new Set();
+      out.push({
+        name,
+        span: this.span(m.name),
+        statement: this.span(m),
+        type: this.textOf(m.type),
+        definite: Boolean(ctor && assignsOnEveryPath(ctor.body, name)),
+        assigned: members.size > 0,
+        // assigned by a method other than the constructor: `readonly` forbids that (TS2540)
+        elsewhere: [...members].some((member) => member !== ctor),
+        readonly: (m.modifiers || []).find((x) => x.kind === K.ReadonlyKeyword) ? this.span(m.modifiers.find((x) => x.kind === K.ReadonlyKeyword)) : null,
+      });
+    }
+    return out;
+  }
+
   addImport(node) {
     const record = { module: node.moduleSpecifier.text, ...this.importRecord(node), names: [] };
     const clause = node.importClause;
     if (clause) {
-      if (clause.name) record.default = clause.name.text;
+      if (clause.name) {
+        record.default = clause.name.text;
+        this.addBinding({ kind: 'import', statement: record.span }, clause.name, this.sf);
+      }
       const bindings = clause.namedBindings;
-      if (bindings && bindings.kind === K.NamespaceImport) record.namespace = bindings.name.text;
+      if (bindings && bindings.kind === K.NamespaceImport) {
+        record.namespace = bindings.name.text;
+        this.addBinding({ kind: 'import', statement: record.span }, bindings.name, this.sf);
+      }
       if (bindings && bindings.kind === K.NamedImports) {
         for (const spec of bindings.elements) {
           record.names.push({
@@ -184,6 +370,7 @@ class ViewBuilder {
             local: spec.name.text,
             span: this.span(spec),
           });
+          this.addBinding({ kind: 'import', statement: record.span }, spec.name, this.sf);
         }
       }
     }
@@ -194,12 +381,9 @@ class ViewBuilder {
   addImportEquals(node) {
     const ref = node.moduleReference;
     if (ref.kind !== K.ExternalModuleReference || !ts.isStringLiteralLike(ref.expression)) return;
-    this.view.imports.push({
-      module: ref.expression.text,
-      ...this.importRecord(node),
-      names: [],
-      namespace: node.name.text,
-    });
+    const record = { module: ref.expression.text, ...this.importRecord(node), names: [], namespace: node.name.text };
+    this.view.imports.push(record);
+    this.addBinding({ kind: 'import', statement: record.span }, node.name, this.sf);
   }
 
   importRecord(node) {
@@ -325,8 +509,9 @@ class ViewBuilder {
 function isPropertyName(id) {
   const p = id.parent;
   switch (p.kind) {
+    case K.QualifiedName: // `ns.NAME` in a type
+      return p.right === id;
     case K.PropertyAccessExpression:
-    case K.QualifiedName:
     case K.PropertyAssignment:
     case K.PropertyDeclaration:
     case K.PropertySignature:
@@ -338,6 +523,160 @@ function isPropertyName(id) {
       return p.name === id;
     case K.BindingElement: // `const { NAME: local } = x`
       return p.propertyName === id;
+    default:
+      return false;
+  }
+}
+
+/** `this.name = ...` */
+function isThisAssignment(node, name) {
+  return node.kind === K.BinaryExpression && node.operatorToken.kind === K.EqualsToken
+    && node.left.kind === K.PropertyAccessExpression && node.left.expression.kind === K.ThisKeyword && node.left.name.text === name;
+}
+
+/** Whether the statements of `block` assign `this.name` whichever way they run. */
+function assignsOnEveryPath(block, name) {
+  for (const statement of block.statements || [block]) {
+    if (statement.kind === K.ExpressionStatement && isThisAssignment(statement.expression, name)) return true;
+    if (statement.kind === K.Block && assignsOnEveryPath(statement, name)) return true;
+    if (statement.kind === K.IfStatement && statement.elseStatement
+        && assignsOnEveryPath(statement.thenStatement, name) && assignsOnEveryPath(statement.elseStatement, name)) return true;
+  }
+  return false;
+}
+
+/** Property name → the members of the class whose code assigns `this.name = ...`. */
+function thisAssignments(cls) {
+  const out = new Map();
+  for (const member of cls.members) {
+    const walk = (node) => {
+      if (node.kind === K.BinaryExpression && node.operatorToken.kind === K.EqualsToken
+          && node.left.kind === K.PropertyAccessExpression && node.left.expression.kind === K.ThisKeyword) {
+        const name = node.left.name.text;
+        if (!out.has(name)) out.set(name, new Set());
+        out.get(name).add(member);
+      }
+      ts.forEachChild(node, walk);
+    };
+    walk(member);
+  }
+  return out;
+}
+
+/** The nodes whose `let` / `const` declarations are theirs alone (a switch's clauses share one). */
+function isBlockScope(node) {
+  switch (node.kind) {
+    case K.Block:
+    case K.CaseBlock:
+    case K.ModuleBlock:
+    case K.SourceFile:
+      return true;
+    default:
+      return ts.isFunctionLike(node);
+  }
+}
+
+/**
+ * The scope a declaration's name is bound in, for the names that are values: a variable (`var`:
+ * its function; `let` / `const`: its block or loop), a parameter (its function), a function or
+ * class declaration (the block around it), a catch variable (the catch clause). Null otherwise.
+ */
+function declarationScope(id) {
+  let decl = id.parent;
+  if (decl.name !== id) return null;
+  switch (decl.kind) {
+    case K.BindingElement:
+      while (decl.kind === K.BindingElement || decl.kind === K.ObjectBindingPattern || decl.kind === K.ArrayBindingPattern) decl = decl.parent;
+      if (decl.kind === K.Parameter) return decl.parent;
+      if (decl.kind !== K.VariableDeclaration) return null;
+    // falls through
+    case K.VariableDeclaration: {
+      const list = decl.parent;
+      if (list.kind === K.CatchClause) return list;
+      const isVar = list.kind === K.VariableDeclarationList && !(list.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const));
+      let scope = list.parent;
+      if (!isVar && (scope.kind === K.ForStatement || scope.kind === K.ForOfStatement || scope.kind === K.ForInStatement)) return scope;
+      while (scope.kind !== K.SourceFile && !(isVar ? ts.isFunctionLike(scope) : isBlockScope(scope))) scope = scope.parent;
+      return scope;
+    }
+    case K.Parameter:
+      return decl.parent;
+    case K.FunctionDeclaration:
+    case K.ClassDeclaration:
+    case K.EnumDeclaration: {
+      let scope = decl.parent;
+      while (!isBlockScope(scope)) scope = scope.parent;
+      return scope;
+    }
+    default:
+      return null;
+  }
+}
+
+/** An identifier that names a type (`T`, `aws.vpc.Vpc` in an annotation), not a value. */
+function isInType(id) {
+  let node = id;
+  while (node.parent.kind === K.QualifiedName) node = node.parent; // TypeScript's own test skips `aws` in `aws.vpc.Vpc`
+  return ts.isPartOfTypeNode(node);
+}
+
+/** `a.b.c` that is not itself the left part of a longer `a.b.c.d`. */
+function isMaximalChain(node) {
+  const p = node.parent;
+  if (p.kind === K.PropertyAccessExpression && p.expression === node) return false;
+  if (p.kind === K.QualifiedName && p.left === node) return false;
+  return true;
+}
+
+/**
+ * An expression whose evaluation does nothing but produce its value: literals, names, member
+ * reads, functions, and objects, arrays, templates and operators made of those. A call, `new`,
+ * an assignment or `++` may do something else.
+ */
+function isPure(node) {
+  switch (node.kind) {
+    case K.StringLiteral:
+    case K.NumericLiteral:
+    case K.BigIntLiteral:
+    case K.NoSubstitutionTemplateLiteral:
+    case K.RegularExpressionLiteral:
+    case K.TrueKeyword:
+    case K.FalseKeyword:
+    case K.NullKeyword:
+    case K.Identifier:
+    case K.ThisKeyword:
+    case K.ArrowFunction:
+    case K.FunctionExpression:
+      return true;
+    case K.PropertyAccessExpression:
+    case K.ParenthesizedExpression:
+    case K.AsExpression:
+    case K.SatisfiesExpression:
+    case K.NonNullExpression:
+    case K.TypeAssertionExpression:
+    case K.TypeOfExpression:
+    case K.SpreadElement:
+    case K.SpreadAssignment:
+      return isPure(node.expression);
+    case K.ElementAccessExpression:
+      return isPure(node.expression) && isPure(node.argumentExpression);
+    case K.TemplateExpression:
+      return node.templateSpans.every((span) => isPure(span.expression));
+    case K.ArrayLiteralExpression:
+      return node.elements.every((e) => e.kind === K.OmittedExpression || isPure(e));
+    case K.ObjectLiteralExpression:
+      return node.properties.every((p) =>
+        p.kind === K.PropertyAssignment ? (p.name.kind !== K.ComputedPropertyName || isPure(p.name.expression)) && isPure(p.initializer)
+          : p.kind === K.ShorthandPropertyAssignment || p.kind === K.MethodDeclaration || p.kind === K.GetAccessor || p.kind === K.SetAccessor || (p.kind === K.SpreadAssignment && isPure(p)));
+    case K.PrefixUnaryExpression:
+      return node.operator !== K.PlusPlusToken && node.operator !== K.MinusMinusToken && isPure(node.operand);
+    case K.BinaryExpression: {
+      const op = node.operatorToken.kind;
+      const assigns = op >= K.FirstAssignment && op <= K.LastAssignment;
+      return !assigns && isPure(node.left) && isPure(node.right);
+    }
+    case K.ConditionalExpression:
+      return isPure(node.condition) && isPure(node.whenTrue) && isPure(node.whenFalse);
     default:
       return false;
   }

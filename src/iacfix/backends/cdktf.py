@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import bisect
 import io
+import keyword
 import re
 import tokenize
+from copy import copy
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,10 @@ _PY_PROVIDER = re.compile(r"cdktf_cdktf_provider_(?P<provider>[a-z0-9]+)(?:\.(?P
 
 
 def parse(language: str, path: Path, text: str) -> CdktfFile:
+    if "\r" in text.replace("\r\n", ""):
+        # Python and TypeScript break lines at a lone CR too; positions here count "\n" only.
+        line = text.count("\n", 0, text.replace("\r\n", "\n\n").find("\r")) + 1
+        raise BackendError(f"a line ends with a lone carriage return (CR), near line {line}: not read (use LF or CRLF)")
     if language == "python":
         return _parse_python(path, text)
     return _parse_typescript(path, text)
@@ -80,7 +86,8 @@ def forget_unsent(paths) -> None:
 
 
 def _parse_python(path: Path, text: str) -> PythonFile:
-    from iacfix import parse_cache, testcode
+    from iacfix import parse_cache
+    from iacfix.backends import test_cases as testcode
     from iacfix.backends.python_view import PythonSyntaxError, read
 
     kept = parse_cache.recall("python", text)
@@ -201,14 +208,100 @@ class CdktfFile(ParsedFile):
             # a resource is always built as (scope, id, config)
             if rtype is None or cons.get("config") is None or len(cons["args"]) < 2:
                 continue
-            body = self.config_value(cons)
+            body = self._resolved(self.config_value(cons), top=True)
             args = cons["args"]
             name = args[1].get("value") if len(args) > 1 and args[1]["kind"] == "string" else None
             attrs = {snake_case(p.key): p for p in body.props}
+            label = args[1]["text"] if len(args) > 1 else None
             out.append(
-                Resource(self.path, self.language, rtype, name, cons.get("var"), attrs, body, cons["line"], cons["col"])
+                Resource(self.path, self.language, rtype, name, cons.get("var"), attrs, body, cons["line"], cons["col"], label)
             )
         return out
+
+    def _resolved(self, value: Value, top: bool = False, raw: bool = False) -> Value:
+        """A resource's config as the model gives it: a copy of the view's value in which each
+        object says how its entries are written (Value.syntax) and a Python struct class
+        (`S3BucketLifecycleConfigurationRule(id="x")`) is the object of its keyword arguments."""
+        if self.language != "python":
+            return value  # TypeScript writes every object alike (syntax None): the view's own
+        if value.kind == "object":
+            out = copy(value)
+            out.props = [Prop(p.key, p.key_span, self._resolved(p.value, raw=raw), p.span) for p in value.props]
+            out.syntax = "call" if top else "raw-dict" if raw else "dict"
+            return out
+        if value.kind == "array":
+            out = copy(value)
+            out.items = [self._resolved(i, raw=True) for i in value.items]
+            return out
+        if value.kind == "expr":
+            cons = self._struct_calls.get(value.span)
+            if cons is not None:
+                inner = self.config_value(cons) if cons.get("config") is not None else None
+                out = copy(value)
+                out.kind, out.syntax, out.callee = "object", "call", cons["callee"]
+                out.props = [Prop(p.key, p.key_span, self._resolved(p.value), p.span) for p in inner.props] if inner else []
+                out.span = inner.span if inner else _call_interior(self.text, value.span)
+                out.text = self.text[out.span[0] : out.span[1]]
+                return out
+        return value
+
+    @cached_property
+    def _struct_calls(self) -> dict[tuple[int, int], dict[str, Any]]:
+        """Python: the calls of a capitalised callee, by span (struct classes among them)."""
+        return {tuple(c["span"]): c for c in self.view["constructions"]}
+
+    def read_reference(self, value: Value) -> tuple[str, str, str | None] | None:
+        match = _MEMBER.fullmatch(value.text) if value.kind == "expr" else None
+        return (match.group(1), snake_case(match.group(2)), None) if match else None
+
+    def reference(self, ref: str, *path: str | int) -> str:
+        """An element of a list attribute is `.get(i)` (cdktf's complex lists)."""
+        python = self.language == "python"
+        parts = [f".get({p})" if isinstance(p, int) else "." + (_python_keyword(snake_case(camel_case(p))) if python else camel_case(p)) for p in path]
+        return ref + "".join(parts)
+
+    def entry_key(self, container: Value, name: str) -> str:
+        """camelCase in TypeScript and in a Python dict jsii passes as it is; elsewhere in
+        Python, jsii's Python name (the snake_case of the camelCase, `_` after a keyword)."""
+        if self.language == "python" and container.syntax != "raw-dict":
+            return _python_keyword(snake_case(camel_case(name)))
+        return camel_case(name)
+
+    def insert_entry(self, container: Value, name: str, value_text: str) -> list[Edit]:
+        key = self.entry_key(container, name)
+        if container.syntax in ("dict", "raw-dict"):
+            key = self.literal(key)
+            entry = f"{key}: {value_text}"
+        else:
+            entry = f"{key}{self.key_value_separator}{value_text}"
+        return self._insert_entry_text(container, entry)
+
+    def insert_block(self, container: Value, name: str, entries: list[tuple[str, str]] = (), as_list: bool = False) -> list[Edit]:
+        if self.language == "python":
+            inner_syntax = "raw-dict" if as_list or container.syntax == "raw-dict" else "dict"
+            holder = Value("object", "", (0, 0), 0, 0, syntax=inner_syntax)
+            items = ", ".join(f"{self.literal(self.entry_key(holder, k))}: {v}" for k, v in entries)
+            obj = "{" + items + "}"
+        else:
+            items = ", ".join(f"{camel_case(k)}: {v}" for k, v in entries)
+            obj = "{ " + items + " }" if items else "{}"
+        return self.insert_entry(container, name, f"[{obj}]" if as_list else obj)
+
+    def rename_entry(self, container: Value, prop: Prop, name: str) -> list[Edit]:
+        key = self.entry_key(container, name)
+        return self.rename_key(prop, key)
+
+    def remove_entry(self, container: Value, prop: Prop) -> list[Edit]:
+        return self._remove_prop(prop)
+
+    def replace_entry(self, container: Value, prop: Prop, entries: list[tuple[str, str]]) -> list[Edit]:
+        if container.syntax in ("dict", "raw-dict"):
+            texts = [f"{self.literal(self.entry_key(container, k))}: {v}" for k, v in entries]
+        else:
+            texts = [f"{self.entry_key(container, k)}{self.key_value_separator}{v}" for k, v in entries]
+        multiline = "\n" in self.text[container.span[0] : container.span[1]]
+        separator = ",\n" + indentation_at(self.text, prop.span[0]) if multiline else ", "
+        return [Edit(self.path, prop.span[0], prop.span[1], separator.join(texts))]
 
     def settings(self) -> list[Setting]:
         # Built once per parse (a parse is one version of the file's text); rules get a copy.
@@ -252,8 +345,10 @@ class CdktfFile(ParsedFile):
 
     def insert_attr(self, resource: Resource, name: str, value_text: str) -> list[Edit]:
         """Add `name: value` after the last property, in the layout the object already has."""
-        body, text = resource.body, self.text
-        entry = self.attr_entry(name, value_text)
+        return self._insert_entry_text(resource.body, self.attr_entry(name, value_text))
+
+    def _insert_entry_text(self, body: Value, entry: str) -> list[Edit]:
+        text = self.text
         if not body.props:
             return [self._insert_into_empty(body, entry)]
         last = body.props[-1]
@@ -296,8 +391,8 @@ class CdktfFile(ParsedFile):
         return [Edit(self.path, base_span[0], base_span[1], new_base)]
 
     def add_import(self, module: str, name: str) -> list[Edit]:
-        """Import `name` from `module` unless the file does (provider_imports.import_edits)."""
-        from iacfix.provider_imports import import_edits
+        """Import `name` from `module` unless the file does (cdktf_imports.import_edits)."""
+        from iacfix.backends.cdktf_imports import import_edits
 
         return import_edits(self, {module: [name]})
 
@@ -525,7 +620,11 @@ class PythonFile(CdktfFile):
         return f"str({value.text}).lower()"
 
     def _insert_into_empty(self, body: Value, entry: str) -> Edit:
+        if body.syntax in ("dict", "raw-dict"):  # `{}`
+            return Edit(self.path, body.span[0], body.span[1], "{" + entry + "}")
         # body spans the inside of the call's parentheses: add after the positional arguments
+        if not self.text[body.span[0] : body.span[1]].strip():
+            return Edit(self.path, body.span[0], body.span[1], entry)
         return Edit(self.path, body.span[1], body.span[1], f", {entry}")
 
     def import_statement(self, module: str, name: str) -> str:
@@ -585,6 +684,29 @@ class PythonFile(CdktfFile):
 
 # Before a `/` that starts a regular expression literal (not a division).
 _REGEX_AFTER = set("(,=:[!&|?{};+-*%<>~^") | {""}
+
+
+# `logGroup.name`, `this.logGroup.name`, `self.log_group.name`: a member of a variable
+_MEMBER = re.compile(r"((?:this\.|self\.)?[A-Za-z_$][\w$]*)\.([A-Za-z_][\w]*)")
+
+
+def _call_interior(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The inside of a call's parentheses, from the call's span."""
+    end = span[1] - 1 if text[span[1] - 1 : span[1]] == ")" else span[1]
+    depth, i = 0, end - 1
+    while i >= span[0]:  # the "(" that closes at `end`
+        if text[i] == ")":
+            depth += 1
+        elif text[i] == "(":
+            if depth == 0:
+                return i + 1, end
+            depth -= 1
+        i -= 1
+    return end, end
+
+
+def _python_keyword(name: str) -> str:
+    return name + "_" if keyword.iskeyword(name) else name
 
 
 def _ts_scan(text: str, i: int, out: list | None, nested: bool, template: bool = False) -> int:

@@ -7,14 +7,15 @@ comments and layout outside the edited spans survive untouched.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from iacfix.backends.base import ParsedFile, Setting, SourceSyntaxError
-from iacfix.model import Edit, Prop, Resource, Value
-from iacfix.textedit import indentation_at, line_end
+from iacfix.model import NO_ITEMS, Edit, Prop, Resource, Value
+from iacfix.textedit import indentation_at, line_end, removal_span
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from lark import Tree
 
 
-@dataclass
+@dataclass(slots=True)
 class Attribute:
     prop: Prop
     eq_span: tuple[int, int]  # the `=` token with the blanks before it (what alignment rewrites)
@@ -32,7 +33,7 @@ class Attribute:
         return self.prop.key
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     type: str
     labels: list[str]
@@ -160,7 +161,7 @@ class HclFile(ParsedFile):
         start, end = node.meta.start_pos, node.meta.end_pos
         text = self.text[start:end]
         inner = node.children[0] if node.data == "expr_term" and len(node.children) == 1 else node
-        kind, value, props, items = "expr", None, [], []
+        kind, value, props, items = "expr", None, NO_ITEMS, NO_ITEMS
         data = inner.data if isinstance(inner, Tree) else None
         if data == "literal_value":
             token = inner.children[0]
@@ -169,14 +170,14 @@ class HclFile(ParsedFile):
             elif token.type == "NULL":
                 kind = "null"
         elif data in ("int_lit", "float_lit"):
-            kind, value = "number", json.loads(text) if data == "int_lit" else float(text)
+            kind, value = "number", int(text) if data == "int_lit" else float(text)
         elif data == "string":
             if any(isinstance(c, Tree) and c.children and isinstance(c.children[0], Tree) for c in inner.children):
                 kind = "template"  # holds ${...} or %{...}
             else:
                 kind, value = "string", _string_value(text)
         elif data == "object":
-            kind = "object"
+            kind, props = "object", []
             for elem in inner.children:
                 if isinstance(elem, Tree) and elem.data == "object_elem":
                     key_node, _, val_node = elem.children[0], elem.children[1], elem.children[2]
@@ -203,21 +204,24 @@ class HclFile(ParsedFile):
         return list(self._resources)
 
     def _build_resources(self) -> list[Resource]:
+        """`resource` blocks, and `data` blocks as resources of type `data.<type>`."""
         out = []
         for block in self.blocks:
-            if block.type != "resource" or len(block.labels) != 2:
+            if block.type not in ("resource", "data") or len(block.labels) != 2:
                 continue
             rtype, name = block.labels
+            if block.type == "data":
+                rtype = f"data.{rtype}"
             body = self._block_value(block)
             attrs = {p.key: p for p in body.props}
-            out.append(Resource(self.path, "hcl", rtype, name, f"{rtype}.{name}", attrs, body, block.line, block.col))
+            out.append(Resource(self.path, "hcl", rtype, name, f"{rtype}.{name}", attrs, body, block.line, block.col, name))
         return out
 
     def _block_value(self, block: Block) -> Value:
         """A block body as an object: its attributes, and each nested block type as a list of
         objects (Terraform's model of blocks, and how CDKTF writes them), so a rule asking
         `"sms_configuration" in resource.attrs` gets the same answer in every language."""
-        body = Value("object", self.text[slice(*block.body_span)], block.body_span, block.line, block.col)
+        body = Value("object", self.text[slice(*block.body_span)], block.body_span, block.line, block.col, syntax="block")
         body.props = [a.prop for a in block.attributes]
         nested: dict[str, list[Block]] = {}
         for child in block.blocks:
@@ -228,7 +232,7 @@ class HclFile(ParsedFile):
             value = Value("array", self.text[first.span[0] : children[-1].span[1]], first.span, first.line, first.col)
             value.items = items
             key_span = (first.span[0], first.span[0] + len(kind))
-            body.props.append(Prop(kind, key_span, value, (first.span[0], children[-1].span[1])))
+            body.props.append(Prop(kind, key_span, value, (first.span[0], children[-1].span[1]), block=True))
         return body
 
     def settings(self) -> list[Setting]:
@@ -254,6 +258,13 @@ class HclFile(ParsedFile):
             found, blocks = inner, inner.blocks
         return found
 
+    def read_reference(self, value: Value) -> tuple[str, str, str | None] | None:
+        match = _REFERENCE.fullmatch(value.text) if value.kind == "expr" else None
+        if not match or match.group(1).split(".")[0] in _NOT_RESOURCES:
+            return None
+        ref = match.group(1)
+        return ref, match.group(2), ref.rsplit(".", 1)[0]
+
     # -- rendering edits -----------------------------------------------------------------------
     def literal(self, value: bool | int | float | str) -> str:
         if isinstance(value, bool):
@@ -266,13 +277,17 @@ class HclFile(ParsedFile):
     def to_string_expr(self, value: Value) -> str:
         return f"tostring({value.text})"
 
-    def insert_attr(self, resource: Resource, name: str, value_text: str) -> list[Edit]:
-        block = self.find_block_of(resource.body.span[0])
+    def insert_entry(self, container: Value, name: str, value_text: str) -> list[Edit]:
+        """`name = value` in a block (after its first run of one-line attributes, the run's `=`
+        realigned) or in an object literal (after its last entry)."""
+        if container.syntax != "block":
+            return self._insert_into_object(container, f"{name} = {value_text}")
+        block = self.find_block_of(container.span[0])
         assert block is not None
         runs = self._runs(block)
         if runs:
             run = runs[0]
-            anchor = run[-1].prop.span[1]
+            anchor = _attribute_end(run[-1])
             indent = indentation_at(self.text, run[0].prop.span[0])
         else:
             run = []
@@ -283,6 +298,119 @@ class HclFile(ParsedFile):
         line = f"{indent}{name}{' ' * (width - len(name))} = {value_text}"
         edits.append(Edit(self.path, line_end(self.text, anchor), line_end(self.text, anchor), "\n" + line))
         return edits
+
+    def _insert_into_object(self, obj: Value, entry: str) -> list[Edit]:
+        inner = self.text[obj.span[0] + 1 : obj.span[1] - 1]
+        if not obj.props:
+            return [Edit(self.path, obj.span[0], obj.span[1], "{ " + entry + " }" if "\n" not in inner else "{\n" + indentation_at(self.text, obj.span[0]) + "  " + entry + "\n" + indentation_at(self.text, obj.span[0]) + "}")]
+        last = obj.props[-1]
+        if "\n" not in inner:
+            return [Edit(self.path, last.span[1], last.span[1], f", {entry}")]
+        end = line_end(self.text, last.span[1])
+        return [Edit(self.path, end, end, "\n" + indentation_at(self.text, last.span[0]) + entry)]
+
+    def insert_block(self, container: Value, name: str, entries: list[tuple[str, str]] = (), as_list: bool = False) -> list[Edit]:
+        """A nested block `name { ... }` after the block's first run of attributes, set off by a
+        blank line (first in the body when it has no attributes); `as_list` means nothing in HCL,
+        where a list of blocks is the block repeated. An entry whose value is itself a list of
+        entries is a block inside it."""
+        block = self.find_block_of(container.span[0])
+        assert block is not None
+        indent = indentation_at(self.text, block.span[0]) + "  "
+        text = _block_text(name, entries, indent)
+        runs = self._runs(block)
+        if runs:
+            at = line_end(self.text, _attribute_end(runs[0][-1]))
+            return [Edit(self.path, at, at, f"\n\n{indent}{text}")]
+        at = line_end(self.text, block.body_span[0])
+        return [Edit(self.path, at, at, f"\n{indent}{text}\n" if block.items else f"\n{indent}{text}")]
+
+    def rename_entry(self, container: Value, prop: Prop, name: str) -> list[Edit]:
+        """The attribute spelled `name`, its run's `=` realigned (what `terraform fmt` keeps)."""
+        edits = [Edit(self.path, *prop.key_span, name)]
+        block = self.find_block_of(prop.span[0]) if container.syntax == "block" else None
+        for run in self._runs(block) if block is not None else []:
+            attr = next((a for a in run if a.prop.span == prop.span), None)
+            if attr is not None:
+                width = max(len(name) if a is attr else len(a.key) for a in run)
+                for a in run:
+                    wanted = " " * (width - (len(name) if a is attr else len(a.key))) + " ="
+                    if self.text[slice(*a.eq_span)] != wanted:
+                        edits.append(Edit(self.path, *a.eq_span, wanted))
+        return edits
+
+    def replace_entry(self, container: Value, prop: Prop, entries: list[tuple[str, str]]) -> list[Edit]:
+        """Where `prop` stands, `entries`: attributes aligned, then blocks (an entry whose value is
+        a list of entries)."""
+        span = _outer_block_span(self.text, prop.value.items[0]) if prop.block else prop.span
+        indent = indentation_at(self.text, span[0])
+        attributes = [(k, v) for k, v in entries if isinstance(v, str)]
+        width = max((len(k) for k, _ in attributes), default=0)
+        lines = [f"{indent}{k.ljust(width)} = {v}" for k, v in attributes]
+        lines += [indent + _block_text(k, v, indent) for k, v in entries if not isinstance(v, str)]
+        start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
+        return [Edit(self.path, start, end, "\n".join(lines) + "\n")]
+
+    def rewrite_as_block(self, container: Value, prop: Prop) -> list[Edit]:
+        """`rule = { a = 1 }` → `rule {` newline `a = 1` newline `}`; a list of objects → the block once per
+        object. Each entry on its own line (a block body has one per line), values as written."""
+        value = prop.value
+        objects = [value] if value.kind == "object" else value.items
+        if prop.block or not objects or any(o.kind != "object" for o in objects):
+            return []
+        keys = [[_string_value(p.key) for p in o.props] for o in objects]
+        if any(not _IDENTIFIER.fullmatch(k) for ks in keys for k in ks):
+            return []
+        indent = indentation_at(self.text, prop.span[0])
+        blocks = []
+        for obj, names in zip(objects, keys):
+            lines = "".join(f"{indent}  {k} = {p.value.text}\n" for k, p in zip(names, obj.props))
+            blocks.append(f"{prop.key} {{\n{lines}{indent}}}" if lines else f"{prop.key} {{}}")
+        return [Edit(self.path, prop.span[0], prop.span[1], f"\n{indent}".join(blocks))]
+
+    def rewrite_as_attribute(self, container: Value, prop: Prop, as_list: bool) -> list[Edit]:
+        """`tags {` ... `}` → `tags = {` ... `}` (a block body is an object's body); several
+        blocks, or `as_list`, → `name = [{ ... }, { ... }]`."""
+        items = prop.value.items
+        if not prop.block or not items or any(p.block for i in items for p in i.props) or (len(items) > 1 and not as_list):
+            return []
+        spans = [_outer_block_span(self.text, item) for item in items]
+        bodies = ["{" + self.text[item.span[0] : item.span[1]] + "}" for item in items]
+        text = f"{prop.key} = " + ("[" + ", ".join(bodies) + "]" if as_list else bodies[0])
+        edits = [Edit(self.path, spans[0][0], spans[0][1], text)]
+        for span in spans[1:]:
+            edits += self.remove_statement(span)
+        return edits
+
+    def unwrap_entry(self, container: Value, prop: Prop) -> list[Edit]:
+        """A block written once (`wrapper { ... }`) replaced by its body, one level less indented."""
+        if not prop.block or len(prop.value.items) != 1:
+            return []
+        body = prop.value.items[0]
+        span = _outer_block_span(self.text, body)
+        inner = self.text[body.span[0] : body.span[1]].strip("\n")
+        indent = indentation_at(self.text, span[0])
+        lines = [line[2:] if line.startswith(indent + "  ") else line for line in inner.split("\n")]
+        start, end = removal_span(self.text, *span, comment_prefixes=self.comment_prefixes)
+        return [Edit(self.path, start, end, "\n".join(lines).rstrip() + "\n")]
+
+    def rename_resource_type(self, resource: Resource, new_type: str) -> list[Edit]:
+        block = self.find_block_of(resource.body.span[0])
+        old = resource.type.removeprefix("data.")
+        match = re.compile(r'\s+"?(' + re.escape(old) + r')"?').match(self.text, block.span[0] + len(block.type)) if block else None
+        return [Edit(self.path, match.start(1), match.end(1), new_type.removeprefix("data."))] if match else []
+
+    def rename_reference(self, old: str, new: str) -> list[Edit]:
+        if old not in self.text:
+            return []
+        pattern = re.compile(r"(?<![\w.-])" + re.escape(old) + r"(?![\w-])")
+        return [Edit(self.path, m.start(), m.end(), new) for m in pattern.finditer(self.text)]
+
+    def remove_entry(self, container: Value, prop: Prop) -> list[Edit]:
+        if prop.block:  # each block of the name, with its line
+            value = prop.value
+            return [e for item in value.items for e in self.remove_statement(_outer_block_span(self.text, item))]
+        return self._remove_spans([prop.span])
 
     def remove_span(self, span) -> list[Edit]:
         return self._remove_spans([span])
@@ -346,6 +474,38 @@ def _keyed_attributes(block: Block, prefix: str) -> Iterator[tuple[str, Attribut
         yield f"{prefix}.{attr.key}", attr
     for child in block.blocks:
         yield from _keyed_attributes(child, ".".join([prefix, child.type, *child.labels]))
+
+
+# `aws_x.name.attr` / `data.aws_x.name.attr`: an attribute of a resource of this module
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
+_NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
+_REFERENCE = re.compile(r"((?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*)\.([a-z_][a-z0-9_]*)")
+
+
+def _block_text(name: str, entries, indent: str) -> str:
+    """`name { ... }` at `indent`, its attributes aligned as `terraform fmt` aligns them, then its
+    blocks (an entry whose value is a list of entries)."""
+    attributes = [(k, v) for k, v in entries if isinstance(v, str)]
+    blocks = [(k, v) for k, v in entries if not isinstance(v, str)]
+    if not entries:
+        return f"{name} {{}}"
+    width = max((len(k) for k, _ in attributes), default=0)
+    lines = [f"{indent}  {k.ljust(width)} = {v}" for k, v in attributes]
+    lines += [f"{indent}  {_block_text(k, v, indent + '  ')}" for k, v in blocks]
+    return f"{name} {{\n" + "\n".join(lines) + f"\n{indent}}}"
+
+
+def _attribute_end(attribute: Attribute) -> int:
+    """Where an attribute's text ends on its last line: a heredoc's token takes the newline after
+    its closing marker, which would put what follows it on the line after."""
+    end = attribute.prop.span[1]
+    return end - 1 if attribute.prop.value.text.endswith("\n") else end
+
+
+def _outer_block_span(text: str, body: Value) -> tuple[int, int]:
+    """A nested block's whole span (`name {` to `}`) from its body's."""
+    start = text.rfind("\n", 0, body.span[0]) + 1
+    return start + (len(text[start:]) - len(text[start:].lstrip(" \t"))), body.span[1] + 1
 
 
 def _adjacent(between: str) -> bool:

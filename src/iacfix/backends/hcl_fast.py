@@ -15,7 +15,7 @@ import bisect
 import re
 from typing import Any
 
-from iacfix.model import Prop, Value
+from iacfix.model import NO_ITEMS, Prop, Value
 from iacfix.textedit import line_col_at, line_starts
 
 _INT = re.compile(r"-?[0-9]+")
@@ -58,6 +58,18 @@ def available() -> bool:
     return True
 
 
+# A text longer than this is parsed piece by piece (`_pieces`): tree-sitter's tree takes about 60
+# bytes per byte of text, and the Python objects of its nodes (which a node keeps once asked for
+# its children) 90 more, so a 5 MB file held 750 MB while its blocks were built.
+PIECE_BYTES = 1 << 16
+# where a top-level block likely starts: a line `name "label" label {` after a line `}` (the end of
+# the block before) and blank or comment lines (a shell script in a heredoc rarely has both)
+_BLOCK_START = re.compile(
+    rb'\n\}[ \t]*\n(?:[ \t]*(?:(?:#|//)[^\n]*)?\n)*'
+    rb'(?=[A-Za-z_][\w-]*(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*[ \t]*\{[ \t]*\n)'
+)
+
+
 def blocks(text: str, block_cls: type, attribute_cls: type, string_value) -> list | None:
     """The top-level Blocks of the text, or None when lark must read it."""
     try:
@@ -65,14 +77,60 @@ def blocks(text: str, block_cls: type, attribute_cls: type, string_value) -> lis
     except Exception:
         return None
     data = text.encode("utf-8")
-    tree = parser.parse(data)
-    root = tree.root_node
-    if root.has_error:
-        return None
+    builder = _Builder(text, data, block_cls, attribute_cls, string_value)
     try:
-        return _Builder(text, data, block_cls, attribute_cls, string_value).body(root)
-    except (_Unsupported, RecursionError):
+        if len(data) > PIECE_BYTES:
+            found = _blocks_by_pieces(builder, data)
+            if found is not None:
+                return found
+        root = parser.parse(data).root_node
+        return None if root.has_error else builder.body(root)
+    except _Unsupported:
         return None
+    # A RecursionError (values nested deeper than the recursion limit allows) is raised: lark
+    # would recurse as deep, and the engine parses such a file again with more room.
+
+
+def _blocks_by_pieces(builder: _Builder, data: bytes) -> list | None:
+    """The blocks, parsed a piece of the text at a time (each piece's tree is dropped before the
+    next is made), or None when the text does not parse. A piece ends where a top-level block
+    likely starts (`_BLOCK_START`); if that is inside something (a heredoc, a comment) the piece
+    is unfinished, which tree-sitter reports, and it is parsed again joined to the pieces after
+    it, twice as many each time. Pieces that each parse cleanly are top-level items one after
+    the other: together they are what the whole text is."""
+    import tree_sitter
+
+    parser = tree_sitter.Parser(_get_parser().language)
+    bounds = _bounds(data)
+    found: list = []
+    first, row = 0, 0
+    while first < len(bounds) - 1:
+        last = first + 1
+        while True:
+            start, end = bounds[first], bounds[last]
+            end_row = row + data.count(b"\n", start, end)
+            end_col = end - (data.rfind(b"\n", start, end) + 1) if end_row > row else end - start
+            parser.included_ranges = [tree_sitter.Range((row, 0), (end_row, end_col), start, end)]
+            root = parser.parse(data).root_node
+            if not root.has_error:
+                break
+            if last == len(bounds) - 1:
+                return None  # up to the end of the text: it does not parse
+            last = min(len(bounds) - 1, last + (last - first))
+        found += builder.body(root)
+        first, row = last, end_row
+    return found
+
+
+def _bounds(data: bytes) -> list[int]:
+    """Byte offsets that cut the text into pieces of at least PIECE_BYTES, each ending where a
+    top-level block likely starts (or at the end of the text): 0 first, len(data) last."""
+    bounds = [0]
+    while (match := _BLOCK_START.search(data, bounds[-1] + PIECE_BYTES)) is not None:
+        bounds.append(match.end())
+    if bounds[-1] != len(data):
+        bounds.append(len(data))
+    return bounds
 
 
 _ESCAPED_TEMPLATE = re.compile(r"(?:\$\$|%%)\{[^}]*\}")
@@ -198,7 +256,7 @@ class _Builder:
         end = self._lark_end(node, end)
         text = self.text[start:end]
         line, col = self._line_col(start)
-        kind, value, props, items = "expr", None, [], []
+        kind, value, props, items = "expr", None, NO_ITEMS, NO_ITEMS
         children = node.children
         inner = children[0] if len(children) == 1 else None
         inner_type = inner.type if inner is not None else None
@@ -226,14 +284,14 @@ class _Builder:
         elif inner_type == "collection_value":
             collection = inner.children[0]
             if collection.type == "object":
-                kind = "object"
+                kind, props = "object", []
                 for elem in collection.children:
                     if elem.type == "object_elem":
                         props.append(self._object_elem(elem))
                     elif elem.type not in ("object_start", "object_end", ",", "comment"):
                         raise _Unsupported(elem.type)
             elif collection.type == "tuple":
-                kind = "array"
+                kind, items = "array", []
                 for item in collection.children:
                     if item.type == "expression":
                         items.append(self._value(item))
@@ -268,10 +326,8 @@ class _Builder:
             matched = i = m.end()
 
     def _number(self, text: str) -> tuple[str, Any]:
-        import json
-
         if _INT.fullmatch(text):
-            return "number", json.loads(text)
+            return "number", int(text)  # `0755` too, which HCL reads as 755 (and JSON refuses)
         if _FLOAT.fullmatch(text):
             return "number", float(text)
         raise _Unsupported(f"number {text!r}")

@@ -54,6 +54,11 @@ class JsonFile(ParsedFile):
     def declares(self, package: str) -> bool:
         return any(package in self.section(k) for k in DEPENDENCY_SECTIONS)
 
+    def version_of(self, package: str) -> str | None:
+        """The range the file declares for a package (None: not declared, or not a string)."""
+        found = next((self.section(k)[package] for k in DEPENDENCY_SECTIONS if package in self.section(k)), None)
+        return found if isinstance(found, str) else None
+
     def add_dependencies(self, key: str, entries: dict[str, str]) -> list[Edit]:
         """Add `"name": "version"` lines to the top-level object `key` (created after the last
         top-level member when missing), each in sorted position, in the file's own style."""

@@ -21,7 +21,13 @@ import warnings
 from collections import deque
 from typing import Any, Iterator
 
+from iacfix.backends.base import SourceSyntaxError
 from iacfix.textedit import line_col_at, line_starts
+
+
+class PythonSyntaxError(SourceSyntaxError):
+    """The text does not parse; line and col (both 1-based, col in code points) locate it."""
+
 
 ANNOTATION_TYPES = {"bool": "boolean", "str": "string", "int": "number", "float": "number"}
 _IDENT = re.compile(r"\w+")
@@ -41,20 +47,33 @@ def extract_view(text: str) -> dict[str, Any] | None:
 def parse(text: str) -> ast.Module | None:
     """The text's tree (after a byte-order mark), or None when this Python cannot parse it."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(text[1:] if text.startswith("\ufeff") else text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return parse_or_refusal(text)[0]
+    except RecursionError:
         return None
 
 
+def parse_or_refusal(text: str) -> tuple[ast.Module | None, SyntaxError | None]:
+    """(the text's tree, None), or (None, why CPython refuses it). A RecursionError (a chain of
+    operators deeper than the recursion limit allows) is raised: the engine parses such a file
+    again with more room (engine.deep_input)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(text[1:] if text.startswith("\ufeff") else text), None
+    except SyntaxError as exc:
+        return None, exc
+    except (ValueError, MemoryError) as exc:  # a NUL byte; "too complex"
+        return None, SyntaxError(str(exc) or type(exc).__name__)
+
+
 def view_of(text: str, tree: ast.Module) -> dict[str, Any] | None:
-    """The View of the text `parse` read into `tree`, or None when libcst must answer."""
+    """The View of the text `parse` read into `tree`, or None when libcst must answer. A
+    RecursionError is raised, as by parse_or_refusal."""
     try:
         builder = _Builder(text, text.startswith("\ufeff"))
         builder.visit_body(tree.body)
         return builder.view()
-    except (_Unsupported, RecursionError):
+    except _Unsupported:
         return None
 
 
@@ -146,19 +165,25 @@ class ViewParts:
         self.function_names: list[str] = []
         self.scopes = [Scope()]
         self.untyped_names: list[tuple[dict, str, Scope]] = []  # resolved once all are bound
+        # `a.b.c` chains with a name at their head: (node, `a` or `self.b`); None where the builder
+        # does not collect them (libcst's: the view then has no chains)
+        self.chain_nodes: list[tuple[Any, str]] | None = None
 
     def view(self) -> dict[str, Any]:
         for value, name, scope in self.untyped_names:
             type_ = scope.type_of(name)
             if type_:
                 value["type"] = type_
-        return {
+        view = {
             "imports": self.imports,
             "classes": self.classes,
             "constructions": self.constructions,
             "calls": self.calls,
             "identifier_counts": self.identifier_counts,
         }
+        if self.chain_nodes is not None:
+            view["chains"] = self._chains()
+        return view
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         return line_col_at(self.line_starts, offset)
@@ -182,6 +207,42 @@ class _Builder(ViewParts):
         # a call's id → the target it is assigned to (its text is read only for a construction)
         self.assigned_to: dict[int, ast.expr] = {}
         self.owned: set[int] = set()  # offsets of the parentheses of calls and class bases
+        self.chain_nodes = []
+        self.postfix_parent: dict[int, ast.AST] = {}  # id of an expression → the `.x`, `[i]` or `(...)` applied to it
+
+    def _chains(self) -> list[dict[str, Any]]:
+        """The chains that start with an imported name (`vpc.Subnet`) or with what a construction
+        is assigned to (`bucket.arn`, `self.vpc.id`), each with the indexes, calls and members
+        applied after it (`azs.names[0]`, `cluster.identity[0].oidc[0].issuer`): the TypeScript
+        view's `chains` (docs/cdktf-view.md)."""
+        heads = {c["var"] for c in self.constructions if c.get("var")}
+        for imp in self.imports:
+            heads.update(n["local"] for n in imp["names"])
+            if imp.get("namespace"):
+                heads.add(imp["namespace"])
+        out = []
+        for node, key in self.chain_nodes:
+            if key not in heads:
+                continue
+            start, end = self._raw(node)
+            chain = self._located(start, end, text=self.text[start:end], type=False, after=[])
+            current, parent = node, self.postfix_parent.get(id(node))
+            while parent is not None:
+                outer_end = self._raw(parent)[1]
+                if type(parent) is ast.Subscript:
+                    index = self._raw(parent.slice)
+                    segment = {"kind": "index", "text": self.text[index[0] : index[1]]}
+                elif type(parent) is ast.Call:
+                    segment = {"kind": "call", "args": [self._text(a) for a in parent.args]}
+                else:
+                    segment = {"kind": "prop", "name": parent.attr}
+                chain["after"].append({**segment, "span": [end, outer_end]})
+                current, end = parent, outer_end
+                parent = self.postfix_parent.get(id(current))
+            if not chain["after"]:
+                del chain["after"]
+            out.append(chain)
+        return out
 
     # -- positions --------------------------------------------------------------------------
     def _offset(self, line: int, byte_col: int) -> int:
@@ -362,6 +423,7 @@ class _Builder(ViewParts):
             return
         if cls is ast.Call:  # out of order only when a keyword comes before a positional argument
             visit_child = self._visit_child
+            self.postfix_parent[id(node.func)] = node
             visit_child(node.func)
             args, keywords = node.args, node.keywords
             if args and keywords and _pos_key(args[-1]) > _pos_key(keywords[0]):
@@ -411,7 +473,9 @@ class _Builder(ViewParts):
             counts[node.id] = counts.get(node.id, 0) + 1
         elif cls is ast.Constant:
             self.visit_Constant(node)
-        elif cls is ast.Attribute or cls is ast.keyword:  # `.attr` and `arg=` are no references
+        elif cls is ast.Attribute:  # `.attr` is no reference
+            self._chain(node)
+        elif cls is ast.keyword:  # nor is `arg=`
             self._visit_child(node.value)
         else:
             self.visit(node)
@@ -428,8 +492,24 @@ class _Builder(ViewParts):
             self._count(repr(value))  # True, False and None are names to libcst
 
     def visit_Attribute(self, node: ast.Attribute) -> bool:
-        self._visit_child(node.value)  # `.attr` is no identifier reference
+        self._chain(node)  # `.attr` is no identifier reference
         return False
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        self.postfix_parent[id(node.value)] = node
+
+    def _chain(self, node: ast.Attribute) -> None:
+        """Note the chain `node` (`a.b.c`, not part of a longer one) and visit what is under it."""
+        parents = self.postfix_parent
+        inner, second = node.value, node
+        parents[id(inner)] = node
+        while type(inner) is ast.Attribute:
+            inner, second = inner.value, inner
+            parents[id(inner)] = second
+        if type(inner) is ast.Name:
+            key = f"self.{second.attr}" if inner.id == "self" and second is not node else inner.id
+            self.chain_nodes.append((node, key))
+        self._visit_child(inner)
 
     def visit_keyword(self, node: ast.keyword) -> bool:
         self._visit_child(node.value)

@@ -16,8 +16,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from iacfix.backends.python_ast_view import ANNOTATION_TYPES, Scope, ViewParts
-from iacfix.backends.python_view import PythonSyntaxError
+from iacfix.backends.python_ast_view import ANNOTATION_TYPES, PythonSyntaxError, Scope, ViewParts
 from iacfix.textedit import line_starts
 
 

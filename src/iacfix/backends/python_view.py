@@ -10,12 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from iacfix.backends.base import SourceSyntaxError
-
-
-
-class PythonSyntaxError(SourceSyntaxError):
-    """The text does not parse; line and col (both 1-based, col in code points) locate it."""
+from iacfix.backends.python_ast_view import PythonSyntaxError
 
 
 def extract_view(text: str) -> dict[str, Any]:
@@ -30,9 +25,51 @@ def read(text: str) -> tuple[dict[str, Any], ast.Module | None]:
     """The View, and the `ast` tree it was built from (None when libcst built it)."""
     from iacfix.backends import python_ast_view
 
-    tree = python_ast_view.parse(text)
-    view = python_ast_view.view_of(text, tree) if tree is not None else None
-    return (view, tree) if view is not None else (extract_view_libcst(text), None)
+    tree, refusal = python_ast_view.parse_or_refusal(text)
+    if tree is not None:
+        view = python_ast_view.view_of(text, tree)
+        if view is not None:
+            return view, tree
+    elif expression_depth_bound(text) > LIBCST_MAX_DEPTH:
+        # libcst's native parser recurses on the C stack as deep as the code nests, and a deep
+        # enough text crashes the process: CPython's own word stands for such a file.
+        raise PythonSyntaxError(refusal.lineno or 1, refusal.offset or 1, refusal.msg or str(refusal))
+    return extract_view_libcst(text), None
+
+
+# How deep (brackets, plus operators chained in one statement) a text may nest and still be
+# given to libcst: 5,000 terms took it 14 s, 10,000 crashed the process with the default stack.
+LIBCST_MAX_DEPTH = 300
+_CHAINING = frozenset({"and", "or", "not", "if", "else", "lambda", "await", "in", "is", "for"})
+_NOT_CHAINING = frozenset({",", ":", ";", "=", "(", ")", "[", "]", "{", "}", "->", "**=", "*=", "+=", "-=", "/="})
+
+
+def expression_depth_bound(text: str) -> int:
+    """An upper bound of how deep the text nests: per logical line, its indentation plus every
+    opening bracket, operator and chaining keyword in it (its tree can nest no deeper). Read
+    with `tokenize` up to where it gives up (a syntax error); the rest counts as flat."""
+    import io
+    import tokenize
+
+    deepest = line_bound = indent = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            kind, string = token.type, token.string
+            if kind == tokenize.OP:
+                if string not in _NOT_CHAINING or string in "([{":
+                    line_bound += 1
+            elif kind == tokenize.NAME and string in _CHAINING:
+                line_bound += 1
+            elif kind == tokenize.NEWLINE:
+                line_bound = 0
+            elif kind == tokenize.INDENT:
+                indent += 1
+            elif kind == tokenize.DEDENT:
+                indent -= 1
+            deepest = max(deepest, indent + line_bound)
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        pass
+    return deepest
 
 
 def extract_view_libcst(text: str) -> dict[str, Any]:

@@ -1,0 +1,223 @@
+"""A Terraform module as a whole: what all its .tf files declare, and declaring a variable.
+
+Terraform reads every .tf file of a folder as one configuration, so a rule asking "is
+`var.aws_region` declared?" or "which file holds the provider?" looks across all of them:
+`Module(ctx)`. A fix that needs a new input variable calls `Module.add_variable`, which puts it
+in the module's variables.tf (creating that file when the module has none).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from iacfix.backends.hcl import Attribute, Block, HclFile
+from iacfix.model import Edit, Location
+from iacfix.textedit import line_col
+
+VARIABLES_FILE = "variables.tf"
+
+_VAR_REF = re.compile(r"(?<![\w.])var\.([A-Za-z_][\w-]*)")
+
+
+@dataclass
+class Declared:
+    file: HclFile
+    block: Block
+
+
+class Module:
+    """The .tf files of the project a rule runs on (a folder, or the HCL blocks of one answer)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.files: list[HclFile] = ctx.files("hcl")
+        self._by_type: dict[str, list[Declared]] | None = None
+
+    def blocks(self, type_: str) -> list[Declared]:
+        return list(self._blocks_by_type().get(type_, ()))
+
+    def _blocks_by_type(self) -> dict[str, list[Declared]]:
+        # Indexed once: a rule asks for each variable it meets, and in a big module going
+        # through every block each time made the rule quadratic. A Module lives for one check
+        # of one rule, while the texts do not change.
+        if self._by_type is None:
+            self._by_type = {}
+            for f in self.files:
+                for b in f.blocks:
+                    self._by_type.setdefault(b.type, []).append(Declared(f, b))
+        return self._by_type
+
+    def variable(self, name: str) -> Declared | None:
+        return next((d for d in self._blocks_by_type().get("variable", ()) if d.block.labels == [name]), None)
+
+    def locals(self) -> dict[str, tuple[HclFile, Attribute]]:
+        return {a.key: (d.file, a) for d in self.blocks("locals") for a in d.block.attributes}
+
+    def variable_references(self) -> dict[str, int]:
+        """How often each `var.NAME` is used, over all files."""
+        counts: dict[str, int] = {}
+        for file in self.files:
+            for name in _VAR_REF.findall(file.text):
+                counts[name] = counts.get(name, 0) + 1
+        return counts
+
+    def file_named(self, name: str) -> HclFile | None:
+        return next((f for f in self.files if f.path.name == name), None)
+
+    # -- adding a variable -------------------------------------------------------------------------
+    def add_variable(
+        self, name: str, type_: str, description: str, default: str | None = None, fallback: HclFile | None = None
+    ) -> list[Edit]:
+        """The edits that declare `variable "name"` (nothing when it is declared already).
+
+        It goes at the end of variables.tf; a module on disk without one gets a new variables.tf
+        (Workspace.create_file). The files of a markdown answer cannot gain a file, so there it
+        goes at the end of `fallback` (the file the fix is about).
+        """
+        if self.variable(name) is not None:
+            return []
+        lines = [("description", self.files[0].literal(description) if self.files else f'"{description}"'), ("type", type_)]
+        if default is not None:
+            lines.append(("default", default))
+        width = max(len(k) for k, _ in lines)
+        body = "".join(f"  {k.ljust(width)} = {v}\n" for k, v in lines)
+        block = f'variable "{name}" {{\n{body}}}\n'
+        return self.append_block(VARIABLES_FILE, block, fallback)
+
+    def append_block(self, file_name: str, block: str, fallback: HclFile | None = None) -> list[Edit]:
+        """The edit that appends `block` to the module's `file_name` (variables.tf, outputs.tf,
+        locals.tf), a blank line before it; a module on disk without that file gets it created
+        (Workspace.create_file); a markdown answer cannot gain a file, so there it goes at the end
+        of `fallback`."""
+        target = self.file_named(file_name)
+        if target is None:
+            target = self._new_file(file_name) or fallback
+        if target is None:
+            return []
+        text = self.ctx.workspace.text[target.path]
+        if not text:
+            prefix = ""
+        elif text.endswith("\n\n"):
+            prefix = ""
+        else:
+            prefix = "\n" if text.endswith("\n") else "\n\n"
+        return [Edit(target.path, len(text), len(text), prefix + block)]
+
+    def _new_file(self, file_name: str) -> HclFile | None:
+        on_disk = [f for f in self.files if self.ctx.workspace.sources[f.path].origin is None]
+        return self.new_file(file_name, beside=on_disk[0]) if on_disk else None
+
+    @property
+    def in_answer(self) -> bool:
+        """Whether the module is the Terraform blocks of a markdown answer."""
+        return any(self.ctx.workspace.sources[f.path].origin is not None for f in self.files)
+
+    def name_line_end(self, file: HclFile) -> int:
+        """In a markdown answer, where the first-line comment that names the file's block ends
+        (0 on disk or when none does): what must stay when the code below it is removed."""
+        from iacfix.markdown import name_line_end
+
+        origin = self.ctx.workspace.sources[file.path].origin
+        return name_line_end(file.text) if origin is not None else 0
+
+    def new_file(self, file_name: str, beside: HclFile) -> HclFile:
+        """A new, empty file of the module in `beside`'s folder: on disk (Workspace.create_file),
+        or in a markdown answer a new block named like `beside`'s folder plus `file_name`
+        (Workspace.create_block). Written only once an edit gives it text."""
+        ctx = self.ctx
+        sibling = ctx.workspace.sources[beside.path]
+        if sibling.origin is not None:
+            name = str(PurePosixPath(sibling.origin.block.name).parent / file_name).removeprefix("./")
+            path = ctx.workspace.create_block(beside.path, name).path
+        else:
+            path = Path(beside.path).parent / file_name
+            display = str(PurePosixPath(sibling.display).parent / file_name)
+            ctx.workspace.create_file(path, "hcl", display.removeprefix("./"))
+        ctx.project.files.append(path)
+        self.files = ctx.files("hcl")
+        self._by_type = None
+        return ctx.file(path)
+
+
+# -- edits inside any block (HclFile's own helpers work on resources) ----------------------------------
+
+
+def insert_attribute(file: HclFile, block: Block, name: str, value_text: str) -> list[Edit]:
+    """Add `name = value` to a block (a resource's or a nested one), placed and aligned as
+    HclFile.insert_attr places it: after the block's first run of one-line attributes."""
+    from iacfix.model import Resource, Value
+
+    body = Value("object", "", block.body_span, block.line, block.col, syntax="block")
+    return file.insert_attr(Resource(file.path, "hcl", block.type, None, None, {}, body, block.line, block.col), name, value_text)
+
+
+def insert_nested_block(file: HclFile, block: Block, text: str) -> list[Edit]:
+    """Add a one-line nested block (`filter {}`) after the block's first run of attributes, set off
+    by a blank line; first in the body when it has no attributes."""
+    from iacfix.textedit import indentation_at, line_end
+
+    runs = file._runs(block)
+    indent = indentation_at(file.text, block.span[0]) + "  "
+    if runs:
+        at = line_end(file.text, runs[0][-1].prop.span[1])
+        return [Edit(file.path, at, at, f"\n\n{indent}{text}")]
+    at = line_end(file.text, block.body_span[0])
+    return [Edit(file.path, at, at, f"\n{indent}{text}\n" if block.items else f"\n{indent}{text}")]
+
+
+def replace_attribute(file: HclFile, block: Block, attr: Attribute, key: str, value_text: str) -> list[Edit]:
+    """Rewrite one attribute as `key = value`, realigning the `=` of its run."""
+    edits = [Edit(file.path, *attr.prop.key_span, key), Edit(file.path, *attr.prop.value.span, value_text)]
+    for run in file._runs(block):
+        if attr in run:
+            width = max(len(key) if a is attr else len(a.key) for a in run)
+            for a in run:
+                wanted = " " * (width - (len(key) if a is attr else len(a.key))) + " ="
+                if file.text[slice(*a.eq_span)] != wanted:
+                    edits.append(Edit(file.path, *a.eq_span, wanted))
+            return edits
+    edits.append(Edit(file.path, *attr.eq_span, " ="))
+    return edits
+
+
+def remove_attribute(file: HclFile, block: Block, attr: Attribute) -> list[Edit]:
+    """Delete an attribute (its whole line when alone on it), realigning what is left of its run."""
+    from iacfix.textedit import removal_span
+
+    edits = [Edit(file.path, *removal_span(file.text, *attr.prop.span, comment_prefixes=file.comment_prefixes))]
+    for run in file._runs(block):
+        if attr in run:
+            rest = [a for a in run if a is not attr]
+            edits += file._align(rest, max((len(a.key) for a in rest), default=0))
+    return edits
+
+
+def attribute(block: Block, key: str) -> Attribute | None:
+    return next((a for a in block.attributes if a.key == key), None)
+
+
+def resources(module: Module, rtype: str) -> list[Declared]:
+    return [d for d in module.blocks("resource") if d.block.labels[:1] == [rtype]]
+
+
+def location(file: HclFile, item: Attribute | Block) -> Location:
+    """Where a finding about an attribute or a block points: its first character."""
+    start = item.prop.key_span[0] if isinstance(item, Attribute) else item.span[0]
+    return Location(file.path, *line_col(file.text, start))
+
+
+def pipeline_region(ctx) -> str | None:
+    """The region the pipeline deploys to, from an `AWS_REGION` file beside the module (or
+    beside the markdown answer it was read from)."""
+    root = Path(ctx.project.root)
+    for folder in (root, root.parent):
+        candidate = folder / "AWS_REGION"
+        try:
+            value = candidate.read_text(encoding="utf-8").strip()
+        except OSError:
+            continue
+        if re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", value):
+            return value
+    return None
