@@ -297,7 +297,7 @@ def check_many(tf: tfcheck.Terraform, folders: dict[str, Path], mode: str, jobs:
                 by_member[member] = {"status": "invalid", "diagnostics": errors, "init_failures": [], "warnings": 0, "seconds": 0, "batch": 0}
         loading = [m for m in members if m not in by_member]
         grouped = [m for m in loading if batch > 1 and tfcheck.batchable(members[m])]
-        work = [grouped[i : i + batch] for i in range(0, len(grouped), batch)] + [[m] for m in loading if m not in grouped]
+        runs = [grouped[i : i + batch] for i in range(0, len(grouped), batch)] + [[m] for m in loading if m not in grouped]
 
         def one(item):
             n, group = item
@@ -305,10 +305,10 @@ def check_many(tf: tfcheck.Terraform, folders: dict[str, Path], mode: str, jobs:
                 return {group[0]: tf.check(members[group[0]])}
             return tf.check_batch({m: members[m] for m in group}, work / "batches" / f"{mode}-{n}")
 
-        for n, part in enumerate(pool.map(one, enumerate(work)), 1):
+        for n, part in enumerate(pool.map(one, enumerate(runs)), 1):
             by_member.update(part)
             if n % 10 == 0:
-                print(f"  {mode}: {n}/{len(work)} terraform runs", file=sys.stderr)
+                print(f"  {mode}: {n}/{len(runs)} terraform runs", file=sys.stderr)
     for key, (target, found, notes) in targets.items():
         results = {root: by_member[f"{key}|{root}"] for root in found}
         out[key] = _combine(results, notes)
