@@ -220,8 +220,9 @@ def _tfvars_blocks(folder: Path, names: list[str] | None = None) -> list[str]:
     """An unnamed block that only sets values (`environment = "prod"`) is a tfvars file the heading
     named in a way iacfix does not read (`(/lib/terraform.tfvars)`); as `block-<n>.tf` terraform would
     reject every line of it. It is renamed `block-<n>.tfvars` (which validate does not read). With
-    `names`, those blocks are renamed whatever a fix made of them."""
-    renamed = []
+    `names`, those blocks are renamed whatever a fix made of them. iacfix itself names such a
+    block `block-<n>.tfvars` and leaves it alone (markdown._values_only): written raw, it counts too."""
+    renamed = [path.with_suffix(".tf").name for path in sorted(folder.glob("block-*.tfvars"))]
     for path in sorted(folder.glob("block-*.tf")):
         text = path.read_text(encoding="utf-8", errors="replace")
         if path.name in names if names is not None else not _TOP_LEVEL_BLOCK.search(text) and re.search(r"^[\w-]+\s*=", text, re.M):
