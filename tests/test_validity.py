@@ -147,6 +147,19 @@ def test_an_argument_removed_in_the_newest_major_is_reported_not_removed(tmp_pat
     assert not finding.fixable and 'stage_name  = "prod"' in text
 
 
+def test_a_module_pinning_a_major_the_cdktf_bindings_are_not_gets_its_unknown_arguments_repaired(tmp_path):
+    # PRV103 returned before the engine's problems when the bundled bindings (aws 6) do not describe
+    # the pin: every module pinning `~> 5.0` (most of the corpus) kept replication_group_description,
+    # which aws 5 rejects ('Unsupported argument' in the validity sweep)
+    pin = 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 5.0"\n    }\n  }\n}\n\n'
+    group = 'resource "aws_elasticache_replication_group" "r" {\n  replication_group_id          = "r"\n  replication_group_description = "cache"\n  node_type                     = "cache.t3.micro"\n}\n'
+    result, fixed = _run(tmp_path, pin + group)
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("PRV103", "`replication_group_description` is not an argument of aws_elasticache_replication_group: it is `description`")
+    ]
+    assert fixed == pin + 'resource "aws_elasticache_replication_group" "r" {\n  replication_group_id = "r"\n  description          = "cache"\n  node_type            = "cache.t3.micro"\n}\n'
+
+
 def test_an_argument_of_a_list_of_objects_written_as_blocks_is_no_problem(tmp_path):
     result, _ = _run(tmp_path, 'resource "aws_route_table" "r" {\n  vpc_id = "vpc-1"\n  route {\n    cidr_block = "0.0.0.0/0"\n    gateway_id = "igw-1"\n  }\n}\n')
     assert result.findings == []

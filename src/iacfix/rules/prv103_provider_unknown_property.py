@@ -204,6 +204,11 @@ resource "aws_s3_bucket" "logs" {
     ]
 
     def check(self, ctx):
+        # the validity engine judges by the schema of the version the project pins (terraform_schema),
+        # the bindings' check below only where the bundled bindings describe it: a module pinning
+        # `~> 5.0` is judged by aws 5 here, not skipped for the bindings' aws 6
+        for problem in validity.problems(ctx, "unknown"):
+            yield self.finding(Location(problem.resource.path, problem.line, problem.col), problem.message, problem.edits, problem.safety)
         s = schema.for_project(ctx)
         if s is None:  # the project pins a provider version the bundled schema does not describe
             return
@@ -222,8 +227,6 @@ resource "aws_s3_bucket" "logs" {
                 if typed.depth == 0 and (s.terraform_type_of_config(typed.owner.name), schema.snake_case(typed.prop.key)) in DEDICATED:
                     continue
                 yield from self._unknown(ctx, file, typed.owner, typed.prop, typed.container, typed.raw, typed.depth, True)
-        for problem in validity.problems(ctx, "unknown"):
-            yield self.finding(Location(problem.resource.path, problem.line, problem.col), problem.message, problem.edits, problem.safety)
 
     def _unknown(self, ctx, file, struct, prop: Prop, container: Value, raw: bool, depth: int, fix_near: bool):
         key = prop.key
