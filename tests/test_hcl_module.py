@@ -173,3 +173,13 @@ def test_tf106_leaves_the_names_of_a_child_folder_of_a_markdown_answer_to_its_ca
     result = engine.run([answer], engine.Options(unsafe_fixes=True), cwd=tmp_path, rules=[RULES["TF106"]])
     [(source, text)] = result.changes()
     assert 'name = "jobs-${var.environment_suffix}"' in text and 'variable "environment_suffix"' in text
+
+
+def test_an_answer_in_lib_naming_its_files_from_the_repository_is_one_folder(tmp_path):
+    # lib/MODEL_RESPONSE.md: `lib/variables.tf` and `provider.tf` (where TF105 moves the provider) are one module
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    answer = lib / "MODEL_RESPONSE.md"
+    answer.write_text("## provider.tf\n\n```hcl\n" + PROVIDER + "```\n\n## lib/variables.tf\n\n```hcl\n" + DECLARED + "```\n")
+    result = engine.run([answer], engine.Options(), cwd=tmp_path, rules=[RULES["TF103"]])
+    assert result.findings == [] and result.changes() == []

@@ -44,11 +44,17 @@ class Module:
 
     def folder_of(self, file: HclFile) -> PurePosixPath:
         """The folder Terraform reads `file` in: on disk its own; in a markdown answer the folder
-        its block is named into (`modules/vpc/main.tf`: `modules/vpc`; an unnamed block: the top)."""
+        its block is named into (`modules/vpc/main.tf`: `modules/vpc`; an unnamed block: the top).
+        An answer in lib/ names its files from the repository (`lib/main.tf`) or from itself
+        (`provider.tf`, where TF105 puts the provider): both are its own folder."""
         origin = self.ctx.workspace.sources[file.path].origin
         if origin is None:
             return PurePosixPath(Path(file.path).parent.as_posix())
-        return PurePosixPath(origin.block.name.removeprefix("./")).parent
+        folder = PurePosixPath(origin.block.name.removeprefix("./")).parent
+        own = Path(origin.markdown.path).parent.name
+        if folder.parts and folder.parts[0] == own:
+            folder = PurePosixPath(*folder.parts[1:]) if len(folder.parts) > 1 else PurePosixPath(".")
+        return folder
 
     def near(self, file: HclFile) -> Module:
         """The module of `file`'s folder (this one when every file shares that folder)."""
