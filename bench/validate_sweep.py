@@ -665,6 +665,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results" / f"validity-{time.strftime('%Y-%m-%d')}.md")
     parser.add_argument("--json", type=Path, default=WORK / "results.json")
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--models-only", action="store_true", help="the MODEL answers alone (not the final sources: most of the relaxed checks)")
     parser.add_argument("--verify", type=int, default=0, help="check N random variants again one root at a time (no precheck, no batch) and compare")
     args = parser.parse_args()
     if args.report_only:
@@ -684,6 +685,8 @@ def main() -> None:
         if args.tasks:
             some = [c for c in some if c["name"] in args.tasks.split(",")]
         cases += some[: args.limit]
+    if args.models_only:
+        cases = [{**c, "final": None} for c in cases]
     terraform = tfcheck.terraform_version()
     print(f"{len(cases)} cases; iacfix over every variant ({args.jobs} processes)", file=sys.stderr)
     with ProcessPoolExecutor(args.jobs, initializer=_worker_init, initargs=(terraform,)) as pool:
