@@ -339,3 +339,16 @@ def test_content_of_several_lines_is_not_removed_safely(tmp_path):
     result, fixed = _run(tmp_path, text)
     [finding] = [f for f in result.findings if f.code == "PRV103"]
     assert not finding.fixable and finding.preview and "exports.handler" in fixed
+
+
+def test_a_type_is_not_renamed_onto_an_address_the_module_declares(tmp_path):
+    # the validity sweep: aws_lambda_function_code "x" beside aws_lambda_function "x" (Pr5195) was
+    # renamed into a second aws_lambda_function "x": 'Duplicate resource configuration'
+    function = 'resource "aws_lambda_function" "x" {\n  function_name = "x"\n  role          = "arn:aws:iam::1:role/r"\n}\n\n'
+    code = 'resource "aws_lambda_function_code" "x" {\n  function_name = "x"\n}\n'
+    result, fixed = _run(tmp_path, function + code)
+    assert [(f.code, f.message, f.fixable) for f in result.findings if f.code == "PRV102"] == [
+        ("PRV102", "aws_lambda_function_code is not a resource type of the aws provider: it is aws_lambda_function, "
+                   "but aws_lambda_function.x is declared already (a human merges or renames them)", False)
+    ]
+    assert fixed == function + code
