@@ -48,6 +48,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import compile_categories  # noqa: E402
 REPO = HERE.parent
 CACHE = HERE / ".cache"
 # the shared corpus beside the repo, or beside the folder of worktrees (/work/wt/NAME)
@@ -70,7 +72,7 @@ TSCONFIG = {
     "include": ["**/*.ts"],
     "exclude": ["node_modules", "cdktf.out"],
 }
-TS_ERROR = re.compile(r"^(?P<file>[^(\n]+)\(\d+,\d+\): error (?P<code>TS\d+): (?P<message>.*)$", re.M)
+TS_ERROR = re.compile(r"^(?P<file>[^(\n]+)\((?P<line>\d+),\d+\): error (?P<code>TS\d+): (?P<message>.*)$", re.M)
 
 
 # -- toolchain ------------------------------------------------------------------------------------
@@ -116,8 +118,8 @@ def extract(answer: Path, target: Path, repaired: bool) -> list[str]:
 
 
 # -- TypeScript -------------------------------------------------------------------------------------
-def tsc(root: Path, modules: Path) -> dict[str, list[tuple[str, str, str]]]:
-    """Task name → (file, code, message) of every tsc error in its .ts files, for every task
+def tsc(root: Path, modules: Path) -> dict[str, list[tuple[str, int, str, str]]]:
+    """Task name → (file, line, code, message) of every tsc error in its .ts files, for every task
     folder under root, in one tsc program: the provider's declarations are read once, not once
     per task. Every file is a module (`moduleDetection: force`), so tasks do not see each other."""
     if not any(root.rglob("*.ts")):
@@ -131,10 +133,10 @@ def tsc(root: Path, modules: Path) -> dict[str, list[tuple[str, str, str]]]:
         ["node", "--max-old-space-size=8192", str(modules / "typescript" / "bin" / "tsc"), "-p", str(root), "--pretty", "false"],
         capture_output=True, text=True, cwd=root, timeout=3600,
     )
-    out: dict[str, list[tuple[str, str, str]]] = {}
+    out: dict[str, list[tuple[str, int, str, str]]] = {}
     for m in TS_ERROR.finditer(proc.stdout):
         task, _, file = m["file"].partition("/")
-        out.setdefault(task, []).append((file, m["code"], m["message"]))
+        out.setdefault(task, []).append((file, int(m["line"]), m["code"], m["message"]))
     if proc.returncode not in (0, 1, 2) or (proc.returncode and not out):
         raise SystemExit(f"tsc failed in {root}:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
     return out
@@ -142,7 +144,7 @@ def tsc(root: Path, modules: Path) -> dict[str, list[tuple[str, str, str]]]:
 
 def run_ts(tasks: list[Path], work: Path, modules: Path, pool) -> list[dict]:
     """Extract every answer as written and as repaired, then type-check each side at once."""
-    for phase in ("before", "after"):
+    for phase in ("before", "after", "final"):
         if (work / phase).exists():
             shutil.rmtree(work / phase)
 
@@ -162,6 +164,19 @@ def run_ts(tasks: list[Path], work: Path, modules: Path, pool) -> list[dict]:
         r["before"] = before.get(r["task"], [])
         r["after"] = after.get(r["task"], []) if r["changed"] else r["before"]
     return results
+
+
+def ts_finals(tasks: list[Path], work: Path, modules: Path) -> dict[str, list]:
+    """The final sources' .ts files (bin/, lib/, test/ as committed), type-checked in one program
+    like the answers: what the measurement itself reports on code that compiles in its project."""
+    for task in tasks:
+        for path in task.rglob("*.ts"):
+            rel = path.relative_to(task)
+            if not any(part in ("node_modules", "cdktf.out", ".gen") for part in rel.parts):
+                (work / "final" / task.name / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, work / "final" / task.name / rel)
+    found = tsc(work / "final", modules)
+    return {task.name: found.get(task.name, []) for task in tasks}
 
 
 def _contents(folder: Path) -> dict[str, bytes]:
@@ -255,7 +270,7 @@ for line in sys.stdin:
     sys.path[:] = [job["folder"], os.path.dirname(job["entry"])] + base_path
     sys.argv[:] = [job["entry"]]
     os.chdir(job["folder"])
-    status, reason = "pass", ""
+    status, reason, where = "pass", "", ""
     signal.alarm(limit)
     try:
         runpy.run_path(job["entry"], run_name="__main__")
@@ -266,24 +281,29 @@ for line in sys.stdin:
         status = "fail"
         reason = next((l for l in reversed(traceback.format_exception_only(type(e), e)) if l.strip()), "").strip()
         reason = f"{type(e).__name__}: {reason.partition(': ')[2] or reason}"
+        frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename.startswith(job["folder"])]
+        if isinstance(e, SyntaxError) and e.filename and e.filename.startswith(job["folder"]):
+            where = f"{os.path.relpath(e.filename, job['folder'])}:{e.lineno}"
+        elif frames:
+            where = f"{os.path.relpath(frames[-1].filename, job['folder'])}:{frames[-1].lineno}"
     finally:
         signal.alarm(0)
         os.chdir(base_cwd)
-    results.write(json.dumps({"id": job["id"], "status": status, "reason": reason[:300]}) + "\n")
+    results.write(json.dumps({"id": job["id"], "status": status, "reason": reason[:300], "where": where}) + "\n")
     results.flush()
 """
 APP_SECONDS = 90  # one app's import and synth; a runner silent for longer than this plus a margin is killed
 
 
-def synth_all(jobs: list[dict], python: Path, root: Path, work: Path) -> dict[str, tuple[str, str]]:
-    """id → ("pass" | "fail", first line of the error) for every job ({id, folder, entry}).
+def synth_all(jobs: list[dict], python: Path, root: Path, work: Path) -> dict[str, tuple[str, str, str]]:
+    """id → ("pass" | "fail", first line of the error, file:line in the app) for every job ({id, folder, entry}).
     A runner that dies or hangs takes its current job with it (a failure) and is started again."""
     work.mkdir(parents=True, exist_ok=True)
     runner, out = work / "runner.py", work / "results.jsonl"
     runner.write_text(RUNNER)
     scratch = work / "outdir"
     scratch.mkdir(exist_ok=True)
-    done: dict[str, tuple[str, str]] = {}
+    done: dict[str, tuple[str, str, str]] = {}
     pending = list(jobs)
     while pending:
         out.unlink(missing_ok=True)
@@ -307,18 +327,19 @@ def synth_all(jobs: list[dict], python: Path, root: Path, work: Path) -> dict[st
                     proc.wait()
         got = [json.loads(l) for l in out.read_text().splitlines()] if out.exists() else []
         for g in got:
-            done[g["id"]] = (g["status"], g["reason"])
+            done[g["id"]] = (g["status"], g["reason"], g.get("where", ""))
         pending = pending[len(got):]
         if pending:  # the runner died in this job
             lines = (work / "stderr.log").read_text(errors="replace").splitlines()
             tail = [l for l in lines if l.strip() and "!!" not in l]
-            done[pending[0]["id"]] = ("fail", ("runner died: " + (tail[-1] if tail else f"exit {proc.returncode}"))[:300])
+            done[pending[0]["id"]] = ("fail", ("runner died: " + (tail[-1] if tail else f"exit {proc.returncode}"))[:300], "")
             pending = pending[1:]
     return done
 
 
-def run_py(tasks: list[Path], work: Path, python: Path, pool, runners: int) -> list[dict]:
-    """Extract every answer as written and as repaired; synth every app (in `runners` processes)."""
+def run_py(tasks: list[Path], work: Path, python: Path, pool, runners: int, finals: bool = False) -> tuple[list[dict], dict | None]:
+    """Extract every answer as written and as repaired; synth every app (in `runners` processes),
+    and the final sources' app (tap.py) too when `finals`."""
 
     def one(task: Path) -> dict:
         answer = task / "lib" / "MODEL_RESPONSE.md"
@@ -326,6 +347,11 @@ def run_py(tasks: list[Path], work: Path, python: Path, pool, runners: int) -> l
         for phase, repaired in (("before", False), ("after", True)):
             out[f"{phase}_input_errors"] = extract(answer, work / task.name / phase, repaired)
         out["changed"] = _contents(work / task.name / "before") != _contents(work / task.name / "after")
+        if finals:
+            folder = work / task.name / "final"
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(task, folder, ignore=shutil.ignore_patterns("*.md", "tests", "test", "node_modules", "cdktf.out", ".gen"))
+            out["final_entry"] = "tap.py" if (folder / "tap.py").exists() else None
         for phase in ("before", "after") if out["changed"] else ("before",):
             folder = work / task.name / phase
             entry = entry_point(folder) or stack_entry(folder)
@@ -337,10 +363,10 @@ def run_py(tasks: list[Path], work: Path, python: Path, pool, runners: int) -> l
     results = list(pool.map(one, tasks))
     jobs = [
         {"id": f"{r['task']}/{phase}", "folder": str(work / r["task"] / phase), "entry": str(work / r["task"] / phase / r[f"{phase}_entry"])}
-        for r in results for phase in ("before", "after") if r.get(f"{phase}_entry")
+        for r in results for phase in ("before", "after", "final") if r.get(f"{phase}_entry")
     ]
     shares = [(i, jobs[i::runners]) for i in range(runners) if jobs[i::runners]]
-    done: dict[str, tuple[str, str]] = {}
+    done: dict[str, tuple[str, str, str]] = {}
     for part in pool.map(lambda share: synth_all(share[1], python, work, work.parent / f"py-runner{share[0]}"), shares):
         done.update(part)
     for r in results:
@@ -350,14 +376,15 @@ def run_py(tasks: list[Path], work: Path, python: Path, pool, runners: int) -> l
             elif r.get(f"{phase}_entry"):
                 r[phase] = done[f"{r['task']}/{phase}"]
             else:
-                r[phase] = ("no-app", "")
-    return results
+                r[phase] = ("no-app", "", "")
+    final = {r["task"]: done.get(f"{r['task']}/final", ("no-app", "", "")) for r in results} if finals else None
+    return results, final
 
 
 # -- report -----------------------------------------------------------------------------------------
 def ts_report(results: list[dict]) -> str:
-    before = Counter(code for r in results for _, code, _ in r["before"])
-    after = Counter(code for r in results for _, code, _ in r["after"])
+    before = Counter(e[2] for r in results for e in r["before"])
+    after = Counter(e[2] for r in results for e in r["after"])
     codes = sorted(set(before) | set(after), key=lambda c: (-before[c], c))
     clean_before = sum(1 for r in results if not r["before"])
     clean_after = sum(1 for r in results if not r["after"])
@@ -366,7 +393,7 @@ def ts_report(results: list[dict]) -> str:
     changed = sum(1 for r in results if r.get("changed", True))
     rises = []  # (task, code, before, after): a code that got more frequent, even if the total fell
     for r in results:
-        b, a = Counter(c for _, c, _ in r["before"]), Counter(c for _, c, _ in r["after"])
+        b, a = Counter(e[2] for e in r["before"]), Counter(e[2] for e in r["after"])
         rises += [(r["task"], c, b[c], a[c]) for c in sorted(a) if a[c] > b[c]]
     lines = [
         f"## CDKTF TypeScript: tsc --noEmit on {len(results)} MODEL_RESPONSE answers",
@@ -384,7 +411,7 @@ def ts_report(results: list[dict]) -> str:
     for code in codes:
         lines.append(f"| {code} | {before[code]} | {after[code]} | {after[code] - before[code]:+d} |")
     messages = Counter(
-        re.sub(r"'[^']*'", "'…'", m) for r in results for _, c, m in r["after"] if c in ("TS2305", "TS2307", "TS2353", "TS2322", "TS2339", "TS2561", "TS2724")
+        re.sub(r"'[^']*'", "'…'", e[3]) for r in results for e in r["after"] if e[2] in ("TS2305", "TS2307", "TS2353", "TS2322", "TS2339", "TS2561", "TS2724")
     )
     lines += ["", "Most frequent remaining messages (provider-API codes, quoted names elided):", ""]
     lines += [f"- {n} × `{m[:160]}`" for m, n in messages.most_common(15)]
@@ -451,37 +478,59 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results" / "provider-api.md")
     parser.add_argument("--json", type=Path, default=CACHE / "provider-api-results.json")
     parser.add_argument("--work", type=Path, default=CACHE / "work", help="where the answers are extracted")
+    parser.add_argument("--no-finals", action="store_true", help="skip the final sources (the yardstick of the blocking figures)")
+    parser.add_argument("--report-only", action="store_true", help="the report again from --json")
     args = parser.parse_args()
+    if args.report_only:
+        raw = json.loads(args.json.read_text())
+        args.out.write_text(report(raw))
+        print(args.out.read_text())
+        return
     if not args.corpus.is_dir():
         raise SystemExit(f"no corpus at {args.corpus}")
     work = args.work
     started = time.time()
-    sections, raw = [], {}
+    raw = {}
     with ThreadPoolExecutor(args.jobs) as pool:
         if args.only in (None, "ts"):
             modules = node_modules(args.node_modules)
-            tasks = select(args, "cdktf-ts")
-            results = run_ts(tasks[: args.limit], work / "ts", modules, pool)
-            raw["ts"] = results
-            sections.append(ts_report(results))
+            compile_categories.NAMES = compile_categories.ProviderNames(modules / "@cdktf" / "provider-aws", CACHE / "provider-aws-names.json")
+            tasks = select(args, "cdktf-ts")[: args.limit]
+            raw["ts"] = run_ts(tasks, work / "ts", modules, pool)
+            raw["ts_final"] = None if args.no_finals else ts_finals(tasks, work / "ts", modules)
+            raw["ts_seconds"] = round(time.time() - started)
         if args.only in (None, "py"):
             python = python_env(args.python)
-            tasks = select(args, "cdktf-py")
-            results = run_py(tasks[: args.limit], work / "py", python, pool, min(args.jobs, 2))
-            raw["py"] = results
-            sections.append(py_report(results))
+            tasks = select(args, "cdktf-py")[: args.limit]
+            py_started = time.time()
+            raw["py"], raw["py_final"] = run_py(tasks, work / "py", python, pool, min(args.jobs, 2), finals=not args.no_finals)
+            raw["py_seconds"] = round(time.time() - py_started)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout.strip()
-    header = (
-        "# Provider API: compile errors of the corpus answers before and after iacfix\n\n"
-        f"`bench/provider_api_tsc.py`, {time.strftime('%Y-%m-%d')}, iacfix at {commit} (plus the working tree); "
-        f"toolchain: {', '.join(NPM_PACKAGES)} (TypeScript), {', '.join(PY_PACKAGES)} (Python); "
-        f"{time.time() - started:.0f} s.\n\n"
-    )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(header + "\n".join(sections))
+    raw["meta"] = {"date": time.strftime("%Y-%m-%d"), "commit": commit, "seconds": round(time.time() - started)}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(raw, indent=1))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report(raw))
     print(args.out.read_text())
+
+
+def report(raw: dict) -> str:
+    meta = raw.get("meta", {})
+    package = CACHE / "node" / "node_modules" / "@cdktf" / "provider-aws"
+    if compile_categories.NAMES is None and package.is_dir():  # to tell a wrong import path from a name that exists nowhere
+        compile_categories.NAMES = compile_categories.ProviderNames(package, CACHE / "provider-aws-names.json")
+    sections = []
+    if raw.get("ts") is not None:
+        sections.append(ts_report(raw["ts"]) + "\n" + "\n".join(compile_categories.ts_sections(raw["ts"], raw.get("ts_final"))) + "\n")
+    if raw.get("py") is not None:
+        sections.append(py_report(raw["py"]) + "\n" + "\n".join(compile_categories.py_sections(raw["py"], raw.get("py_final"))) + "\n")
+    header = (
+        "# Provider API: compile errors of the corpus answers before and after iacfix\n\n"
+        f"`bench/provider_api_tsc.py`, {meta.get('date', '?')}, iacfix at {meta.get('commit', '?')} (plus the working tree); "
+        f"toolchain: {', '.join(NPM_PACKAGES)} (TypeScript), {', '.join(PY_PACKAGES)} (Python); "
+        f"{meta.get('seconds', '?')} s (TypeScript {raw.get('ts_seconds', '-')} s, Python {raw.get('py_seconds', '-')} s).\n\n"
+    )
+    return header + "\n".join(sections)
 
 
 if __name__ == "__main__":

@@ -132,3 +132,54 @@ def test_a_new_file_nobody_writes_into_is_not_reported(tmp_path):
 def test_a_literal_region_that_agrees_with_the_pipeline_is_left(tmp_path):
     root = module(tmp_path / "m", provider__tf='provider "aws" {\n  region = "us-west-2"\n}\n', AWS_REGION="us-west-2\n")
     assert run(root, "TF104").findings == []
+
+
+# A markdown answer is one project, but blocks named into other folders are other Terraform modules
+# (the validity sweep found variables declared in the root for references in modules/tap_stack).
+CHILD_VARIABLES = 'variable "name" {\n  type = string\n}\n'
+
+
+def test_in_a_markdown_answer_the_variable_goes_in_the_folder_of_the_file_that_needs_it(tmp_path):
+    answer = tmp_path / "answer.md"
+    before = "## provider.tf\n\n```hcl\n" + PROVIDER + "```\n\n## modules/app/variables.tf\n\n```hcl\n" + CHILD_VARIABLES + "```\n"
+    answer.write_text(before)
+    result = engine.run([answer], engine.Options(), cwd=tmp_path, rules=[RULES["TF103"]])
+    [(source, text)] = result.changes()
+    assert text == (
+        "## provider.tf\n\n```hcl\n" + PROVIDER + "\n" + DECLARED + "```\n\n## modules/app/variables.tf\n\n```hcl\n" + CHILD_VARIABLES + "```\n"
+    )
+
+
+def test_a_variable_of_a_child_folder_does_not_declare_it_in_the_root_of_a_markdown_answer(tmp_path):
+    answer = tmp_path / "answer.md"
+    child = DECLARED.replace("us-east-1", "eu-west-1")
+    answer.write_text("## provider.tf\n\n```hcl\n" + PROVIDER + "```\n\n## modules/app/variables.tf\n\n```hcl\n" + child + "```\n")
+    result = engine.run([answer], engine.Options(), cwd=tmp_path, rules=[RULES["TF103"]])
+    [(source, text)] = result.changes()
+    assert text.startswith("## provider.tf\n\n```hcl\n" + PROVIDER + "\n" + DECLARED + "```\n")
+
+
+def test_tf106_leaves_the_names_of_a_child_folder_of_a_markdown_answer_to_its_caller(tmp_path):
+    (tmp_path / "test").mkdir()
+    (tmp_path / "test" / "unit.test.ts").write_text("const environmentSuffix = process.env.ENVIRONMENT_SUFFIX;\n")
+    answer = tmp_path / "answer.md"
+    root = 'provider "aws" {}\n\nmodule "app" {\n  source = "./modules/app"\n}\n'
+    child = 'resource "aws_sqs_queue" "jobs" {\n  name = "jobs"\n}\n'
+    answer.write_text("## main.tf\n\n```hcl\n" + root + "```\n\n## modules/app/main.tf\n\n```hcl\n" + child + "```\n")
+    result = engine.run([answer], engine.Options(unsafe_fixes=True), cwd=tmp_path, rules=[RULES["TF106"]])
+    assert [f.code for f in result.findings] == [] and result.changes() == []
+    # the same queue in the root's folder is suffixed, and the variable declared beside it
+    answer.write_text("## main.tf\n\n```hcl\n" + root + "\n" + child + "```\n")
+    result = engine.run([answer], engine.Options(unsafe_fixes=True), cwd=tmp_path, rules=[RULES["TF106"]])
+    [(source, text)] = result.changes()
+    assert 'name = "jobs-${var.environment_suffix}"' in text and 'variable "environment_suffix"' in text
+
+
+def test_an_answer_in_lib_naming_its_files_from_the_repository_is_one_folder(tmp_path):
+    # lib/MODEL_RESPONSE.md: `lib/variables.tf` and `provider.tf` (where TF105 moves the provider) are one module
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    answer = lib / "MODEL_RESPONSE.md"
+    answer.write_text("## provider.tf\n\n```hcl\n" + PROVIDER + "```\n\n## lib/variables.tf\n\n```hcl\n" + DECLARED + "```\n")
+    result = engine.run([answer], engine.Options(), cwd=tmp_path, rules=[RULES["TF103"]])
+    assert result.findings == [] and result.changes() == []

@@ -277,3 +277,19 @@ def test_in_an_answer_cut_off_inside_a_block_the_new_block_goes_before_that_bloc
     assert text.endswith("Deploy it with `terraform apply`.\n\n**provider.tf**\n\n```hcl\nterraform {\n" + text.split("**provider.tf**\n\n```hcl\nterraform {\n")[1].split("```\n")[0] + "```\n\n" + cut)
     blocks = split_blocks(text)
     assert [b.name for b in blocks if not b.truncated] == ["main.tf", "modules/queue/versions.tf", "provider.tf"]
+
+
+def test_an_unnamed_block_of_values_only_is_a_tfvars_file_no_fix_writes_into(tmp_path, monkeypatch):
+    # The validity sweep found IAM102 writing `data "aws_caller_identity"` and a reference into an
+    # answer's terraform.tfvars (read as block-2.tf): a values file can hold neither.
+    monkeypatch.chdir(tmp_path)
+    values = 'aws_region = "us-east-1"\nalarm_topic = "arn:aws:sns:us-east-1:123456789012:alerts"\ntags = {\n  team = "x"\n}\n'
+    answer = "## main.tf\n```hcl\nvariable \"aws_region\" {}\n```\n\nSet the values:\n```hcl\n" + values + "```\n"
+    (tmp_path / "answer.md").write_text(answer)
+    result = runner.invoke(app, ["answer.md", "--check"])
+    assert "answer.md:7: note: unnamed ```hcl block of values only taken for a .tfvars file: not read" in result.stderr
+    assert "IAM102" not in result.stderr
+    assert runner.invoke(app, ["answer.md", "--write"]).exit_code in (0, 1)
+    assert (tmp_path / "answer.md").read_text() == answer
+    blocks = split_blocks(answer)
+    assert [(b.name, b.language) for b in blocks] == [("main.tf", "hcl"), ("block-2.tfvars", None)]

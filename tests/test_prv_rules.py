@@ -323,7 +323,7 @@ def test_a_terraform_module_is_checked_by_the_schema_of_the_version_its_pin_gets
     # aws 3 has no shipped schema: nothing is said
     bundled = schema.load().terraform_provider.rsplit(" ", 1)[-1]
     major = int(bundled.split(".")[0])
-    for version, raised in (("~> 3.38", False), ("~> 4.0", False), (f">= {major}.999", True), (f"~> {major}.0", True), (">= 3.29", True)):
+    for version, raised in (("~> 3.38", False), ("~> 4.0", False), (f">= {major}.999", True), (f"~> {major}.0", True), ("~> 5.0", True), (">= 3.29", True)):
         versions = f'terraform {{\n  required_providers {{\n    aws = {{\n      source  = "hashicorp/aws"\n      version = "{version}"\n    }}\n  }}\n}}\n'
         result, _ = _run(tmp_path, "terraform", DB_TF, files={"versions.tf": versions})
         assert bool(result.findings) == raised, version

@@ -205,6 +205,19 @@ def test_tf203_leaves_vpc_alone_where_the_pin_gets_aws_4(tmp_path, pin_file, pin
     assert engine.run([tmp_path], engine.Options(), cwd=tmp_path, rules=tf203).findings == []
 
 
+def test_a_module_pinning_a_major_the_cdktf_bindings_are_not_gets_its_unknown_arguments_repaired(tmp_path):
+    # PRV103 returned before the engine's problems when the bundled bindings (aws 6) do not describe
+    # the pin: every module pinning `~> 5.0` (most of the corpus) kept replication_group_description,
+    # which aws 5 rejects ('Unsupported argument' in the validity sweep)
+    pin = 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "~> 5.0"\n    }\n  }\n}\n\n'
+    group = 'resource "aws_elasticache_replication_group" "r" {\n  replication_group_id          = "r"\n  replication_group_description = "cache"\n  node_type                     = "cache.t3.micro"\n}\n'
+    result, fixed = _run(tmp_path, pin + group)
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("PRV103", "`replication_group_description` is not an argument of aws_elasticache_replication_group: it is `description`")
+    ]
+    assert fixed == pin + 'resource "aws_elasticache_replication_group" "r" {\n  replication_group_id = "r"\n  description          = "cache"\n  node_type            = "cache.t3.micro"\n}\n'
+
+
 def test_an_argument_of_a_list_of_objects_written_as_blocks_is_no_problem(tmp_path):
     result, _ = _run(tmp_path, 'resource "aws_route_table" "r" {\n  vpc_id = "vpc-1"\n  route {\n    cidr_block = "0.0.0.0/0"\n    gateway_id = "igw-1"\n  }\n}\n')
     assert result.findings == []
@@ -393,3 +406,16 @@ def test_content_of_several_lines_is_not_removed_safely(tmp_path):
     result, fixed = _run(tmp_path, text)
     [finding] = [f for f in result.findings if f.code == "PRV103"]
     assert not finding.fixable and finding.preview and "exports.handler" in fixed
+
+
+def test_a_type_is_not_renamed_onto_an_address_the_module_declares(tmp_path):
+    # the validity sweep: aws_lambda_function_code "x" beside aws_lambda_function "x" (Pr5195) was
+    # renamed into a second aws_lambda_function "x": 'Duplicate resource configuration'
+    function = 'resource "aws_lambda_function" "x" {\n  function_name = "x"\n  role          = "arn:aws:iam::1:role/r"\n}\n\n'
+    code = 'resource "aws_lambda_function_code" "x" {\n  function_name = "x"\n}\n'
+    result, fixed = _run(tmp_path, function + code)
+    assert [(f.code, f.message, f.fixable) for f in result.findings if f.code == "PRV102"] == [
+        ("PRV102", "aws_lambda_function_code is not a resource type of the aws provider: it is aws_lambda_function, "
+                   "but aws_lambda_function.x is declared already (a human merges or renames them)", False)
+    ]
+    assert fixed == function + code

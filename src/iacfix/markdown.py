@@ -114,6 +114,8 @@ def split_blocks(markdown: str) -> list[Block]:
             block.language = LANGUAGE_BY_SUFFIX.get("." + block.name.rsplit(".", 1)[-1])
         if block.language is None and not block.truncated:
             _project_file(block, lines, i, block.content(markdown))
+        if block.language == "hcl" and block.name is None and not block.truncated and _values_only(block.content(markdown)):
+            block.name, block.language = f"block-{block.index + 1}.tfvars", None
         blocks.append(block)
         i = content_end + 1
     return blocks
@@ -201,6 +203,18 @@ def name_line_end(content: str) -> int:
     return min(end + 1, len(content))
 
 
+_BLOCK_OPENING = re.compile(r'^[A-Za-z_][\w-]*(?:\s+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*\s*\{', re.M)
+_VALUE_LINE = re.compile(r"^[A-Za-z_][\w-]*\s*=", re.M)
+
+
+def _values_only(content: str) -> bool:
+    """An HCL block that only sets values (`environment = "prod"`, no block): a terraform.tfvars
+    the answer names in a way not read (`(/lib/terraform.tfvars)`), or not at all. Read as a .tf
+    file, each of its lines is an argument Terraform rejects, and a fix writing a reference or a
+    `data` block into it breaks the values file it is: it gets `block-<n>.tfvars`, not read."""
+    return bool(_VALUE_LINE.search(content)) and not _BLOCK_OPENING.search(content)
+
+
 def _clean(name: str) -> str:
     return name.lstrip("./")
 
@@ -214,6 +228,8 @@ def assign_names(blocks: list[Block]) -> list[str]:
             block.name = f"block-{block.index + 1}{SUFFIX_BY_LANGUAGE[block.language]}"
             if not block.truncated:  # a cut-off block is reported as such
                 notes.append((block, f"unnamed ```{block.info or block.language} block read as {block.name}"))
+        elif block.name == f"block-{block.index + 1}.tfvars":  # split_blocks: _values_only
+            notes.append((block, f"unnamed ```{block.info} block of values only taken for a .tfvars file: not read"))
     counts = Counter(b.name for b in blocks if b.language)
     seen: Counter[str] = Counter()
     for block in blocks:

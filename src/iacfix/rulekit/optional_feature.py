@@ -122,7 +122,12 @@ def bool_flag(module: Module, name: str, description: str, beside=None, fallback
 def declare(module: Module, specs: list[tuple[str, str, str, str]], beside=None, fallback=None) -> list[Edit]:
     """Declare the variables (name, type, description, default) the module lacks, in one edit:
     at the end of variables.tf when the module has one (or has no `beside`), else after the
-    variable `beside` (where the module keeps its inputs)."""
+    variable `beside` (where the module keeps its inputs). With `fallback`, they go in the module
+    of its folder (Module.near: a markdown answer's blocks may be several modules)."""
+    if fallback is not None:
+        module = module.near(fallback)
+        if beside is not None and module.folder_of(beside.file) != module.folder_of(fallback):
+            beside = None
     specs = [s for s in specs if module.variable(s[0]) is None]
     if not specs:
         return []

@@ -28,12 +28,39 @@ class Declared:
 
 
 class Module:
-    """The .tf files of the project a rule runs on (a folder, or the HCL blocks of one answer)."""
+    """The .tf files of the project a rule runs on (a folder, or the HCL blocks of one answer).
 
-    def __init__(self, ctx):
+    A markdown answer is one project, but its blocks may be named into several folders
+    (`main.tf`, `modules/vpc/main.tf`), which Terraform reads as separate modules: `near=file`
+    keeps only the files of `file`'s folder, the module a declaration for `file` must go in."""
+
+    def __init__(self, ctx, near: HclFile | None = None):
         self.ctx = ctx
         self.files: list[HclFile] = ctx.files("hcl")
+        if near is not None:
+            folder = self.folder_of(near)
+            self.files = [f for f in self.files if self.folder_of(f) == folder]
         self._by_type: dict[str, list[Declared]] | None = None
+
+    def folder_of(self, file: HclFile) -> PurePosixPath:
+        """The folder Terraform reads `file` in: on disk its own; in a markdown answer the folder
+        its block is named into (`modules/vpc/main.tf`: `modules/vpc`; an unnamed block: the top).
+        An answer in lib/ names its files from the repository (`lib/main.tf`) or from itself
+        (`provider.tf`, where TF105 puts the provider): both are its own folder."""
+        origin = self.ctx.workspace.sources[file.path].origin
+        if origin is None:
+            return PurePosixPath(Path(file.path).parent.as_posix())
+        folder = PurePosixPath(origin.block.name.removeprefix("./")).parent
+        own = Path(origin.markdown.path).parent.name
+        if folder.parts and folder.parts[0] == own:
+            folder = PurePosixPath(*folder.parts[1:]) if len(folder.parts) > 1 else PurePosixPath(".")
+        return folder
+
+    def near(self, file: HclFile) -> Module:
+        """The module of `file`'s folder (this one when every file shares that folder)."""
+        if all(self.folder_of(f) == self.folder_of(file) for f in self.files):
+            return self
+        return Module(self.ctx, near=file)
 
     def blocks(self, type_: str) -> list[Declared]:
         return list(self._blocks_by_type().get(type_, ()))
@@ -76,6 +103,8 @@ class Module:
         (Workspace.create_file). The files of a markdown answer cannot gain a file, so there it
         goes at the end of `fallback` (the file the fix is about).
         """
+        if fallback is not None and (near := self.near(fallback)) is not self:
+            return near.add_variable(name, type_, description, default, fallback)  # the module the file is in
         if self.variable(name) is not None:
             return []
         lines = [("description", self.files[0].literal(description) if self.files else f'"{description}"'), ("type", type_)]
@@ -90,7 +119,9 @@ class Module:
         """The edit that appends `block` to the module's `file_name` (variables.tf, outputs.tf,
         locals.tf), a blank line before it; a module on disk without that file gets it created
         (Workspace.create_file); a markdown answer cannot gain a file, so there it goes at the end
-        of `fallback`."""
+        of `fallback`. With `fallback`, the file is that of `fallback`'s folder (Module.near)."""
+        if fallback is not None and (near := self.near(fallback)) is not self:
+            return near.append_block(file_name, block, fallback)
         target = self.file_named(file_name)
         if target is None:
             target = self._new_file(file_name) or fallback
@@ -136,7 +167,7 @@ class Module:
             display = str(PurePosixPath(sibling.display).parent / file_name)
             ctx.workspace.create_file(path, "hcl", display.removeprefix("./"))
         ctx.project.files.append(path)
-        self.files = ctx.files("hcl")
+        self.files.append(ctx.file(path))
         self._by_type = None
         return ctx.file(path)
 

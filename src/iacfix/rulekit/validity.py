@@ -539,6 +539,12 @@ class _Walk:
                                 f"{bare} is not a {kind} of {_named(judge.primary)} (it is one of {where})", at=(resource.line, resource.col))
             return
         new, candidates = meant_types(bare, judge, data, _written_names(self.file, resource))
+        if new is not None and self._declared(("data." if data else "") + new, resource):
+            # aws_lambda_function_code "x" beside aws_lambda_function "x": renamed, the two collide
+            yield self._problem("type", resource, resource.body, None, bare, resource.type,
+                                f"{bare} is not a {kind} of the {judge.local_name} provider: it is {new}, "
+                                f"but {new}.{resource.name} is declared already (a human merges or renames them)", at=(resource.line, resource.col))
+            return
         if new is not None:
             edits = self.file.rename_resource_type(resource, ("data." if data else "") + new)
             for other in self.ctx.files("hcl"):
@@ -551,6 +557,15 @@ class _Walk:
         said = f": it may be {' or '.join(candidates)}" if candidates else ""
         yield self._problem("type", resource, resource.body, None, bare, resource.type,
                             f"{bare} is not a {kind} of {_named(judge.primary)}{said}", at=(resource.line, resource.col))
+
+
+    def _declared(self, rtype: str, resource: Resource) -> bool:
+        """Whether the module (the files of the resource's folder) declares `rtype` with its label."""
+        return any(
+            r.type == rtype and r.name == resource.name
+            for other in self.ctx.files("hcl") if other.path.parent == resource.path.parent
+            for r in other.resources()
+        )
 
 
 # -- helpers -------------------------------------------------------------------------------------------

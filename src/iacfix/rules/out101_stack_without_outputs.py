@@ -308,14 +308,21 @@ class AppStack extends TerraformStack {
     # -- Terraform ---------------------------------------------------------------------------------
     def _terraform(self, ctx):
         module = Module(ctx)
-        if module.blocks("output") or not (module.blocks("provider") or module.blocks("terraform")):
+        roots = module.blocks("provider") or module.blocks("terraform")
+        if not roots:
+            return
+        # in a markdown answer, the root module is the folder of its provider (or terraform) block:
+        # an output there cannot name a resource of a block named into a child module's folder
+        module = module.near(roots[0].file)
+        in_root = {f.path for f in module.files}
+        if module.blocks("output"):
             return
         if _answer_mentions(ctx, r'^\s*output\s+"'):
             return
         found = [
             r
             for r in ctx.resources(*KEY_RESOURCES)
-            if not ({"count", "for_each"} & set(r.attrs)) and r.path.name != OUTPUTS_FILE
+            if not ({"count", "for_each"} & set(r.attrs)) and r.path.name != OUTPUTS_FILE and r.path in in_root
         ]
         if not found:
             return

@@ -75,17 +75,17 @@ provider "aws" {
     ]
 
     def check(self, ctx):
-        module = Module(ctx)
         seen = set()
-        for d in module.blocks("provider"):
+        for d in Module(ctx).blocks("provider"):
             if d.block.labels != ["aws"]:
                 continue
+            module = Module(ctx).near(d.file)  # the provider's folder: a markdown answer may hold several modules
             region = attribute(d.block, "region")
             match = re.fullmatch(r"var\.([A-Za-z_][\w-]*)", region.prop.value.text) if region else None
-            if match is None or module.variable(match.group(1)) is not None or match.group(1) in seen:
+            if match is None or module.variable(match.group(1)) is not None or (module.folder_of(d.file), match.group(1)) in seen:
                 continue
             name = match.group(1)
-            seen.add(name)
+            seen.add((module.folder_of(d.file), name))
             declared = [n for n in ("aws_region", "region") if module.variable(n) is not None]
             if len(declared) == 1:
                 # `var.x` may sit in any expression (a string's interpolation), so the module's text is

@@ -174,15 +174,19 @@ resource "aws_sqs_queue" "jobs" {
 
     def check(self, ctx):
         module = Module(ctx)
-        # a child module (no provider, no terraform block) is named by its caller's inputs
-        if not (module.blocks("provider") or module.blocks("terraform")):
+        # a child module (no provider, no terraform block) is named by its caller's inputs; so are
+        # the blocks of a markdown answer named into another folder than the root's
+        roots = module.blocks("provider") or module.blocks("terraform")
+        if not roots:
             return
+        module = module.near(roots[0].file)
+        in_root = {f.path for f in module.files}
         if module.variable(VARIABLE) is not None or any("suffix" in name.lower() for name in module.locals()):
             return
         candidates, threaded = [], False
         for r in ctx.resources(*UNIQUE_NAMES):
             prop = r.attrs.get(UNIQUE_NAMES[r.type])
-            if prop is None:
+            if prop is None or r.path not in in_root:
                 continue
             if _SUFFIX_IN_USE.search(prop.value.text):
                 threaded = True

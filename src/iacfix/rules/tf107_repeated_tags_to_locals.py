@@ -174,6 +174,14 @@ resource "aws_sqs_queue" "b" {
         if not missing:  # every taggable resource carries the pairs: consistent, if verbose
             return
         tagged = [r for r in ctx.resources() if (v := r.attr_value("tags")) is not None and v.kind == "object"]
+        # the local is declared in one folder: a markdown answer's blocks named into another
+        # folder (a child module) cannot read it
+        module = module.near(ctx.file(tagged[0].path))
+        in_folder = {f.path for f in module.files}
+        tagged = [r for r in tagged if r.path in in_folder]
+        missing = [r for r in missing if r.path in in_folder]
+        if not missing:
+            return
         width = max(len(k) for k, _ in pairs)
         body = "".join(f"    {k.ljust(width)} = {v}\n" for k, v in pairs)
         first = ctx.file(tagged[0].path)
