@@ -1,0 +1,228 @@
+"""The CDKTF view as typed records: what a CDKTF backend extracts from one source file.
+
+The TypeScript worker and the Python view builders answer in JSON-shaped dicts (that is what
+crosses the process boundary and what the parse cache keeps); `View.from_json` turns one into
+these frozen records once per parse, so rules read `cons.callee` and `imp.names`, not keys.
+docs/cdktf-view.md documents every field. Spans are [start, end) offsets into the file's text
+(code points), lines and columns 1-based. Expressions are the model's `Value`s: an argument or a
+config is read by the same code whatever the language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from iacfix.model import Span, Value
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedName:
+    """One specifier of a named import: `Foo`, `Foo as Bar` (TS), `foo as bar` (Python)."""
+
+    name: str  # as the module exports it
+    local: str  # the binding in this file (the alias, or the name)
+    span: Span  # the specifier
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    module: str  # 'constructs', '@cdktf/provider-aws/lib/vpc', 'cdktf_cdktf_provider_aws.vpc'
+    span: Span  # the whole statement, without its newline
+    line: int
+    names: tuple[ImportedName, ...]  # named imports; none for a namespace import
+    namespace: str | None  # `import * as aws from 'm'` → "aws"; Python `import m` → "m"
+
+
+@dataclass(frozen=True, slots=True)
+class BaseClass:
+    text: str  # the base expression as written: 'TerraformStack', 'cdktf.TerraformStack'
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ClassProperty:
+    """TypeScript only: an instance property declared with a type and no initializer, `?` or `!`
+    (what strictPropertyInitialization checks)."""
+
+    name: str
+    span: Span  # the name
+    statement: Span  # the whole declaration
+    declared_type: str  # the type's text
+    definitely_assigned: bool  # the constructor assigns it on every path
+    assigned: bool  # some member of the class assigns it
+    assigned_outside_constructor: bool  # a member other than the constructor does
+    readonly: Span | None  # the `readonly` modifier, None without one
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDeclaration:
+    name: str
+    span: Span
+    line: int
+    col: int
+    bases: tuple[BaseClass, ...]  # TS: the `extends` expression; Python: each positional base
+    properties: tuple[ClassProperty, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Construction:
+    """`new X(...)` (TS), a call whose callee's last dotted name is capitalised (Python)."""
+
+    callee: str  # 'EcsService', 'aws.ecsService.EcsService'
+    callee_span: Span
+    args: tuple[Value, ...]  # positional arguments
+    # TS: the third argument when it is an object literal. Python: an object Value of the keyword
+    # arguments, spanning from after "(" to before ")"; None without keyword arguments.
+    config: Value | None
+    assigned_to: str | None  # `const svc = new ...` → "svc", `this.svc = ...` → "this.svc"
+    enclosing_class: str | None  # innermost class whose body holds it
+    enclosing_function: str | None  # innermost function ("constructor", "__init__")
+    span: Span
+    line: int
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call that is a whole expression statement: `this.addOverride(...)`, `subnets.push(x)`."""
+
+    callee: str
+    args: tuple[Value, ...]
+    statement_span: Span  # including a trailing ';' in TS
+    span: Span
+    line: int
+    col: int
+    enclosing_class: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """What is applied to a chain next. Its span runs from the end of what comes before it."""
+
+    kind: str  # "index" `[0]`, "call" `(0)`, "prop" `.oidc`, "non-null" TS `!`
+    span: Span
+    index: str | None = None  # "index": the index's source
+    args: tuple[str, ...] = ()  # "call": each argument's source
+    name: str | None = None  # "prop": the member's name
+
+
+@dataclass(frozen=True, slots=True)
+class Chain:
+    """A maximal `a.b.c` whose head is an imported name or a construction's variable."""
+
+    text: str
+    span: Span
+    line: int
+    col: int
+    in_type: bool  # TS: written in a type (`aws.vpc.Subnet[]`)
+    after: tuple[Segment, ...]  # outermost last
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """TypeScript only: a declaration and the identifiers that may read it."""
+
+    kind: str  # "import" | "variable" | "element" | "parameter"
+    name: str
+    span: Span  # the declared name
+    # the same name inside the declaration's scope, except where an inner scope declares it again
+    # and reads it as a value: a superset of the reads, so none = never read
+    refs: tuple[Span, ...]
+    statement: Span | None  # import / variable / element: the whole statement
+    initializer: Span | None  # variable / element
+    pure_initializer: bool  # evaluating the initializer does nothing but produce its value
+    # element (a name of `const { a, b } = x` / `const [a, b] = x`) only:
+    pattern: Span | None
+    array_pattern: bool
+    pattern_elements: tuple[Span | None, ...]  # None: an array hole
+    element_index: int  # this name's place in pattern_elements
+    rest: bool  # `...name`
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    imports: tuple[Import, ...]
+    classes: tuple[ClassDeclaration, ...]
+    constructions: tuple[Construction, ...]
+    calls: tuple[Call, ...]
+    # references to each identifier, not counting import specifiers nor `NAME` in `a.NAME`
+    identifier_counts: Mapping[str, int]
+    chains: tuple[Chain, ...] | None  # TS always; Python when `ast` read it (not libcst)
+    bindings: tuple[Binding, ...] | None  # TS only
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> View:
+        chains, bindings = data.get("chains"), data.get("bindings")
+        return cls(
+            tuple(map(_import, data["imports"])),
+            tuple(map(_class, data["classes"])),
+            tuple(map(_construction, data["constructions"])),
+            tuple(map(_call, data["calls"])),
+            data["identifier_counts"],
+            tuple(map(_chain, chains)) if chains is not None else None,
+            tuple(map(_binding, bindings)) if bindings is not None else None,
+        )
+
+
+# -- from the JSON (positional: this runs for every record of every parse) -----------------------
+
+
+def _span(raw: list[int] | None) -> Span | None:
+    return (raw[0], raw[1]) if raw is not None else None
+
+
+def _import(raw: dict[str, Any]) -> Import:
+    names = tuple(ImportedName(n["name"], n["local"], (n["span"][0], n["span"][1])) for n in raw["names"])
+    return Import(raw["module"], _span(raw["span"]), raw["line"], names, raw.get("namespace") or None)
+
+
+def _class(raw: dict[str, Any]) -> ClassDeclaration:
+    bases = tuple(BaseClass(b["name"], _span(b["span"])) for b in raw["bases"])
+    properties = tuple(
+        ClassProperty(
+            p["name"], _span(p["span"]), _span(p["statement"]), p["type"], p["definite"], p["assigned"],
+            p["elsewhere"], _span(p.get("readonly")),
+        )
+        for p in raw.get("properties", ())
+    )
+    return ClassDeclaration(raw["name"], _span(raw["span"]), raw["line"], raw["col"], bases, properties)
+
+
+def _construction(raw: dict[str, Any]) -> Construction:
+    config = raw.get("config")
+    return Construction(
+        raw["callee"], _span(raw["callee_span"]), tuple(map(Value.from_view, raw["args"])),
+        Value.from_view(config) if config is not None else None, raw.get("var"), raw.get("enclosing_class"),
+        raw.get("enclosing_function"), _span(raw["span"]), raw["line"], raw["col"],
+    )
+
+
+def _call(raw: dict[str, Any]) -> Call:
+    return Call(
+        raw["callee"], tuple(map(Value.from_view, raw["args"])), _span(raw["statement_span"]), _span(raw["span"]),
+        raw["line"], raw["col"], raw.get("enclosing_class"),
+    )
+
+
+def _segment(raw: dict[str, Any]) -> Segment:
+    return Segment(raw["kind"], _span(raw["span"]), raw.get("text"), tuple(raw.get("args", ())), raw.get("name"))
+
+
+def _chain(raw: dict[str, Any]) -> Chain:
+    after = raw.get("after")
+    return Chain(
+        raw["text"], _span(raw["span"]), raw["line"], raw["col"], bool(raw.get("type")),
+        tuple(map(_segment, after)) if after else (),
+    )
+
+
+def _binding(raw: dict[str, Any]) -> Binding:
+    get = raw.get
+    elements = get("elements")
+    return Binding(
+        raw["kind"], raw["name"], _span(raw["span"]), tuple((r[0], r[1]) for r in raw["refs"]), _span(get("statement")),
+        _span(get("init")), bool(get("pure")), _span(get("pattern")), bool(get("array")),
+        tuple(_span(e) for e in elements) if elements else (), get("index", -1), bool(get("rest")),
+    )
