@@ -33,6 +33,8 @@ class Import:
     line: int
     names: tuple[ImportedName, ...]  # named imports; none for a namespace import
     namespace: str | None  # `import * as aws from 'm'` → "aws"; Python `import m` → "m"
+    default: str | None  # TS `import x from 'm'` → "x"
+    star: bool  # Python `from m import *`
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +177,8 @@ def _span(raw: list[int] | None) -> Span | None:
 
 def _import(raw: dict[str, Any]) -> Import:
     names = tuple(ImportedName(n["name"], n["local"], (n["span"][0], n["span"][1])) for n in raw["names"])
-    return Import(raw["module"], _span(raw["span"]), raw["line"], names, raw.get("namespace") or None)
+    get = raw.get
+    return Import(raw["module"], _span(raw["span"]), raw["line"], names, get("namespace") or None, get("default"), bool(get("star")))
 
 
 def _class(raw: dict[str, Any]) -> ClassDeclaration:
