@@ -59,6 +59,28 @@ class ClassProperty:
 
 
 @dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str  # as written (a destructuring pattern's text too)
+    span: Span  # the whole parameter: modifiers, name, type, default
+    declared_type: str | None  # the type's text
+    modifiers: tuple[str, ...]  # a constructor's parameter property: ("private", "readonly")
+    optional: bool  # `?` or a default value
+    rest: bool  # `...rest`
+
+
+@dataclass(frozen=True, slots=True)
+class ClassMember:
+    """TypeScript only: a property, method, accessor or the constructor, as declared."""
+
+    kind: str  # "property" | "method" | "constructor" | "getter" | "setter"
+    name: str  # as written ("#x" for a private name); "constructor"
+    span: Span  # the whole member, decorators included
+    modifiers: tuple[str, ...]  # as written, in order: ("private", "readonly"), ("static",), ("protected", "async")
+    parameters: tuple[Parameter, ...]  # a function member's
+    body: Span | None  # a function member's block
+
+
+@dataclass(frozen=True, slots=True)
 class ClassDeclaration:
     name: str
     span: Span
@@ -66,6 +88,7 @@ class ClassDeclaration:
     col: int
     bases: tuple[BaseClass, ...]  # TS: the `extends` expression; Python: each positional base
     properties: tuple[ClassProperty, ...]
+    members: tuple[ClassMember, ...]  # TS only (empty in Python)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +213,18 @@ def _class(raw: dict[str, Any]) -> ClassDeclaration:
         )
         for p in raw.get("properties", ())
     )
-    return ClassDeclaration(raw["name"], _span(raw["span"]), raw["line"], raw["col"], bases, properties)
+    members = tuple(
+        ClassMember(
+            m["kind"], m["name"], _span(m["span"]), tuple(m["modifiers"]),
+            tuple(
+                Parameter(p["name"], _span(p["span"]), p["type"], tuple(p["modifiers"]), p["optional"], p["rest"])
+                for p in m.get("parameters", ())
+            ),
+            _span(m["body"]),
+        )
+        for m in raw.get("members", ())
+    )
+    return ClassDeclaration(raw["name"], _span(raw["span"]), raw["line"], raw["col"], bases, properties, members)
 
 
 def _construction(raw: dict[str, Any]) -> Construction:

@@ -7,10 +7,12 @@ from iacfix.backends.cdktf_view import (  # noqa: F401 - re-exported
     Call,
     Chain,
     ClassDeclaration,
+    ClassMember,
     ClassProperty,
     Construction,
     Import,
     ImportedName,
+    Parameter,
     Segment,
     View,
 )
