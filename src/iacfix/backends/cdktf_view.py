@@ -166,29 +166,67 @@ class Binding:
     rest: bool  # `...name`
 
 
-@dataclass(frozen=True, slots=True)
 class View:
-    imports: tuple[Import, ...]
-    classes: tuple[ClassDeclaration, ...]
-    constructions: tuple[Construction, ...]
-    calls: tuple[Call, ...]
-    # references to each identifier, not counting import specifiers nor `NAME` in `a.NAME`
-    identifier_counts: Mapping[str, int]
-    chains: tuple[Chain, ...] | None  # TS always; Python when `ast` read it (not libcst)
-    bindings: tuple[Binding, ...] | None  # TS only
+    """The records of one file. Each kind is built from the JSON when first read (a rule that
+    reads constructions does not pay for the chains and bindings), then kept. Read-only."""
+
+    __slots__ = ("_json", "_built")
+
+    def __init__(self, data: dict[str, Any]):
+        self._json = data
+        self._built: dict[str, Any] = {}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> View:
-        chains, bindings = data.get("chains"), data.get("bindings")
-        return cls(
-            tuple(map(_import, data["imports"])),
-            tuple(map(_class, data["classes"])),
-            tuple(map(_construction, data["constructions"])),
-            tuple(map(_call, data["calls"])),
-            data["identifier_counts"],
-            tuple(map(_chain, chains)) if chains is not None else None,
-            tuple(map(_binding, bindings)) if bindings is not None else None,
-        )
+        """The view of a backend's answer (docs/cdktf-view.md, "The JSON the backends answer")."""
+        return cls(data)
+
+    def _records(self, kind: str, convert) -> tuple | None:
+        records = self._built.get(kind)
+        if records is None and kind not in self._built:
+            raw = self._json.get(kind)
+            records = self._built[kind] = tuple(map(convert, raw)) if raw is not None else None
+        return records
+
+    @property
+    def imports(self) -> tuple[Import, ...]:
+        return self._records("imports", _import)
+
+    @property
+    def classes(self) -> tuple[ClassDeclaration, ...]:
+        return self._records("classes", _class)
+
+    @property
+    def constructions(self) -> tuple[Construction, ...]:
+        return self._records("constructions", _construction)
+
+    @property
+    def calls(self) -> tuple[Call, ...]:
+        return self._records("calls", _call)
+
+    @property
+    def identifier_counts(self) -> Mapping[str, int]:
+        """References to each identifier, not counting the import specifiers nor `NAME` in `a.NAME`."""
+        return self._json["identifier_counts"]
+
+    @property
+    def chains(self) -> tuple[Chain, ...] | None:
+        """TS always; Python when `ast` read it (None when libcst did)."""
+        return self._records("chains", _chain)
+
+    @property
+    def bindings(self) -> tuple[Binding, ...] | None:
+        """TS only (None in Python)."""
+        return self._records("bindings", _binding)
+
+    _KINDS = ("imports", "classes", "constructions", "calls", "identifier_counts", "chains", "bindings")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, View):
+            return NotImplemented
+        return all(getattr(self, kind) == getattr(other, kind) for kind in self._KINDS)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 # -- from the JSON (positional: this runs for every record of every parse) -----------------------
@@ -228,10 +266,14 @@ def _class(raw: dict[str, Any]) -> ClassDeclaration:
 
 
 def _construction(raw: dict[str, Any]) -> Construction:
+    args = tuple(map(Value.from_view, raw["args"]))
     config = raw.get("config")
+    if config is not None:
+        # TypeScript's config is one of the arguments (the JSON repeats it): the same Value
+        span = (config["span"][0], config["span"][1])
+        config = next((a for a in args if a.span == span and a.kind == "object"), None) or Value.from_view(config)
     return Construction(
-        raw["callee"], _span(raw["callee_span"]), tuple(map(Value.from_view, raw["args"])),
-        Value.from_view(config) if config is not None else None, raw.get("var"), raw.get("enclosing_class"),
+        raw["callee"], _span(raw["callee_span"]), args, config, raw.get("var"), raw.get("enclosing_class"),
         raw.get("enclosing_function"), _span(raw["span"]), raw["line"], raw["col"],
     )
 
