@@ -319,8 +319,10 @@ class CdktfFile(ParsedFile):
     def _build_settings(self) -> list[Setting]:
         out = []
         for call in self.typed_view.calls:
+            if not call.callee.endswith("." + self.override_method):
+                continue
             args = call.args
-            if not call.callee.endswith("." + self.override_method) or not args or args[0].kind != "string":
+            if not args or args[0].kind != "string":
                 continue
             value = args[1] if len(args) > 1 else None
             out.append(Setting(self.path, args[0].value, value, call.statement_span, call.line, call.col))

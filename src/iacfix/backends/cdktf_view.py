@@ -11,7 +11,7 @@ config is read by the same code whatever the language.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from iacfix.model import Span, Value
@@ -97,16 +97,46 @@ class Construction:
 
     callee: str  # 'EcsService', 'aws.ecsService.EcsService'
     callee_span: Span
-    args: tuple[Value, ...]  # positional arguments
-    # TS: the third argument when it is an object literal. Python: an object Value of the keyword
-    # arguments, spanning from after "(" to before ")"; None without keyword arguments.
-    config: Value | None
     assigned_to: str | None  # `const svc = new ...` → "svc", `this.svc = ...` → "this.svc"
     enclosing_class: str | None  # innermost class whose body holds it
     enclosing_function: str | None  # innermost function ("constructor", "__init__")
     span: Span
     line: int
     col: int
+    # The backend's record, whose arguments and config become Values when first read: most
+    # constructions are passed over by their callee, and a config is most of a view.
+    json: dict[str, Any] = field(repr=False)
+    _args: tuple[Value, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    _config: Value | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def args(self) -> tuple[Value, ...]:
+        """The positional arguments."""
+        args = self._args
+        if args is None:
+            config = self.config if self.json.get("config") is not None else None
+            args = tuple(config if config is not None and _same_span(a, config.span) else Value.from_view(a) for a in self.json["args"])
+            object.__setattr__(self, "_args", args)  # a cache, not a change: frozen to its readers
+        return args
+
+    @property
+    def arg_count(self) -> int:
+        """len(args), without building them."""
+        return len(self.json["args"])
+
+    @property
+    def config(self) -> Value | None:
+        """TS: the third argument when it is an object literal (the same Value). Python: an
+        object Value of the keyword arguments, spanning from after "(" to before ")". None
+        without one."""
+        config = self._config
+        if config is None:
+            raw = self.json.get("config")
+            if raw is None:
+                return None
+            config = Value.from_view(raw)
+            object.__setattr__(self, "_config", config)
+        return config
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +144,22 @@ class Call:
     """A call that is a whole expression statement: `this.addOverride(...)`, `subnets.push(x)`."""
 
     callee: str
-    args: tuple[Value, ...]
     statement_span: Span  # including a trailing ';' in TS
     span: Span
     line: int
     col: int
     enclosing_class: str | None
+    json: dict[str, Any] = field(repr=False)  # the backend's record (its arguments: `args`)
+    _args: tuple[Value, ...] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def args(self) -> tuple[Value, ...]:
+        """The arguments, as Values when first read (a call is mostly passed over by its callee)."""
+        args = self._args
+        if args is None:
+            args = tuple(map(Value.from_view, self.json["args"]))
+            object.__setattr__(self, "_args", args)
+        return args
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,67 +272,65 @@ class View:
 # -- from the JSON (positional: this runs for every record of every parse) -----------------------
 
 
-def _span(raw: list[int] | None) -> Span | None:
-    return (raw[0], raw[1]) if raw is not None else None
+def _same_span(raw_value: dict[str, Any], span: Span) -> bool:
+    """A TypeScript config is also one of the arguments (the JSON repeats it): one Value."""
+    return raw_value["kind"] == "object" and raw_value["span"][0] == span[0] and raw_value["span"][1] == span[1]
+
+
+def _optional_span(raw: list[int] | None) -> Span | None:
+    return tuple(raw) if raw is not None else None
 
 
 def _import(raw: dict[str, Any]) -> Import:
-    names = tuple(ImportedName(n["name"], n["local"], (n["span"][0], n["span"][1])) for n in raw["names"])
+    names = tuple(ImportedName(n["name"], n["local"], tuple(n["span"])) for n in raw["names"])
     get = raw.get
-    return Import(raw["module"], _span(raw["span"]), raw["line"], names, get("namespace") or None, get("default"), bool(get("star")))
+    return Import(raw["module"], tuple(raw["span"]), raw["line"], names, get("namespace") or None, get("default"), bool(get("star")))
 
 
 def _class(raw: dict[str, Any]) -> ClassDeclaration:
-    bases = tuple(BaseClass(b["name"], _span(b["span"])) for b in raw["bases"])
+    bases = tuple(BaseClass(b["name"], tuple(b["span"])) for b in raw["bases"])
     properties = tuple(
         ClassProperty(
-            p["name"], _span(p["span"]), _span(p["statement"]), p["type"], p["definite"], p["assigned"],
-            p["elsewhere"], _span(p.get("readonly")),
+            p["name"], tuple(p["span"]), tuple(p["statement"]), p["type"], p["definite"], p["assigned"],
+            p["elsewhere"], _optional_span(p.get("readonly")),
         )
         for p in raw.get("properties", ())
     )
     members = tuple(
         ClassMember(
-            m["kind"], m["name"], _span(m["span"]), tuple(m["modifiers"]),
+            m["kind"], m["name"], tuple(m["span"]), tuple(m["modifiers"]),
             tuple(
-                Parameter(p["name"], _span(p["span"]), p["type"], tuple(p["modifiers"]), p["optional"], p["rest"])
+                Parameter(p["name"], tuple(p["span"]), p["type"], tuple(p["modifiers"]), p["optional"], p["rest"])
                 for p in m.get("parameters", ())
             ),
-            _span(m["body"]),
+            _optional_span(m["body"]),
         )
         for m in raw.get("members", ())
     )
-    return ClassDeclaration(raw["name"], _span(raw["span"]), raw["line"], raw["col"], bases, properties, members)
+    return ClassDeclaration(raw["name"], tuple(raw["span"]), raw["line"], raw["col"], bases, properties, members)
 
 
 def _construction(raw: dict[str, Any]) -> Construction:
-    args = tuple(map(Value.from_view, raw["args"]))
-    config = raw.get("config")
-    if config is not None:
-        # TypeScript's config is one of the arguments (the JSON repeats it): the same Value
-        span = (config["span"][0], config["span"][1])
-        config = next((a for a in args if a.span == span and a.kind == "object"), None) or Value.from_view(config)
     return Construction(
-        raw["callee"], _span(raw["callee_span"]), args, config, raw.get("var"), raw.get("enclosing_class"),
-        raw.get("enclosing_function"), _span(raw["span"]), raw["line"], raw["col"],
+        raw["callee"], tuple(raw["callee_span"]), raw.get("var"), raw.get("enclosing_class"),
+        raw.get("enclosing_function"), tuple(raw["span"]), raw["line"], raw["col"], raw,
     )
 
 
 def _call(raw: dict[str, Any]) -> Call:
     return Call(
-        raw["callee"], tuple(map(Value.from_view, raw["args"])), _span(raw["statement_span"]), _span(raw["span"]),
-        raw["line"], raw["col"], raw.get("enclosing_class"),
+        raw["callee"], tuple(raw["statement_span"]), tuple(raw["span"]), raw["line"], raw["col"], raw.get("enclosing_class"), raw,
     )
 
 
 def _segment(raw: dict[str, Any]) -> Segment:
-    return Segment(raw["kind"], _span(raw["span"]), raw.get("text"), tuple(raw.get("args", ())), raw.get("name"))
+    return Segment(raw["kind"], tuple(raw["span"]), raw.get("text"), tuple(raw.get("args", ())), raw.get("name"))
 
 
 def _chain(raw: dict[str, Any]) -> Chain:
     after = raw.get("after")
     return Chain(
-        raw["text"], _span(raw["span"]), raw["line"], raw["col"], bool(raw.get("type")),
+        raw["text"], tuple(raw["span"]), raw["line"], raw["col"], bool(raw.get("type")),
         tuple(map(_segment, after)) if after else (),
     )
 
@@ -301,7 +339,7 @@ def _binding(raw: dict[str, Any]) -> Binding:
     get = raw.get
     elements = get("elements")
     return Binding(
-        raw["kind"], raw["name"], _span(raw["span"]), tuple((r[0], r[1]) for r in raw["refs"]), _span(get("statement")),
-        _span(get("init")), bool(get("pure")), _span(get("pattern")), bool(get("array")),
-        tuple(_span(e) for e in elements) if elements else (), get("index", -1), bool(get("rest")),
+        raw["kind"], raw["name"], tuple(raw["span"]), tuple(map(tuple, raw["refs"])), _optional_span(get("statement")),
+        _optional_span(get("init")), bool(get("pure")), _optional_span(get("pattern")), bool(get("array")),
+        tuple(map(_optional_span, elements)) if elements else (), get("index", -1), bool(get("rest")),
     )

@@ -74,8 +74,10 @@ def _ts_cases(file: ParsedFile) -> list[TestCase]:
     calls = file.typed_view.calls if hasattr(file, "typed_view") else ()
     cases = []
     for call in calls:
+        if call.callee not in TEST_CALLEES:
+            continue
         args = call.args
-        if call.callee not in TEST_CALLEES or len(args) < 2 or args[0].kind not in ("string", "template"):
+        if len(args) < 2 or args[0].kind not in ("string", "template"):
             continue
         fn = args[1]
         start, end = fn.span

@@ -434,7 +434,7 @@ def dotted_names(file) -> list[DottedName]:
     """Every `a.b.C` the file writes with `a` imported: TypeScript's in any expression or type
     (the view's chains), Python's classes it builds."""
     view = file.typed_view
-    built = {c.callee_span: len(c.args) for c in view.constructions}
+    built = {c.callee_span: c.arg_count for c in view.constructions}
     if view.chains is not None:
         return [
             DottedName(c.text, c.span, c.line, c.col, built.get(c.span))
@@ -442,7 +442,7 @@ def dotted_names(file) -> list[DottedName]:
             if _DOTTED_NAME.fullmatch(c.text)
         ]
     return [
-        DottedName(c.callee, c.callee_span, c.line, c.col, len(c.args))
+        DottedName(c.callee, c.callee_span, c.line, c.col, c.arg_count)
         for c in view.constructions
         if "." in c.callee and _DOTTED_NAME.fullmatch(c.callee)
     ]
