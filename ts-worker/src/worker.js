@@ -311,7 +311,9 @@ class ViewBuilder {
         if (clause.token !== K.ExtendsKeyword) continue;
         for (const t of clause.types) bases.push({ name: this.textOf(t.expression), span: this.span(t.expression) });
       }
-      this.view.classes.push({ name: name ?? '', ...this.located(node), bases, properties: this.uninitializedProperties(node) });
+      this.view.classes.push({
+        name: name ?? '', ...this.located(node), bases, properties: this.uninitializedProperties(node), members: this.classMembers(node),
+      });
     }
     const membersStart = node.members.pos;
     ts.forEachChild(node, (child) =>
@@ -346,6 +348,34 @@ class ViewBuilder {
         elsewhere: [...members].some((member) => member !== ctor),
         readonly: (m.modifiers || []).find((x) => x.kind === K.ReadonlyKeyword) ? this.span(m.modifiers.find((x) => x.kind === K.ReadonlyKeyword)) : null,
       });
+    }
+    return out;
+  }
+
+  /**
+   * Every property, method, accessor and constructor of the class with its modifiers as written
+   * (`private`, `readonly`, `static`, ...; not decorators), and for a function member its
+   * parameters (a constructor's parameter properties carry their modifiers) and its body.
+   */
+  classMembers(node) {
+    const modifiers = (n) => (n.modifiers || []).filter((x) => ts.isModifier(x)).map((x) => ts.tokenToString(x.kind));
+    const out = [];
+    for (const m of node.members) {
+      const kind = MEMBER_KINDS.get(m.kind);
+      if (!kind) continue;
+      const record = { kind, name: kind === 'constructor' ? 'constructor' : this.textOf(m.name), span: this.span(m), modifiers: modifiers(m) };
+      if (m.parameters) {
+        record.parameters = m.parameters.map((p) => ({
+          name: this.textOf(p.name),
+          span: this.span(p),
+          type: p.type ? this.textOf(p.type) : null,
+          modifiers: modifiers(p),
+          optional: Boolean(p.questionToken || p.initializer),
+          rest: Boolean(p.dotDotDotToken),
+        }));
+      }
+      record.body = m.body ? this.span(m.body) : null;
+      out.push(record);
     }
     return out;
   }
@@ -699,6 +729,15 @@ function isTransparentWrapper(node) {
 function hasStaticModifier(node) {
   return (node.modifiers || []).some((m) => m.kind === K.StaticKeyword);
 }
+
+/** The class members a view's `members` lists, by their kind there. */
+const MEMBER_KINDS = new Map([
+  [K.PropertyDeclaration, 'property'],
+  [K.MethodDeclaration, 'method'],
+  [K.Constructor, 'constructor'],
+  [K.GetAccessor, 'getter'],
+  [K.SetAccessor, 'setter'],
+]);
 
 /**
  * The name a function-like node is known by, or null when it is anonymous: declarations and

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from iacfix.backends.base import BackendError, ParsedFile, Setting, SourceSyntaxError
+from iacfix.backends.cdktf_view import Construction, Import, View
 from iacfix.model import Edit, Prop, Resource, Value
 from iacfix.textedit import camel_case, comments_start, indentation_at, line_end, removal_span, snake_case
 
@@ -141,19 +142,25 @@ class CdktfFile(ParsedFile):
 
     def __init__(self, path: Path, text: str, view: dict[str, Any]):
         super().__init__(path, text)
+        # The view as the backend answered it (JSON-shaped dicts): what the parse cache keeps,
+        # and what rules not yet moved to `typed_view` still read.
         self.view = view
-        self._config_values: dict[int, Value] = {}  # id of a construction → config_value's answer
+
+    @cached_property
+    def typed_view(self) -> View:
+        """The view as records (backends/cdktf_view.py), built once per parse."""
+        return View.from_json(self.view)
 
     # -- imports -------------------------------------------------------------------------------
     @cached_property
     def imported(self) -> dict[str, tuple[str, str | None]]:
         """local name → (module, imported name); a namespace import maps to (module, None)."""
         out: dict[str, tuple[str, str | None]] = {}
-        for imp in self.view["imports"]:
-            if imp.get("namespace"):
-                out[imp["namespace"]] = (imp["module"], None)
-            for name in imp["names"]:
-                out[name["local"]] = (imp["module"], name["name"])
+        for imp in self.typed_view.imports:
+            if imp.namespace:
+                out[imp.namespace] = (imp.module, None)
+            for name in imp.names:
+                out[name.local] = (imp.module, name.name)
         return out
 
     def terraform_type(self, callee: str) -> str | None:
@@ -180,20 +187,19 @@ class CdktfFile(ParsedFile):
 
     # -- the neutral view ------------------------------------------------------------------------
     def config_value(self, cons: dict[str, Any]) -> Value:
-        """A construction's config as a Value, built once per parse: the resources, the PRV
-        rules' typed props and others read the same one (treat it as read-only)."""
-        value = self._config_values.get(id(cons))
-        if value is None:
-            value = self._config_values[id(cons)] = Value.from_view(cons["config"])
-        return value
+        """Compatibility for rules still on the dict view: the config of the construction
+        (a dict of `view["constructions"]`), the typed view's Value (treat it as read-only)."""
+        return self.construction_at(tuple(cons["span"])).config
+
+    def construction_at(self, span: tuple[int, int]) -> Construction | None:
+        """The construction written at exactly `span`."""
+        return self._constructions_by_span.get(tuple(span))
 
     def config_at(self, span: tuple[int, int]) -> Value | None:
         """The config of the construction written at `span` (a Python struct class's keyword
         arguments: `Wafv2WebAclRule(name=..., priority=1)`), None when none is there."""
-        for cons in self.view["constructions"]:
-            if tuple(cons["span"]) == tuple(span) and cons.get("config") is not None:
-                return self.config_value(cons)
-        return None
+        cons = self.construction_at(span)
+        return cons.config if cons is not None else None
 
     def resources(self) -> list[Resource]:
         # Built once per parse (a parse is one version of the file's text); rules get a copy.
@@ -203,18 +209,19 @@ class CdktfFile(ParsedFile):
 
     def _build_resources(self) -> list[Resource]:
         out = []
-        for cons in self.view["constructions"]:
-            rtype = self.terraform_type(cons["callee"])
+        for cons in self.typed_view.constructions:
+            rtype = self.terraform_type(cons.callee)
             # a resource is always built as (scope, id, config)
-            if rtype is None or cons.get("config") is None or len(cons["args"]) < 2:
+            if rtype is None or cons.config is None or len(cons.args) < 2:
                 continue
-            body = self._resolved(self.config_value(cons), top=True)
-            args = cons["args"]
-            name = args[1].get("value") if len(args) > 1 and args[1]["kind"] == "string" else None
+            body = self._resolved(cons.config, top=True)
+            construct_id = cons.args[1]
+            name = construct_id.value if construct_id.kind == "string" else None
             attrs = {snake_case(p.key): p for p in body.props}
-            label = args[1]["text"] if len(args) > 1 else None
             out.append(
-                Resource(self.path, self.language, rtype, name, cons.get("var"), attrs, body, cons["line"], cons["col"], label)
+                Resource(
+                    self.path, self.language, rtype, name, cons.assigned_to, attrs, body, cons.line, cons.col, construct_id.text
+                )
             )
         return out
 
@@ -234,11 +241,11 @@ class CdktfFile(ParsedFile):
             out.items = [self._resolved(i, raw=True) for i in value.items]
             return out
         if value.kind == "expr":
-            cons = self._struct_calls.get(value.span)
+            cons = self.construction_at(value.span)
             if cons is not None:
-                inner = self.config_value(cons) if cons.get("config") is not None else None
+                inner = cons.config
                 out = copy(value)
-                out.kind, out.syntax, out.callee = "object", "call", cons["callee"]
+                out.kind, out.syntax, out.callee = "object", "call", cons.callee
                 out.props = [Prop(p.key, p.key_span, self._resolved(p.value), p.span) for p in inner.props] if inner else []
                 out.span = inner.span if inner else _call_interior(self.text, value.span)
                 out.text = self.text[out.span[0] : out.span[1]]
@@ -246,9 +253,9 @@ class CdktfFile(ParsedFile):
         return value
 
     @cached_property
-    def _struct_calls(self) -> dict[tuple[int, int], dict[str, Any]]:
-        """Python: the calls of a capitalised callee, by span (struct classes among them)."""
-        return {tuple(c["span"]): c for c in self.view["constructions"]}
+    def _constructions_by_span(self) -> dict[tuple[int, int], Construction]:
+        # (Python: the calls of a capitalised callee, struct classes among them)
+        return {c.span: c for c in self.typed_view.constructions}
 
     def read_reference(self, value: Value) -> tuple[str, str, str | None] | None:
         match = _MEMBER.fullmatch(value.text) if value.kind == "expr" else None
@@ -311,12 +318,14 @@ class CdktfFile(ParsedFile):
 
     def _build_settings(self) -> list[Setting]:
         out = []
-        for call in self.view["calls"]:
-            args = call["args"]
-            if not call["callee"].endswith("." + self.override_method) or not args or args[0]["kind"] != "string":
+        for call in self.typed_view.calls:
+            if not call.callee.endswith("." + self.override_method):
                 continue
-            value = Value.from_view(args[1]) if len(args) > 1 else None
-            out.append(Setting(self.path, args[0]["value"], value, tuple(call["statement_span"]), call["line"], call["col"]))
+            args = call.args
+            if not args or args[0].kind != "string":
+                continue
+            value = args[1] if len(args) > 1 else None
+            out.append(Setting(self.path, args[0].value, value, call.statement_span, call.line, call.col))
         return out
 
     def remove_setting(self, setting: Setting) -> list[Edit]:
@@ -397,34 +406,35 @@ class CdktfFile(ParsedFile):
         return import_edits(self, {module: [name]})
 
     def remove_import(self, module: str, local: str) -> list[Edit]:
-        for imp in self.view["imports"]:
-            if imp["module"] != module:
+        for imp in self.typed_view.imports:
+            if imp.module != module:
                 continue
-            names = imp["names"]
+            names = imp.names
             for i, spec in enumerate(names):
-                if spec["local"] != local:
+                if spec.local != local:
                     continue
                 if len(names) == 1:
-                    start, end = removal_span(self.text, *imp["span"], comment_prefixes=self.comment_prefixes)
+                    start, end = removal_span(self.text, *imp.span, comment_prefixes=self.comment_prefixes)
                     return [Edit(self.path, start, end, "")]
                 if i + 1 < len(names):  # `A, B` → `B`: take the name and the separator after it
-                    return [Edit(self.path, spec["span"][0], names[i + 1]["span"][0], "")]
-                return [Edit(self.path, names[i - 1]["span"][1], spec["span"][1], "")]
+                    return [Edit(self.path, spec.span[0], names[i + 1].span[0], "")]
+                return [Edit(self.path, names[i - 1].span[1], spec.span[1], "")]
         return []
 
     def import_statement(self, module: str, name: str) -> str:
         raise NotImplementedError
 
-    def replace_import(self, imp: dict[str, Any], groups: list[tuple[str, list[str]]]) -> list[Edit]:
+    def replace_import(self, imp: Import | dict[str, Any], groups: list[tuple[str, list[str]]]) -> list[Edit]:
         """Replace a whole import statement by one statement per (module, specifiers), e.g.
         [("@cdktf/provider-aws/lib/vpc", ["Vpc"]), (".../lib/subnet", ["Subnet as Sn"])];
-        no group at all removes the statement."""
+        no group at all removes the statement. (`imp` a dict: a rule still on the dict view.)"""
+        start, end = imp.span if isinstance(imp, Import) else imp["span"]
         if not groups:
-            start, end = removal_span(self.text, *imp["span"], comment_prefixes=self.comment_prefixes)
+            start, end = removal_span(self.text, start, end, comment_prefixes=self.comment_prefixes)
             return [Edit(self.path, start, end, "")]
-        indent = indentation_at(self.text, imp["span"][0])
+        indent = indentation_at(self.text, start)
         text = ("\n" + indent).join(self.import_statement(module, ", ".join(names)) for module, names in groups)
-        return [Edit(self.path, imp["span"][0], imp["span"][1], text)]
+        return [Edit(self.path, start, end, text)]
 
     def rename_key(self, prop: Prop, name: str) -> list[Edit]:
         """Spell an object key or keyword argument differently, keeping its quotes."""

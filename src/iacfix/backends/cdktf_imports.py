@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 
+from iacfix.backends.cdktf_view import Import
 from iacfix.model import Edit
 from iacfix.textedit import PY_LINE_LENGTH, indentation_at, line_end, line_start
 
@@ -42,24 +43,24 @@ def import_edits(file, wanted: dict[str, list[str]]) -> list[Edit]:
     wanted = {module: names for module, names in wanted.items() if names}
     if file.language == "python":
         return _python_imports(file, wanted)
-    imports = file.view["imports"]
+    imports = file.typed_view.imports
     edits, statements = [], []
     for module, group in wanted.items():
-        existing = next((i for i in imports if i["module"] == module and i["names"]), None)
+        existing = next((i for i in imports if i.module == module and i.names), None)
         if existing is not None:
-            at = existing["names"][-1]["span"][1]
+            at = existing.names[-1].span[1]
             edits.append(Edit(file.path, at, at, "".join(f", {n}" for n in group)))
         else:
             statements.append((module, ", ".join(group)))
     if not statements:
         return edits
-    provider = [i for i in imports if is_provider_module(file, i["module"])]
+    provider = [i for i in imports if is_provider_module(file, i.module)]
     anchors = provider if provider and all(is_provider_module(file, m) for m, _ in statements) else imports
     anchor = anchors[-1] if anchors else None
     text = "".join(_statement(file, anchor, module, group) + "\n" for module, group in statements)
     if anchor is None:
         return edits + [Edit(file.path, 0, 0, text)]
-    at = min(line_end(file.text, anchor["span"][1]) + 1, len(file.text))
+    at = min(line_end(file.text, anchor.span[1]) + 1, len(file.text))
     if at == len(file.text) and not file.text.endswith("\n"):
         text = "\n" + text.rstrip("\n")
     return edits + [Edit(file.path, at, at, text)]
@@ -79,10 +80,10 @@ def _module_key(module: str) -> tuple:
 
 
 def _python_imports(file, wanted: dict[str, list[str]]) -> list[Edit]:
-    top = [i for i in file.view["imports"] if not indentation_at(file.text, i["span"][0])]
+    top = [i for i in file.typed_view.imports if not indentation_at(file.text, i.span[0])]
     edits, new = [], []
     for module, names in wanted.items():
-        existing = next((i for i in top if i["module"] == module and i["names"]), None)
+        existing = next((i for i in top if i.module == module and i.names), None)
         if existing is not None:
             edits += _python_add_names(file, existing, names)
         else:
@@ -98,7 +99,7 @@ def _python_imports(file, wanted: dict[str, list[str]]) -> list[Edit]:
     return edits
 
 
-def _python_place(file, top: list[dict], module: str) -> tuple[int, str, str]:
+def _python_place(file, top: list[Import], module: str) -> tuple[int, str, str]:
     """Where a new `from module import ...` goes: (offset, text before it, text after it)."""
     runs = _python_runs(file, top)
     run = next((r for r in runs if any(_cdktf(file, i) for i in r)), None)
@@ -106,19 +107,19 @@ def _python_place(file, top: list[dict], module: str) -> tuple[int, str, str]:
     if run is None:  # no third-party import yet: a section of its own, before the project's own
         local = next((r for r in runs if all(_section(file, i) == "local" for i in r)), None)
         if local is not None:
-            return line_start(file.text, local[0]["span"][0]), "", "\n\n"
+            return line_start(file.text, local[0].span[0]), "", "\n\n"
         if not top:
             return 0, "", "\n"
-        return line_end(file.text, top[-1]["span"][1]), "\n\n", ""
-    froms = [i for i in run if i["names"]]
-    keys = [_module_key(i["module"]) for i in froms]
+        return line_end(file.text, top[-1].span[1]), "\n\n", ""
+    froms = [i for i in run if i.names]
+    keys = [_module_key(i.module) for i in froms]
     # in a sorted section before the first import that sorts after it; else after the section's
     # last third-party import (a section that is not sorted may end with a stray `import json`)
     after = next((i for i, k in zip(froms, keys) if k > _module_key(module)), None) if keys == sorted(keys) else None
     if after is not None:
-        return line_start(file.text, after["span"][0]), "", "\n"
+        return line_start(file.text, after.span[0]), "", "\n"
     last = [i for i in run if _section(file, i) == "third-party"] or run
-    return line_end(file.text, last[-1]["span"][1]), "\n", ""
+    return line_end(file.text, last[-1].span[1]), "\n", ""
 
 
 def _python_from_import(module: str, names: list[str]) -> str:
@@ -128,11 +129,11 @@ def _python_from_import(module: str, names: list[str]) -> str:
     return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
 
 
-def _python_runs(file, top: list[dict]) -> list[list[dict]]:
+def _python_runs(file, top: list[Import]) -> list[list[Import]]:
     """The top-level imports in runs with no blank line or code between them: isort's sections."""
-    runs: list[list[dict]] = []
+    runs: list[list[Import]] = []
     for imp in top:
-        between = file.text[runs[-1][-1]["span"][1] : imp["span"][0]] if runs else None
+        between = file.text[runs[-1][-1].span[1] : imp.span[0]] if runs else None
         if between is not None and not between.strip() and "\n\n" not in between.replace(" ", "").replace("\t", ""):
             runs[-1].append(imp)
         else:
@@ -140,14 +141,14 @@ def _python_runs(file, top: list[dict]) -> list[list[dict]]:
     return runs
 
 
-def _cdktf(file, imp: dict) -> bool:
-    return imp["module"].split(".")[0] in (CDKTF, "constructs") or is_provider_module(file, imp["module"])
+def _cdktf(file, imp: Import) -> bool:
+    return imp.module.split(".")[0] in (CDKTF, "constructs") or is_provider_module(file, imp.module)
 
 
-def _section(file, imp: dict) -> str:
+def _section(file, imp: Import) -> str:
     """isort's section of an import: "stdlib", "third-party", or "local" (relative, or a package
     of the project: a folder or module next to the file or up to three folders above it)."""
-    root = imp["module"].split(".")[0]
+    root = imp.module.split(".")[0]
     if not root:
         return "local"
     if root in sys.stdlib_module_names:
@@ -158,21 +159,21 @@ def _section(file, imp: dict) -> str:
     return "third-party"
 
 
-def _python_add_names(file, imp: dict, names: list[str]) -> list[Edit]:
+def _python_add_names(file, imp: Import, names: list[str]) -> list[Edit]:
     """`names` added to a `from` import, each before the first name that sorts after it when the
     names are sorted (at the end when they are not); one a line when the import is written so."""
-    text, have = file.text, imp["names"]
-    keys = [_member_key(n["name"]) for n in have]
+    text, have = file.text, imp.names
+    keys = [_member_key(n.name) for n in have]
     slots: dict[int, list[str]] = {}  # index of the name each goes before (len(have): at the end)
     for name in sorted(names, key=_member_key):
         slot = next((k for k, key in enumerate(keys) if key > _member_key(name)), len(have))
         slots.setdefault(slot if keys == sorted(keys) else len(have), []).append(name)
-    first, last = have[0]["span"][0], have[-1]["span"][1]
-    if "\n" in text[imp["span"][0] : imp["span"][1]]:  # parenthesized, one name a line
+    first, last = have[0].span[0], have[-1].span[1]
+    if "\n" in text[imp.span[0] : imp.span[1]]:  # parenthesized, one name a line
         edits = []
         for slot, group in slots.items():
             if slot < len(have):
-                at = have[slot]["span"][0]
+                at = have[slot].span[0]
                 indent = indentation_at(text, at)
                 edits.append(Edit(file.path, at, at, "".join(f"{n},\n{indent}" for n in group)))
             else:
@@ -181,20 +182,20 @@ def _python_add_names(file, imp: dict, names: list[str]) -> list[Edit]:
         return edits
     items = []
     for k, n in enumerate(have):
-        items += slots.get(k, []) + [text[n["span"][0] : n["span"][1]]]
+        items += slots.get(k, []) + [text[n.span[0] : n.span[1]]]
     items += slots.get(len(have), [])
-    line = text[line_start(text, imp["span"][0]) : first] + ", ".join(items) + text[last : line_end(text, last)]
+    line = text[line_start(text, imp.span[0]) : first] + ", ".join(items) + text[last : line_end(text, last)]
     if len(line.rstrip()) <= PY_LINE_LENGTH:
         return [Edit(file.path, first, last, ", ".join(items))]
-    return [Edit(file.path, imp["span"][0], imp["span"][1], _python_from_import(imp["module"], items))]
+    return [Edit(file.path, imp.span[0], imp.span[1], _python_from_import(imp.module, items))]
 
 
-def _statement(file, anchor: dict | None, module: str, names: str) -> str:
+def _statement(file, anchor: Import | None, module: str, names: str) -> str:
     if file.language == "python":
         return f"from {module} import {names}"
     quote, semicolon = "'", ";"
     if anchor is not None:
-        written = file.text[anchor["span"][0] : anchor["span"][1]]
+        written = file.text[anchor.span[0] : anchor.span[1]]
         quote = '"' if written.rstrip(" ;").endswith('"') else "'"
         semicolon = ";" if written.rstrip().endswith(";") else ""
     else:

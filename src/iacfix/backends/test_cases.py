@@ -71,22 +71,24 @@ _TS_NOISE = re.compile(r"^(console\.\w+|return)\b")
 
 
 def _ts_cases(file: ParsedFile) -> list[TestCase]:
-    calls = getattr(file, "view", {}).get("calls", [])
+    calls = file.typed_view.calls if hasattr(file, "typed_view") else ()
     cases = []
     for call in calls:
-        args = call["args"]
-        if call["callee"] not in TEST_CALLEES or len(args) < 2 or args[0]["kind"] not in ("string", "template"):
+        if call.callee not in TEST_CALLEES:
+            continue
+        args = call.args
+        if len(args) < 2 or args[0].kind not in ("string", "template"):
             continue
         fn = args[1]
-        start, end = fn["span"]
-        inner = [c for c in calls if start <= c["span"][0] and c["span"][1] <= end]
-        case = TestCase(str(args[0].get("value") or args[0]["text"]), call["line"], call["col"])
+        start, end = fn.span
+        inner = [c for c in calls if start <= c.span[0] and c.span[1] <= end]
+        case = TestCase(str(args[0].value or args[0].text), call.line, call.col)
         body = code_without_comments("typescript", file.text[start:end])
         for c in inner:
-            match = _EXPECT.match(c["callee"])
+            match = _EXPECT.match(c.callee)
             if match:
                 subject = match.group("subject")
-                case.assertions.append(Assertion(file.text[slice(*c["span"])], subject, match.group("matcher"), bool(_TS_LITERAL.match(subject))))
+                case.assertions.append(Assertion(file.text[slice(*c.span)], subject, match.group("matcher"), bool(_TS_LITERAL.match(subject))))
         case.other_statements = _ts_statements(body) - len(case.assertions)
         cases.append(case)
     return cases

@@ -74,10 +74,10 @@ def _parse_literal(file: ParsedFile, inner: str) -> tuple[Value, int] | None:
         language = "python"
     path = file.path.with_name("__iacfix_embedded__" + file.path.suffix)
     wrapper = cdktf.parse(language, path, source)
-    constructions = wrapper.view["constructions"]
-    if not constructions or constructions[0].get("config") is None:
+    constructions = wrapper.typed_view.constructions
+    config = constructions[0].config if constructions else None
+    if config is None:
         return None
-    config = Value.from_view(constructions[0]["config"])
     prop = config.prop("v")
     if prop is not None and language == "typescript":
         return (prop.value.items[0], len(prefix)) if prop.value.items else None

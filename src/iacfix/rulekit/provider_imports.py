@@ -35,8 +35,9 @@ def _is_provider(file, module: str) -> bool:
 def _root_namespace(file) -> str | None:
     """`aws` of `import * as aws from '@cdktf/provider-aws'` / `import cdktf_cdktf_provider_aws as aws`,
     when the file reaches its provider classes only through it (no named provider imports)."""
-    named = [i for i in file.view["imports"] if i["names"] and _is_provider(file, i["module"])]
-    roots = [i["namespace"] for i in file.view["imports"] if i.get("namespace") and schema.provider_module(file, i["module"]) == (True, None)]
+    imports = file.typed_view.imports
+    named = [i for i in imports if i.names and _is_provider(file, i.module)]
+    roots = [i.namespace for i in imports if i.namespace and schema.provider_module(file, i.module) == (True, None)]
     return roots[0] if roots and not named else None
 
 

@@ -23,7 +23,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 
 from iacfix.backends.cdktf_imports import PY_PROVIDER_MODULE, TS_PROVIDER_MODULE
-from iacfix.model import Prop, Value
+from iacfix.model import Prop, Span, Value
 
 DATA = "provider-aws.schema.json.gz"
 TS_PACKAGE = "@cdktf/provider-aws"
@@ -422,18 +422,40 @@ def constructed_name(file, callee: str) -> str | None:
     return class_name_in_schema(imported_name if not rest and imported_name else callee.split(".")[-1])
 
 
-def qualified_names(file) -> list[dict]:
-    """Every `a.b.C` the file writes with `a` imported, as {text, span, line, col, built}:
-    TypeScript's in any expression or type (the view's chains), Python's classes it builds;
-    `built` is the number of positional arguments where the name is constructed, else None."""
-    built = {tuple(c["callee_span"]): len(c["args"]) for c in file.view["constructions"]}
-    if "chains" in file.view:
-        chains = [c for c in file.view["chains"] if _DOTTED_NAME.fullmatch(c["text"])]
-        return [{**c, "built": built.get(tuple(c["span"]))} for c in chains]
+@dataclass(frozen=True, slots=True)
+class DottedName:
+    """An `a.b.C` the file writes with `a` imported."""
+
+    text: str
+    span: Span
+    line: int
+    col: int
+    built_with: int | None  # where the name is constructed: its positional arguments; else None
+
+
+def dotted_names(file) -> list[DottedName]:
+    """Every `a.b.C` the file writes with `a` imported: TypeScript's in any expression or type
+    (the view's chains), Python's classes it builds."""
+    view = file.typed_view
+    built = {c.callee_span: c.arg_count for c in view.constructions}
+    if view.chains is not None:
+        return [
+            DottedName(c.text, c.span, c.line, c.col, built.get(c.span))
+            for c in view.chains
+            if _DOTTED_NAME.fullmatch(c.text)
+        ]
     return [
-        {"text": c["callee"], "span": c["callee_span"], "line": c["line"], "col": c["col"], "built": len(c["args"])}
-        for c in file.view["constructions"]
-        if "." in c["callee"] and _DOTTED_NAME.fullmatch(c["callee"])
+        DottedName(c.callee, c.callee_span, c.line, c.col, c.arg_count)
+        for c in view.constructions
+        if "." in c.callee and _DOTTED_NAME.fullmatch(c.callee)
+    ]
+
+
+def qualified_names(file) -> list[dict]:
+    """`dotted_names` as {text, span, line, col, built}: for the rules not yet on the typed view."""
+    return [
+        {"text": d.text, "span": list(d.span), "line": d.line, "col": d.col, "built": d.built_with}
+        for d in dotted_names(file)
     ]
 
 
@@ -472,13 +494,13 @@ def typed_props(file) -> list[TypedProp]:
 
 
 def _typed_props(file) -> Iterator[TypedProp]:
-    for cons in file.view["constructions"]:
-        if cons.get("config") is None:
+    for cons in file.typed_view.constructions:
+        if cons.config is None:
             continue
-        struct = constructed_struct(file, cons["callee"])
+        struct = constructed_struct(file, cons.callee)
         if struct is None:
             continue
-        yield from _walk(file.config_value(cons), struct, False, 0)
+        yield from _walk(cons.config, struct, False, 0)
 
 
 def _walk(obj: Value, struct: Struct, raw: bool, depth: int) -> Iterator[TypedProp]:

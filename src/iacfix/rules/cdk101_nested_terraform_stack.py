@@ -117,18 +117,18 @@ class DataStack(Construct):
         stacks = {}  # class name → (file, class, base)
         for file in files:
             local_names = {local for local, ref in file.imported.items() if ref == ("cdktf", "TerraformStack")}
-            for cls in file.view["classes"]:
-                for base in cls["bases"]:
-                    if base["name"] in local_names or base["name"] == "cdktf.TerraformStack":
-                        stacks[cls["name"]] = (file, cls, base)
+            for cls in file.typed_view.classes:
+                for base in cls.bases:
+                    if base.text in local_names or base.text == "cdktf.TerraformStack":
+                        stacks[cls.name] = (file, cls, base)
         nested = {
-            cons["callee"].split(".")[-1]
+            cons.callee.split(".")[-1]
             for file in files
-            for cons in file.view["constructions"]
-            if cons["callee"].split(".")[-1] in stacks
-            and cons["enclosing_class"] is not None
-            and cons["args"]
-            and cons["args"][0]["text"] == file.self_name
+            for cons in file.typed_view.constructions
+            if cons.callee.split(".")[-1] in stacks
+            and cons.enclosing_class is not None
+            and cons.args
+            and cons.args[0].text == file.self_name
         }
         by_file = defaultdict(list)
         for name in sorted(nested):
@@ -140,18 +140,18 @@ class DataStack(Construct):
         file = entries[0][0]
         fixable = []
         for _, cls, base in entries:
-            at = Location(file.path, cls["line"], cls["col"])
-            message = f"`{cls['name']}` is created inside another stack, so it must extend Construct, not TerraformStack"
+            at = Location(file.path, cls.line, cls.col)
+            message = f"`{cls.name}` is created inside another stack, so it must extend Construct, not TerraformStack"
             own_override = f"{file.self_name}.{file.override_method}"
-            if any(c["enclosing_class"] == cls["name"] and c["callee"] == own_override for c in file.view["calls"]):
+            if any(c.enclosing_class == cls.name and c.callee == own_override for c in file.typed_view.calls):
                 yield self.finding(at, message + f"; move its `{file.override_method}` calls to the top stack first")
             else:
                 fixable.append((at, message, base))
         for i, (at, message, base) in enumerate(fixable):
-            edits = file.replace_base(tuple(base["span"]), "Construct")
+            edits = file.replace_base(base.span, "Construct")
             if i == 0:  # the import edits once per file: two fixes editing one import would collide
                 edits += file.add_import("constructs", "Construct")
-                local = base["name"]
-                if local != "cdktf.TerraformStack" and file.view["identifier_counts"].get(local, 0) <= len(fixable):
+                local = base.text
+                if local != "cdktf.TerraformStack" and file.typed_view.identifier_counts.get(local, 0) <= len(fixable):
                     edits += file.remove_import("cdktf", local)
             yield self.finding(at, message, edits)

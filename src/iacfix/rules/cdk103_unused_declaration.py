@@ -7,6 +7,7 @@ import re
 from iacfix.model import Edit, Location
 from iacfix.rule import Invalid, Rule, Valid
 from iacfix.rulekit import testcode, tsconfig
+from iacfix.rulekit.cdktf_view import Binding
 from iacfix.rulekit.text import line_col
 
 # An initializer kept as a statement must not start a token that joins it to the line above
@@ -203,25 +204,25 @@ export function f(unused: string) {
             parameters = tsconfig.compiler_option(ctx.project.root, file.path, "noUnusedParameters")
             if not (locals_ or parameters):
                 continue
-            checked = [b for b in file.view.get("bindings", []) if (parameters if b["kind"] == "parameter" else locals_)]
-            grouped: dict[tuple[str, tuple[int, int]], list[dict]] = {}  # imports by statement, names by pattern
+            checked = [b for b in (file.typed_view.bindings or ()) if (parameters if b.kind == "parameter" else locals_)]
+            grouped: dict[tuple[str, tuple[int, int]], list[Binding]] = {}  # imports by statement, names by pattern
             for binding in _unread(file, checked):
-                if binding["kind"] == "import":
-                    grouped.setdefault(("import", tuple(binding["statement"])), []).append(binding)
-                elif binding["kind"] == "element":
-                    grouped.setdefault(("element", tuple(binding["pattern"])), []).append(binding)
+                if binding.kind == "import":
+                    grouped.setdefault(("import", binding.statement), []).append(binding)
+                elif binding.kind == "element":
+                    grouped.setdefault(("element", binding.pattern), []).append(binding)
                 else:
                     yield self._declaration(file, binding)
             for (kind, span), bindings in grouped.items():
                 if kind == "import":
-                    yield self._imports(file, span, {b["name"] for b in bindings})
+                    yield self._imports(file, span, {b.name for b in bindings})
                 else:
                     yield self._pattern(file, bindings)
 
-    def _declaration(self, file, binding: dict):
-        name, span = binding["name"], binding["span"]
+    def _declaration(self, file, binding: Binding):
+        name, span = binding.name, binding.span
         at = Location(file.path, *line_col(file.text, span[0]))
-        if binding["kind"] == "parameter":
+        if binding.kind == "parameter":
             return self.finding(
                 at,
                 f"parameter `{name}` is never read, which the project's tsconfig (noUnusedParameters) makes a compile "
@@ -230,32 +231,32 @@ export function f(unused: string) {
             )
         reason = f"`{name}` is declared but never read, which the project's tsconfig (noUnusedLocals) makes a compile error"
         if _removes_statement(binding):
-            return self.finding(at, f"{reason}: the declaration goes", file.remove_statement(binding["statement"]))
-        start = binding["init"][0]
+            return self.finding(at, f"{reason}: the declaration goes", file.remove_statement(binding.statement))
+        start = binding.initializer[0]
         built = re.match(r"new\s+([\w$.]+)", file.text[start:])
         what = f"`new {built.group(1)}(...)`" if built else "its value"
-        return self.finding(at, f"{reason}: the binding goes, {what} stays", [Edit(file.path, binding["statement"][0], start, "")])
+        return self.finding(at, f"{reason}: the binding goes, {what} stays", [Edit(file.path, binding.statement[0], start, "")])
 
-    def _pattern(self, file, bindings: list[dict]):
+    def _pattern(self, file, bindings: list[Binding]):
         """`const { a, b } = props` with `b` never read: `const { a } = props`; `[x, y, z]` with
         `y` never read: `[x, , z]`; every name unread: the statement goes when its value does
         nothing, else it is left to tsc."""
         first = bindings[0]
-        names = ", ".join(f"`{b['name']}`" for b in bindings)
-        at = Location(file.path, *line_col(file.text, first["span"][0]))
+        names = ", ".join(f"`{b.name}`" for b in bindings)
+        at = Location(file.path, *line_col(file.text, first.span[0]))
         message = (
             f"{names} {'is' if len(bindings) == 1 else 'are'} declared but never read, which the project's tsconfig "
             "(noUnusedLocals) makes a compile error"
         )
-        unread = {b["index"] for b in bindings}
-        elements = first["elements"]
+        unread = {b.element_index for b in bindings}
+        elements = first.pattern_elements
         kept = [i for i, span in enumerate(elements) if span is not None and i not in unread]
         if not kept:
             if _removes_statement(first):
-                return self.finding(at, f"{message}: the declaration goes", file.remove_statement(first["statement"]))
+                return self.finding(at, f"{message}: the declaration goes", file.remove_statement(first.statement))
             return self.finding(at, message)
         texts = [file.text[span[0] : span[1]] if span is not None and i not in unread else "" for i, span in enumerate(elements)]
-        if first["array"]:  # positions matter: an unread name in the middle becomes a hole
+        if first.array_pattern:  # positions matter: an unread name in the middle becomes a hole
             text = ", ".join(texts[: kept[-1] + 1])
         else:
             present = [i for i, span in enumerate(elements) if span is not None]
@@ -266,23 +267,23 @@ export function f(unused: string) {
         return self.finding(at, message, [Edit(file.path, start, end, text)])
 
     def _imports(self, file, statement: tuple[int, int], unused: set[str]):
-        imp = next(i for i in file.view["imports"] if tuple(i["span"]) == statement)
+        imp = next(i for i in file.typed_view.imports if i.span == statement)
         names = sorted(unused, key=file.text.index)
         message = (
             f"{', '.join(f'`{n}`' for n in names)} {'is' if len(names) == 1 else 'are'} imported but never used, "
             "which the project's tsconfig (noUnusedLocals) makes a compile error"
         )
-        at = Location(file.path, imp["line"])
-        specs = imp["names"]
-        kept = [s for s in specs if s["local"] not in unused]
-        others = [n for n in (imp.get("default"), imp.get("namespace")) if n]
+        at = Location(file.path, imp.line)
+        specs = imp.names
+        kept = [s for s in specs if s.local not in unused]
+        others = [n for n in (imp.default, imp.namespace) if n]
         if not kept and all(n in unused for n in others):
             return self.finding(at, message, file.remove_statement(statement))
         if others:  # `import A, { b } from ...` with some of it used: rare, left to tsc
             return self.finding(at, message)
-        separator = file.text[specs[0]["span"][1] : specs[1]["span"][0]]  # two names at least: one is kept
-        text = separator.join(file.text[s["span"][0] : s["span"][1]] for s in kept)
-        return self.finding(at, message, [Edit(file.path, specs[0]["span"][0], specs[-1]["span"][1], text)])
+        separator = file.text[specs[0].span[1] : specs[1].span[0]]  # two names at least: one is kept
+        text = separator.join(file.text[s.span[0] : s.span[1]] for s in kept)
+        return self.finding(at, message, [Edit(file.path, specs[0].span[0], specs[-1].span[1], text)])
 
 
 def _app_files(ctx):
@@ -293,13 +294,13 @@ def _app_files(ctx):
     return [f for f in ctx.files("typescript") if f.path not in tests]
 
 
-def _unread(file, bindings: list[dict]) -> list[dict]:
+def _unread(file, bindings: list[Binding]) -> list[Binding]:
     """The bindings nothing reads, once the fixes of the others are made: a binding whose every
     reference lies in code those fixes delete (a type annotation, a pure initializer) goes too,
     until nothing changes. A destructuring whose every name is unread but whose value does
     something stays whole (reported, not fixed), so nothing in it counts as deleted."""
     candidates = [b for b in bindings if _fixable(file, b)]
-    reported: list[dict] = []  # the names of the destructurings kept whole: `_pattern` reports them
+    reported: list[Binding] = []  # the names of the destructurings kept whole: `_pattern` reports them
     while True:
         chosen = _fixpoint(candidates)
         kept_whole = {
@@ -307,57 +308,57 @@ def _unread(file, bindings: list[dict]) -> list[dict]:
             if len(names) == _named(names[0]) and not _removes_statement(names[0])
         }
         if not kept_whole:
-            return sorted(chosen + reported, key=lambda b: b["span"][0])
+            return sorted(chosen + reported, key=lambda b: b.span[0])
         reported += [b for names in kept_whole.values() for b in names]
-        candidates = [b for b in candidates if b.get("pattern") is None or tuple(b["pattern"]) not in kept_whole]
+        candidates = [b for b in candidates if b.pattern is None or b.pattern not in kept_whole]
 
 
-def _fixpoint(candidates: list[dict]) -> list[dict]:
+def _fixpoint(candidates: list[Binding]) -> list[Binding]:
     gone: list[tuple[int, int]] = []  # spans the chosen fixes delete: references there no longer count
-    chosen: list[dict] = []
+    chosen: list[Binding] = []
     changed = True
     while changed:
         changed = False
         for b in candidates:
-            if b in chosen or not all(any(s <= r[0] and r[1] <= e for s, e in gone) for r in b["refs"]):
+            if b in chosen or not all(any(s <= r[0] and r[1] <= e for s, e in gone) for r in b.refs):
                 continue
             chosen.append(b)
             changed = True
-            if b["kind"] == "variable":
-                gone.append(tuple(b["statement"]) if _removes_statement(b) else (b["statement"][0], b["init"][0]))
-            elif b["kind"] == "element":
-                gone.append(tuple(b["elements"][b["index"]]))
-                names = _by_pattern(chosen)[tuple(b["pattern"])]
+            if b.kind == "variable":
+                gone.append(b.statement if _removes_statement(b) else (b.statement[0], b.initializer[0]))
+            elif b.kind == "element":
+                gone.append(b.pattern_elements[b.element_index])
+                names = _by_pattern(chosen)[b.pattern]
                 if len(names) == _named(b) and _removes_statement(b):
-                    gone.append(tuple(b["statement"]))  # every name goes: the statement does
-    return sorted(chosen, key=lambda b: b["span"][0])
+                    gone.append(b.statement)  # every name goes: the statement does
+    return sorted(chosen, key=lambda b: b.span[0])
 
 
-def _by_pattern(bindings: list[dict]) -> dict[tuple[int, int], list[dict]]:
-    out: dict[tuple[int, int], list[dict]] = {}
+def _by_pattern(bindings: list[Binding]) -> dict[tuple[int, int], list[Binding]]:
+    out: dict[tuple[int, int], list[Binding]] = {}
     for b in bindings:
-        if b["kind"] == "element":
-            out.setdefault(tuple(b["pattern"]), []).append(b)
+        if b.kind == "element":
+            out.setdefault(b.pattern, []).append(b)
     return out
 
 
-def _named(element: dict) -> int:
+def _named(element: Binding) -> int:
     """How many names the element's pattern declares (holes left out)."""
-    return sum(1 for span in element["elements"] if span is not None)
+    return sum(1 for span in element.pattern_elements if span is not None)
 
 
-def _removes_statement(binding: dict) -> bool:
+def _removes_statement(binding: Binding) -> bool:
     """A declaration with no value, or one whose value does nothing, goes whole."""
-    return binding["init"] is None or binding["pure"]
+    return binding.initializer is None or binding.pure_initializer
 
 
-def _fixable(file, binding: dict) -> bool:
-    if binding["kind"] == "parameter":
+def _fixable(file, binding: Binding) -> bool:
+    if binding.kind == "parameter":
         # `_name` is tsc's own convention for a parameter meant to be unused; one already taken stays
-        return not binding["name"].startswith("_") and f"_{binding['name']}" not in file.view["identifier_counts"]
-    if binding["kind"] == "variable" and not _removes_statement(binding):
-        return not _UNSAFE_STATEMENT_START.match(file.text, binding["init"][0])
-    if binding["kind"] == "element" and binding["rest"]:
+        return not binding.name.startswith("_") and f"_{binding.name}" not in file.typed_view.identifier_counts
+    if binding.kind == "variable" and not _removes_statement(binding):
+        return not _UNSAFE_STATEMENT_START.match(file.text, binding.initializer[0])
+    if binding.kind == "element" and binding.rest:
         # `{ a, ...rest }`: without `a`, `rest` would hold it; only the rest itself may go
-        return file.text.startswith("...", binding["elements"][binding["index"]][0])
+        return file.text.startswith("...", binding.pattern_elements[binding.element_index][0])
     return True

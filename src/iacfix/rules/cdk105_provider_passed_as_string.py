@@ -7,6 +7,7 @@ import re
 from iacfix.model import Edit, Location
 from iacfix.rule import Invalid, Reported, Rule, Valid
 from iacfix.rulekit import schema
+from iacfix.rulekit.cdktf_view import Construction
 from iacfix.rulekit.text import camel_case
 
 _ALIAS = re.compile(r"(?:(?P<type>[a-z][a-z0-9]*)\.)?(?P<alias>[A-Za-z0-9_-]+)")
@@ -99,8 +100,8 @@ new S3Bucket(this, 'replica', { bucket: 'replica', provider: west });
         s = schema.load()
         for file in ctx.files("typescript", "python"):
             providers = {}  # alias → construction
-            for cons in file.view["constructions"]:
-                name = schema.constructed_name(file, cons["callee"])
+            for cons in file.typed_view.constructions:
+                name = schema.constructed_name(file, cons.callee)
                 info = s.cls(name) if name else None
                 alias = _prop(file, cons, "alias")
                 if info is not None and info.kind == "provider" and alias is not None and alias.kind == "string":
@@ -121,7 +122,7 @@ new S3Bucket(this, 'replica', { bucket: 'replica', provider: west });
                 cons, info = found
                 reason = (f"`{file.attr_key('provider')}` is the provider construct, not the string '{written}': the "
                           f"{info.name} with alias '{match['alias']}'")
-                var = cons.get("var") or named.get(cons["span"][0])
+                var = cons.assigned_to or named.get(cons.span[0])
                 if var:
                     yield self.finding(at, f"{reason} (`{var}`)", [Edit(file.path, *prop.value.span, var)])
                     continue
@@ -129,31 +130,31 @@ new S3Bucket(this, 'replica', { bucket: 'replica', provider: west });
                 if not _bindable(file, cons, prop.value.span[0]) or var is None:
                     yield self.finding(at, f"{reason}, which is not kept in a variable here: keep it in one and pass that")
                     continue
-                named[cons["span"][0]] = var
+                named[cons.span[0]] = var
                 declare = f"const {var} = " if file.language == "typescript" else f"{var} = "
                 yield self.finding(
                     at,
                     f"{reason} (`{var}`)",
-                    [Edit(file.path, cons["span"][0], cons["span"][0], declare), Edit(file.path, *prop.value.span, var)],
+                    [Edit(file.path, cons.span[0], cons.span[0], declare), Edit(file.path, *prop.value.span, var)],
                 )
 
 
-def _prop(file, cons: dict, key: str):
-    config = file.config_value(cons) if cons.get("config") is not None else None
+def _prop(file, cons: Construction, key: str):
+    config = cons.config
     found = config.prop(key) if config is not None else None
     return found.value if found is not None else None
 
 
-def _bindable(file, cons: dict, use: int) -> bool:
+def _bindable(file, cons: Construction, use: int) -> bool:
     """The provider is built as a statement of its own (`new AwsProvider(...);`), before the use
     and in the same function, so a variable declared there is in scope where it is used."""
-    if cons.get("var") is not None or cons["span"][0] > use:
+    if cons.assigned_to is not None or cons.span[0] > use:
         return False
-    start = file.text.rfind("\n", 0, cons["span"][0]) + 1
-    if file.text[start : cons["span"][0]].strip():
+    start = file.text.rfind("\n", 0, cons.span[0]) + 1
+    if file.text[start : cons.span[0]].strip():
         return False
-    users = [c for c in file.view["constructions"] if c["span"][0] <= use < c["span"][1]]
-    return bool(users) and users[-1].get("enclosing_function") == cons.get("enclosing_function")
+    users = [c for c in file.typed_view.constructions if c.span[0] <= use < c.span[1]]
+    return bool(users) and users[-1].enclosing_function == cons.enclosing_function
 
 
 def _new_variable(file, alias: str) -> str | None:
@@ -161,7 +162,7 @@ def _new_variable(file, alias: str) -> str | None:
     if not words:
         return None
     name = f"{words}_provider".lower() if file.language == "python" else camel_case(f"{words}_provider")
-    if name[:1].isdigit() or file.view["identifier_counts"].get(name):
+    if name[:1].isdigit() or file.typed_view.identifier_counts.get(name):
         return None
     return name
 

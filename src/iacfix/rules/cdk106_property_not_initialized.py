@@ -193,17 +193,17 @@ export class Network extends Construct {
         for file in files:
             if file.path in tests or not tsconfig.strict_property_initialization(ctx.project.root, file.path):
                 continue  # a test is compiled by the test runner, with its own settings
-            for cls in file.view["classes"]:
-                for prop in cls.get("properties", ()):
-                    if prop["definite"] or re.search(r"\b(undefined|any|unknown)\b", prop["type"]):
+            for cls in file.typed_view.classes:
+                for prop in cls.properties:
+                    if prop.definitely_assigned or re.search(r"\b(undefined|any|unknown)\b", prop.declared_type):
                         continue
-                    name = prop["name"]
-                    at = Location(file.path, *line_col(file.text, prop["span"][0]))
-                    if prop["assigned"]:
-                        edits = [Edit(file.path, prop["span"][1], prop["span"][1], "!")]
+                    name = prop.name
+                    at = Location(file.path, *line_col(file.text, prop.span[0]))
+                    if prop.assigned:
+                        edits = [Edit(file.path, prop.span[1], prop.span[1], "!")]
                         also = ""
-                        if prop.get("elsewhere") and prop.get("readonly"):  # a method assigns it: not readonly (TS2540)
-                            start, end = prop["readonly"]
+                        if prop.assigned_outside_constructor and prop.readonly:  # a method assigns it: not readonly (TS2540)
+                            start, end = prop.readonly
                             edits.append(Edit(file.path, start, end + len(file.text[end:]) - len(file.text[end:].lstrip(" ")), ""))
                             also = ", and not `readonly`, as a method assigns it"
                         yield self.finding(
@@ -212,12 +212,12 @@ export class Network extends Construct {
                             f"does not follow: `{name}!` says it is assigned elsewhere{also}",
                             edits,
                         )
-                    elif not _read(files, name, prop["statement"], file):
+                    elif not _read(files, name, prop.statement, file):
                         yield self.finding(
                             at,
                             f"`{name}` is declared but nothing assigns or reads it, and tsc's strictPropertyInitialization "
                             "rejects that: the declaration goes",
-                            file.remove_statement(prop["statement"]),
+                            file.remove_statement(prop.statement),
                         )
                     else:
                         yield self.finding(
@@ -227,7 +227,7 @@ export class Network extends Construct {
                         )
 
 
-def _read(files, name: str, declaration: list[int], declared_in) -> bool:
+def _read(files, name: str, declaration: tuple[int, int], declared_in) -> bool:
     """Whether any file of the project mentions `.name` (or the file `name` itself outside the
     declaration): a read the removal of the property would break. The text is searched (a read
     may be in a template literal, an element access, a test), comments left out."""

@@ -101,23 +101,23 @@ export class Network extends TerraformModule {
         for file in ctx.files("typescript", "python"):
             local_names = {local for local, ref in file.imported.items() if ref == ("cdktf", "TerraformModule")}
             found = []
-            for cls in file.view["classes"]:
-                base = next((b for b in cls["bases"] if b["name"] in local_names or b["name"] == "cdktf.TerraformModule"), None)
+            for cls in file.typed_view.classes:
+                base = next((b for b in cls.bases if b.text in local_names or b.text == "cdktf.TerraformModule"), None)
                 if base is None:
                     continue
                 supers = [
-                    c for c in file.view["calls"]
-                    if c["enclosing_class"] == cls["name"] and c["callee"] in ("super", "super().__init__")
+                    c for c in file.typed_view.calls
+                    if c.enclosing_class == cls.name and c.callee in ("super", "super().__init__")
                 ]
-                if len(supers) == 1 and len(supers[0]["args"]) == 2:
+                if len(supers) == 1 and len(supers[0].args) == 2:
                     found.append((cls, base))
             for i, (cls, base) in enumerate(found):
-                edits = file.replace_base(tuple(base["span"]), "Construct")
+                edits = file.replace_base(base.span, "Construct")
                 if i == 0:  # the import once per file: two fixes editing one import would collide
                     edits += file.add_import("constructs", "Construct")
                 yield self.finding(
-                    Location(file.path, cls["line"], cls["col"]),
-                    f"`{cls['name']}` groups resources but extends TerraformModule, which stands for a registry module "
+                    Location(file.path, cls.line, cls.col),
+                    f"`{cls.name}` groups resources but extends TerraformModule, which stands for a registry module "
                     "and needs its `source`: it extends Construct",
                     edits,
                 )

@@ -167,16 +167,16 @@ def _import(file):
         r"""\bimport\s+path\s+from\s+['"](?:node:)?path['"]|\bpath\s*=\s*require\(\s*['"](?:node:)?path['"]""", file.text
     ):
         return []
-    imports = file.view["imports"]
+    imports = file.typed_view.imports
     if file.language == "python":
         statement = "import os"
-        firsts = [i for i in imports if i["module"] != "__future__"]
+        firsts = [i for i in imports if i.module != "__future__"]
         if firsts:  # standard library first
-            at = line_start(file.text, firsts[0]["span"][0])
+            at = line_start(file.text, firsts[0].span[0])
             return [Edit(file.path, at, at, statement + "\n")]
     else:
         statement = f"import * as path from {file.literal('path')};"
-    at = min(line_end(file.text, imports[-1]["span"][1]) + 1, len(file.text)) if imports else 0
+    at = min(line_end(file.text, imports[-1].span[1]) + 1, len(file.text)) if imports else 0
     return [Edit(file.path, at, at, statement + "\n")]
 
 

@@ -91,11 +91,10 @@ class LambdaSourceWithoutBuild(Rule):
         """The zip names something in the project produces or mentions outside the Lambda itself."""
         texts = [s.text for f in ctx.files("json", "yaml") for s in f.scripts()]
         for file in ctx.files("typescript"):
-            for cons in file.view.get("constructions", []):
-                config = cons.get("config") or {}
-                for prop in config.get("props", []):
-                    if prop["key"] in ("outputPath", "output_path"):
-                        texts.append(prop["value"]["text"])
+            for cons in file.typed_view.constructions:
+                for prop in cons.config.props if cons.config is not None else ():
+                    if prop.key in ("outputPath", "output_path"):
+                        texts.append(prop.value.text)
         texts += LambdaSourceWithoutBuild._build_files(ctx.project.root)
         for answer in {s.origin.markdown.path: s.origin.markdown for s in map(ctx.workspace.sources.get, ctx.project.files) if s.origin}.values():
             # An answer's instructions (`zip -r ../orders.zip .`) build it as well as a script.

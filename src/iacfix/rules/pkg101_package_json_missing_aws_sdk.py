@@ -187,9 +187,9 @@ class PackageJsonMissingAwsSdk(Rule):
                 continue
             rel = ctx.workspace.sources[file.path].display
             section = "devDependencies" if TEST_FILE.search(rel) else "dependencies"
-            for imp in file.view.get("imports", []):
-                name = package_name(imp["module"])
-                if name is None or any(m.declares(name) for m in chain) or mapped(imp["module"], local):
+            for imp in file.typed_view.imports:
+                name = package_name(imp.module)
+                if name is None or any(m.declares(name) for m in chain) or mapped(imp.module, local):
                     continue  # declared, or resolved where tsconfig `paths` maps it
                 target = section
                 if name in TYPES_ONLY:  # its types are what the code needs, at build time
@@ -203,7 +203,7 @@ class PackageJsonMissingAwsSdk(Rule):
                 known = {n: v for n, (_, _, chain) in imports.items() if (v := self._version(manifest, n, chain))}
                 unknown = sorted(set(imports) - set(known))
                 first_file, first_imp, _ = next(iter(imports.values()))
-                at = Location(first_file.path, first_imp["line"])
+                at = Location(first_file.path, first_imp.line)
                 where = ctx.workspace.sources[path].display
                 if known:
                     yield self.finding(

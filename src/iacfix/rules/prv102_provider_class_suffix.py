@@ -226,25 +226,25 @@ const versioning: S3BucketVersioning = { enabled: true };
         if s is None:  # the project pins a provider version the bundled CDKTF schema does not describe
             return
         for file in ctx.files("typescript", "python"):
-            for imp in file.view["imports"]:
-                is_provider, module = schema.provider_module(file, imp["module"])
+            for imp in file.typed_view.imports:
+                is_provider, module = schema.provider_module(file, imp.module)
                 if not is_provider or module is None:
                     continue
-                for spec in imp["names"]:
-                    name = spec["name"]
+                for spec in imp.names:
+                    name = spec.name
                     real = _real_name(s, name, module)
                     if real is None:
                         continue
                     yield self.finding(
-                        Location(file.path, imp["line"]),
-                        f"'{imp['module']}' exports the class as `{real}`, not `{name}`",
+                        Location(file.path, imp.line),
+                        f"'{imp.module}' exports the class as `{real}`, not `{name}`",
                         _rename(file, spec, real),
                     )
 
             # `aws.s3BucketVersioning.S3BucketVersioning`, `s3BucketVersioning.S3BucketVersioning`
             # (a namespace imported from the root): built, or in TypeScript a type too
-            for q in schema.qualified_names(file):
-                head, *rest = q["text"].split(".")
+            for q in schema.dotted_names(file):
+                head, *rest = q.text.split(".")
                 module, imported = file.imported.get(head, (None, None))
                 if schema.provider_module(file, module or "") != (True, None):
                     continue
@@ -258,9 +258,9 @@ const versioning: S3BucketVersioning = { enabled: true };
                 real = _real_name(s, name, folder or "")
                 if real is None:
                     continue
-                end = q["span"][0] + len(".".join([head, *rest[: rest.index(name) + 1]]))
+                end = q.span[0] + len(".".join([head, *rest[: rest.index(name) + 1]]))
                 yield self.finding(
-                    Location(file.path, q["line"], q["col"]),
+                    Location(file.path, q.line, q.col),
                     f"the provider's class is `{real}`, not `{name}`",
                     [Edit(file.path, end - len(name), end, real)],
                 )
@@ -278,11 +278,11 @@ def _real_name(s: schema.ProviderSchema, name: str, module: str) -> str | None:
 
 
 def _rename(file, spec: dict, new: str) -> list[Edit]:
-    start, end = spec["span"]
-    name, local = spec["name"], spec["local"]
+    start, end = spec.span
+    name, local = spec.name, spec.local
     if local != name:  # `X as Y`: only the imported name changes
         return [Edit(file.path, start, start + len(name), new)]
-    calls = [c for c in file.view["constructions"] if c["callee"] == name]
-    if file.view["identifier_counts"].get(name, 0) > len(calls):
+    calls = [c for c in file.typed_view.constructions if c.callee == name]
+    if file.typed_view.identifier_counts.get(name, 0) > len(calls):
         return [Edit(file.path, start, end, f"{new} as {name}")]
-    return [Edit(file.path, start, end, new)] + [Edit(file.path, *c["callee_span"], new) for c in calls]
+    return [Edit(file.path, start, end, new)] + [Edit(file.path, *c.callee_span, new) for c in calls]

@@ -187,10 +187,10 @@ ElasticacheReplicationGroup(self, "r", replication_group_id="r", description="r"
         depends on. `compute.service` of a construct of the answer's own is left alone."""
         s = schema.load()
         built = {}  # variable → the provider resource class it holds
-        for cons in file.view["constructions"]:
-            info = s.cls(schema.constructed_name(file, cons["callee"]) or "")
-            if cons.get("var") and info is not None:
-                built[cons["var"]] = info
+        for cons in file.typed_view.constructions:
+            info = s.cls(schema.constructed_name(file, cons.callee) or "")
+            if cons.assigned_to and info is not None:
+                built[cons.assigned_to] = info
         for item in prop.value.items:
             match = _ATTRIBUTE.fullmatch(item.text) if item.kind == "expr" else None
             info = built.get(match.group(1)) if match else None

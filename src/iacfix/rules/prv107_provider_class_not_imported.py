@@ -129,28 +129,28 @@ Eip(self, "nat-eip", domain="vpc")
         if schema.for_project(ctx) is None:  # a provider version the bundled schema does not describe
             return
         for file in ctx.files("typescript", "python"):
-            imports = file.view["imports"]
-            if not imports or any(i.get("star") for i in imports):
+            imports = file.typed_view.imports
+            if not imports or any(i.star for i in imports):
                 continue
-            defined = {c["name"] for c in file.view["classes"]}
+            defined = {c.name for c in file.typed_view.classes}
             missing: dict[str, dict] = {}
-            for cons in file.view["constructions"]:
-                name = cons["callee"]
+            for cons in file.typed_view.constructions:
+                name = cons.callee
                 if "." in name or name in file.imported or name in defined or name in missing or _declared(file, name):
                     continue
                 module = provider_imports.import_module(file, name)
                 if module is None:
                     continue
                 # a resource is built as (scope, id, ...); a Python struct with keywords only
-                if module != provider_imports.CDKTF and (len(cons["args"]) >= 2) != (schema.load().cls(name) is not None):
+                if module != provider_imports.CDKTF and (len(cons.args) >= 2) != (schema.load().cls(name) is not None):
                     continue
                 missing[name] = cons
             if not missing:
                 continue
-            first = min(missing.values(), key=lambda c: c["span"][0])
+            first = min(missing.values(), key=lambda c: c.span[0])
             names = ", ".join(f"`{n}` from '{provider_imports.import_module(file, n)}'" for n in missing)
             yield self.finding(
-                Location(file.path, first["line"], first["col"]),
+                Location(file.path, first.line, first.col),
                 f"{'a class is' if len(missing) == 1 else 'classes are'} used but never imported: import {names}"
                 f"",
                 provider_imports.add_imports(file, list(missing)),

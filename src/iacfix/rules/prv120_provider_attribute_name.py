@@ -107,15 +107,15 @@ other = stack.bucket_arn
         if s is None:  # the project pins a provider version the bundled schema does not describe
             return
         for file in ctx.files("typescript", "python"):
-            built = {c["var"]: c for c in file.view["constructions"] if c.get("var")}
-            for chain in file.view.get("chains") or ():
-                parts = chain["text"].split(".")
+            built = {c.assigned_to: c for c in file.typed_view.constructions if c.assigned_to}
+            for chain in file.typed_view.chains or ():
+                parts = chain.text.split(".")
                 head_size = 2 if parts[0] in ("this", "self") else 1
                 head, rest = ".".join(parts[:head_size]), parts[head_size:]
                 cons = built.get(head)
-                if cons is None or not rest or (len(rest) == 1 and chain.get("after", [{}])[0].get("kind") == "call"):
+                if cons is None or not rest or (len(rest) == 1 and chain.after and chain.after[0].kind == "call"):
                     continue  # not a resource of the file's, or a method called
-                name = schema.constructed_name(file, cons["callee"])
+                name = schema.constructed_name(file, cons.callee)
                 info = s.cls(name) if name else None
                 if info is None or info.kind not in ("resource", "data"):
                     continue
@@ -124,8 +124,8 @@ other = stack.bucket_arn
                 if written in spelled or _base_member(written):
                     continue
                 meant = _meant(info, written, spelled)
-                start = chain["span"][0] + len(head) + 1
-                at = Location(file.path, chain["line"], chain["col"])
+                start = chain.span[0] + len(head) + 1
+                at = Location(file.path, chain.line, chain.col)
                 if len(meant) == 1:
                     yield self.finding(
                         at,

@@ -7,6 +7,7 @@ import re
 from iacfix.model import Edit, Location
 from iacfix.rule import Invalid, Rule, Valid
 from iacfix.rulekit import attributes, schema
+from iacfix.rulekit.cdktf_view import Chain, Segment
 
 _INDEX = re.compile(r"\s*(?:\d+|[A-Za-z_$][\w$.]*(?:\s*[-+*%]\s*(?:\d+|[A-Za-z_$][\w$.]*))*)\s*")
 
@@ -117,18 +118,18 @@ const zones = [zone, issuer][0];
         if s is None:  # the project pins a provider version the bundled schema does not describe
             return
         for file in ctx.files("typescript", "python"):
-            chains = file.view.get("chains")
+            chains = file.typed_view.chains
             if not chains:
                 continue
-            built = {c["var"]: c for c in file.view["constructions"] if c.get("var")}
+            built = {c.assigned_to: c for c in file.typed_view.constructions if c.assigned_to}
             uses_fn = False
             findings = []
             for chain in chains:
-                head, names = _head(chain["text"])
+                head, names = _head(chain.text)
                 cons = built.get(head)
                 if cons is None or not names or not _reads_an_item(chain):
                     continue
-                name = schema.constructed_name(file, cons["callee"])
+                name = schema.constructed_name(file, cons.callee)
                 shape = attributes.resource_shape(s.cls(name) if name else None)
                 if shape is None:
                     continue
@@ -137,70 +138,70 @@ const zones = [zone, issuer][0];
                     continue
                 end, text, what = rewritten
                 uses_fn = uses_fn or text.startswith("Fn.element(") or ", Fn.element(" in text
-                findings.append((chain, Edit(file.path, chain["span"][0], end, text), what))
+                findings.append((chain, Edit(file.path, chain.span[0], end, text), what))
             if not findings:
                 continue
             imports = file.add_import("cdktf", "Fn") if uses_fn and "Fn" not in file.imported else []
             for i, (chain, edit, what) in enumerate(findings):
                 yield self.finding(
-                    Location(file.path, chain["line"], chain["col"]),
+                    Location(file.path, chain.line, chain.col),
                     what,
                     [edit, *(imports if i == 0 else [])],
                 )
 
 
-def _reads_an_item(chain: dict) -> bool:
+def _reads_an_item(chain: Chain) -> bool:
     """An index or a call follows the chain (`names[0]`, `names.get(0)`, `identity_get(0)`): only
     then are the attribute types worth looking up (the Terraform schema loads on first use)."""
-    return any(segment["kind"] in ("index", "call") for segment in chain.get("after", ()))
+    return any(segment.kind in ("index", "call") for segment in chain.after)
 
 
 def _head(text: str) -> tuple[str, list[str]]:
-    """`this.cluster.identity` → ("this.cluster", ["identity"]); `azs.names` → ("azs", ["names"])."""
+    """`this.cluster.identity` → ("this.cluster", ["identity"]); `azs.names` → ("azs", .names)."""
     parts = text.split(".")
     if parts[0] in ("this", "self") and len(parts) > 1:
         return ".".join(parts[:2]), parts[2:]
     return parts[0], parts[1:]
 
 
-def _rewrite(file, chain: dict, head: str, names: list[str], shape):
+def _rewrite(file, chain: Chain, head: str, names: list[str], shape):
     """(end of what is rewritten, its new text, the finding's message) for a chain that reads a
     list item wrongly; None when it reads nothing wrongly."""
     python = file.language == "python"
-    start = chain["span"][0]
+    start = chain.span[0]
     position = start + len(head)
     segments = []
     for name in names:  # the dotted part, then what the view saw after it
-        segments.append({"kind": "prop", "name": name, "span": [position, position + 1 + len(name)]})
+        segments.append(Segment("prop", (position, position + 1 + len(name)), name=name))
         position += 1 + len(name)
-    segments += chain.get("after", [])
+    segments += chain.after
     text = head
     changed, end, why, attr = False, start, None, None
     i = 0
     while i < len(segments):
         seg = segments[i]
-        call = segments[i + 1] if i + 1 < len(segments) and segments[i + 1]["kind"] == "call" else None
-        if seg["kind"] == "non-null":
+        call = segments[i + 1] if i + 1 < len(segments) and segments[i + 1].kind == "call" else None
+        if seg.kind == "non-null":
             text += "!"
-        elif seg["kind"] == "prop" and shape.kind == attributes.OBJECT:
-            member = shape.member(seg["name"])
-            if member is None and python and seg["name"].endswith("_get") and call is not None:
-                member = shape.member(seg["name"][:-4])  # `identity_get(0)`: the list's `get`
+        elif seg.kind == "prop" and shape.kind == attributes.OBJECT:
+            member = shape.member(seg.name)
+            if member is None and python and seg.name.endswith("_get") and call is not None:
+                member = shape.member(seg.name[:-4])  # `identity_get(0)`: the list's `get`
                 if member is None or not member.is_list:
                     break
-                text += "." + seg["name"][:-4]
-                shape, changed, attr = member, True, seg["name"][:-4]
-                why = why or f"`{seg['name']}(...)` is `{seg['name'][:-4]}.get(...)`"
-                segments.insert(i + 1, {"kind": "prop", "name": "get", "span": [seg["span"][1], seg["span"][1]]})
-                end = seg["span"][1]
+                text += "." + seg.name[:-4]
+                shape, changed, attr = member, True, seg.name[:-4]
+                why = why or f"`{seg.name}(...)` is `{seg.name[:-4]}.get(...)`"
+                segments.insert(i + 1, Segment("prop", (seg.span[1], seg.span[1]), name="get"))
+                end = seg.span[1]
                 i += 1
                 continue
             if member is None:
                 break
-            text += file.text[seg["span"][0] : seg["span"][1]]
-            shape, attr = member, seg["name"]
-        elif shape.is_list and (seg["kind"] == "index" or (seg["kind"] == "prop" and seg["name"] == "get" and call)):
-            index = seg["text"] if seg["kind"] == "index" else (call["args"][0] if len(call["args"]) == 1 else None)
+            text += file.text[seg.span[0] : seg.span[1]]
+            shape, attr = member, seg.name
+        elif shape.is_list and (seg.kind == "index" or (seg.kind == "prop" and seg.name == "get" and call)):
+            index = seg.index if seg.kind == "index" else (call.args[0] if len(call.args) == 1 else None)
             if index is None or not _INDEX.fullmatch(index):
                 break
             if shape.kind == attributes.VALUE_LIST:
@@ -209,10 +210,10 @@ def _rewrite(file, chain: dict, head: str, names: list[str], shape):
                     f"`{attr}` is a list of values Terraform knows at apply time, a token in the code: "
                     f"read an item with `Fn.element(..., {index.strip()})`"
                 )
-                end = (call or seg)["span"][1]
+                end = (call or seg).span[1]
                 changed = True
                 break
-            if seg["kind"] == "index":
+            if seg.kind == "index":
                 changed = True
                 why = why or f"`{attr}` is a list of objects that CDKTF reads an item of with `.get({index.strip()})`"
             text += f".get({index.strip()})"
@@ -221,7 +222,7 @@ def _rewrite(file, chain: dict, head: str, names: list[str], shape):
                 i += 1
         else:
             break
-        end = (segments[i])["span"][1]
+        end = (segments[i]).span[1]
         i += 1
     if not changed:
         return None

@@ -7,6 +7,7 @@ import re
 from iacfix.model import Edit, Location
 from iacfix.rule import Invalid, Rule, Valid
 from iacfix.rulekit import provider_imports, schema
+from iacfix.rulekit.cdktf_view import Construction, Import, ImportedName
 
 
 class ProviderStructUnknown(Rule):
@@ -148,22 +149,22 @@ config: LbListenerDefaultActionConfig = None
             return
         for file in ctx.files("python"):
             yield from self._other_block(ctx, s, file)
-            for imp in file.view["imports"]:
-                is_provider, module = schema.provider_module(file, imp["module"])
+            for imp in file.typed_view.imports:
+                is_provider, module = schema.provider_module(file, imp.module)
                 if not is_provider or module is None or not s.has_module(module):
                     continue
-                gone = [spec for spec in imp["names"] if _unknown(s, module, spec["name"])]
-                calls = {spec["local"]: _built(file, spec["local"]) for spec in gone}
-                gone = [spec for spec in gone if calls[spec["local"]]]
+                gone = [spec for spec in imp.names if _unknown(s, module, spec.name)]
+                calls = {spec.local: _built(file, spec.local) for spec in gone}
+                gone = [spec for spec in gone if calls[spec.local]]
                 if not gone:
                     continue
-                edits = [e for spec in gone for call in calls[spec["local"]] for e in _as_dict(file, call)]
-                kept = [spec for spec in imp["names"] if spec not in gone]
+                edits = [e for spec in gone for call in calls[spec.local] for e in _as_dict(file, call)]
+                kept = [spec for spec in imp.names if spec not in gone]
                 edits += _import_without(file, imp, kept)
-                names = ", ".join(f"`{spec['name']}`" for spec in gone)
+                names = ", ".join(f"`{spec.name}`" for spec in gone)
                 yield self.finding(
-                    Location(file.path, imp["line"]),
-                    f"'{imp['module']}' has no class {names}: its keywords are given as a dict, which jsii turns into the "
+                    Location(file.path, imp.line),
+                    f"'{imp.module}' has no class {names}: its keywords are given as a dict, which jsii turns into the "
                     f"struct the property wants",
                     edits,
                 )
@@ -173,23 +174,23 @@ config: LbListenerDefaultActionConfig = None
         """A struct of the provider built for a property that takes another one (WAFv2's
         `Wafv2WebAclVisibilityConfig` for a rule's `visibility_config`): the property's own
         struct, when it has every keyword given."""
-        built = {tuple(c["span"]): c for c in file.view["constructions"]}
+        built = {c.span: c for c in file.typed_view.constructions}
         for typed in schema.typed_props(file):
             spec, value = typed.spec, typed.prop.value
             call = built.get(tuple(value.span)) if spec is not None and value.kind == "expr" else None
             wanted = spec.type.struct if spec is not None else None
-            if call is None or wanted is None or "." in call["callee"]:
+            if call is None or wanted is None or "." in call.callee:
                 continue
-            written = schema.constructed_name(file, call["callee"])
+            written = schema.constructed_name(file, call.callee)
             target = s.struct(wanted)
             if written is None or written == wanted or s.struct(written) is None or target is None:
                 continue
-            keys = [p["key"] for p in (call.get("config") or {}).get("props", [])]
-            if call["args"] or any(target.prop(k) is None for k in keys):
+            keys = [p.key for p in call.config.props] if call.config is not None else []
+            if call.args or any(target.prop(k) is None for k in keys):
                 continue
-            edits = [Edit(file.path, *call["callee_span"], wanted)] + provider_imports.add_imports(file, [wanted])
+            edits = [Edit(file.path, *call.callee_span, wanted)] + provider_imports.add_imports(file, [wanted])
             yield self.finding(
-                Location(file.path, call["line"], call["col"]),
+                Location(file.path, call.line, call.col),
                 f"`{typed.prop.key}` takes a `{wanted}`, not a `{written}` (typeguard refuses it at synth)",
                 edits,
             )
@@ -204,32 +205,32 @@ def _unknown(s: schema.ProviderSchema, module: str, name: str) -> bool:
     return schema.meant_name(name, module) is None
 
 
-def _built(file, local: str) -> list[dict]:
+def _built(file, local: str) -> list[Construction]:
     """The calls that build `local` with keywords only, when they are all its uses; else []."""
-    calls = [c for c in file.view["constructions"] if c["callee"] == local]
-    if not calls or file.view["identifier_counts"].get(local, 0) != len(calls) or any(c["args"] for c in calls):
+    calls = [c for c in file.typed_view.constructions if c.callee == local]
+    if not calls or file.typed_view.identifier_counts.get(local, 0) != len(calls) or any(c.args for c in calls):
         return []
     return calls
 
 
-def _as_dict(file, call: dict) -> list[Edit]:
+def _as_dict(file, call: Construction) -> list[Edit]:
     """`Name(a=1, b=x)` → `{"a": 1, "b": x}`: the call's brackets and each `key=`."""
-    start, end = call["callee_span"][0], call["span"][1]
-    opening = file.text.index("(", call["callee_span"][1])
+    start, end = call.callee_span[0], call.span[1]
+    opening = file.text.index("(", call.callee_span[1])
     edits = [Edit(file.path, start, opening + 1, "{"), Edit(file.path, end - 1, end, "}")]
-    config = call.get("config")
-    for prop in config["props"] if config else []:
-        key_start, key_end = prop["key_span"]
+    config = call.config
+    for prop in config.props if config else []:
+        key_start, key_end = prop.key_span
         equals = file.text.index("=", key_end)
         space = "" if file.text[equals + 1 : equals + 2].isspace() else " "
-        edits.append(Edit(file.path, key_start, equals + 1, f'"{prop["key"]}":{space}'))
+        edits.append(Edit(file.path, key_start, equals + 1, f'"{prop.key}":{space}'))
     return edits
 
 
-def _import_without(file, imp: dict, kept: list[dict]) -> list[Edit]:
+def _import_without(file, imp: Import, kept: list[ImportedName]) -> list[Edit]:
     if not kept:
-        return file.remove_statement(imp["span"])
-    specs = imp["names"]
-    separator = file.text[specs[0]["span"][1] : specs[1]["span"][0]]
-    text = separator.join(file.text[spec["span"][0] : spec["span"][1]] for spec in kept)
-    return [Edit(file.path, specs[0]["span"][0], specs[-1]["span"][1], text)]
+        return file.remove_statement(imp.span)
+    specs = imp.names
+    separator = file.text[specs[0].span[1] : specs[1].span[0]]
+    text = separator.join(file.text[spec.span[0] : spec.span[1]] for spec in kept)
+    return [Edit(file.path, specs[0].span[0], specs[-1].span[1], text)]

@@ -264,10 +264,10 @@ def _cdktf(ctx, bucket) -> list[Edit]:
     if schema.for_project(ctx) is None:
         return []
     file = ctx.file(bucket.path)
-    cons = next(c for c in file.view["constructions"] if (c["line"], c["col"]) == (bucket.line, bucket.col))
+    cons = next(c for c in file.typed_view.constructions if (c.line, c.col) == (bucket.line, bucket.col))
     lang = file.language
     refs, import_edits = provider_imports.references(file, ["S3BucketLifecycleConfiguration"])
-    taken = {c["args"][1].get("value") for c in file.view["constructions"] if len(c["args"]) > 1}
+    taken = {c.args[1].value for c in file.typed_view.constructions if len(c.args) > 1}
     label = unique_label(re.sub(r"\W+", "_", bucket.name or "logs").strip("_") + "_lifecycle", taken)
     rule = (
         "[{ id: 'expire-logs', status: 'Enabled', filter: [{}], expiration: [{ days: %d }] }]"
@@ -275,7 +275,7 @@ def _cdktf(ctx, bucket) -> list[Edit]:
         else '[{"id": "expire-logs", "status": "Enabled", "filter": [{}], "expiration": [{"days": %d}]}]'
     ) % RETENTION_DAYS
     item = New(LIFECYCLE, label, [("bucket", f"{bucket.ref}.id"), ("rule", rule)], cls=refs["S3BucketLifecycleConfiguration"], bare=True)
-    indent = statement_indent(file.text, cons["span"][0])
-    at = place(file.text, cons["span"][1], indent)
-    text = "\n\n" + render(file, [item], indent, cons["args"][0]["text"]).rstrip("\n")
+    indent = statement_indent(file.text, cons.span[0])
+    at = place(file.text, cons.span[1], indent)
+    text = "\n\n" + render(file, [item], indent, cons.args[0].text).rstrip("\n")
     return import_edits + [Edit(file.path, at, at, text)]

@@ -261,10 +261,10 @@ def _hcl_providers(ctx):
 def _cdktf_providers(ctx):
     out = []
     for file in ctx.files("typescript", "python"):
-        for cons in file.view["constructions"]:
-            if cons["callee"].split(".")[-1] != "AwsProvider" or cons.get("config") is None:
+        for cons in file.typed_view.constructions:
+            if cons.callee.split(".")[-1] != "AwsProvider" or cons.config is None:
                 continue
-            config = file.config_value(cons)
+            config = cons.config
             has = any(p.key in ("defaultTags", "default_tags") for p in config.props)
 
             def insert(pairs, file=file, config=config):
@@ -279,7 +279,7 @@ def _cdktf_providers(ctx):
                 holder = Resource(file.path, file.language, "aws_provider", None, None, {}, config, 0, 0)
                 return file.insert_attr(holder, "default_tags", value)
 
-            out.append((file, Location(file.path, cons["line"], cons["col"]), insert, has))
+            out.append((file, Location(file.path, cons.line, cons.col), insert, has))
     return out
 
 
