@@ -661,6 +661,10 @@ def _string_value(text: str) -> str:
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n")
 
 
+_HCL_PLAIN = re.compile(r'[^#/"<{}]+')
+_HCL_STRING_PLAIN = re.compile(r'[^\\"\n$%]+')
+
+
 def _hcl_scan(text: str, i: int, literals: list | None, comments: list | None, nested: bool) -> int:
     """Skip HCL from `i`, recording the spans of quoted strings and heredocs in `literals` and of
     comments (`#`, `//`, `/* */`) in `comments`. With `nested`, stop after the `}` that closes an
@@ -668,6 +672,10 @@ def _hcl_scan(text: str, i: int, literals: list | None, comments: list | None, n
     inside a literal is not recorded (it is the literal's)."""
     n, depth = len(text), 0
     while i < n:
+        plain = _HCL_PLAIN.match(text, i)  # a run none of the branches below looks at, skipped at once
+        if plain is not None:
+            i = plain.end()
+            continue
         c = text[i]
         if c == "#" or text.startswith("//", i) or text.startswith("/*", i):
             start = i
@@ -706,6 +714,10 @@ def _hcl_string_end(text: str, i: int) -> int:
     """Where a quoted string whose text starts at `i` ends (after its closing quote)."""
     n = len(text)
     while i < n:
+        plain = _HCL_STRING_PLAIN.match(text, i)
+        if plain is not None:
+            i = plain.end()
+            continue
         c = text[i]
         if c == "\\":
             i += 2
