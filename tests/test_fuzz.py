@@ -172,7 +172,7 @@ def test_mutated_inputs_never_make_an_internal_error_nor_a_broken_file(tmp_path)
             data = mutate(rng, data, seed.language)
         root = tmp_path / f"case{number}"
         root.mkdir()
-        path = _write_case(root, seed, data)
+        _write_case(root, seed, data)
         what = f"case {number}: {seed.name} after {', '.join(m.__name__ for m in mutations)} (seed {SEED})"
         try:
             result = engine.run([root], engine.Options(unsafe_fixes=True, terraform_version="1.9.0"), root)

@@ -563,7 +563,7 @@ def test_a_fifo_named_like_a_source_file_is_an_error_and_never_opened(tmp_path):
 
 
 def test_an_unreadable_folder_is_an_error(project, monkeypatch):
-    root = project({"ok/main.tf": EIP, "locked/main.tf": EIP})
+    project({"ok/main.tf": EIP, "locked/main.tf": EIP})
     real_scandir = os.scandir
 
     def scandir(path="."):

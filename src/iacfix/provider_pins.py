@@ -210,9 +210,7 @@ def _python(files: _Files) -> Iterator[ProviderPin]:
         for match in _PY_PACKAGE.finditer(text or ""):
             spec = (match.group("spec") or "").strip()
             dist = match.group("dist").lower().replace("_", "-")
-            scope = "@cdktn" if dist.startswith("cdktn") else "@cdktf"
-            yield _package_pin(f"{scope}/provider-{match.group('name').lower()}", dist, spec, name,
-                               text.count("\n", 0, match.start()) + 1)
+            yield _package_pin(_npm_name(match), dist, spec, name, text.count("\n", 0, match.start()) + 1)
 
 
 def _pipfile_lock(files: _Files) -> Iterator[ProviderPin]:
@@ -228,9 +226,14 @@ def _pipfile_lock(files: _Files) -> Iterator[ProviderPin]:
             match = _PY_PACKAGE.fullmatch(dist.lower().replace("_", "-"))
             version = entry.get("version") if isinstance(entry, dict) else None
             if match and isinstance(version, str):
-                scope = "@cdktn" if dist.lower().startswith("cdktn") else "@cdktf"
-                yield _package_pin(f"{scope}/provider-{match.group('name').lower()}", dist, version, "Pipfile.lock",
-                                   _line_of(text, dist))
+                yield _package_pin(_npm_name(match), dist, version, "Pipfile.lock", _line_of(text, dist))
+
+
+def _npm_name(match: re.Match) -> str:
+    """The npm package a prebuilt provider's Python distribution (a _PY_PACKAGE match) is built
+    from: cdktf-cdktf-provider-aws → @cdktf/provider-aws, cdktn-provider-aws → @cdktn/provider-aws."""
+    scope = "@cdktn" if match.group("dist").lower().startswith("cdktn") else "@cdktf"
+    return f"{scope}/provider-{match.group('name').lower()}"
 
 
 def _package_pin(npm_package: str, written: str, spec: str, file: str, line: int) -> ProviderPin:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from iacfix import conventions
-from iacfix.config import ConfigError, project_config
+from iacfix.config import project_config
 
 
 @dataclass
@@ -74,9 +74,9 @@ class ProjectSettings:
             ignore=codes(options.ignore if options.ignore is not None else config.get("ignore")) or (),
             unsafe_fixes=bool(options.unsafe_fixes if options.unsafe_fixes is not None else config.get("unsafe-fixes")),
             extend_select=extend,
-            per_file_ignores=per_file_ignores(config.get("per-file-ignores"), config_file),
+            per_file_ignores=per_file_ignores(config.get("per-file-ignores")),
             config_folder=config_file.parent if config_file is not None else None,
-            conventions=_conventions(options, config, config_file, root),
+            conventions=_conventions(options, config, root),
         )
 
     def ignores_in_file(self, code: str, path: Path) -> bool:
@@ -96,19 +96,14 @@ class ProjectSettings:
         return (selected or matches(rule.code, self.extend_select)) and not matches(rule.code, self.ignore)
 
 
-def per_file_ignores(value, config_file: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def per_file_ignores(value) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """`per-file-ignores = { "tests/*.tf" = ["TF001"], "legacy/**" = ["ALL"] }` (ruff's shape) as
-    (pattern, codes) pairs; a string of codes is split at its commas."""
-    if value is None:
-        return ()
-    if not isinstance(value, dict):
-        raise ConfigError(f"{config_file}: per-file-ignores must be a table of file patterns to lists of rule codes")
+    (pattern, codes) pairs; a string of codes is split at its commas. The value was checked when
+    its file was read (config.KEYS)."""
     pairs = []
-    for pattern, codes in value.items():
+    for pattern, codes in (value or {}).items():
         if isinstance(codes, str):
             codes = codes.split(",")
-        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            raise ConfigError(f"{config_file}: per-file-ignores[{pattern!r}] must be a list of rule codes")
         pairs.append((pattern, tuple(c.strip().upper() for c in codes if c.strip())))
     return tuple(pairs)
 
@@ -122,17 +117,12 @@ def _pattern(pattern: str):
     return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 
-def _conventions(options: Options, config: dict, config_file: Path | None, root: Path) -> frozenset[str]:
+def _conventions(options: Options, config: dict, root: Path) -> frozenset[str]:
     """The conventions a project follows: named on the command line, else in its config
-    (`conventions = ["pipeline"]`, `[]` for none), else recognised from its layout."""
+    (`conventions = ["pipeline"]`, `[]` for none; checked when its file was read), else recognised
+    from its layout."""
     if options.conventions is not None:
         return conventions.named(options.conventions)  # the CLI has checked the names
     if "conventions" in config:
-        value = config["conventions"]
-        if not isinstance(value, list | str):
-            raise ConfigError(f"{config_file}: conventions must be a list of names, not {value!r}")
-        try:
-            return conventions.named(value)
-        except conventions.UnknownConvention as exc:
-            raise ConfigError(f"{config_file}: {exc}") from None
+        return conventions.named(config["conventions"])
     return conventions.detect(root)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from iacfix.model import Edit, Prop, Resource, Value
+from iacfix.rulekit import schema as cdktf_bindings
 from iacfix.rulekit import terraform_schema
 from iacfix.rulekit.terraform_schema import Attribute, Block, CtyType, Judge, NestedBlock
 from iacfix.rulekit.text import snake_case
@@ -162,10 +163,8 @@ class _Walk:
         readable = set(_settable(data)) if data is not None else set()  # what a data source is given, not what it computes
         if not all(n in readable for n in names):
             return None
-        if self.hcl:
-            how = f'read it with `data "{resource.type}"`'
-        else:
-            how = "read it with `DataAws" + "".join(w.capitalize() for w in resource.type.split("_")[1:]) + "`"
+        binding = None if self.hcl else cdktf_bindings.load().by_terraform_type("data." + resource.type)
+        how = f"read it with `{binding.name}`" if binding else f'read it with `data "{resource.type}"`'
         listed = ", ".join(f"`{self._key(n)}`" for n in unknown)
         return self._problem("type", resource, resource.body, None, resource.type, resource.type,
                              f"{resource.type} is written with the arguments of the data source ({listed}): {how}",
